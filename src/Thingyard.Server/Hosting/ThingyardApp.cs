@@ -1,0 +1,41 @@
+// Builds the host: options, one Add/Map per area, storage migrated and the admin key ensured before listening.
+using Thingyard.Accounts;
+using Thingyard.Server.Accounts;
+using Thingyard.Server.Registry;
+using Thingyard.Server.Rest;
+using Thingyard.Server.Rpc;
+using Thingyard.Server.ThingModels;
+using Thingyard.Storage;
+
+namespace Thingyard.Server.Hosting;
+
+public static class ThingyardApp
+{
+    public static async Task<WebApplication> BuildAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var options = builder.Configuration.GetSection("Thingyard").Get<ThingyardOptions>() ?? new ThingyardOptions();
+        options.DataDir = Path.GetFullPath(options.DataDir);
+        Directory.CreateDirectory(options.DataDir);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddThingyardStorage(options.Storage, options.DataDir);
+        builder.Services.AddAccounts(options);
+        builder.Services.AddRegistry();
+        builder.Services.AddThingModels();
+        builder.Services.AddRpc();
+        builder.Services.AddRestApi();
+
+        var app = builder.Build();
+        await StorageSetup.MigrateAsync(app.Services);
+        var notice = await AdminBootstrap.EnsureAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
+            app.Services.GetRequiredService<AccessKeyStore>(), options.Admin, options.DataDir);
+        if (notice is not null) app.Logger.LogWarning("{Notice}", notice);
+
+        app.MapRpc();
+        app.MapRestApi();
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,154 @@
+// RPC actions for single devices and device lists: register, query, enable/disable, delete, status.
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Registry;
+using Thingyard.Server.Rpc;
+using Thingyard.Storage;
+
+namespace Thingyard.Server.Registry;
+
+public static class DeviceRpc
+{
+    public static RpcActions AddDeviceActions(this RpcActions actions) => actions
+        .Add("RegisterDevice", RegisterDevice)
+        .Add("QueryDeviceDetail", QueryDeviceDetail)
+        .Add("QueryDeviceInfo", QueryDeviceInfo)
+        .Add("QueryDevice", QueryDevice)
+        .Add("QueryDeviceByStatus", QueryDeviceByStatus)
+        .Add("BatchQueryDeviceDetail", BatchQueryDeviceDetail)
+        .Add("DeleteDevice", DeleteDevice)
+        .Add("DisableThing", DisableThing)
+        .Add("EnableThing", EnableThing)
+        .Add("GetDeviceStatus", GetDeviceStatus)
+        .Add("BatchGetDeviceState", BatchGetDeviceState)
+        .Add("QueryDeviceStatistics", QueryDeviceStatistics);
+
+    static async Task<object> RegisterDevice(RpcCall c)
+    {
+        var d = await c.Service<DeviceRegistry>().RegisterAsync(c.AccountId, c.Required("ProductKey"), c.Optional("DeviceName"), c.Optional("Nickname"), c.Ct);
+        return new { Data = new { d.DeviceName, d.DeviceSecret, d.IotId, d.Nickname, d.ProductKey } };
+    }
+
+    static async Task<object> QueryDeviceDetail(RpcCall c)
+    {
+        var registry = c.Service<DeviceRegistry>();
+        var d = await registry.GetAsync(c.AccountId, c.Device(), c.Ct);
+        return new { Data = Detail(d, await registry.ProductOfAsync(d, c.Ct), c.Service<Hosting.ThingyardOptions>().RegionId) };
+    }
+
+    internal static object Detail(Device d, Product p, string region) => new
+    {
+        d.DeviceName, d.DeviceSecret, d.FirmwareVersion,
+        GmtActive = RpcTime.Gmt(d.ActivatedAtMs), GmtCreate = RpcTime.Gmt(d.CreatedAtMs), GmtOnline = RpcTime.Gmt(d.LastOnlineAtMs),
+        d.IotId, d.IpAddress, d.Nickname, p.NodeType, Owner = true, d.ProductKey, ProductName = p.Name, Region = region, d.Status,
+        UtcActive = RpcTime.Utc(d.ActivatedAtMs), UtcCreate = RpcTime.Utc(d.CreatedAtMs), UtcOnline = RpcTime.Utc(d.LastOnlineAtMs),
+    };
+
+    static async Task<object> QueryDeviceInfo(RpcCall c)
+    {
+        var d = await c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
+        return new { Data = new { d.DeviceName, d.DeviceSecret, d.IotId, d.Nickname, d.ProductKey } };
+    }
+
+    static Task<object> QueryDevice(RpcCall c) => ListDevices(c, null);
+
+    static Task<object> QueryDeviceByStatus(RpcCall c) => ListDevices(c, c.Required("Status"));
+
+    /// <summary>QueryDevice pages by CurrentPage, or by NextToken (which this server makes the next page number).</summary>
+    static async Task<object> ListDevices(RpcCall c, string? status)
+    {
+        var paging = c.Optional("NextToken") is { } token && int.TryParse(token, out var next)
+            ? Common.Paging.Of(next, c.Int("PageSize"), 10, 50)
+            : c.Paging(10, 50);
+        var productKey = status is null ? c.Optional("ProductKey") : c.Required("ProductKey");
+        var (devices, total) = await c.Service<DeviceRegistry>().ListAsync(c.AccountId, productKey, status, paging, c.Ct);
+        var pageCount = paging.PageCount(total);
+        return new
+        {
+            Page = paging.Page, PageCount = pageCount, PageSize = paging.PageSize, Total = total,
+            NextToken = paging.Page < pageCount ? (paging.Page + 1).ToString() : null,
+            Data = new
+            {
+                DeviceInfo = devices.Select(d => new
+                {
+                    DeviceId = d.IotId, d.DeviceName, d.DeviceSecret, DeviceStatus = d.Status, DeviceType = d.ProductKey,
+                    GmtCreate = RpcTime.Gmt(d.CreatedAtMs), GmtModified = RpcTime.Gmt(d.ModifiedAtMs), d.IotId, d.Nickname, d.ProductKey,
+                    UtcCreate = RpcTime.Utc(d.CreatedAtMs), UtcModified = RpcTime.Utc(d.ModifiedAtMs),
+                }),
+            },
+        };
+    }
+
+    static async Task<object> BatchQueryDeviceDetail(RpcCall c)
+    {
+        var productKey = c.Required("ProductKey");
+        var registry = c.Service<DeviceRegistry>();
+        var devices = await registry.FindManyAsync(c.AccountId, productKey, c.List("DeviceName"), [], c.Ct);
+        var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, productKey, c.Ct);
+        var region = c.Service<Hosting.ThingyardOptions>().RegionId;
+        return new { Data = new { Data = devices.Select(d => Detail(d, product, region)) } };
+    }
+
+    static async Task<object> DeleteDevice(RpcCall c)
+    {
+        await c.Service<DeviceRegistry>().DeleteAsync(c.AccountId, c.Device(), c.Ct);
+        return new { };
+    }
+
+    static async Task<object> DisableThing(RpcCall c)
+    {
+        await c.Service<DeviceRegistry>().DisableAsync(c.AccountId, c.Device(), c.Ct);
+        return new { };
+    }
+
+    static async Task<object> EnableThing(RpcCall c)
+    {
+        await c.Service<DeviceRegistry>().EnableAsync(c.AccountId, c.Device(), c.Ct);
+        return new { };
+    }
+
+    static async Task<object> GetDeviceStatus(RpcCall c)
+    {
+        var d = await c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
+        return new { Data = new { d.Status, Timestamp = d.LastOnlineAtMs ?? d.ModifiedAtMs } };
+    }
+
+    static async Task<object> BatchGetDeviceState(RpcCall c)
+    {
+        var devices = await c.Service<DeviceRegistry>().FindManyAsync(c.AccountId, c.Optional("ProductKey"), c.List("DeviceName"), c.List("IotId"), c.Ct);
+        return new
+        {
+            DeviceStatusList = new
+            {
+                DeviceStatus = devices.Select(d => new
+                {
+                    AsAddress = d.IpAddress, DeviceId = d.IotId, d.DeviceName, d.IotId, LastOnlineTime = RpcTime.Gmt(d.LastOnlineAtMs), d.Status,
+                }),
+            },
+        };
+    }
+
+    static async Task<object> QueryDeviceStatistics(RpcCall c)
+    {
+        var db = c.Service<ThingyardDb>();
+        var query = db.Devices.Where(d => d.AccountId == c.AccountId);
+        if (c.Optional("ProductKey") is { } pk)
+        {
+            var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, pk, c.Ct);
+            query = query.Where(d => d.ProductId == product.Id);
+        }
+        if (c.Optional("GroupId") is { } groupId)
+        {
+            var group = await c.Service<GroupRegistry>().GetAsync(c.AccountId, groupId, c.Ct);
+            query = query.Where(d => db.DeviceGroupMembers.Any(m => m.GroupId == group.Id && m.DeviceId == d.Id));
+        }
+        return new
+        {
+            Data = new
+            {
+                activeCount = await query.CountAsync(d => d.ActivatedAtMs != null, c.Ct),
+                deviceCount = await query.CountAsync(c.Ct),
+                onlineCount = await query.CountAsync(d => d.Status == DeviceStatus.Online, c.Ct),
+            },
+        };
+    }
+}

@@ -1,0 +1,89 @@
+// RPC actions for products: CreateProduct, UpdateProduct, QueryProduct, QueryProductList, DeleteProduct.
+using Thingyard.Common;
+using Thingyard.Registry;
+using Thingyard.Server.Rpc;
+
+namespace Thingyard.Server.Registry;
+
+public static class ProductRpc
+{
+    public static RpcActions AddProductActions(this RpcActions actions) => actions
+        .Add("CreateProduct", CreateProduct)
+        .Add("UpdateProduct", UpdateProduct)
+        .Add("QueryProduct", QueryProduct)
+        .Add("QueryProductList", QueryProductList)
+        .Add("DeleteProduct", DeleteProduct);
+
+    static async Task<object> CreateProduct(RpcCall c)
+    {
+        var authType = c.Optional("AuthType") ?? (c.Bool("Id2") == true ? "id2" : "secret");
+        var p = await c.Service<ProductRegistry>().CreateAsync(c.AccountId, new NewProduct(
+            c.Required("ProductName"), c.Int("NodeType") ?? throw RpcGatewayException.Missing("NodeType"),
+            c.Int("DataFormat") ?? 1, authType, c.Optional("Description"), c.Optional("NetType") ?? "WIFI",
+            c.Optional("ProtocolType"), c.Optional("CategoryKey"), c.Bool("DynamicRegistration") ?? false), c.Ct);
+        return new
+        {
+            p.ProductKey,
+            Data = new
+            {
+                AliyunCommodityCode = "iothub_senior", p.AuthType, p.DataFormat, p.Description, Id2 = p.AuthType == "id2",
+                p.NodeType, p.ProductKey, ProductName = p.Name, p.ProductSecret, p.ProtocolType,
+            },
+        };
+    }
+
+    static async Task<object> UpdateProduct(RpcCall c)
+    {
+        await c.Service<ProductRegistry>().UpdateAsync(c.AccountId, c.Required("ProductKey"),
+            new ProductChanges(c.Optional("ProductName"), c.Optional("Description"), c.Bool("DynamicRegistration")), c.Ct);
+        return new { };
+    }
+
+    static async Task<object> QueryProduct(RpcCall c)
+    {
+        var registry = c.Service<ProductRegistry>();
+        var p = await registry.GetAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+        return new
+        {
+            Data = new
+            {
+                AliyunCommodityCode = "iothub_senior", p.AuthType, p.CategoryKey, p.DataFormat, p.Description,
+                DeviceCount = await registry.DeviceCountAsync(p, c.Ct), GmtCreate = p.CreatedAtMs, Id2 = p.AuthType == "id2",
+                NetType = NetTypeNumber(p.NetType), p.NodeType, Owner = true, p.ProductKey, ProductName = p.Name, p.ProductSecret,
+                p.ProductStatus, p.ProtocolType, ValidateType = 1, DynamicRegistration = p.DynamicRegistration,
+            },
+        };
+    }
+
+    static async Task<object> QueryProductList(RpcCall c)
+    {
+        var page = await c.Service<ProductRegistry>().ListAsync(c.AccountId, c.Paging(10, 200), c.Ct);
+        return new
+        {
+            Data = new
+            {
+                CurrentPage = page.Paging.Page, page.PageCount, PageSize = page.Paging.PageSize, page.Total,
+                List = new
+                {
+                    ProductInfo = page.Items.Select(i => new
+                    {
+                        i.Product.AuthType, i.Product.DataFormat, i.Product.Description, i.DeviceCount,
+                        GmtCreate = i.Product.CreatedAtMs, i.Product.NodeType, i.Product.ProductKey, ProductName = i.Product.Name,
+                    }),
+                },
+            },
+        };
+    }
+
+    static async Task<object> DeleteProduct(RpcCall c)
+    {
+        await c.Service<ProductRegistry>().DeleteAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+        return new { };
+    }
+
+    /// <summary>QueryProduct reports NetType as a number (the SDK model says so): 3 WIFI, 6 CELLULAR, 7 ETHERNET, 8 OTHER, 9 LORA.</summary>
+    static int NetTypeNumber(string netType) => netType switch
+    {
+        "CELLULAR" => 6, "ETHERNET" => 7, "OTHER" => 8, "LORA" => 9, _ => 3,
+    };
+}

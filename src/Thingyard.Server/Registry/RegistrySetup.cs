@@ -1,0 +1,20 @@
+// Registry area wiring: domain services per request, the batch registration worker for the process.
+using Thingyard.Registry;
+
+namespace Thingyard.Server.Registry;
+
+public static class RegistrySetup
+{
+    public static IServiceCollection AddRegistry(this IServiceCollection services)
+    {
+        services.AddScoped<ProductRegistry>();
+        services.AddScoped<DeviceRegistry>();
+        services.AddScoped<DeviceTags>();
+        services.AddScoped<ProductTags>();
+        services.AddScoped<BatchRegistrar>();
+        services.AddScoped<GroupRegistry>();
+        services.AddSingleton<BatchRegistrationWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<BatchRegistrationWorker>());
+        return services;
+    }
+}

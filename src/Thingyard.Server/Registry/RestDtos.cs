@@ -1,0 +1,47 @@
+// REST request and response records for the registry (camelCase JSON).
+using Thingyard.Registry;
+
+namespace Thingyard.Server.Registry;
+
+public sealed record ProductDto(string ProductKey, string ProductSecret, string Name, string? Description, int NodeType, int DataFormat,
+    string AuthType, string NetType, bool DynamicRegistration, string ProductStatus, long CreatedAt, int? DeviceCount = null)
+{
+    public static ProductDto Of(Product p, int? count = null) => new(p.ProductKey, p.ProductSecret, p.Name, p.Description, p.NodeType,
+        p.DataFormat, p.AuthType, p.NetType, p.DynamicRegistration, p.ProductStatus, p.CreatedAtMs, count);
+}
+
+public sealed record CreateProductRequest(string Name, int NodeType = 0, int DataFormat = 1, string AuthType = "secret",
+    string? Description = null, string NetType = "WIFI", bool DynamicRegistration = false);
+
+public sealed record UpdateProductRequest(string? Name, string? Description, bool? DynamicRegistration);
+
+public sealed record DeviceDto(string IotId, string ProductKey, string DeviceName, string DeviceSecret, string? Nickname, string Status,
+    long CreatedAt, long? ActivatedAt, long? LastOnlineAt, string? IpAddress, string? FirmwareVersion)
+{
+    public static DeviceDto Of(Device d) => new(d.IotId, d.ProductKey, d.DeviceName, d.DeviceSecret, d.Nickname, d.Status,
+        d.CreatedAtMs, d.ActivatedAtMs, d.LastOnlineAtMs, d.IpAddress, d.FirmwareVersion);
+}
+
+public sealed record RegisterDeviceRequest(string? DeviceName, string? Nickname);
+
+public sealed record PageDto<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+
+public sealed record TagDto(string Key, string Value);
+
+public sealed record BatchRequest(string ProductKey, IReadOnlyList<string>? Names, int? Count);
+
+public sealed record BatchDto(long ApplyId, string ProductKey, string Status, int Count, IReadOnlyList<string> InvalidNames)
+{
+    public static BatchDto Of(BatchRegistration job) => new(job.Id, job.ProductKey, job.Status, job.Count, BatchRegistrar.Lists(job).Invalid);
+}
+
+public sealed record GroupDto(string GroupId, string Name, string? Description, string? SuperGroupId, long CreatedAt, IReadOnlyDictionary<string, string> Tags)
+{
+    public static GroupDto Of(DeviceGroup g) => new(g.GroupId, g.Name, g.Description, g.SuperGroupId, g.CreatedAtMs, GroupRegistry.Tags(g));
+}
+
+public sealed record CreateGroupRequest(string Name, string? Description, string? SuperGroupId);
+
+public sealed record GroupDevicesRequest(IReadOnlyList<DeviceKey> Devices);
+
+public sealed record DeviceKey(string ProductKey, string DeviceName);

@@ -1,0 +1,39 @@
+// The REST API under /api/v1 for the console and scripts: Basic auth with an AccessKey, ProblemDetails errors,
+// an OpenAPI document at /openapi/v1.json and a browsable reference at /api/reference.
+using Thingyard.Server.Registry;
+using Thingyard.Server.ThingModels;
+
+namespace Thingyard.Server.Rest;
+
+public static class RestSetup
+{
+    public static IServiceCollection AddRestApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Thingyard REST API";
+            doc.Info.Description = "Registry API for the console and scripts. Authenticate with HTTP Basic: AccessKeyId as user, AccessKeySecret as password.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static WebApplication MapRestApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "api/reference";
+            o.SwaggerEndpoint("/openapi/v1.json", "Thingyard v1");
+            o.DocumentTitle = "Thingyard REST API";
+        });
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<RestAuthFilter>().AddEndpointFilter<RestErrorFilter>();
+        api.MapGroup("/products").WithTags("Products").MapProductApi();
+        api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi();
+        api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();
+        api.MapGroup("/batches").WithTags("Batch registration").MapBatchApi();
+        api.MapGroup("/groups").WithTags("Groups").MapGroupApi();
+        return app;
+    }
+}

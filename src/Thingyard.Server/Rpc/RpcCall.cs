@@ -1,0 +1,64 @@
+// What an action handler receives: typed access to the merged parameters, the account and services.
+using System.Globalization;
+using Thingyard.Common;
+using Thingyard.Registry;
+
+namespace Thingyard.Server.Rpc;
+
+public sealed class RpcCall(RpcRequest request, IServiceProvider services, CancellationToken ct)
+{
+    public RpcRequest Request { get; } = request;
+    public long AccountId => Request.AccountId;
+    public CancellationToken Ct { get; } = ct;
+
+    public T Service<T>() where T : notnull => services.GetRequiredService<T>();
+
+    public string? Optional(string name) =>
+        Request.Params.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
+
+    public string Required(string name) => Optional(name) ?? throw RpcGatewayException.Missing(name);
+
+    public int? Int(string name) => Optional(name) is { } v
+        ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw RpcGatewayException.Invalid(name, "must be an integer")
+        : null;
+
+    public long? Long(string name) => Optional(name) is { } v
+        ? long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw RpcGatewayException.Invalid(name, "must be an integer")
+        : null;
+
+    public bool? Bool(string name) => Optional(name) is { } v
+        ? bool.TryParse(v, out var b) ? b : throw RpcGatewayException.Invalid(name, "must be true or false")
+        : null;
+
+    /// <summary>Values of Name.1, Name.2, ... in index order (the SDKs' flattening of arrays).</summary>
+    public List<string> List(string name)
+    {
+        var prefix = name + ".";
+        return Request.Params
+            .Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(p.Key.AsSpan(prefix.Length), out _))
+            .OrderBy(p => int.Parse(p.Key.AsSpan(prefix.Length), CultureInfo.InvariantCulture))
+            .Select(p => p.Value).ToList();
+    }
+
+    /// <summary>Objects flattened as Name.N.Field, in index order.</summary>
+    public List<Dictionary<string, string>> Objects(string name)
+    {
+        var prefix = name + ".";
+        var byIndex = new SortedDictionary<int, Dictionary<string, string>>();
+        foreach (var (key, value) in Request.Params)
+        {
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var rest = key.AsSpan(prefix.Length);
+            var dot = rest.IndexOf('.');
+            if (dot <= 0 || !int.TryParse(rest[..dot], NumberStyles.Integer, CultureInfo.InvariantCulture, out var index)) continue;
+            if (!byIndex.TryGetValue(index, out var item)) byIndex[index] = item = new Dictionary<string, string>();
+            item[rest[(dot + 1)..].ToString()] = value;
+        }
+        return byIndex.Values.ToList();
+    }
+
+    public DeviceRef Device() => DeviceRef.Of(Optional("IotId"), Optional("ProductKey"), Optional("DeviceName"));
+
+    public Paging Paging(int defaultSize = 10, int maxSize = 200, string pageKey = "CurrentPage", string sizeKey = "PageSize") =>
+        Common.Paging.Of(Int(pageKey), Int(sizeKey), defaultSize, maxSize);
+}

@@ -1,0 +1,53 @@
+// The Alibaba RPC OpenAPI at "/": authenticate, dispatch by Action, answer in the platform's shapes.
+using Thingyard.Common;
+
+namespace Thingyard.Server.Rpc;
+
+public static class RpcEndpoint
+{
+    public const string ApiVersion = "2018-01-20";
+
+    public static IEndpointRouteBuilder MapRpc(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/", ["GET", "POST"], HandleAsync).ExcludeFromDescription().DisableAntiforgery();
+        return app;
+    }
+
+    static async Task HandleAsync(HttpContext http, RpcAuthenticator authenticator, RpcActions actions, ILoggerFactory loggers)
+    {
+        var log = loggers.CreateLogger("Thingyard.Rpc");
+        var requestId = Guid.NewGuid().ToString().ToUpperInvariant();
+        var host = http.Request.Host.Host;
+        string? action = null;
+        var xmlRoot = (string?)null;
+        try
+        {
+            var request = await authenticator.AuthenticateAsync(http.Request, requestId, http.RequestAborted);
+            action = request.Action;
+            if (request.WantsXml) xmlRoot = action + "Response";
+            if (!string.IsNullOrEmpty(request.Version) && request.Version != ApiVersion)
+                throw new RpcGatewayException(400, "InvalidVersion", $"Specified parameter Version '{request.Version}' is not valid; use {ApiVersion}.");
+            if (!actions.TryGet(action, out var handler))
+                throw new RpcGatewayException(404, "InvalidAction.NotFound", $"Specified api '{action}' is not found, please check your url and method.");
+
+            var result = await handler(new RpcCall(request, http.RequestServices, http.RequestAborted));
+            await RpcResponseWriter.WriteAsync(http.Response, 200, RpcResponseWriter.Success(requestId, result), xmlRoot);
+        }
+        catch (RpcGatewayException e)
+        {
+            log.LogWarning("RPC {Action} refused ({RequestId}): {Code} {Message}", action ?? "?", requestId, e.Code, e.Message);
+            await RpcResponseWriter.WriteAsync(http.Response, e.Status, RpcResponseWriter.GatewayError(requestId, host, e.Code, e.Message), xmlRoot);
+        }
+        catch (IotException e)
+        {
+            log.LogInformation("RPC {Action} failed ({RequestId}): {Code} {Message}", action, requestId, e.Code, e.Message);
+            await RpcResponseWriter.WriteAsync(http.Response, 200, RpcResponseWriter.BusinessError(requestId, e.Code, e.Message), xmlRoot);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "RPC {Action} crashed ({RequestId})", action, requestId);
+            await RpcResponseWriter.WriteAsync(http.Response, 500,
+                RpcResponseWriter.BusinessError(requestId, IotErrors.SystemException, "An internal error occurred; the request changed nothing it could not finish."), xmlRoot);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+// Makes a fresh server drivable: the first account gets the configured admin key, or a generated one printed once.
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Common;
+using Thingyard.Storage;
+
+namespace Thingyard.Accounts;
+
+public sealed class AdminOptions
+{
+    public string? AccessKeyId { get; set; }
+    public string? AccessKeySecret { get; set; }
+}
+
+public static class AdminBootstrap
+{
+    public const string KeyFileName = "admin-accesskey.txt";
+
+    /// <summary>Returns a line to show the operator when a key was generated, otherwise null.</summary>
+    public static async Task<string?> EnsureAsync(IDbContextFactory<ThingyardDb> dbs, AccessKeyStore keys, AdminOptions admin, string dataDir, CancellationToken ct = default)
+    {
+        long accountId;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            accountId = await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstOrDefaultAsync(ct);
+        }
+        var fresh = accountId == 0;
+        if (fresh) accountId = (await keys.CreateAccountAsync("admin", ct)).Id;
+
+        if (!string.IsNullOrEmpty(admin.AccessKeyId) && !string.IsNullOrEmpty(admin.AccessKeySecret))
+        {
+            await keys.SetKeyAsync(accountId, admin.AccessKeyId, admin.AccessKeySecret, ct);
+            return null;
+        }
+        if (!fresh) return null;
+
+        var id = Ids.AccessKeyId();
+        var secret = Ids.AccessKeySecret();
+        await keys.SetKeyAsync(accountId, id, secret, ct);
+        var path = Path.Combine(dataDir, KeyFileName);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var file = new StreamWriter(path, System.Text.Encoding.UTF8, options))
+            await file.WriteAsync($"AccessKeyId={id}\nAccessKeySecret={secret}\n");
+        return $"Generated the admin AccessKey (shown once, also saved to {path}): AccessKeyId={id} AccessKeySecret={secret}";
+    }
+}

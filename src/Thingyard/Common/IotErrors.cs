@@ -1,0 +1,34 @@
+// Error codes from Alibaba's IoT error-code families, used verbatim so client code that switches on them keeps working.
+namespace Thingyard.Common;
+
+public static class IotErrors
+{
+    public const string SystemException = "iot.system.SystemException";
+    public const string InvalidParameter = "iot.common.InvalidFormattedParameter";
+    public const string InvalidPageParams = "iot.common.InvalidPageParams";
+    public const string ProductNotFound = "iot.prod.NotExistedProduct";
+    public const string ProductNameExists = "iot.prod.AlreadyExistedProductName";
+    public const string InvalidProductName = "iot.prod.InvalidFormattedName";
+    public const string ProductHasDevices = "iot.prod.ProductHasDevices";
+    public const string InvalidNodeType = "iot.prod.InvalidNodeType";
+    public const string InvalidDataFormat = "iot.prod.InvalidDataFormat";
+    public const string InvalidAuthType = "iot.prod.InvalidAuthType";
+    public const string DeviceNotFound = "iot.device.NotExistedDevice";
+    public const string DeviceNameExists = "iot.device.AlreadyExistedDeviceName";
+    public const string InvalidDeviceName = "iot.device.InvalidFormattedDeviceName";
+    public const string InvalidNickname = "iot.device.InvalidFormattedNickname";
+    public const string DeviceCountExceeded = "iot.device.DeviceCountExceeded";
+    public const string ApplyNotFound = "iot.device.NotExistedApply";
+    public const string ApplyNotReady = "iot.device.ApplyStatusError";
+    public const string InvalidProps = "iot.device.InvalidFormattedProps";
+    public const string TooManyProps = "iot.device.TooManyProps";
+    public const string GroupNotFound = "iot.group.NotExistedGroup";
+    public const string GroupNameExists = "iot.group.AlreadyExistedGroupName";
+    public const string InvalidGroupName = "iot.group.InvalidFormattedGroupName";
+    public const string GroupHasSubGroups = "iot.group.GroupHasSubGroups";
+    public const string InvalidTag = "iot.common.InvalidTag";
+    public const string TslInvalid = "iot.tsl.InvalidTsl";
+    public const string TslVersionNotFound = "iot.tsl.NotExistedVersion";
+    public const string TslNotPublished = "iot.tsl.NotPublishedTsl";
+    public const string TslFeatureExists = "iot.tsl.AlreadyExistedIdentifier";
+}

@@ -1,0 +1,33 @@
+// A device: one thing with its own triplet (ProductKey, DeviceName, DeviceSecret) and its registry state.
+namespace Thingyard.Registry;
+
+public sealed class Device
+{
+    public long Id { get; set; }
+    public long AccountId { get; set; }
+    public long ProductId { get; set; }
+    public required string ProductKey { get; set; }
+    public required string DeviceName { get; set; }
+    public required string DeviceSecret { get; set; }
+    public required string IotId { get; set; }
+    public string? Nickname { get; set; }
+    public string Status { get; set; } = DeviceStatus.Unactive;
+    public long CreatedAtMs { get; set; }
+    public long ModifiedAtMs { get; set; }
+    public long? ActivatedAtMs { get; set; }
+    public long? LastOnlineAtMs { get; set; }
+    public string? IpAddress { get; set; }
+    public string? FirmwareVersion { get; set; }
+    /// <summary>The batch registration that created it, if any.</summary>
+    public long? ApplyId { get; set; }
+}
+
+public static class DeviceStatus
+{
+    public const string Unactive = "UNACTIVE";
+    public const string Online = "ONLINE";
+    public const string Offline = "OFFLINE";
+    public const string Disabled = "DISABLE";
+
+    public static readonly string[] All = [Unactive, Online, Offline, Disabled];
+}

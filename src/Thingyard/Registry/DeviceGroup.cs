@@ -1,0 +1,20 @@
+// Device groups (with optional parent) and their memberships; tags ride on the group as a JSON object.
+namespace Thingyard.Registry;
+
+public sealed class DeviceGroup
+{
+    public long Id { get; set; }
+    public long AccountId { get; set; }
+    public required string GroupId { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public string? SuperGroupId { get; set; }
+    public string TagsJson { get; set; } = "{}";
+    public long CreatedAtMs { get; set; }
+}
+
+public sealed class DeviceGroupMember
+{
+    public long GroupId { get; set; }
+    public long DeviceId { get; set; }
+}

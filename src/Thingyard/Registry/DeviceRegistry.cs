@@ -1,0 +1,108 @@
+// Devices of an account: register, look up, list, enable/disable, delete; every query is scoped to the account.
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Common;
+using Thingyard.Storage;
+
+namespace Thingyard.Registry;
+
+public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, TimeProvider time)
+{
+    public const int MaxDevicesPerCall = 100;
+
+    public async Task<Device> RegisterAsync(long accountId, string productKey, string? deviceName, string? nickname, CancellationToken ct = default)
+    {
+        var product = await products.GetAsync(accountId, productKey, ct);
+        deviceName = string.IsNullOrEmpty(deviceName) ? Ids.Alphanumeric(20) : deviceName;
+        NameRules.CheckDeviceName(deviceName);
+        if (!string.IsNullOrEmpty(nickname)) NameRules.CheckNickname(nickname);
+        if (await db.Devices.AnyAsync(d => d.ProductKey == product.ProductKey && d.DeviceName == deviceName, ct))
+            throw new IotException(IotErrors.DeviceNameExists, $"The device '{deviceName}' already exists in product '{productKey}'.");
+        var device = NewDevice(product, deviceName, nickname, null);
+        db.Devices.Add(device);
+        await db.SaveChangesAsync(ct);
+        return device;
+    }
+
+    public Device NewDevice(Product product, string deviceName, string? nickname, long? applyId)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return new Device
+        {
+            AccountId = product.AccountId, ProductId = product.Id, ProductKey = product.ProductKey, DeviceName = deviceName,
+            DeviceSecret = Ids.DeviceSecret(), IotId = Ids.IotId(), Nickname = string.IsNullOrEmpty(nickname) ? null : nickname,
+            CreatedAtMs = now, ModifiedAtMs = now, ApplyId = applyId,
+        };
+    }
+
+    public async Task<Device> GetAsync(long accountId, DeviceRef r, CancellationToken ct = default)
+    {
+        var query = db.Devices.Where(d => d.AccountId == accountId);
+        query = string.IsNullOrEmpty(r.IotId)
+            ? query.Where(d => d.ProductKey == r.ProductKey && d.DeviceName == r.DeviceName)
+            : query.Where(d => d.IotId == r.IotId);
+        return await query.FirstOrDefaultAsync(ct) ?? throw IotException.DeviceNotFound(r.ToString());
+    }
+
+    /// <summary>Devices named in a batch call; unknown names are left out, as the platform does.</summary>
+    public async Task<List<Device>> FindManyAsync(long accountId, string? productKey, IReadOnlyList<string> deviceNames, IReadOnlyList<string> iotIds, CancellationToken ct = default)
+    {
+        if (deviceNames.Count + iotIds.Count > MaxDevicesPerCall)
+            throw IotException.Invalid($"At most {MaxDevicesPerCall} devices per call.");
+        if (deviceNames.Count > 0 && string.IsNullOrEmpty(productKey))
+            throw IotException.Invalid("ProductKey is required with DeviceName.N.");
+        var found = await db.Devices.Where(d => d.AccountId == accountId &&
+                ((d.ProductKey == productKey && deviceNames.Contains(d.DeviceName)) || iotIds.Contains(d.IotId)))
+            .ToListAsync(ct);
+        return found;
+    }
+
+    public async Task<(List<Device> Devices, int Total)> ListAsync(long accountId, string? productKey, string? status, Paging paging, CancellationToken ct = default)
+    {
+        var query = db.Devices.Where(d => d.AccountId == accountId);
+        if (!string.IsNullOrEmpty(productKey))
+        {
+            var product = await products.GetAsync(accountId, productKey, ct);
+            query = query.Where(d => d.ProductId == product.Id);
+        }
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!DeviceStatus.All.Contains(status)) throw IotException.Invalid($"Status must be one of {string.Join(", ", DeviceStatus.All)}.");
+            query = query.Where(d => d.Status == status);
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(d => d.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
+        return (items, total);
+    }
+
+    public async Task DeleteAsync(long accountId, DeviceRef r, CancellationToken ct = default)
+    {
+        var device = await GetAsync(accountId, r, ct);
+        db.Devices.Remove(device);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<Device> DisableAsync(long accountId, DeviceRef r, CancellationToken ct = default)
+    {
+        var device = await GetAsync(accountId, r, ct);
+        device.Status = DeviceStatus.Disabled;
+        device.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await db.SaveChangesAsync(ct);
+        return device;
+    }
+
+    /// <summary>An enabled device returns to UNACTIVE if it never connected, otherwise OFFLINE until it reconnects.</summary>
+    public async Task<Device> EnableAsync(long accountId, DeviceRef r, CancellationToken ct = default)
+    {
+        var device = await GetAsync(accountId, r, ct);
+        if (device.Status == DeviceStatus.Disabled)
+        {
+            device.Status = device.ActivatedAtMs is null ? DeviceStatus.Unactive : DeviceStatus.Offline;
+            device.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await db.SaveChangesAsync(ct);
+        }
+        return device;
+    }
+
+    public Task<Product> ProductOfAsync(Device device, CancellationToken ct = default) =>
+        db.Products.FirstAsync(p => p.Id == device.ProductId, ct);
+}

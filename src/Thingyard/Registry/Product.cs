@@ -1,0 +1,25 @@
+// A product: the type shared by a family of devices (keys, node type, data format, auth, thing model).
+namespace Thingyard.Registry;
+
+public sealed class Product
+{
+    public long Id { get; set; }
+    public long AccountId { get; set; }
+    public required string ProductKey { get; set; }
+    public required string ProductSecret { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    /// <summary>0 device, 1 gateway (the platform's numbering).</summary>
+    public int NodeType { get; set; }
+    /// <summary>0 custom (pass-through), 1 Alink JSON.</summary>
+    public int DataFormat { get; set; } = 1;
+    /// <summary>secret, id2 or x509.</summary>
+    public string AuthType { get; set; } = "secret";
+    public string NetType { get; set; } = "WIFI";
+    public string? ProtocolType { get; set; }
+    public string? CategoryKey { get; set; }
+    public bool DynamicRegistration { get; set; }
+    public string ProductStatus { get; set; } = "DEVELOPMENT_STATUS";
+    public long CreatedAtMs { get; set; }
+    public long ModifiedAtMs { get; set; }
+}

@@ -1,0 +1,97 @@
+// Products of an account: create, update, query, list and delete, always scoped to the calling account.
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Common;
+using Thingyard.Storage;
+
+namespace Thingyard.Registry;
+
+public sealed record NewProduct(string Name, int NodeType = 0, int DataFormat = 1, string AuthType = "secret",
+    string? Description = null, string NetType = "WIFI", string? ProtocolType = null, string? CategoryKey = null,
+    bool DynamicRegistration = false);
+
+public sealed record ProductChanges(string? Name = null, string? Description = null, bool? DynamicRegistration = null);
+
+public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
+{
+    static readonly string[] AuthTypes = ["secret", "id2", "x509"];
+    static readonly string[] NetTypes = ["WIFI", "CELLULAR", "ETHERNET", "OTHER", "LORA"];
+
+    public async Task<Product> CreateAsync(long accountId, NewProduct p, CancellationToken ct = default)
+    {
+        NameRules.CheckProductName(p.Name);
+        if (p.NodeType is not (0 or 1)) throw new IotException(IotErrors.InvalidNodeType, "NodeType must be 0 (device) or 1 (gateway).");
+        if (p.DataFormat is not (0 or 1)) throw new IotException(IotErrors.InvalidDataFormat, "DataFormat must be 0 (custom) or 1 (Alink JSON).");
+        if (!AuthTypes.Contains(p.AuthType)) throw new IotException(IotErrors.InvalidAuthType, "AuthType must be secret, id2 or x509.");
+        if (!NetTypes.Contains(p.NetType)) throw IotException.Invalid("NetType must be WIFI, CELLULAR, ETHERNET, OTHER or LORA.");
+        if (p.Description is { Length: > 100 }) throw IotException.Invalid("Description must be at most 100 characters.");
+        await EnsureNameFreeAsync(accountId, p.Name, null, ct);
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var product = new Product
+        {
+            AccountId = accountId, ProductKey = Ids.ProductKey(), ProductSecret = Ids.ProductSecret(), Name = p.Name,
+            Description = p.Description, NodeType = p.NodeType, DataFormat = p.DataFormat, AuthType = p.AuthType,
+            NetType = p.NetType, ProtocolType = p.ProtocolType, CategoryKey = p.CategoryKey,
+            DynamicRegistration = p.DynamicRegistration, CreatedAtMs = now, ModifiedAtMs = now,
+        };
+        db.Products.Add(product);
+        await db.SaveChangesAsync(ct);
+        return product;
+    }
+
+    public async Task<Product> GetAsync(long accountId, string? productKey, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(productKey)) throw new IotException("iot.prod.NullProductKey", "ProductKey is required.");
+        return await db.Products.FirstOrDefaultAsync(p => p.ProductKey == productKey && p.AccountId == accountId, ct)
+            ?? throw IotException.ProductNotFound(productKey);
+    }
+
+    public async Task<Product> UpdateAsync(long accountId, string productKey, ProductChanges changes, CancellationToken ct = default)
+    {
+        var product = await GetAsync(accountId, productKey, ct);
+        if (changes.Name is not null && changes.Name != product.Name)
+        {
+            NameRules.CheckProductName(changes.Name);
+            await EnsureNameFreeAsync(accountId, changes.Name, product.Id, ct);
+            product.Name = changes.Name;
+        }
+        if (changes.Description is not null)
+        {
+            if (changes.Description.Length > 100) throw IotException.Invalid("Description must be at most 100 characters.");
+            product.Description = changes.Description;
+        }
+        if (changes.DynamicRegistration is { } dyn) product.DynamicRegistration = dyn;
+        product.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await db.SaveChangesAsync(ct);
+        return product;
+    }
+
+    public async Task<Page<(Product Product, int DeviceCount)>> ListAsync(long accountId, Paging paging, CancellationToken ct = default)
+    {
+        var query = db.Products.Where(p => p.AccountId == accountId);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(p => p.Id).Skip(paging.Skip).Take(paging.PageSize)
+            .Select(p => new { Product = p, Count = db.Devices.Count(d => d.ProductId == p.Id) })
+            .ToListAsync(ct);
+        return new Page<(Product, int)>(rows.Select(r => (r.Product, r.Count)).ToList(), total, paging);
+    }
+
+    public Task<int> DeviceCountAsync(Product product, CancellationToken ct = default) =>
+        db.Devices.CountAsync(d => d.ProductId == product.Id, ct);
+
+    /// <summary>Like the platform, a product that still has devices cannot be deleted.</summary>
+    public async Task DeleteAsync(long accountId, string productKey, CancellationToken ct = default)
+    {
+        var product = await GetAsync(accountId, productKey, ct);
+        if (await DeviceCountAsync(product, ct) > 0)
+            throw new IotException(IotErrors.ProductHasDevices, $"The product '{productKey}' still has devices; delete them first.");
+        db.Products.Remove(product);
+        await db.SaveChangesAsync(ct);
+    }
+
+    async Task EnsureNameFreeAsync(long accountId, string name, long? except, CancellationToken ct)
+    {
+        if (await db.Products.AnyAsync(p => p.AccountId == accountId && p.Name == name && p.Id != except, ct))
+            throw new IotException(IotErrors.ProductNameExists, $"A product named '{name}' already exists.");
+    }
+}

@@ -1,0 +1,121 @@
+// A product's thing models: the editable draft per module, publishing it as a version, and reading any version back.
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Common;
+using Thingyard.Registry;
+using Thingyard.Storage;
+
+namespace Thingyard.ThingModels;
+
+public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time)
+{
+    public const int VersionsKept = 10;
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.]{1,16}$")]
+    private static partial Regex VersionPattern();
+
+    public async Task<ThingModel> DraftAsync(Product product, string functionBlockId, CancellationToken ct = default)
+    {
+        var row = await DraftRowAsync(product, functionBlockId, ct);
+        return row is null ? ThingModelDraft.Empty : TslParser.Parse(row.TslJson);
+    }
+
+    public Task AddFeaturesAsync(Product product, string functionBlockId, string? functionBlockName, string json, CancellationToken ct = default) =>
+        EditAsync(product, functionBlockId, functionBlockName, current => ThingModelDraft.AddFeatures(current, json), ct);
+
+    public Task ReplaceFeatureAsync(Product product, string functionBlockId, string identifier, string json, CancellationToken ct = default) =>
+        EditAsync(product, functionBlockId, null, current => ThingModelDraft.ReplaceFeature(current, identifier, json), ct);
+
+    public Task RemoveFeaturesAsync(Product product, string functionBlockId, IReadOnlyList<string> identifiers, CancellationToken ct = default) =>
+        EditAsync(product, functionBlockId, null, current => ThingModelDraft.RemoveFeatures(current, identifiers), ct);
+
+    /// <summary>ImportThingModelTsl: the whole draft is replaced by the given TSL once it validates.</summary>
+    public Task ImportAsync(Product product, string functionBlockId, string tslJson, CancellationToken ct = default) =>
+        EditAsync(product, functionBlockId, null, _ => TslParser.Parse(tslJson), ct);
+
+    /// <summary>Publishes every module's draft under one version label; only the newest versions are kept.</summary>
+    public async Task<string> PublishAsync(Product product, string? version, string? description, CancellationToken ct = default)
+    {
+        var drafts = await db.ThingModels.Where(m => m.ProductId == product.Id && m.Version == null).ToListAsync(ct);
+        if (drafts.Count == 0) drafts.Add(new ThingModelRevision { ProductId = product.Id, TslJson = TslWriter.ToTslJson(ThingModelDraft.Empty, product.ProductKey) });
+        var versions = await db.ThingModels.Where(m => m.ProductId == product.Id && m.Version != null)
+            .Select(m => new { m.Version, m.CreatedAtMs }).Distinct().ToListAsync(ct);
+        if (version is null)
+            version = $"{versions.Count + 1}.0";
+        else if (!VersionPattern().IsMatch(version))
+            throw IotException.Invalid("ModelVersion must be 1 to 16 characters from letters, digits, '.' and '_'.");
+        if (versions.Any(v => v.Version == version))
+            throw IotException.Invalid($"ModelVersion '{version}' was already published.");
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var draft in drafts)
+            db.ThingModels.Add(new ThingModelRevision
+            {
+                ProductId = product.Id, FunctionBlockId = draft.FunctionBlockId, FunctionBlockName = draft.FunctionBlockName,
+                Version = version, TslJson = draft.TslJson, Description = description, CreatedAtMs = now,
+            });
+        var stale = versions.OrderByDescending(v => v.CreatedAtMs).Skip(VersionsKept - 1).Select(v => v.Version).ToList();
+        await db.ThingModels.Where(m => m.ProductId == product.Id && stale.Contains(m.Version)).ExecuteDeleteAsync(ct);
+        await db.SaveChangesAsync(ct);
+        return version;
+    }
+
+    /// <summary>The draft TSL, or a published version's (the latest when no version is named).</summary>
+    public async Task<string> TslAsync(Product product, string functionBlockId, bool published, string? version, CancellationToken ct = default)
+    {
+        if (!published && version is null)
+            return TslWriter.ToTslJson(await DraftAsync(product, functionBlockId, ct), product.ProductKey);
+        var row = await PublishedRowAsync(product, functionBlockId, version, ct);
+        return row.TslJson;
+    }
+
+    public async Task<ThingModel> PublishedAsync(Product product, string functionBlockId, string? version, CancellationToken ct = default) =>
+        TslParser.Parse((await PublishedRowAsync(product, functionBlockId, version, ct)).TslJson);
+
+    public Task<List<ThingModelRevision>> VersionsAsync(Product product, CancellationToken ct = default) =>
+        db.ThingModels.Where(m => m.ProductId == product.Id && m.Version != null && m.FunctionBlockId == "")
+            .OrderByDescending(m => m.CreatedAtMs).ToListAsync(ct);
+
+    async Task<ThingModelRevision> PublishedRowAsync(Product product, string functionBlockId, string? version, CancellationToken ct)
+    {
+        var query = db.ThingModels.Where(m => m.ProductId == product.Id && m.FunctionBlockId == functionBlockId && m.Version != null);
+        if (version is not null) query = query.Where(m => m.Version == version);
+        return await query.OrderByDescending(m => m.CreatedAtMs).ThenByDescending(m => m.Id).FirstOrDefaultAsync(ct)
+            ?? (version is null
+                ? throw new IotException(IotErrors.TslNotPublished, $"The product '{product.ProductKey}' has no published thing model.")
+                : throw new IotException(IotErrors.TslVersionNotFound, $"Thing model version '{version}' does not exist."));
+    }
+
+    Task<ThingModelRevision?> DraftRowAsync(Product product, string functionBlockId, CancellationToken ct) =>
+        db.ThingModels.FirstOrDefaultAsync(m => m.ProductId == product.Id && m.FunctionBlockId == functionBlockId && m.Version == null, ct);
+
+    /// <summary>Applies an edit to the draft; a model that fails validation changes nothing and reports every error.</summary>
+    async Task EditAsync(Product product, string functionBlockId, string? functionBlockName, Func<ThingModel, ThingModel> edit, CancellationToken ct)
+    {
+        var row = await DraftRowAsync(product, functionBlockId, ct);
+        ThingModel next;
+        try
+        {
+            next = edit(row is null ? ThingModelDraft.Empty : TslParser.Parse(row.TslJson));
+        }
+        catch (TslValidationException e)
+        {
+            throw new IotException(IotErrors.TslInvalid, e.Message);
+        }
+        var json = TslWriter.ToTslJson(next, product.ProductKey);
+        if (row is null)
+        {
+            db.ThingModels.Add(new ThingModelRevision
+            {
+                ProductId = product.Id, FunctionBlockId = functionBlockId, FunctionBlockName = functionBlockName,
+                TslJson = json, CreatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            });
+        }
+        else
+        {
+            row.TslJson = json;
+            if (functionBlockName is not null) row.FunctionBlockName = functionBlockName;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+}
