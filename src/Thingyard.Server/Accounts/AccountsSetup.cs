@@ -11,6 +11,7 @@ public static class AccountsSetup
         services.AddSingleton(SecretProtector.FromConfiguration(options.Security.MasterKey, options.DataDir));
         services.AddSingleton<AccessKeyStore>();
         services.AddSingleton<NonceGuard>();
+        services.AddScoped<AccountAdmin>();
         return services;
     }
 }

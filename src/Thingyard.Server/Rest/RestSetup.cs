@@ -1,5 +1,6 @@
 // The REST API under /api/v1 for the console and scripts: Basic auth with an AccessKey, ProblemDetails errors,
 // an OpenAPI document at /openapi/v1.json and a browsable reference at /api/reference.
+using Thingyard.Server.Accounts;
 using Thingyard.Server.Registry;
 using Thingyard.Server.ThingModels;
 
@@ -29,6 +30,7 @@ public static class RestSetup
             o.DocumentTitle = "Thingyard REST API";
         });
         var api = app.MapGroup("/api/v1").AddEndpointFilter<RestAuthFilter>().AddEndpointFilter<RestErrorFilter>();
+        api.MapGroup("/accounts").WithTags("Accounts").MapAccountApi();
         api.MapGroup("/products").WithTags("Products").MapProductApi();
         api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi();
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();

@@ -1,0 +1,30 @@
+// Account administration: the first (admin) account creates accounts; any account can add AccessKeys for itself.
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Common;
+using Thingyard.Storage;
+
+namespace Thingyard.Accounts;
+
+public sealed record NewAccessKey(string AccountUid, string AccessKeyId, string AccessKeySecret);
+
+public sealed class AccountAdmin(ThingyardDb db, AccessKeyStore keys)
+{
+    public async Task<bool> IsAdminAsync(long accountId, CancellationToken ct = default) =>
+        await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstOrDefaultAsync(ct) == accountId;
+
+    public async Task<NewAccessKey> CreateAccountAsync(long callerId, string name, CancellationToken ct = default)
+    {
+        if (!await IsAdminAsync(callerId, ct)) throw new IotException("iot.common.RamActionPermissionDeny", "Only the admin account can create accounts.");
+        if (name.Length is 0 or > 64) throw IotException.Invalid("Account name must be 1 to 64 characters.");
+        var account = await keys.CreateAccountAsync(name, ct);
+        return await AddKeyAsync(account.Id, ct);
+    }
+
+    public async Task<NewAccessKey> AddKeyAsync(long accountId, CancellationToken ct = default)
+    {
+        var uid = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Uid).FirstAsync(ct);
+        var (id, secret) = (Ids.AccessKeyId(), Ids.AccessKeySecret());
+        await keys.SetKeyAsync(accountId, id, secret, ct);
+        return new NewAccessKey(uid, id, secret);
+    }
+}

@@ -1,0 +1,43 @@
+// Runs the official Alibaba Node SDKs (tests/compat, installed by the test set-up) against a test server.
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Thingyard.Tests.Infrastructure;
+
+public static class NodeSdk
+{
+    public static string CompatDir { get; } = FindCompatDir();
+
+    static string FindCompatDir()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "compat");
+            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
+        }
+        throw new InvalidOperationException("tests/compat not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Runs `node rpc.js mode action params` and returns its JSON outcome ({ok, body} or {ok:false, code, message, data}).</summary>
+    public static async Task<JsonElement> RpcAsync(ThingyardServer server, string mode, string action, object? parameters = null,
+        string keyId = ThingyardServer.AdminKeyId, string secret = ThingyardServer.AdminSecret)
+    {
+        if (!Directory.Exists(Path.Combine(CompatDir, "node_modules")))
+            throw new InvalidOperationException("Run `npm ci` in tests/compat first (tests/run.sh does it).");
+        var psi = new ProcessStartInfo("node") { WorkingDirectory = CompatDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("rpc.js");
+        psi.ArgumentList.Add(mode);
+        psi.ArgumentList.Add(action);
+        psi.ArgumentList.Add(JsonSerializer.Serialize(parameters ?? new { }));
+        psi.Environment["THINGYARD_ENDPOINT"] = server.BaseAddress.ToString().TrimEnd('/');
+        psi.Environment["THINGYARD_AK"] = keyId;
+        psi.Environment["THINGYARD_SK"] = secret;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        var output = await stdout;
+        if (string.IsNullOrWhiteSpace(output)) throw new InvalidOperationException("node rpc.js printed nothing: " + await stderr);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+}

@@ -1,0 +1,62 @@
+// Starts a real Thingyard server in-process on a free loopback port, with its own data folder and database.
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Thingyard.Client;
+using Thingyard.Server.Hosting;
+
+namespace Thingyard.Tests.Infrastructure;
+
+public sealed class ThingyardServer : IAsyncLifetime
+{
+    public const string AdminKeyId = "LTAItestadmin0000000001";
+    public const string AdminSecret = "test-admin-secret-0000000001";
+
+    WebApplication? _app;
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "thingyard-tests", Guid.NewGuid().ToString("N"));
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Extra configuration (key "Thingyard:Section:Key") a test class wants.</summary>
+    public Dictionary<string, string> Settings { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Thingyard:DataDir"] = DataDir,
+            ["Thingyard:Admin:AccessKeyId"] = AdminKeyId,
+            ["Thingyard:Admin:AccessKeySecret"] = AdminSecret,
+            ["Thingyard:Mqtt:Port"] = "0",
+            ["Thingyard:Mqtt:TlsPort"] = "0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in await TestDatabase.NewAsync()) settings[k] = v;
+        foreach (var (k, v) in Settings) settings[k] = v;
+        var args = settings.Select(s => $"--{s.Key}={s.Value}").Append("--urls=http://127.0.0.1:0").ToArray();
+        _app = await ThingyardApp.BuildAsync(args);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+
+    public HttpClient Http() => new() { BaseAddress = BaseAddress };
+
+    public ThingyardRpcClient Rpc(string keyId = AdminKeyId, string secret = AdminSecret) => new(Http(), keyId, secret);
+
+    public HttpClient Rest(string keyId = AdminKeyId, string secret = AdminSecret)
+    {
+        var http = Http();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{keyId}:{secret}")));
+        return http;
+    }
+}
