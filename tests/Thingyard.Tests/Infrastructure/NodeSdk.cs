@@ -1,5 +1,6 @@
 // Runs the official Alibaba Node SDKs (tests/compat, installed by the test set-up) against a test server.
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Thingyard.Tests.Infrastructure;
@@ -8,15 +9,9 @@ public static class NodeSdk
 {
     public static string CompatDir { get; } = FindCompatDir();
 
-    static string FindCompatDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "compat");
-            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
-        }
-        throw new InvalidOperationException("tests/compat not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>Found from this source file's path, so it works whatever folder the build output lands in.</summary>
+    static string FindCompatDir([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "compat"));
 
     /// <summary>Runs `node rpc.js mode action params` and returns its JSON outcome ({ok, body} or {ok:false, code, message, data}).</summary>
     public static async Task<JsonElement> RpcAsync(ThingyardServer server, string mode, string action, object? parameters = null,
