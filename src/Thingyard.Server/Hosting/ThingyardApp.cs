@@ -1,6 +1,7 @@
 // Builds the host: options, one Add/Map per area, storage migrated and the admin key ensured before listening.
 using Thingyard.Accounts;
 using Thingyard.Server.Accounts;
+using Thingyard.Server.Connectivity;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rest;
 using Thingyard.Server.Rpc;
@@ -24,6 +25,7 @@ public static class ThingyardApp
         builder.Services.AddAccounts(options);
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
+        builder.Services.AddConnectivity();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
 
@@ -35,6 +37,7 @@ public static class ThingyardApp
 
         app.MapRpc();
         app.MapRestApi();
+        app.MapConnectivity();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

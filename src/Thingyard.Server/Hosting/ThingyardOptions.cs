@@ -17,8 +17,20 @@ public sealed class ThingyardOptions
 
 public sealed class MqttOptions
 {
+    /// <summary>Plain TCP port; 0 picks a free one (tests), -1 turns the listener off.</summary>
     public int Port { get; set; } = 1883;
     public int TlsPort { get; set; } = 8883;
+    /// <summary>Address the MQTT listeners bind to.</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+    /// <summary>PFX file for TLS; when empty a self-signed certificate is generated into the data folder on first start.</summary>
+    public string? CertificatePath { get; set; }
+    public string? CertificatePassword { get; set; }
+    /// <summary>Largest accepted publish payload; larger messages are dropped and counted.</summary>
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+    /// <summary>Upstream messages per second per device (the platform documents 30); excess messages are dropped.</summary>
+    public int MessagesPerSecondPerDevice { get; set; } = 30;
+    /// <summary>Milliseconds a synchronous service call or RRPC waits for the device's reply by default.</summary>
+    public int SyncCallTimeoutMs { get; set; } = 5000;
 }
 
 public sealed class SecurityOptions

@@ -62,6 +62,19 @@ public static class DeviceRpc
         var productKey = status is null ? c.Optional("ProductKey") : c.Required("ProductKey");
         var (devices, total) = await c.Service<DeviceRegistry>().ListAsync(c.AccountId, productKey, status, paging, c.Ct);
         var pageCount = paging.PageCount(total);
+        if (status is not null)
+            return new
+            {
+                Page = paging.Page, PageCount = pageCount, PageSize = paging.PageSize, Total = total,
+                Data = new
+                {
+                    SimpleDeviceInfo = devices.Select(d => new
+                    {
+                        d.DeviceName, d.DeviceSecret, GmtCreate = RpcTime.Gmt(d.CreatedAtMs), GmtModified = RpcTime.Gmt(d.ModifiedAtMs),
+                        d.IotId, d.Nickname, d.ProductKey, d.Status, UtcCreate = RpcTime.Utc(d.CreatedAtMs), UtcModified = RpcTime.Utc(d.ModifiedAtMs),
+                    }),
+                },
+            };
         return new
         {
             Page = paging.Page, PageCount = pageCount, PageSize = paging.PageSize, Total = total,

@@ -89,11 +89,8 @@ public static class GroupRpc
         var r = await c.Service<GroupRegistry>().AddDevicesAsync(c.AccountId, groupId, devices, c.Ct);
         return new
         {
-            Data = new
-            {
-                AlreadyRelatedGroupDeviceCount = r.AlreadyRelated, ExceedTenGroupDeviceCount = r.ExceedTen,
-                SuccessAddedDeviceCount = r.Added, ValidDeviceCount = r.Valid,
-            },
+            AlreadyRelatedGroupDeviceCount = r.AlreadyRelated, ExceedTenGroupDeviceCount = r.ExceedTen,
+            SuccessAddedDeviceCount = r.Added, ValidDeviceCount = r.Valid,
         };
     }
 
@@ -102,17 +99,18 @@ public static class GroupRpc
         var groupId = c.Required("GroupId");
         var devices = await NamedDevices(c);
         var removed = await c.Service<GroupRegistry>().RemoveDevicesAsync(c.AccountId, groupId, devices, c.Ct);
-        return new { Data = new { SuccessDeviceCount = removed, ValidDeviceCount = devices.Count } };
+        return new { SuccessDeviceCount = removed, ValidDeviceCount = devices.Count };
     }
 
     static async Task<object> QueryDeviceListByDeviceGroup(RpcCall c)
     {
         var paging = c.Paging(10, 200);
         var (devices, total) = await c.Service<GroupRegistry>().DevicesAsync(c.AccountId, c.Required("GroupId"), paging, c.Ct);
+        var productNames = await c.Service<ProductRegistry>().NamesAsync(devices.Select(d => d.ProductId), c.Ct);
         return new
         {
-            Page = paging.Page, PageSize = paging.PageSize, Total = total,
-            Data = new { SimpleDeviceInfo = devices.Select(d => new { d.DeviceName, d.IotId, d.ProductKey }) },
+            Page = paging.Page, PageCount = paging.PageCount(total), PageSize = paging.PageSize, Total = total,
+            Data = new { SimpleDeviceInfo = devices.Select(d => new { d.DeviceName, d.IotId, d.ProductKey, ProductName = productNames[d.ProductId] }) },
         };
     }
 
@@ -124,7 +122,7 @@ public static class GroupRpc
         {
             GroupInfos = new
             {
-                GroupInfo = groups.Select(g => new { GroupDesc = g.Description, g.GroupId, GroupName = g.Name, UtcCreate = RpcTime.Utc(g.CreatedAtMs) }),
+                GroupInfo = groups.Select(g => new { GroupDesc = g.Description, g.GroupId, GroupName = g.Name, GroupType = "LINK_PLATFORM", UtcCreate = RpcTime.Utc(g.CreatedAtMs) }),
             },
         };
     }

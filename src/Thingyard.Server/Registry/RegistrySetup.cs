@@ -7,6 +7,7 @@ public static class RegistrySetup
 {
     public static IServiceCollection AddRegistry(this IServiceCollection services)
     {
+        services.AddSingleton<DeviceChanges>();
         services.AddScoped<ProductRegistry>();
         services.AddScoped<DeviceRegistry>();
         services.AddScoped<DeviceTags>();

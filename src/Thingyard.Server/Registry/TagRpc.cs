@@ -45,11 +45,12 @@ public static class TagRpc
         var tag = c.Objects("Tag").FirstOrDefault() ?? throw RpcGatewayException.Missing("Tag.1.TagKey");
         var key = tag.GetValueOrDefault("TagKey") ?? throw RpcGatewayException.Missing("Tag.1.TagKey");
         var paging = c.Paging(10, 50);
-        var devices = await c.Service<DeviceTags>().FindDevicesAsync(c.AccountId, key, tag.GetValueOrDefault("TagValue"), paging, c.Ct);
+        var (devices, total) = await c.Service<DeviceTags>().FindDevicesAsync(c.AccountId, key, tag.GetValueOrDefault("TagValue"), paging, c.Ct);
+        var productNames = await c.Service<ProductRegistry>().NamesAsync(devices.Select(d => d.ProductId), c.Ct);
         return new
         {
-            Page = paging.Page, PageSize = paging.PageSize,
-            Data = new { SimpleDeviceInfo = devices.Select(d => new { d.DeviceName, d.IotId, d.ProductKey }) },
+            Page = paging.Page, PageCount = paging.PageCount(total), PageSize = paging.PageSize, Total = total,
+            Data = new { SimpleDeviceInfo = devices.Select(d => new { d.DeviceName, d.IotId, d.ProductKey, ProductName = productNames[d.ProductId] }) },
         };
     }
 
@@ -84,7 +85,7 @@ public static class TagRpc
         {
             ProductInfos = new
             {
-                ProductInfo = products.Select(p => new { GmtCreate = p.CreatedAtMs, p.Description, p.NodeType, p.ProductKey, ProductName = p.Name }),
+                ProductInfo = products.Select(p => new { CreateTime = p.CreatedAtMs, p.Description, p.NodeType, p.ProductKey, ProductName = p.Name }),
             },
         };
     }

@@ -31,4 +31,12 @@ public static class IotErrors
     public const string TslVersionNotFound = "iot.tsl.NotExistedVersion";
     public const string TslNotPublished = "iot.tsl.NotPublishedTsl";
     public const string TslFeatureExists = "iot.tsl.AlreadyExistedIdentifier";
+    public const string TslFeatureNotFound = "iot.tsl.NotExistedIdentifier";
+    public const string DeviceOffline = "iot.device.OfflineDevice";
+    public const string DeviceDisabled = "iot.device.DeviceHasBeenDisabled";
+    public const string PropertyNotWritable = "iot.tsl.PropertyNotWritable";
+    public const string InvalidValue = "iot.tsl.InvalidFormattedValue";
+    public const string ShadowVersionConflict = "iot.shadow.VersionConflict";
+    public const string InvalidShadow = "iot.shadow.InvalidFormattedShadow";
+    public const string InvalidTopic = "iot.messagebroker.InvalidFormattedTopicName";
 }

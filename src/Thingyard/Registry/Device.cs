@@ -18,6 +18,8 @@ public sealed class Device
     public long? LastOnlineAtMs { get; set; }
     public string? IpAddress { get; set; }
     public string? FirmwareVersion { get; set; }
+    /// <summary>Token of a device registered without pre-registration (authType regnwl); it connects with it (connwl).</summary>
+    public string? DeviceToken { get; set; }
     /// <summary>The batch registration that created it, if any.</summary>
     public long? ApplyId { get; set; }
 }

@@ -5,7 +5,7 @@ using Thingyard.Storage;
 
 namespace Thingyard.Registry;
 
-public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, TimeProvider time)
+public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, TimeProvider time, DeviceChanges changes)
 {
     public const int MaxDevicesPerCall = 100;
 
@@ -79,6 +79,7 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         var device = await GetAsync(accountId, r, ct);
         db.Devices.Remove(device);
         await db.SaveChangesAsync(ct);
+        changes.Publish(DeviceChangeKind.Deleted, device);
     }
 
     public async Task<Device> DisableAsync(long accountId, DeviceRef r, CancellationToken ct = default)
@@ -87,6 +88,7 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         device.Status = DeviceStatus.Disabled;
         device.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(ct);
+        changes.Publish(DeviceChangeKind.Disabled, device);
         return device;
     }
 
@@ -99,6 +101,7 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
             device.Status = device.ActivatedAtMs is null ? DeviceStatus.Unactive : DeviceStatus.Offline;
             device.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
             await db.SaveChangesAsync(ct);
+            changes.Publish(DeviceChangeKind.Enabled, device);
         }
         return device;
     }

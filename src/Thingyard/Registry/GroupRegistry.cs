@@ -108,7 +108,8 @@ public sealed class GroupRegistry(ThingyardDb db, TimeProvider time)
         {
             if (!item.TryGetValue("tagKey", out var key) || !item.TryGetValue("tagValue", out var value))
                 throw new IotException(IotErrors.InvalidTag, "Every tag needs tagKey and tagValue.");
-            DeviceTags.CheckKey(key);
+            try { DeviceTags.CheckKey(key); }
+            catch (IotException e) { throw new IotException(IotErrors.InvalidTag, e.Message); }
             tags[key] = value;
         }
         group.TagsJson = JsonSerializer.Serialize(tags);

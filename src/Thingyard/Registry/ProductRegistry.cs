@@ -76,6 +76,13 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
         return new Page<(Product, int)>(rows.Select(r => (r.Product, r.Count)).ToList(), total, paging);
     }
 
+    /// <summary>Product names by product id, for device lists that show each device's ProductName.</summary>
+    public async Task<Dictionary<long, string>> NamesAsync(IEnumerable<long> productIds, CancellationToken ct = default)
+    {
+        var ids = productIds.Distinct().ToList();
+        return await db.Products.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+    }
+
     public Task<int> DeviceCountAsync(Product product, CancellationToken ct = default) =>
         db.Devices.CountAsync(d => d.ProductId == product.Id, ct);
 

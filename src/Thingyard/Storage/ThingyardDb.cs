@@ -1,7 +1,9 @@
 // The one storage model; SQLite and PostgreSQL each get a subclass so each carries its own migrations.
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Accounts;
+using Thingyard.Gateways;
 using Thingyard.Registry;
+using Thingyard.Telemetry;
 using Thingyard.ThingModels;
 
 namespace Thingyard.Storage;
@@ -18,6 +20,12 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
     public DbSet<ProductTag> ProductTags => Set<ProductTag>();
     public DbSet<DeviceTag> DeviceTags => Set<DeviceTag>();
     public DbSet<ThingModelRevision> ThingModels => Set<ThingModelRevision>();
+    public DbSet<PropertySample> PropertySamples => Set<PropertySample>();
+    public DbSet<PropertyLatest> PropertyLatest => Set<PropertyLatest>();
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+    public DbSet<ServiceRecord> ServiceCalls => Set<ServiceRecord>();
+    public DbSet<DeviceShadow> Shadows => Set<DeviceShadow>();
+    public DbSet<GatewayLink> GatewayLinks => Set<GatewayLink>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -58,6 +66,7 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Status).HasMaxLength(16);
             e.Property(x => x.IpAddress).HasMaxLength(64);
             e.Property(x => x.FirmwareVersion).HasMaxLength(64);
+            e.Property(x => x.DeviceToken).HasMaxLength(64);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<BatchRegistration>(e =>
@@ -100,6 +109,52 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.FunctionBlockId).HasMaxLength(64);
             e.Property(x => x.Version).HasMaxLength(32);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
+        });
+        // Telemetry tables are written in batches by raw SQL (TelemetryWriter); keep their columns plain.
+        b.Entity<PropertySample>(e =>
+        {
+            e.ToTable("PropertySamples");
+            e.HasIndex(x => new { x.DeviceId, x.Identifier, x.TimeMs });
+            e.Property(x => x.Identifier).HasMaxLength(64);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<PropertyLatest>(e =>
+        {
+            e.ToTable("PropertyLatest");
+            e.HasKey(x => new { x.DeviceId, x.Identifier });
+            e.Property(x => x.Identifier).HasMaxLength(64);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EventRecord>(e =>
+        {
+            e.ToTable("Events");
+            e.HasIndex(x => new { x.DeviceId, x.Identifier, x.TimeMs });
+            e.HasIndex(x => new { x.DeviceId, x.EventType, x.TimeMs });
+            e.Property(x => x.Identifier).HasMaxLength(64);
+            e.Property(x => x.EventType).HasMaxLength(16);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ServiceRecord>(e =>
+        {
+            e.ToTable("ServiceCalls");
+            e.HasIndex(x => new { x.DeviceId, x.Identifier, x.TimeMs });
+            e.HasIndex(x => new { x.DeviceId, x.MessageId });
+            e.Property(x => x.Identifier).HasMaxLength(64);
+            e.Property(x => x.MessageId).HasMaxLength(64);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DeviceShadow>(e =>
+        {
+            e.ToTable("Shadows");
+            e.HasKey(x => x.DeviceId);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<GatewayLink>(e =>
+        {
+            e.HasKey(x => x.SubDeviceId);
+            e.HasIndex(x => x.GatewayDeviceId);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.SubDeviceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.GatewayDeviceId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -51,6 +51,10 @@ public sealed class ThingyardServer : IAsyncLifetime
 
     public HttpClient Http() => new() { BaseAddress = BaseAddress };
 
+    /// <summary>The broker's plain and TLS ports (picked free at start).</summary>
+    public int MqttPort => Services.GetRequiredService<Thingyard.Server.Connectivity.MqttBroker>().Port;
+    public int MqttTlsPort => Services.GetRequiredService<Thingyard.Server.Connectivity.MqttBroker>().TlsPort;
+
     public ThingyardRpcClient Rpc(string keyId = AdminKeyId, string secret = AdminSecret) => new(Http(), keyId, secret);
 
     public HttpClient Rest(string keyId = AdminKeyId, string secret = AdminSecret)

@@ -1,0 +1,20 @@
+// JSON as the user reads it: indented documents, and single values as plain text.
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Thingyard.Cli.Output;
+
+public static class JsonText
+{
+    // Relaxed escaping keeps product names and descriptions in other scripts readable in a terminal.
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static void Write(TextWriter output, JsonElement element) => output.WriteLine(JsonSerializer.Serialize(element, Indented));
+
+    public static string Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Null or JsonValueKind.Undefined => "-",
+        _ => value.GetRawText(),
+    };
+}

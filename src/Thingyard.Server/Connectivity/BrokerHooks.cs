@@ -1,0 +1,131 @@
+// The broker's connection lifecycle: CONNECT is decided by DeviceAuthenticator; accepted devices get a session,
+// go online, replace an earlier connection of the same device, and go offline on disconnect or keepalive expiry.
+// Subscriptions are checked against the ACL; refused ones get a failure SUBACK, never a disconnect.
+using System.Net;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+using Thingyard.Connectivity;
+using Thingyard.Registry;
+using Thingyard.Server.Gateways;
+using Thingyard.Telemetry;
+
+namespace Thingyard.Server.Connectivity;
+
+public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSessions sessions, TelemetryPipeline telemetry,
+    ConnectivityStats stats, MessageTap tap, GatewayUplinks gateways, MqttRegistrationFlow registration, TimeProvider time,
+    ILogger<BrokerHooks> log)
+{
+    const string RegistrationKey = "thingyard.registration";
+    MqttServer? _server;
+
+    public void Attach(MqttServer server)
+    {
+        _server = server;
+        server.ValidatingConnectionAsync += ValidateAsync;
+        server.ClientConnectedAsync += ConnectedAsync;
+        server.ClientDisconnectedAsync += DisconnectedAsync;
+        server.InterceptingSubscriptionAsync += SubscribingAsync;
+        server.ClientSubscribedTopicAsync += e => { (e.SessionItems?[DeviceSession.ItemKey] as DeviceSession)?.Subscribed(e.TopicFilter.Topic); return Task.CompletedTask; };
+        server.ClientUnsubscribedTopicAsync += e => { (e.SessionItems?[DeviceSession.ItemKey] as DeviceSession)?.Unsubscribed(e.TopicFilter); return Task.CompletedTask; };
+    }
+
+    async Task ValidateAsync(ValidatingConnectionEventArgs e)
+    {
+        var decision = await authenticator.DecideAsync(e.ClientId, e.UserName, e.Password, e.KeepAlivePeriod ?? 0, e.CancellationToken);
+        if (!decision.Accepted)
+        {
+            stats.RefusedConnect();
+            e.ReasonCode = decision.Refusal switch
+            {
+                ConnectRefusal.NotAuthorized => MqttConnectReasonCode.NotAuthorized,
+                ConnectRefusal.BadRequest => MqttConnectReasonCode.ServerUnavailable,
+                _ => MqttConnectReasonCode.BadUserNameOrPassword,
+            };
+            log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: {Reason}", e.ClientId, e.RemoteEndPoint, decision.Reason);
+            return;
+        }
+        if (decision.Registration is { } request)
+        {
+            if (!e.IsSecureConnection)
+            {
+                stats.RefusedConnect();
+                e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+                log.LogInformation("Refused MQTT registration {ClientId}: it must use TLS (the reply carries a secret)", e.ClientId);
+                return;
+            }
+            e.SessionItems[RegistrationKey] = request;
+            return;
+        }
+        var device = decision.Device!;
+        e.SessionItems[DeviceSession.ItemKey] = new DeviceSession(e.ClientId, device.Identity, AddressOf(e.RemoteEndPoint));
+    }
+
+    async Task ConnectedAsync(ClientConnectedEventArgs e)
+    {
+        if (e.SessionItems[RegistrationKey] is DynamicRegistrationRequest request)
+        {
+            var server = _server!;
+            _ = Task.Run(() => registration.RunAsync(server, e.ClientId, request));
+            return;
+        }
+        if (e.SessionItems[DeviceSession.ItemKey] is not DeviceSession session) return;
+        session.Mqtt = await _server!.GetSessionAsync(e.ClientId);
+        var previous = sessions.Add(session);
+        if (previous is not null)
+        {
+            log.LogInformation("{Device} connected again as {ClientId}; closing its earlier connection {Previous}", session.Device, e.ClientId, previous.ClientId);
+            _ = _server.DisconnectClientAsync(previous.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver });
+        }
+        await telemetry.WriteAsync(TelemetryEntry.Online(session.Device.DeviceId, time.GetUtcNow().ToUnixTimeMilliseconds(), session.Ip));
+        tap.Note(session.Device.DeviceId, $"online from {session.Ip}");
+    }
+
+    async Task DisconnectedAsync(ClientDisconnectedEventArgs e)
+    {
+        if (e.SessionItems?[DeviceSession.ItemKey] is not DeviceSession session) return;
+        foreach (var sub in session.SubDevices.Values.ToList()) gateways.LogoutOne(session, sub);
+        if (!sessions.Remove(session)) return; // replaced by a newer connection: the device stays online
+        await telemetry.WriteAsync(TelemetryEntry.Offline(session.Device.DeviceId, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        tap.Note(session.Device.DeviceId, $"offline ({e.DisconnectType})");
+    }
+
+    Task SubscribingAsync(InterceptingSubscriptionEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        var allowed = e.SessionItems[DeviceSession.ItemKey] is DeviceSession session
+            ? session.Owner(filter) is not null || TopicAcl.IsRegistrationTopic(filter)
+            : TopicAcl.IsRegistrationTopic(filter);
+        if (!allowed)
+        {
+            stats.RefusedSubscription();
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            log.LogInformation("Refused subscription of {ClientId} to {Filter}", e.ClientId, filter);
+            return Task.CompletedTask;
+        }
+        // QoS 2 is not offered: downgrade rather than refuse.
+        if (e.TopicFilter.QualityOfServiceLevel == MqttQualityOfServiceLevel.ExactlyOnce)
+            e.TopicFilter.QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Drops devices that were disabled or deleted while connected.</summary>
+    public void OnDeviceChanged(DeviceChange change)
+    {
+        if (change.Kind is not (DeviceChangeKind.Disabled or DeviceChangeKind.Deleted or DeviceChangeKind.SecretChanged)) return;
+        if (sessions.ByDevice(change.DeviceId) is { } session && _server is not null)
+        {
+            log.LogInformation("Disconnecting {Device}: {Change}", session.Device, change.Kind);
+            _ = _server.DisconnectClientAsync(session.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized });
+        }
+        if (sessions.Route(change.DeviceId) is { } gateway && gateway.Device.DeviceId != change.DeviceId)
+            if (gateway.SubDevices.Values.FirstOrDefault(s => s.DeviceId == change.DeviceId) is { } sub) gateways.LogoutOne(gateway, sub);
+    }
+
+    static string? AddressOf(EndPoint? endpoint) => endpoint switch
+    {
+        IPEndPoint ip => (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(),
+        null => null,
+        _ => endpoint.ToString(),
+    };
+}

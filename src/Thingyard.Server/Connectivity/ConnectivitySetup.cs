@@ -1,0 +1,53 @@
+// Connectivity wiring: broker, hooks, message handlers, telemetry pipeline, downlink, and the HTTP endpoints
+// that belong to devices (/mqtt WebSocket, /auth/register/device).
+using Thingyard.Connectivity;
+using Thingyard.Gateways;
+using Thingyard.Server.Gateways;
+using Thingyard.Server.Shadows;
+using Thingyard.Server.Things;
+using Thingyard.Telemetry;
+
+namespace Thingyard.Server.Connectivity;
+
+public static class ConnectivitySetup
+{
+    public static IServiceCollection AddConnectivity(this IServiceCollection services)
+    {
+        services.AddSingleton<DeviceDirectory>();
+        services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton<DynamicRegistration>();
+        services.AddSingleton<DeviceSessions>();
+        services.AddSingleton<ConnectivityStats>();
+        services.AddSingleton<MessageTap>();
+        services.AddSingleton<Downlink>();
+        services.AddSingleton<TelemetryPipeline>();
+        services.AddSingleton<ShadowStore>();
+        services.AddSingleton<Topology>();
+        services.AddSingleton<ModelCache>();
+        services.AddSingleton<ThingUplinks>();
+        services.AddSingleton<ThingCommands>();
+        services.AddSingleton<GatewayUplinks>();
+        services.AddSingleton<ShadowMessages>();
+        services.AddSingleton<MqttRegistrationFlow>();
+        services.AddSingleton<BrokerHooks>();
+        services.AddSingleton<UplinkRouter>();
+        services.AddSingleton<MqttBroker>();
+        // The writer starts first and stops last, so nothing the broker accepted is left unwritten.
+        services.AddHostedService<TelemetryHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        return services;
+    }
+
+    public static void MapConnectivity(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.Map("/mqtt", (HttpContext http, MqttBroker broker) => broker.AcceptWebSocketAsync(http)).ExcludeFromDescription();
+        app.MapRegistration();
+    }
+}
+
+/// <summary>Runs the telemetry writer for the life of the process and drains it on shutdown.</summary>
+public sealed class TelemetryHost(TelemetryPipeline pipeline) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => pipeline.RunAsync(stoppingToken);
+}

@@ -1,0 +1,23 @@
+// Counters an operator (and the benchmark) reads: what the broker refused or dropped, and why.
+namespace Thingyard.Server.Connectivity;
+
+public sealed class ConnectivityStats
+{
+    long _refusedConnects, _foreignPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted;
+
+    public long RefusedConnects => Interlocked.Read(ref _refusedConnects);
+    public long ForeignPublishes => Interlocked.Read(ref _foreignPublishes);
+    public long RefusedSubscriptions => Interlocked.Read(ref _refusedSubscriptions);
+    public long Oversized => Interlocked.Read(ref _oversized);
+    public long Throttled => Interlocked.Read(ref _throttled);
+    public long BadPayloads => Interlocked.Read(ref _badPayloads);
+    public long AcceptedPublishes => Interlocked.Read(ref _accepted);
+
+    public void RefusedConnect() => Interlocked.Increment(ref _refusedConnects);
+    public void ForeignPublish() => Interlocked.Increment(ref _foreignPublishes);
+    public void RefusedSubscription() => Interlocked.Increment(ref _refusedSubscriptions);
+    public void OversizedPublish() => Interlocked.Increment(ref _oversized);
+    public void ThrottledPublish() => Interlocked.Increment(ref _throttled);
+    public void BadPayload() => Interlocked.Increment(ref _badPayloads);
+    public void Accepted() => Interlocked.Increment(ref _accepted);
+}

@@ -1,0 +1,64 @@
+// One authenticated MQTT connection: the device on it, what it subscribed to, its upstream rate budget,
+// and the sub-devices a gateway has logged in on it.
+using System.Collections.Concurrent;
+using MQTTnet.Server;
+using Thingyard.Connectivity;
+
+namespace Thingyard.Server.Connectivity;
+
+public sealed class DeviceSession(string clientId, DeviceIdentity device, string? ip)
+{
+    public const string ItemKey = "thingyard.session";
+
+    public string ClientId { get; } = clientId;
+    public DeviceIdentity Device { get; } = device;
+    public string? Ip { get; } = ip;
+    /// <summary>The broker's session, for direct delivery without scanning every subscription in the broker.</summary>
+    public MqttSessionStatus? Mqtt { get; set; }
+    /// <summary>Sub-devices logged in through this gateway connection, keyed by (pk, dn).</summary>
+    public ConcurrentDictionary<(string, string), DeviceIdentity> SubDevices => _subDevices ??= new();
+    ConcurrentDictionary<(string, string), DeviceIdentity>? _subDevices;
+
+    readonly Lock _gate = new();
+    string[] _filters = [];
+    long _windowStart;
+    int _windowCount;
+
+    /// <summary>The identity whose namespace a topic lies in, if this connection may use it.</summary>
+    public DeviceIdentity? Owner(string topic)
+    {
+        if (TopicAcl.IsInNamespace(topic, Device.ProductKey, Device.DeviceName)) return Device;
+        if (_subDevices is null) return null;
+        foreach (var sub in _subDevices.Values)
+            if (TopicAcl.IsInNamespace(topic, sub.ProductKey, sub.DeviceName)) return sub;
+        return null;
+    }
+
+    public void Subscribed(string filter)
+    {
+        lock (_gate) if (Array.IndexOf(_filters, filter) < 0) _filters = [.. _filters, filter];
+    }
+
+    public void Unsubscribed(string filter)
+    {
+        lock (_gate) _filters = _filters.Where(f => f != filter).ToArray();
+    }
+
+    /// <summary>True when one of the client's subscriptions matches the topic (replies go only to subscribers).</summary>
+    public bool IsSubscribed(string topic)
+    {
+        foreach (var f in _filters)
+            if (MQTTnet.MqttTopicFilterComparer.Compare(topic, f) == MQTTnet.MqttTopicFilterCompareResult.IsMatch) return true;
+        return false;
+    }
+
+    /// <summary>Fixed one-second window counter: false once the device is over its per-second budget.</summary>
+    public bool TakeUplinkToken(long nowMs, int perSecond)
+    {
+        lock (_gate)
+        {
+            if (nowMs - _windowStart >= 1000) { _windowStart = nowMs; _windowCount = 0; }
+            return ++_windowCount <= perSecond;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+// Hosts the MQTTnet broker in the server process: plain TCP, TLS and WebSocket (/mqtt) listeners, all with the same hooks.
+using System.Net;
+using System.Net.Sockets;
+using MQTTnet.AspNetCore;
+using MQTTnet.Server;
+using Thingyard.Registry;
+using Thingyard.Server.Hosting;
+
+namespace Thingyard.Server.Connectivity;
+
+public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes, ILogger<MqttBroker> log)
+    : IHostedService
+{
+    readonly MqttWebSocketServerAdapter _webSockets = new();
+    MqttServer? _server;
+
+    public MqttServer Server => _server ?? throw new InvalidOperationException("The MQTT broker has not started.");
+    /// <summary>Bound ports (after start); 0 when that listener is off.</summary>
+    public int Port { get; private set; }
+    public int TlsPort { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var mqtt = options.Mqtt;
+        var address = IPAddress.Parse(mqtt.BindAddress);
+        Port = mqtt.Port < 0 ? 0 : mqtt.Port == 0 ? FreePort(address) : mqtt.Port;
+        TlsPort = mqtt.TlsPort < 0 ? 0 : mqtt.TlsPort == 0 ? FreePort(address) : mqtt.TlsPort;
+
+        var builder = new MqttServerOptionsBuilder()
+            .WithMaxPendingMessagesPerClient(1000)
+            .WithPersistentSessions(false);
+        if (Port > 0) builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(Port);
+        else builder.WithoutDefaultEndpoint();
+        if (TlsPort > 0)
+            builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(TlsPort)
+                .WithEncryptionCertificate(BrokerCertificate.Load(options, log));
+        var serverOptions = builder.Build();
+        serverOptions.DefaultEndpointOptions.NoDelay = true;
+        serverOptions.TlsEndpointOptions.NoDelay = true;
+
+        var factory = new MqttServerFactory();
+        factory.DefaultServerAdapters.Add(_ => _webSockets);
+        _server = factory.CreateMqttServer(serverOptions);
+        hooks.Attach(_server);
+        _server.InterceptingPublishAsync += router.InterceptAsync;
+        changes.Changed += hooks.OnDeviceChanged;
+        await _server.StartAsync();
+
+        var host = address.Equals(IPAddress.Any) ? "0.0.0.0" : address.ToString();
+        if (Port > 0) log.LogInformation("MQTT listening on: mqtt://{Host}:{Port}", host, Port);
+        if (TlsPort > 0) log.LogInformation("MQTT listening on: mqtts://{Host}:{Port}", host, TlsPort);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        changes.Changed -= hooks.OnDeviceChanged;
+        if (_server is not null) await _server.StopAsync(new MqttServerStopOptions());
+    }
+
+    /// <summary>MQTT over WebSocket at /mqtt (subprotocol "mqtt"), served by the HTTP listener.</summary>
+    public async Task AcceptWebSocketAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync("MQTT over WebSocket: connect with a WebSocket client (subprotocol mqtt).");
+            return;
+        }
+        var subProtocol = MqttSubProtocolSelector.SelectSubProtocol(http.Request);
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(subProtocol);
+        await _webSockets.RunWebSocketConnectionAsync(socket, http);
+    }
+
+    static int FreePort(IPAddress address)
+    {
+        using var probe = new TcpListener(address, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,39 @@
+// One device publish as the handlers see it: who sent it, on which connection, the parsed topic and payload,
+// and how to answer on the matching _reply topic.
+using System.Buffers;
+using System.Text.Json;
+using Thingyard.Alink;
+using Thingyard.Connectivity;
+using Thingyard.Telemetry;
+
+namespace Thingyard.Server.Connectivity;
+
+public sealed class Uplink(DeviceSession session, DeviceIdentity device, string topic, string[] levels, ReadOnlySequence<byte> payload, int qos, long nowMs)
+{
+    public DeviceSession Session { get; } = session;
+    /// <summary>The device the topic belongs to: the connected device, or a sub-device of a gateway.</summary>
+    public DeviceIdentity Device { get; } = device;
+    public string Topic { get; } = topic;
+    /// <summary>Topic levels; [0] is "" because topics start with '/'.</summary>
+    public string[] Levels { get; } = levels;
+    public ReadOnlySequence<byte> Payload { get; } = payload;
+    public int Qos { get; } = qos;
+    public long NowMs { get; } = nowMs;
+
+    /// <summary>Telemetry to commit before a QoS 1 publish is acknowledged.</summary>
+    public List<TelemetryEntry> Entries { get; } = [];
+
+    /// <summary>The parsed Alink request, when the handler asked for one.</summary>
+    public AlinkRequest? Request { get; set; }
+}
+
+/// <summary>Sends replies for the router and handlers.</summary>
+public static class UplinkReplies
+{
+    public static void Reply(this Uplink u, Downlink downlink, int code, Action<Utf8JsonWriter>? data = null, string? message = null, string? replyTopic = null)
+    {
+        if (u.Request is { WantsReply: false } && code == AlinkCodes.Ok) return;
+        var payload = AlinkReply.Write(u.Request?.Id, code, u.Request?.Method, data, message);
+        downlink.Send(u.Session, u.Device.DeviceId, replyTopic ?? u.Topic + "_reply", payload);
+    }
+}

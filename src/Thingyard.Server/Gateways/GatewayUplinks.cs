@@ -1,0 +1,237 @@
+// Gateway messages: topology add/delete/get, sub-device registration, and sub-device login/logout (single and batch)
+// carried on the gateway's own connection. Each sub-device proves itself with an HMAC made with its own secret.
+using System.Text.Json;
+using Thingyard.Alink;
+using Thingyard.Connectivity;
+using Thingyard.Gateways;
+using Thingyard.Registry;
+using Thingyard.Server.Connectivity;
+using Thingyard.Telemetry;
+
+namespace Thingyard.Server.Gateways;
+
+public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology, DeviceSessions sessions, Downlink downlink,
+    TelemetryPipeline telemetry, MessageTap tap, ILogger<GatewayUplinks> log)
+{
+    public const int MaxPerBatch = 50;
+
+    sealed class Refusal(int code, string message) : Exception(message)
+    {
+        public int Code { get; } = code;
+    }
+
+    public async Task HandleAsync(Uplink u, string action)
+    {
+        if (!u.Session.Device.IsGateway || u.Device != u.Session.Device)
+        {
+            u.Reply(downlink, AlinkCodes.BadParams, message: "only a gateway device may manage sub-devices");
+            return;
+        }
+        try
+        {
+            switch (action)
+            {
+                case "topo/add": await TopoAddAsync(u); break;
+                case "topo/delete": await TopoDeleteAsync(u); break;
+                case "topo/get": await TopoGetAsync(u); break;
+                case "sub/register": await SubRegisterAsync(u); break;
+                case "combine/login": await LoginAsync(u, [u.Request!.Params], batch: false); break;
+                case "combine/batch_login": await LoginAsync(u, BatchList(u.Request!.Params, "deviceList"), batch: true); break;
+                case "combine/logout": Logout(u, [u.Request!.Params], batch: false); break;
+                case "combine/batch_logout": Logout(u, BatchList(u.Request!.Params, null), batch: true); break;
+                default: u.Reply(downlink, AlinkCodes.TopicParseError, message: $"unknown gateway topic {u.Topic}"); break;
+            }
+        }
+        catch (Refusal r)
+        {
+            log.LogInformation("Gateway {Gateway}: {Action} refused: {Message}", u.Device, action, r.Message);
+            u.Reply(downlink, r.Code, message: r.Message);
+        }
+    }
+
+    static List<JsonElement> BatchList(JsonElement p, string? key)
+    {
+        var list = key is not null && p.ValueKind == JsonValueKind.Object && p.TryGetProperty(key, out var l) ? l : p;
+        if (list.ValueKind != JsonValueKind.Array) throw new Refusal(AlinkCodes.BadParams, key is null ? "params must be an array" : $"params.{key} must be an array");
+        var items = list.EnumerateArray().ToList();
+        if (items.Count is 0 or > MaxPerBatch) throw new Refusal(AlinkCodes.BadParams, $"a batch holds 1 to {MaxPerBatch} sub-devices");
+        return items;
+    }
+
+    static string Text(JsonElement o, string name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v)
+            ? v.ValueKind == JsonValueKind.String ? v.GetString()! : v.ValueKind == JsonValueKind.Number ? v.GetRawText() : ""
+            : "";
+
+    async Task<DeviceCredential> SubDeviceAsync(Uplink u, JsonElement item)
+    {
+        var pk = Text(item, "productKey");
+        var dn = Text(item, "deviceName");
+        if (pk.Length == 0 || dn.Length == 0) throw new Refusal(AlinkCodes.BadParams, "productKey and deviceName are required");
+        var sub = await directory.FindAsync(pk, dn);
+        if (sub is null || sub.Identity.AccountId != u.Device.AccountId) throw new Refusal(AlinkCodes.DeviceNotFound, $"sub-device {pk}/{dn} does not exist");
+        if (sub.Identity.DeviceId == u.Device.DeviceId) throw new Refusal(AlinkCodes.TopoSelf, "a gateway cannot be its own sub-device");
+        return sub;
+    }
+
+    /// <summary>Checks a sub-device's sign: HMAC over every field but sign, signMethod and cleanSession, sorted, name+value.</summary>
+    static void VerifySign(DeviceCredential sub, JsonElement item, string? batchSignMethod)
+    {
+        var signed = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? method = batchSignMethod, sign = null;
+        foreach (var p in item.EnumerateObject())
+        {
+            var value = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            if (p.Name.Equals("sign", StringComparison.OrdinalIgnoreCase)) sign = value;
+            else if (p.Name.Equals("signMethod", StringComparison.OrdinalIgnoreCase)) method = value;
+            else if (!p.Name.Equals("cleanSession", StringComparison.OrdinalIgnoreCase)) signed[p.Name] = value;
+        }
+        if (string.IsNullOrEmpty(sign) || !DeviceSignature.Verify(sub.DeviceSecret, method, signed, sign))
+            throw new Refusal(AlinkCodes.SignatureInvalid, $"sign of sub-device {sub.Identity} does not match");
+    }
+
+    async Task TopoAddAsync(Uplink u)
+    {
+        var items = BatchList(u.Request!.Params, null);
+        var subs = new List<DeviceCredential>();
+        foreach (var item in items)
+        {
+            var sub = await SubDeviceAsync(u, item);
+            VerifySign(sub, item, null);
+            subs.Add(sub);
+        }
+        try { await topology.AddAsync(u.Device.DeviceId, subs.Select(s => s.Identity.DeviceId).ToList()); }
+        catch (InvalidOperationException e) { throw new Refusal(AlinkCodes.BadParams, e.Message); }
+        u.Reply(downlink, AlinkCodes.Ok, w => WriteDevices(w, subs.Select(s => s.Identity)));
+    }
+
+    async Task TopoDeleteAsync(Uplink u)
+    {
+        var subs = new List<DeviceCredential>();
+        foreach (var item in BatchList(u.Request!.Params, null)) subs.Add(await SubDeviceAsync(u, item));
+        await topology.RemoveAsync(u.Device.DeviceId, subs.Select(s => s.Identity.DeviceId).ToList());
+        foreach (var sub in subs) LogoutOne(u.Session, sub.Identity);
+        u.Reply(downlink, AlinkCodes.Ok, w => WriteDevices(w, subs.Select(s => s.Identity)));
+    }
+
+    async Task TopoGetAsync(Uplink u)
+    {
+        var (devices, _) = await topology.SubDevicesAsync(u.Device.DeviceId, 0, Topology.MaxSubDevices);
+        u.Reply(downlink, AlinkCodes.Ok, w =>
+        {
+            w.WriteStartArray();
+            foreach (var d in devices)
+            {
+                w.WriteStartObject();
+                w.WriteString("productKey", d.ProductKey);
+                w.WriteString("deviceName", d.DeviceName);
+                w.WriteString("iotId", d.IotId);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>thing.sub.register: pre-registered sub-devices of the gateway's account get their secrets.</summary>
+    async Task SubRegisterAsync(Uplink u)
+    {
+        var subs = new List<DeviceCredential>();
+        foreach (var item in BatchList(u.Request!.Params, null)) subs.Add(await SubDeviceAsync(u, item));
+        u.Reply(downlink, AlinkCodes.Ok, w =>
+        {
+            w.WriteStartArray();
+            foreach (var s in subs)
+            {
+                w.WriteStartObject();
+                w.WriteString("iotId", s.Identity.IotId);
+                w.WriteString("productKey", s.Identity.ProductKey);
+                w.WriteString("deviceName", s.Identity.DeviceName);
+                w.WriteString("deviceSecret", s.DeviceSecret);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>Login succeeds or fails as a whole: every sub-device must be in the topology, enabled and correctly signed.</summary>
+    async Task LoginAsync(Uplink u, List<JsonElement> items, bool batch)
+    {
+        var batchMethod = batch && u.Request!.Params.ValueKind == JsonValueKind.Object ? Text(u.Request.Params, "signMethod") : null;
+        var subs = new List<DeviceCredential>();
+        foreach (var item in items)
+        {
+            if (item.ValueKind != JsonValueKind.Object) throw new Refusal(AlinkCodes.BadParams, "each sub-device must be an object");
+            var sub = await SubDeviceAsync(u, item);
+            VerifySign(sub, item, string.IsNullOrEmpty(batchMethod) ? null : batchMethod);
+            if (sub.Status == DeviceStatus.Disabled) throw new Refusal(AlinkCodes.DeviceDisabled, $"sub-device {sub.Identity} is disabled");
+            if (!await topology.IsLinkedAsync(u.Device.DeviceId, sub.Identity.DeviceId))
+                throw new Refusal(AlinkCodes.TopoMissing, $"sub-device {sub.Identity} is not in this gateway's topology");
+            subs.Add(sub);
+        }
+        foreach (var sub in subs)
+        {
+            // A sub-device logged in elsewhere (another gateway, or directly) moves here.
+            if (sessions.Route(sub.Identity.DeviceId) is { } other && other != u.Session) sessions.LogoutSubDevice(other, sub.Identity.ProductKey, sub.Identity.DeviceName);
+            sessions.LoginSubDevice(u.Session, sub.Identity);
+            await telemetry.WriteAsync(TelemetryEntry.Online(sub.Identity.DeviceId, u.NowMs, u.Session.Ip));
+            tap.Note(sub.Identity.DeviceId, $"online via gateway {u.Device}");
+        }
+        u.Reply(downlink, AlinkCodes.Ok, w =>
+        {
+            if (batch) WriteDevices(w, subs.Select(s => s.Identity));
+            else
+            {
+                w.WriteStartObject();
+                w.WriteString("productKey", subs[0].Identity.ProductKey);
+                w.WriteString("deviceName", subs[0].Identity.DeviceName);
+                w.WriteEndObject();
+            }
+        });
+    }
+
+    void Logout(Uplink u, List<JsonElement> items, bool batch)
+    {
+        var done = new List<DeviceIdentity>();
+        foreach (var item in items)
+        {
+            var pk = Text(item, "productKey");
+            var dn = Text(item, "deviceName");
+            if (!u.Session.SubDevices.TryGetValue((pk, dn), out var sub))
+                throw new Refusal(AlinkCodes.SubDeviceSessionMissing, $"sub-device {pk}/{dn} is not logged in on this gateway");
+            done.Add(sub);
+        }
+        foreach (var sub in done) LogoutOne(u.Session, sub);
+        u.Reply(downlink, AlinkCodes.Ok, w =>
+        {
+            if (batch) WriteDevices(w, done);
+            else
+            {
+                w.WriteStartObject();
+                w.WriteString("productKey", done[0].ProductKey);
+                w.WriteString("deviceName", done[0].DeviceName);
+                w.WriteEndObject();
+            }
+        });
+    }
+
+    /// <summary>Takes a sub-device offline on this gateway connection (logout, topology removal, gateway gone).</summary>
+    public void LogoutOne(DeviceSession gateway, DeviceIdentity sub)
+    {
+        if (!sessions.LogoutSubDevice(gateway, sub.ProductKey, sub.DeviceName)) return;
+        _ = telemetry.WriteAsync(TelemetryEntry.Offline(sub.DeviceId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        tap.Note(sub.DeviceId, "offline");
+    }
+
+    static void WriteDevices(Utf8JsonWriter w, IEnumerable<DeviceIdentity> devices)
+    {
+        w.WriteStartArray();
+        foreach (var d in devices)
+        {
+            w.WriteStartObject();
+            w.WriteString("productKey", d.ProductKey);
+            w.WriteString("deviceName", d.DeviceName);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+}

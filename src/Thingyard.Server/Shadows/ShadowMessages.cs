@@ -1,0 +1,110 @@
+// Device-facing shadow traffic on /shadow/update/{pk}/{dn} (get, update, delete of reported state) with answers and
+// control pushes on /shadow/get/{pk}/{dn}, in the payload shape the official SDKs read.
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Thingyard.Server.Connectivity;
+using Thingyard.Telemetry;
+
+namespace Thingyard.Server.Shadows;
+
+public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimeProvider time)
+{
+    public static string GetTopic(string pk, string dn) => $"/shadow/get/{pk}/{dn}";
+
+    public async Task HandleAsync(Uplink u)
+    {
+        var topic = GetTopic(u.Device.ProductKey, u.Device.DeviceName);
+        JsonObject? request;
+        try { request = JsonNode.Parse(u.Payload.ToArray()) as JsonObject; }
+        catch (JsonException) { request = null; }
+        if (request is null) { Send(u, topic, Error(400, "payload is not a JSON object")); return; }
+        var method = (request["method"] as JsonValue)?.TryGetValue<string>(out var m) == true ? m : null;
+        try
+        {
+            switch (method)
+            {
+                case "get":
+                    Send(u, topic, Reply(await store.GetAsync(u.Device.DeviceId)));
+                    break;
+                case "update":
+                case "delete":
+                    var state = request["state"] as JsonObject ?? throw new ShadowException(402, "state is missing");
+                    long? version = request["version"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+                    if (request["version"] is not null && version is null) throw new ShadowException(403, "version must be a number");
+                    JsonObject doc = null!;
+                    foreach (var section in new[] { "reported", "desired" })
+                    {
+                        if (!state.ContainsKey(section)) continue;
+                        var change = state[section];
+                        if (method == "delete" && change is JsonObject keys)
+                        {
+                            // delete names keys; any value means "remove it"
+                            var nulls = new JsonObject();
+                            foreach (var (key, _) in keys) nulls[key] = "null";
+                            change = nulls;
+                        }
+                        if (method == "update" && section == "desired") throw new ShadowException(406, "devices report state; desired state is set by applications");
+                        doc = await store.ChangeAsync(u.Device.DeviceId, section, change, version, replace: false);
+                        version = null;
+                    }
+                    if (doc is null) throw new ShadowException(method == "update" ? 404 : 402, method == "update" ? "state.reported is missing" : "state names nothing to delete");
+                    Send(u, topic, Reply(new JsonObject { ["state"] = new JsonObject(), ["version"] = doc["version"]!.DeepClone(), ["metadata"] = new JsonObject() }, doc));
+                    break;
+                default:
+                    throw new ShadowException(method is null ? 401 : 406, method is null ? "method is missing" : $"unknown method {method}");
+            }
+        }
+        catch (ShadowException e) { Send(u, topic, Error(e.Code, e.Message)); }
+    }
+
+    /// <summary>Application changed the desired state: push "control" to the device if it is connected here.</summary>
+    public void PushControl(long deviceId, string pk, string dn, JsonObject document)
+    {
+        var payload = new JsonObject
+        {
+            ["method"] = "control",
+            ["payload"] = new JsonObject
+            {
+                ["status"] = "success",
+                ["state"] = document["state"]!.DeepClone(),
+                ["metadata"] = document["metadata"]!.DeepClone(),
+            },
+            ["version"] = document["version"]!.DeepClone(),
+            ["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds(),
+        };
+        downlink.SendToDevice(deviceId, GetTopic(pk, dn), Encoding.UTF8.GetBytes(payload.ToJsonString()));
+    }
+
+    void Send(Uplink u, string topic, JsonObject payload) => downlink.Send(u.Session, u.Device.DeviceId, topic, Encoding.UTF8.GetBytes(payload.ToJsonString()));
+
+    JsonObject Reply(JsonObject document, JsonObject? full = null)
+    {
+        var version = (full ?? document)["version"]!.DeepClone();
+        return new JsonObject
+        {
+            ["method"] = "reply",
+            ["payload"] = new JsonObject
+            {
+                ["status"] = "success",
+                ["state"] = document["state"]!.DeepClone(),
+                ["metadata"] = document["metadata"]!.DeepClone(),
+                ["version"] = version.DeepClone(),
+            },
+            ["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds(),
+            ["version"] = version,
+        };
+    }
+
+    JsonObject Error(int code, string message) => new()
+    {
+        ["method"] = "reply",
+        ["payload"] = new JsonObject
+        {
+            ["status"] = "error",
+            ["content"] = new JsonObject { ["errorcode"] = code.ToString(System.Globalization.CultureInfo.InvariantCulture), ["errormessage"] = message },
+        },
+        ["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds(),
+    };
+}

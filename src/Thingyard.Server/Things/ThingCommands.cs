@@ -1,0 +1,148 @@
+// Cloud-initiated operations on a device: property set, service invoke (sync over RRPC, async with a later reply),
+// raw RRPC, and publishing to a device topic. Input is checked against the thing model before anything is sent.
+using System.Text;
+using System.Text.Json;
+using Thingyard.Alink;
+using Thingyard.Common;
+using Thingyard.Registry;
+using Thingyard.Server.Connectivity;
+using Thingyard.Server.Hosting;
+using Thingyard.Telemetry;
+using Thingyard.ThingModels;
+
+namespace Thingyard.Server.Things;
+
+public sealed record ServiceOutcome(string MessageId, DeviceReply? Reply);
+
+public enum RrpcCode { SUCCESS, TIMEOUT, OFFLINE, HALFCONN, UNKNOWN }
+
+public sealed record RrpcOutcome(string MessageId, RrpcCode Code, byte[]? Payload);
+
+public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSessions sessions, TelemetryPipeline telemetry,
+    ThingyardOptions options, TimeProvider time)
+{
+    /// <summary>thing.service.property.set: the items must be writable properties with values the model accepts.</summary>
+    public async Task<string> SetPropertiesAsync(Device device, string itemsJson, CancellationToken ct = default)
+    {
+        var items = ParseObject(itemsJson, "Items");
+        var model = await models.GetAsync(device.ProductId);
+        var errors = new List<string>();
+        foreach (var p in items.RootElement.EnumerateObject())
+        {
+            var property = model.Property(p.Name);
+            if (property is null) errors.Add($"{p.Name}: no such property in the thing model");
+            else if (!property.Writable) errors.Add($"{p.Name}: the property is read-only");
+            else if (TslValueChecker.Check(property.DataType, p.Value, p.Name) is { } e) errors.Add(e);
+        }
+        if (!items.RootElement.EnumerateObject().Any()) errors.Add("Items: no property values");
+        if (errors.Count > 0) throw new IotException(IotErrors.InvalidValue, string.Join("; ", errors));
+        EnsureOnline(device);
+        var id = downlink.NextId();
+        var payload = AlinkReply.Request(id, "thing.service.property.set", w => items.RootElement.WriteTo(w));
+        Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/property/set", payload);
+        return id;
+    }
+
+    /// <summary>Invokes a service: sync services go over RRPC and wait for the answer; async ones return the message id.</summary>
+    public async Task<ServiceOutcome> InvokeServiceAsync(Device device, string identifier, string argsJson, CancellationToken ct = default)
+    {
+        var args = ParseObject(string.IsNullOrWhiteSpace(argsJson) ? "{}" : argsJson, "Args");
+        var model = await models.GetAsync(device.ProductId);
+        var service = model.Service(identifier) ?? throw new IotException(IotErrors.TslFeatureNotFound, $"The service '{identifier}' is not in the thing model.");
+        if (TslValueChecker.CheckParams(service.InputData, args.RootElement, identifier) is { } error)
+            throw new IotException(IotErrors.InvalidValue, error);
+        EnsureOnline(device);
+        var id = downlink.NextId();
+        var method = $"thing.service.{identifier}";
+        var payload = AlinkReply.Request(id, method, w => args.RootElement.WriteTo(w));
+        await telemetry.WriteAsync(TelemetryEntry.ServiceCall(device.Id, identifier, id, time.GetUtcNow().ToUnixTimeMilliseconds(), args.RootElement.GetRawText()), ct);
+        if (service.CallType != "sync")
+        {
+            Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/{identifier}", payload);
+            return new ServiceOutcome(id, null);
+        }
+        var wait = downlink.ExpectReply(device.Id, "rrpc:" + id, TimeSpan.FromMilliseconds(options.Mqtt.SyncCallTimeoutMs));
+        Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/rrpc/request/{id}", payload, forgetOnFailure: "rrpc:" + id);
+        try { return new ServiceOutcome(id, await wait.WaitAsync(ct)); }
+        catch (TimeoutException) { throw new IotException(IotErrors.DeviceOffline, $"The device did not answer the call to '{identifier}' within {options.Mqtt.SyncCallTimeoutMs} ms."); }
+    }
+
+    /// <summary>RRpc: a raw request on /sys/pk/dn/rrpc/request/{id} (or a custom /ext/rrpc topic) and the device's raw answer.</summary>
+    public async Task<RrpcOutcome> RrpcAsync(Device device, byte[] request, int timeoutMs, string? topic, CancellationToken ct = default)
+    {
+        var id = downlink.NextId();
+        if (sessions.Route(device.Id) is null) return new RrpcOutcome(id, RrpcCode.OFFLINE, null);
+        string requestTopic;
+        if (string.IsNullOrEmpty(topic)) requestTopic = $"/sys/{device.ProductKey}/{device.DeviceName}/rrpc/request/{id}";
+        else
+        {
+            var original = topic.StartsWith('/') ? topic : "/" + topic;
+            if (!DeviceTopicAcl.For(device).Contains(original)) throw new IotException(IotErrors.InvalidTopic, $"'{topic}' is not a topic of this device.");
+            requestTopic = $"/ext/rrpc/{id}{original}";
+        }
+        var wait = downlink.ExpectReply(device.Id, "rrpc:" + id, TimeSpan.FromMilliseconds(timeoutMs));
+        if (!downlink.SendToDevice(device.Id, requestTopic, request))
+        {
+            downlink.Forget(device.Id, "rrpc:" + id);
+            return new RrpcOutcome(id, RrpcCode.HALFCONN, null);
+        }
+        try { return new RrpcOutcome(id, RrpcCode.SUCCESS, (await wait.WaitAsync(ct)).RawPayload); }
+        catch (TimeoutException) { return new RrpcOutcome(id, RrpcCode.TIMEOUT, null); }
+    }
+
+    /// <summary>Pub: a message to one of the device's topics. QoS 0 or 1; the device must be subscribed to receive it.</summary>
+    public string Publish(Device device, string topic, byte[] payload, int qos)
+    {
+        if (!DeviceTopicAcl.For(device).Contains(topic)) throw new IotException(IotErrors.InvalidTopic, $"'{topic}' is not a topic of device {device.DeviceName}.");
+        var id = downlink.NextId();
+        downlink.SendToDevice(device.Id, topic, payload, qos);
+        return id;
+    }
+
+    /// <summary>PubBroadcast: every connected device of the product subscribed to the topic receives it.</summary>
+    public string Broadcast(Product product, string topic, byte[] payload)
+    {
+        if (!topic.StartsWith($"/broadcast/{product.ProductKey}/", StringComparison.Ordinal) || topic.Contains('+') || topic.Contains('#'))
+            throw new IotException(IotErrors.InvalidTopic, $"Broadcast topics are /broadcast/{product.ProductKey}/...");
+        var id = downlink.NextId();
+        foreach (var s in sessions.All)
+            if (s.Device.ProductId == product.Id) downlink.Send(s, s.Device.DeviceId, topic, payload);
+        return id;
+    }
+
+    void EnsureOnline(Device device)
+    {
+        if (device.Status == DeviceStatus.Disabled) throw new IotException(IotErrors.DeviceDisabled, $"The device '{device.DeviceName}' is disabled.");
+        if (sessions.Route(device.Id) is null) throw new IotException(IotErrors.DeviceOffline, $"The device '{device.DeviceName}' is offline.");
+    }
+
+    void Send(Device device, string topic, byte[] payload, string? forgetOnFailure = null)
+    {
+        if (downlink.SendToDevice(device.Id, topic, payload)) return;
+        if (forgetOnFailure is not null) downlink.Forget(device.Id, forgetOnFailure);
+        throw new IotException(IotErrors.DeviceOffline, $"The device '{device.DeviceName}' is not subscribed to {topic}.");
+    }
+
+    static JsonDocument ParseObject(string json, string name)
+    {
+        try
+        {
+            var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object) return doc;
+            doc.Dispose();
+        }
+        catch (JsonException) { }
+        throw new IotException(IotErrors.InvalidParameter, $"{name} must be a JSON object.");
+    }
+}
+
+/// <summary>ACL checks for cloud-side publishes.</summary>
+public static class DeviceTopicAcl
+{
+    public readonly record struct DeviceTopics(string ProductKey, string DeviceName)
+    {
+        public bool Contains(string topic) => Thingyard.Connectivity.TopicAcl.IsInNamespace(topic, ProductKey, DeviceName) && !topic.Contains('+') && !topic.Contains('#');
+    }
+
+    public static DeviceTopics For(Device d) => new(d.ProductKey, d.DeviceName);
+}

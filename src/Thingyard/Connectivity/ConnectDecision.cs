@@ -1,0 +1,16 @@
+// The outcome of checking an MQTT CONNECT: a device session, a dynamic-registration session, or a refusal with its reason.
+namespace Thingyard.Connectivity;
+
+public enum ConnectRefusal { None, BadCredentials, NotAuthorized, BadRequest }
+
+public sealed record ConnectDecision(ConnectRefusal Refusal, string Reason, DeviceCredential? Device = null, DynamicRegistrationRequest? Registration = null)
+{
+    public bool Accepted => Refusal == ConnectRefusal.None;
+
+    public static ConnectDecision Refuse(ConnectRefusal why, string reason) => new(why, reason);
+    public static ConnectDecision Session(DeviceCredential device) => new(ConnectRefusal.None, "ok", device);
+    public static ConnectDecision Register(DynamicRegistrationRequest request) => new(ConnectRefusal.None, "register", Registration: request);
+}
+
+/// <summary>MQTT dynamic registration: authType register (pre-registered) or regnwl (registration-free).</summary>
+public sealed record DynamicRegistrationRequest(string ProductKey, string DeviceName, string AuthType, string Random, string? SignMethod, string Sign, string ClientIdBase);

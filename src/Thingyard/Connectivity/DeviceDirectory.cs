@@ -1,0 +1,42 @@
+// Looks up device credentials for the broker, with a short cache so reconnect storms don't all hit the database.
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Storage;
+
+namespace Thingyard.Connectivity;
+
+public sealed class DeviceDirectory
+{
+    readonly IDbContextFactory<ThingyardDb> dbs;
+    readonly TimeProvider time;
+
+    public DeviceDirectory(IDbContextFactory<ThingyardDb> dbs, TimeProvider time, Registry.DeviceChanges changes)
+    {
+        this.dbs = dbs;
+        this.time = time;
+        changes.Changed += c => Invalidate(c.ProductKey, c.DeviceName);
+    }
+
+    static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+    readonly ConcurrentDictionary<(string, string), (DeviceCredential? Credential, long Expires)> _cache = new();
+
+    public async Task<DeviceCredential?> FindAsync(string productKey, string deviceName, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_cache.TryGetValue((productKey, deviceName), out var hit) && hit.Expires > now) return hit.Credential;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var row = await (from d in db.Devices
+                         join p in db.Products on d.ProductId equals p.Id
+                         where d.ProductKey == productKey && d.DeviceName == deviceName
+                         select new { d.Id, d.AccountId, d.ProductId, d.IotId, d.DeviceSecret, d.Status, d.DeviceToken, p.NodeType, p.DataFormat })
+            .FirstOrDefaultAsync(ct);
+        var credential = row is null ? null : new DeviceCredential(
+            new DeviceIdentity(row.Id, row.AccountId, row.ProductId, productKey, deviceName, row.IotId, row.NodeType, row.DataFormat),
+            row.DeviceSecret, row.Status, row.DeviceToken);
+        _cache[(productKey, deviceName)] = (credential, now + (long)Ttl.TotalMilliseconds);
+        return credential;
+    }
+
+    /// <summary>Called whenever a device's secret, status or existence changes.</summary>
+    public void Invalidate(string productKey, string deviceName) => _cache.TryRemove((productKey, deviceName), out _);
+}

@@ -1,0 +1,16 @@
+// Tells the broker (and its credential cache) when a device's secret, status or existence changes,
+// so a disabled or deleted device is dropped at once rather than when a cache entry expires.
+namespace Thingyard.Registry;
+
+public enum DeviceChangeKind { Disabled, Enabled, Deleted, SecretChanged }
+
+public sealed record DeviceChange(DeviceChangeKind Kind, long DeviceId, string ProductKey, string DeviceName);
+
+public sealed class DeviceChanges
+{
+    public event Action<DeviceChange>? Changed;
+
+    public void Publish(DeviceChange change) => Changed?.Invoke(change);
+
+    public void Publish(DeviceChangeKind kind, Device d) => Publish(new DeviceChange(kind, d.Id, d.ProductKey, d.DeviceName));
+}

@@ -1,0 +1,92 @@
+// The ingestion path: producers (MQTT handlers) write entries into a bounded channel; one writer drains it in
+// batches, one transaction per batch, and then completes the entries' Durable signals.
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Thingyard.Storage;
+
+namespace Thingyard.Telemetry;
+
+public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, ILogger<TelemetryPipeline> log)
+{
+    public const int Capacity = 200_000;
+    public const int MaxBatch = 5_000;
+
+    readonly Channel<TelemetryEntry> _channel = Channel.CreateBounded<TelemetryEntry>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    long _written, _batches, _failed;
+
+    public long Written => Interlocked.Read(ref _written);
+    public long Batches => Interlocked.Read(ref _batches);
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Queues an entry; waits (back-pressure onto the device's connection) only when the channel is full.</summary>
+    public ValueTask WriteAsync(TelemetryEntry entry, CancellationToken ct = default) =>
+        _channel.Writer.TryWrite(entry) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(entry, ct);
+
+    /// <summary>Queues entries and returns a task that completes once all of them are committed.</summary>
+    public async Task WriteDurableAsync(IReadOnlyList<TelemetryEntry> entries, CancellationToken ct = default)
+    {
+        if (entries.Count == 0) return;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        entries[^1].Durable = done;
+        foreach (var e in entries) await WriteAsync(e, ct);
+        await done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Runs until the token fires, then drains what is queued so nothing accepted is lost on a clean stop.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var batch = new List<TelemetryEntry>(MaxBatch);
+        await using var writer = new TelemetryWriter(dbs);
+        try
+        {
+            while (await _channel.Reader.WaitToReadAsync(stopping))
+                await DrainAsync(writer, batch);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
+        _channel.Writer.TryComplete();
+        await DrainAsync(writer, batch);
+    }
+
+    async Task WriteOneAsync(TelemetryWriter writer, TelemetryEntry e)
+    {
+        try
+        {
+            await writer.WriteAsync([e]);
+            Interlocked.Increment(ref _written);
+            e.Durable?.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _failed);
+            log.LogError(ex, "Dropped telemetry {Kind} for device {DeviceId}", e.Kind, e.DeviceId);
+            e.Durable?.TrySetException(ex);
+            await writer.ResetAsync();
+        }
+    }
+
+    async Task DrainAsync(TelemetryWriter writer, List<TelemetryEntry> batch)
+    {
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var e)) batch.Add(e);
+            if (batch.Count == 0) return;
+            try
+            {
+                await writer.WriteAsync(batch);
+                Interlocked.Add(ref _written, batch.Count);
+                Interlocked.Increment(ref _batches);
+                foreach (var e in batch) e.Durable?.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                // One bad entry (say, for a device deleted meanwhile) must not take the rest of the batch with it.
+                log.LogWarning(ex, "Telemetry batch of {Count} entries failed; retrying one by one", batch.Count);
+                await writer.ResetAsync();
+                foreach (var e in batch) await WriteOneAsync(writer, e);
+            }
+        }
+    }
+}

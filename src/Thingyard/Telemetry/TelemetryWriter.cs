@@ -1,0 +1,136 @@
+// Writes a batch of telemetry in one transaction with prepared commands: history rows are appended,
+// the latest value per property is upserted once per batch, and status changes update the device row.
+using System.Data;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Storage;
+
+namespace Thingyard.Telemetry;
+
+public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs) : IAsyncDisposable
+{
+    ThingyardDb? _db;
+    DbConnection? _connection;
+    readonly Dictionary<string, DbCommand> _commands = [];
+
+    const string InsertProperty = """INSERT INTO "PropertySamples" ("DeviceId","Identifier","TimeMs","Value") VALUES (@d,@i,@t,@v)""";
+    const string UpsertLatest = """
+        INSERT INTO "PropertyLatest" ("DeviceId","Identifier","TimeMs","Value") VALUES (@d,@i,@t,@v)
+        ON CONFLICT ("DeviceId","Identifier") DO UPDATE SET "TimeMs" = excluded."TimeMs", "Value" = excluded."Value"
+        WHERE excluded."TimeMs" >= "PropertyLatest"."TimeMs"
+        """;
+    const string InsertEvent = """INSERT INTO "Events" ("DeviceId","Identifier","EventType","TimeMs","OutputData") VALUES (@d,@i,@x,@t,@v)""";
+    const string InsertCall = """INSERT INTO "ServiceCalls" ("DeviceId","Identifier","MessageId","TimeMs","InputData") VALUES (@d,@i,@x,@t,@v)""";
+    const string UpdateReply = """UPDATE "ServiceCalls" SET "OutputData" = @v, "Code" = @c WHERE "DeviceId" = @d AND "MessageId" = @x""";
+    const string SetOnline = """
+        UPDATE "Devices" SET "Status" = 'ONLINE', "LastOnlineAtMs" = @t, "IpAddress" = @i,
+            "ActivatedAtMs" = COALESCE("ActivatedAtMs", @t) WHERE "Id" = @d AND "Status" <> 'DISABLE'
+        """;
+    const string SetOffline = """UPDATE "Devices" SET "Status" = 'OFFLINE' WHERE "Id" = @d AND "Status" = 'ONLINE'""";
+
+    public async Task WriteAsync(IReadOnlyList<TelemetryEntry> batch)
+    {
+        var connection = await ConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var latest = new Dictionary<(long, string), TelemetryEntry>();
+        foreach (var e in batch)
+        {
+            switch (e.Kind)
+            {
+                case TelemetryKind.Property:
+                    await ExecAsync(tx, InsertProperty, e.DeviceId, e.Identifier, e.TimeMs, e.Json);
+                    var key = (e.DeviceId, e.Identifier!);
+                    if (!latest.TryGetValue(key, out var seen) || seen.TimeMs <= e.TimeMs) latest[key] = e;
+                    break;
+                case TelemetryKind.Event:
+                    await ExecAsync(tx, InsertEvent, e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra);
+                    break;
+                case TelemetryKind.ServiceCall:
+                    await ExecAsync(tx, InsertCall, e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra);
+                    break;
+                case TelemetryKind.ServiceReply:
+                    await ExecAsync(tx, UpdateReply, e.DeviceId, null, 0, e.Json, e.Extra, e.Code);
+                    break;
+                case TelemetryKind.Online:
+                    await ExecAsync(tx, SetOnline, e.DeviceId, e.Identifier, e.TimeMs, null);
+                    break;
+                case TelemetryKind.Offline:
+                    await ExecAsync(tx, SetOffline, e.DeviceId, null, 0, null);
+                    break;
+            }
+        }
+        foreach (var e in latest.Values)
+            await ExecAsync(tx, UpsertLatest, e.DeviceId, e.Identifier, e.TimeMs, e.Json);
+        await tx.CommitAsync();
+    }
+
+    /// <summary>After a failure: drop the connection and its prepared commands, so the next batch starts clean.</summary>
+    public async Task ResetAsync()
+    {
+        foreach (var c in _commands.Values) await c.DisposeAsync();
+        _commands.Clear();
+        if (_db is not null) await _db.DisposeAsync();
+        _db = null;
+        _connection = null;
+    }
+
+    async Task<DbConnection> ConnectionAsync()
+    {
+        if (_connection is not null) return _connection;
+        _db = await dbs.CreateDbContextAsync();
+        _connection = _db.Database.GetDbConnection();
+        await _connection.OpenAsync();
+        if (_db.Database.IsSqlite())
+        {
+            // WAL + NORMAL: a commit survives a process kill (kill -9); only a power cut can lose the last commits.
+            await using var pragma = _connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync();
+        }
+        return _connection;
+    }
+
+    async Task ExecAsync(DbTransaction tx, string sql, long deviceId, string? identifier, long timeMs, string? value,
+        string? extra = null, int code = 0)
+    {
+        if (!_commands.TryGetValue(sql, out var cmd))
+        {
+            cmd = _connection!.CreateCommand();
+            cmd.CommandText = sql;
+            Add(cmd, "@d", DbType.Int64);
+            Add(cmd, "@i", DbType.String);
+            Add(cmd, "@t", DbType.Int64);
+            Add(cmd, "@v", DbType.String);
+            Add(cmd, "@x", DbType.String);
+            Add(cmd, "@c", DbType.Int32);
+            // Only the parameters the statement names may be sent (PostgreSQL refuses extras).
+            for (var i = cmd.Parameters.Count - 1; i >= 0; i--)
+                if (!sql.Contains(cmd.Parameters[i].ParameterName, StringComparison.Ordinal)) cmd.Parameters.RemoveAt(i);
+            _commands[sql] = cmd;
+        }
+        cmd.Transaction = tx;
+        Set(cmd, "@d", deviceId);
+        Set(cmd, "@i", identifier);
+        Set(cmd, "@t", timeMs);
+        Set(cmd, "@v", value);
+        Set(cmd, "@x", extra);
+        Set(cmd, "@c", code);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    static void Add(DbCommand cmd, string name, DbType type)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.DbType = type;
+        cmd.Parameters.Add(p);
+    }
+
+    static void Set(DbCommand cmd, string name, object? value)
+    {
+        var i = cmd.Parameters.IndexOf(name);
+        if (i >= 0) cmd.Parameters[i].Value = value ?? DBNull.Value;
+    }
+
+    public async ValueTask DisposeAsync() => await ResetAsync();
+}
