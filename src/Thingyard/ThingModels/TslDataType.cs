@@ -29,7 +29,7 @@ public sealed record TslDataType(string Type, TslSpecs? Specs = null)
 {
     public TslNumericSpecs? Numeric => Specs as TslNumericSpecs;
     public TslTextSpecs? Text => Specs as TslTextSpecs;
-    public TslEnumSpecs? Values => Specs as TslEnumSpecs;
+    public TslEnumSpecs? Enum => Specs as TslEnumSpecs;
     public TslStructSpecs? Struct => Specs as TslStructSpecs;
     public TslArraySpecs? Array => Specs as TslArraySpecs;
 

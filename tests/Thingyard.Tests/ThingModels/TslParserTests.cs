@@ -28,8 +28,8 @@ public sealed class TslParserTests
         Assert.Equal(new TslNumericSpecs(-40, 120, 0.1, "°C", "摄氏度"), temperature.DataType.Numeric);
         Assert.Equal(8, model.Property("label")!.DataType.Text!.Length);
         Assert.Equal(TslTypes.Date, model.Property("installedAt")!.DataType.Type);
-        Assert.Equal("on", model.Property("power")!.DataType.Values!.Values[1]);
-        Assert.Equal(["cool", "heat", "fan"], model.Property("mode")!.DataType.Values!.Values.OrderBy(v => v.Key).Select(v => v.Value));
+        Assert.Equal("on", model.Property("power")!.DataType.Enum!.Values[1]);
+        Assert.Equal(["cool", "heat", "fan"], model.Property("mode")!.DataType.Enum!.Values.OrderBy(v => v.Key).Select(v => v.Value));
         Assert.Equal(["lat", "lng", "fix"], model.Property("position")!.DataType.Struct!.Members.Select(m => m.Identifier));
         var samples = model.Property("samples")!.DataType.Array!;
         Assert.Equal(3, samples.Size);
