@@ -45,9 +45,12 @@ public static class DeviceCommands
             }, ct);
         }, body =>
         {
-            var rows = body.GetProperty("Data").GetProperty("DeviceInfo").EnumerateArray().Select(d => (IReadOnlyList<string>)
+            // QueryDevice answers Data.DeviceInfo[].DeviceStatus, QueryDeviceByStatus Data.SimpleDeviceInfo[].Status.
+            var data = body.GetProperty("Data");
+            var byStatus = data.TryGetProperty("SimpleDeviceInfo", out var simple);
+            var rows = (byStatus ? simple : data.GetProperty("DeviceInfo")).EnumerateArray().Select(d => (IReadOnlyList<string>)
             [
-                d.GetProperty("DeviceName").GetString()!, JsonText.Scalar(d.GetProperty("DeviceStatus")),
+                d.GetProperty("DeviceName").GetString()!, JsonText.Scalar(d.GetProperty(byStatus ? "Status" : "DeviceStatus")),
                 JsonText.Scalar(d.GetProperty("Nickname")), JsonText.Scalar(d.GetProperty("IotId")), JsonText.Scalar(d.GetProperty("UtcCreate")),
             ]).ToList();
             Table.Write(cli.Out, ["DEVICE NAME", "STATUS", "NICKNAME", "IOT ID", "CREATED"], rows);
