@@ -62,13 +62,13 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
 
     async Task ConnectedAsync(ClientConnectedEventArgs e)
     {
-        if (e.SessionItems[RegistrationKey] is DynamicRegistrationRequest request)
+        if (e.SessionItems?[RegistrationKey] is DynamicRegistrationRequest request)
         {
             var server = _server!;
             _ = Task.Run(() => registration.RunAsync(server, e.ClientId, request));
             return;
         }
-        if (e.SessionItems[DeviceSession.ItemKey] is not DeviceSession session) return;
+        if (e.SessionItems?[DeviceSession.ItemKey] is not DeviceSession session) return;
         session.Mqtt = await _server!.GetSessionAsync(e.ClientId);
         var previous = sessions.Add(session);
         if (previous is not null)
@@ -92,7 +92,7 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
     Task SubscribingAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
-        var allowed = e.SessionItems[DeviceSession.ItemKey] is DeviceSession session
+        var allowed = e.SessionItems?[DeviceSession.ItemKey] is DeviceSession session
             ? session.Owner(filter) is not null || TopicAcl.IsRegistrationTopic(filter)
             : TopicAcl.IsRegistrationTopic(filter);
         if (!allowed)

@@ -20,7 +20,7 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
     public async Task InterceptAsync(InterceptingPublishEventArgs e)
     {
         e.ProcessPublish = false;
-        if (e.SessionItems[DeviceSession.ItemKey] is not DeviceSession session) return; // registration connections publish nothing
+        if (e.SessionItems?[DeviceSession.ItemKey] is not DeviceSession session) return; // registration connections, will messages
         var message = e.ApplicationMessage;
         var topic = message.Topic;
         var payload = message.Payload;
