@@ -20,6 +20,8 @@ public sealed class Device
     public string? FirmwareVersion { get; set; }
     /// <summary>Token of a device registered without pre-registration (authType regnwl); it connects with it (connwl).</summary>
     public string? DeviceToken { get; set; }
+    /// <summary>Set on a device received by distribution: the instance that owns it (where it must be deleted).</summary>
+    public string? SourceInstanceId { get; set; }
     /// <summary>The batch registration that created it, if any.</summary>
     public long? ApplyId { get; set; }
 }

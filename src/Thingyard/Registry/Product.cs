@@ -22,4 +22,10 @@ public sealed class Product
     public string ProductStatus { get; set; } = "DEVELOPMENT_STATUS";
     public long CreatedAtMs { get; set; }
     public long ModifiedAtMs { get; set; }
+    /// <summary>Set on a copy received by distribution: the instance it came from. Such a product is read-only here.</summary>
+    public string? SourceInstanceId { get; set; }
+    /// <summary>The distributing account's uid, for a received copy.</summary>
+    public string? SourceUid { get; set; }
+
+    public bool IsDistributedCopy => SourceInstanceId is not null;
 }

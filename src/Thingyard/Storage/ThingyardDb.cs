@@ -1,6 +1,7 @@
 // The one storage model; SQLite and PostgreSQL each get a subclass so each carries its own migrations.
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Accounts;
+using Thingyard.Distribution;
 using Thingyard.Gateways;
 using Thingyard.Registry;
 using Thingyard.Telemetry;
@@ -26,6 +27,12 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
     public DbSet<ServiceRecord> ServiceCalls => Set<ServiceRecord>();
     public DbSet<DeviceShadow> Shadows => Set<DeviceShadow>();
     public DbSet<GatewayLink> GatewayLinks => Set<GatewayLink>();
+    public DbSet<DistributionJob> DistributionJobs => Set<DistributionJob>();
+    public DbSet<DistributionItem> DistributionItems => Set<DistributionItem>();
+    public DbSet<DeviceDistribution> DeviceDistributions => Set<DeviceDistribution>();
+    public DbSet<ProductDistribution> ProductDistributions => Set<ProductDistribution>();
+    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -49,6 +56,9 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.ProductSecret).HasMaxLength(64);
             e.Property(x => x.Name).HasMaxLength(64);
             e.Property(x => x.Description).HasMaxLength(200);
+            e.Property(x => x.SourceInstanceId).HasMaxLength(64);
+            e.Property(x => x.SourceUid).HasMaxLength(32);
+            e.Ignore(x => x.IsDistributedCopy);
             e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Device>(e =>
@@ -67,6 +77,7 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.IpAddress).HasMaxLength(64);
             e.Property(x => x.FirmwareVersion).HasMaxLength(64);
             e.Property(x => x.DeviceToken).HasMaxLength(64);
+            e.Property(x => x.SourceInstanceId).HasMaxLength(64);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<BatchRegistration>(e =>
@@ -148,6 +159,55 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
             e.ToTable("Shadows");
             e.HasKey(x => x.DeviceId);
             e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DistributionJob>(e =>
+        {
+            e.HasIndex(x => x.JobId).IsUnique();
+            e.HasIndex(x => new { x.AccountId, x.Status });
+            e.Property(x => x.JobId).HasMaxLength(64);
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.ProductKey).HasMaxLength(32);
+            e.Property(x => x.SourceInstanceId).HasMaxLength(64);
+            e.Property(x => x.TargetUid).HasMaxLength(32);
+            e.Property(x => x.AuthCode).HasMaxLength(64);
+            e.Ignore(x => x.Targets);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DistributionItem>(e =>
+        {
+            e.HasIndex(x => new { x.JobId, x.DeviceName }).IsUnique();
+            e.HasIndex(x => new { x.JobId, x.State });
+            e.Property(x => x.DeviceName).HasMaxLength(64);
+            e.Property(x => x.TargetInstanceId).HasMaxLength(64);
+            e.HasOne<DistributionJob>().WithMany().HasForeignKey(x => x.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DeviceDistribution>(e =>
+        {
+            e.HasKey(x => x.DeviceId);
+            e.Property(x => x.JobId).HasMaxLength(64);
+            e.Property(x => x.TargetUid).HasMaxLength(32);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ProductDistribution>(e =>
+        {
+            e.HasIndex(x => new { x.ProductId, x.TargetInstanceId, x.TargetUid }).IsUnique();
+            e.Property(x => x.TargetInstanceId).HasMaxLength(64);
+            e.Property(x => x.TargetUid).HasMaxLength(32);
+            e.Property(x => x.JobId).HasMaxLength(64);
+            e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<AuthorizationCode>(e =>
+        {
+            e.HasIndex(x => x.Code).IsUnique();
+            e.Property(x => x.Code).HasMaxLength(64);
+            e.Property(x => x.ForUid).HasMaxLength(32);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Notification>(e =>
+        {
+            e.HasIndex(x => new { x.AccountId, x.Id });
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<GatewayLink>(e =>
         {
