@@ -2,6 +2,7 @@
 using Thingyard.Accounts;
 using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
+using Thingyard.Server.Distribution;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rest;
 using Thingyard.Server.Rpc;
@@ -26,6 +27,7 @@ public static class ThingyardApp
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();
+        builder.Services.AddDistribution();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
 
@@ -38,6 +40,7 @@ public static class ThingyardApp
         app.MapRpc();
         app.MapRestApi();
         app.MapConnectivity();
+        app.MapDistribution();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

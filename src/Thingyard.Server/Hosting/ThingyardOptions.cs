@@ -13,6 +13,7 @@ public sealed class ThingyardOptions
     public StorageOptions Storage { get; set; } = new();
     public AdminOptions Admin { get; set; } = new();
     public SecurityOptions Security { get; set; } = new();
+    public Distribution.FederationOptions Federation { get; set; } = new();
 }
 
 public sealed class MqttOptions

@@ -28,11 +28,15 @@ public sealed class DeviceDirectory
         var row = await (from d in db.Devices
                          join p in db.Products on d.ProductId equals p.Id
                          where d.ProductKey == productKey && d.DeviceName == deviceName
-                         select new { d.Id, d.AccountId, d.ProductId, d.IotId, d.DeviceSecret, d.Status, d.DeviceToken, p.NodeType, p.DataFormat })
+                         select new
+                         {
+                             d.Id, d.AccountId, d.ProductId, d.IotId, d.DeviceSecret, d.Status, d.DeviceToken, p.NodeType, p.DataFormat,
+                             Away = db.DeviceDistributions.Any(x => x.DeviceId == d.Id),
+                         })
             .FirstOrDefaultAsync(ct);
         var credential = row is null ? null : new DeviceCredential(
             new DeviceIdentity(row.Id, row.AccountId, row.ProductId, productKey, deviceName, row.IotId, row.NodeType, row.DataFormat),
-            row.DeviceSecret, row.Status, row.DeviceToken);
+            row.DeviceSecret, row.Status, row.DeviceToken, row.Away);
         _cache[(productKey, deviceName)] = (credential, now + (long)Ttl.TotalMilliseconds);
         return credential;
     }

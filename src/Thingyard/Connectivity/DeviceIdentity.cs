@@ -8,5 +8,6 @@ public sealed record DeviceIdentity(long DeviceId, long AccountId, long ProductI
     public override string ToString() => $"{ProductKey}/{DeviceName}";
 }
 
-/// <summary>The credential record used at connect: identity plus secret and state.</summary>
-public sealed record DeviceCredential(DeviceIdentity Identity, string DeviceSecret, string Status, string? DeviceToken);
+/// <summary>The credential record used at connect: identity plus secret and state. DistributedAway: the device now lives
+/// on another instance; it keeps its name here but may not connect here.</summary>
+public sealed record DeviceCredential(DeviceIdentity Identity, string DeviceSecret, string Status, string? DeviceToken, bool DistributedAway = false);

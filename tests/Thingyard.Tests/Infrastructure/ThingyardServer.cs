@@ -20,6 +20,9 @@ public sealed class ThingyardServer : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>HTTP port to listen on; 0 picks a free one. Set before start when peers must know it in advance.</summary>
+    public int HttpPort { get; set; }
+
     /// <summary>Extra configuration (key "Thingyard:Section:Key") a test class wants.</summary>
     public Dictionary<string, string> Settings { get; } = new();
 
@@ -36,7 +39,7 @@ public sealed class ThingyardServer : IAsyncLifetime
         };
         foreach (var (k, v) in await TestDatabase.NewAsync()) settings[k] = v;
         foreach (var (k, v) in Settings) settings[k] = v;
-        var args = settings.Select(s => $"--{s.Key}={s.Value}").Append("--urls=http://127.0.0.1:0").ToArray();
+        var args = settings.Select(s => $"--{s.Key}={s.Value}").Append($"--urls=http://127.0.0.1:{HttpPort}").ToArray();
         _app = await ThingyardApp.BuildAsync(args);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -50,6 +53,14 @@ public sealed class ThingyardServer : IAsyncLifetime
     }
 
     public HttpClient Http() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A free loopback TCP port (for servers that must know each other's addresses before they start).</summary>
+    public static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
 
     /// <summary>The broker's plain and TLS ports (picked free at start).</summary>
     public int MqttPort => Services.GetRequiredService<Thingyard.Server.Connectivity.MqttBroker>().Port;

@@ -1,0 +1,32 @@
+// Guards /internal/federation: only calls signed by a configured peer with the shared secret get through.
+using Thingyard.Distribution;
+using Thingyard.Server.Hosting;
+
+namespace Thingyard.Server.Distribution;
+
+public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory instances, TimeProvider time, ILogger<PeerAuthFilter> log) : IEndpointFilter
+{
+    public const string PeerItem = "thingyard.peer";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        http.Request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        http.Request.Body.Position = 0;
+        var peerId = http.Request.Headers[PeerSignature.InstanceHeader].ToString();
+        var why = instances.Peer(peerId) is null
+            ? $"'{peerId}' is not a configured peer"
+            : PeerSignature.Check(options.Federation.SharedSecret ?? "", http.Request.Method, http.Request.Path + http.Request.QueryString, peerId,
+                http.Request.Headers[PeerSignature.TimestampHeader], http.Request.Headers[PeerSignature.SignatureHeader],
+                buffer.GetBuffer().AsSpan(0, (int)buffer.Length), time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (why is not null)
+        {
+            log.LogWarning("Refused peer call {Path} from {Remote}: {Why}", http.Request.Path, http.Connection.RemoteIpAddress, why);
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Peer authentication failed", detail: why);
+        }
+        http.Items[PeerItem] = instances.Peer(peerId);
+        return await next(context);
+    }
+}

@@ -1,0 +1,50 @@
+// Calls other instances of the federation with signed requests (PeerSignature); JSON in and out.
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Thingyard.Distribution;
+using Thingyard.Server.Hosting;
+
+namespace Thingyard.Server.Distribution;
+
+public sealed class PeerCallException(string message) : Exception(message);
+
+public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
+{
+    static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = TimeSpan.FromSeconds(15),
+    };
+
+    public Task<T?> GetAsync<T>(InstanceInfo peer, string pathAndQuery, CancellationToken ct = default) =>
+        SendAsync<T>(peer, HttpMethod.Get, pathAndQuery, null, ct);
+
+    public Task<T?> PostAsync<T>(InstanceInfo peer, string path, object body, CancellationToken ct = default) =>
+        SendAsync<T>(peer, HttpMethod.Post, path, JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web), ct);
+
+    async Task<T?> SendAsync<T>(InstanceInfo peer, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken ct)
+    {
+        var secret = options.Federation.SharedSecret;
+        if (string.IsNullOrEmpty(secret)) throw new PeerCallException("federation is not configured (Thingyard:Federation:SharedSecret)");
+        if (string.IsNullOrEmpty(peer.HttpUrl)) throw new PeerCallException($"instance {peer.InstanceId} has no HttpUrl");
+        using var request = new HttpRequestMessage(method, peer.HttpUrl + pathAndQuery);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        request.Headers.Add(PeerSignature.InstanceHeader, options.InstanceId);
+        request.Headers.Add(PeerSignature.TimestampHeader, now.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign(secret, method.Method, pathAndQuery, options.InstanceId, now, body ?? []));
+        if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
+        HttpResponseMessage response;
+        try { response = await Http.SendAsync(request, ct); }
+        catch (HttpRequestException e) { throw new PeerCallException($"instance {peer.InstanceId} unreachable: {e.Message}"); }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { throw new PeerCallException($"instance {peer.InstanceId} did not answer in time"); }
+        using (response)
+        {
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return default;
+            if (!response.IsSuccessStatusCode)
+                throw new PeerCallException($"instance {peer.InstanceId} answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync(ct))}");
+            return await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct);
+        }
+    }
+
+    static string Truncate(string s) => s.Length > 300 ? s[..300] : s;
+}

@@ -1,0 +1,90 @@
+// Global bootstrap across two instances: any instance answers with the MQTT endpoint of the instance a device belongs to;
+// peer calls must be signed with the federation secret.
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Thingyard.Distribution;
+using Thingyard.Storage;
+using Thingyard.Tests.Connectivity;
+using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Registry;
+
+namespace Thingyard.Tests.Distribution;
+
+public sealed class BootstrapTests(Federation fed) : IClassFixture<Federation>
+{
+    static async Task<JsonElement> BootstrapAsync(ThingyardServer at, string pk, string dn)
+    {
+        using var http = at.Http();
+        var response = await http.PostAsync("/auth/bootstrap", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["productKey"] = pk, ["deviceName"] = dn, ["clientId"] = $"{pk}.{dn}", ["resources"] = "mqtt",
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(body.Length < 192, $"bootstrap answer is {body.Length} bytes; the C SDK reads 192");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    static int Port(JsonElement answer) => answer.GetProperty("data").GetProperty("resources").GetProperty("mqtt").GetProperty("port").GetInt32();
+
+    [Fact]
+    public async Task A_device_of_A_bootstraps_to_A_from_either_instance()
+    {
+        var pk = await fed.A.NewProductAsync("Boot");
+        var d = await fed.A.NewTestDeviceAsync(pk);
+        var fromA = await BootstrapAsync(fed.A, pk, d.DeviceName);
+        var fromB = await BootstrapAsync(fed.B, pk, d.DeviceName);
+        Assert.Equal(200, fromA.GetProperty("code").GetInt32());
+        Assert.Equal(fed.A.MqttPort, Port(fromA));
+        Assert.Equal(fed.A.MqttPort, Port(fromB));
+        Assert.Equal("127.0.0.1", fromB.GetProperty("data").GetProperty("resources").GetProperty("mqtt").GetProperty("host").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_device_is_not_found_anywhere()
+    {
+        var answer = await BootstrapAsync(fed.B, "a1nosuchprod", "nobody");
+        Assert.Equal(6100, answer.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_device_distributed_away_bootstraps_to_its_target_and_is_refused_at_its_source()
+    {
+        var pk = await fed.A.NewModelledProductAsync();
+        var d = await fed.A.NewTestDeviceAsync(pk);
+        await using (var db = await fed.A.Services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync())
+        {
+            var id = await db.Devices.Where(x => x.ProductKey == pk && x.DeviceName == d.DeviceName).Select(x => x.Id).SingleAsync();
+            db.DeviceDistributions.Add(new DeviceDistribution { DeviceId = id, JobId = "test", TargetInstanceIds = Federation.BInfo.Id, TargetUid = "x" });
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(fed.B.MqttPort, Port(await BootstrapAsync(fed.A, pk, d.DeviceName)));
+        Assert.Equal(fed.B.MqttPort, Port(await BootstrapAsync(fed.B, pk, d.DeviceName)));
+        await using var refused = await fed.A.ConnectAsync(d);
+        Assert.Equal(MQTTnet.MqttClientConnectResultCode.NotAuthorized, refused.ConnectResult!.ResultCode);
+    }
+
+    [Fact]
+    public async Task Peer_calls_without_the_shared_secret_are_refused()
+    {
+        using var http = fed.A.Http();
+        var unsigned = await http.GetAsync("/internal/federation/locate?productKey=x&deviceName=y");
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        const string path = "/internal/federation/locate?productKey=x&deviceName=y";
+        using var forged = new HttpRequestMessage(HttpMethod.Get, path);
+        forged.Headers.Add(PeerSignature.InstanceHeader, Federation.BInfo.Id);
+        forged.Headers.Add(PeerSignature.TimestampHeader, now.ToString());
+        forged.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign("wrong-secret", "GET", path, Federation.BInfo.Id, now, []));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forged)).StatusCode);
+
+        using var genuine = new HttpRequestMessage(HttpMethod.Get, path);
+        genuine.Headers.Add(PeerSignature.InstanceHeader, Federation.BInfo.Id);
+        genuine.Headers.Add(PeerSignature.TimestampHeader, now.ToString());
+        genuine.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign(Federation.Secret, "GET", path, Federation.BInfo.Id, now, []));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(genuine)).StatusCode); // authenticated; the device just isn't there
+    }
+}
