@@ -1,4 +1,4 @@
-// `thingyard device register|list|show`: RegisterDevice, QueryDevice / QueryDeviceByStatus and QueryDeviceDetail.
+// `thingyard device register|list|show`: RegisterDevice, QueryDevice / QueryDeviceByStatus and QueryDeviceDetail (`watch` is in WatchCommands).
 using System.CommandLine;
 using Thingyard.Cli.Output;
 
@@ -9,7 +9,10 @@ public static class DeviceCommands
     // The device triplet leads, since it is what the user copies into firmware.
     static readonly string[] TripletFirst = ["ProductKey", "DeviceName", "DeviceSecret"];
 
-    public static Command Build(CliContext cli) => new("device", "Register and inspect devices") { Register(cli), List(cli), Show(cli) };
+    public static Command Build(CliContext cli) => new("device", "Register, inspect and watch devices")
+    {
+        Register(cli), List(cli), Show(cli), WatchCommands.Build(cli),
+    };
 
     static Command Register(CliContext cli)
     {

@@ -5,7 +5,8 @@ using Thingyard.Server.Rest;
 
 namespace Thingyard.Server.Accounts;
 
-public sealed record CreateAccountRequest(string Name);
+/// <summary>Uid is optional: give it to create the same account on another instance of a federation.</summary>
+public sealed record CreateAccountRequest(string Name, string? Uid = null);
 
 public static class AccountApi
 {
@@ -19,7 +20,7 @@ public static class AccountApi
     /// <summary>Admin only. The new account's secret is returned once and stored only sealed.</summary>
     static async Task<Created<NewAccessKey>> Create(HttpContext http, AccountAdmin admin, CreateAccountRequest body)
     {
-        var key = await admin.CreateAccountAsync(RestAuthFilter.AccountId(http), body.Name, http.RequestAborted);
+        var key = await admin.CreateAccountAsync(RestAuthFilter.AccountId(http), body.Name, http.RequestAborted, body.Uid);
         return TypedResults.Created($"/api/v1/accounts/{key.AccountUid}", key);
     }
 

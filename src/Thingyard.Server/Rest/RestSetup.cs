@@ -1,6 +1,7 @@
 // The REST API under /api/v1 for the console and scripts: Basic auth with an AccessKey, ProblemDetails errors,
 // an OpenAPI document at /openapi/v1.json and a browsable reference at /api/reference.
 using Thingyard.Server.Accounts;
+using Thingyard.Server.Connectivity;
 using Thingyard.Server.Registry;
 using Thingyard.Server.ThingModels;
 
@@ -32,7 +33,7 @@ public static class RestSetup
         var api = app.MapGroup("/api/v1").AddEndpointFilter<RestAuthFilter>().AddEndpointFilter<RestErrorFilter>();
         api.MapGroup("/accounts").WithTags("Accounts").MapAccountApi();
         api.MapGroup("/products").WithTags("Products").MapProductApi();
-        api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi();
+        api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi().MapWatchApi();
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();
         api.MapGroup("/batches").WithTags("Batch registration").MapBatchApi();
         api.MapGroup("/groups").WithTags("Groups").MapGroupApi();

@@ -19,10 +19,15 @@ public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretPro
         return row is null ? null : new AccessKeyCredential(accessKeyId, protector.Open(row.SecretCipher), row.AccountId, row.Uid);
     }
 
-    public async Task<Account> CreateAccountAsync(string name, CancellationToken ct = default)
+    /// <summary>Creates an account; <paramref name="uid"/> lets one account exist under the same uid on several instances.</summary>
+    public async Task<Account> CreateAccountAsync(string name, CancellationToken ct = default, string? uid = null)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var account = new Account { Uid = Ids.Uid(), Name = name, CreatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
+        if (uid is not null && (uid.Length is 0 or > 32 || !uid.All(char.IsAsciiDigit)))
+            throw IotException.Invalid("An account uid is 1 to 32 digits.");
+        if (uid is not null && await db.Accounts.AnyAsync(a => a.Uid == uid, ct))
+            throw new IotException("iot.account.AlreadyExistedUid", $"An account with uid {uid} already exists.");
+        var account = new Account { Uid = uid ?? Ids.Uid(), Name = name, CreatedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
         db.Accounts.Add(account);
         await db.SaveChangesAsync(ct);
         return account;

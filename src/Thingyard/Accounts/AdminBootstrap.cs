@@ -9,6 +9,8 @@ public sealed class AdminOptions
 {
     public string? AccessKeyId { get; set; }
     public string? AccessKeySecret { get; set; }
+    /// <summary>The admin account's uid on first start (give every instance of a federation the same one to share the account).</summary>
+    public string? AccountUid { get; set; }
 }
 
 public static class AdminBootstrap
@@ -24,7 +26,7 @@ public static class AdminBootstrap
             accountId = await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstOrDefaultAsync(ct);
         }
         var fresh = accountId == 0;
-        if (fresh) accountId = (await keys.CreateAccountAsync("admin", ct)).Id;
+        if (fresh) accountId = (await keys.CreateAccountAsync("admin", ct, string.IsNullOrEmpty(admin.AccountUid) ? null : admin.AccountUid)).Id;
 
         if (!string.IsNullOrEmpty(admin.AccessKeyId) && !string.IsNullOrEmpty(admin.AccessKeySecret))
         {

@@ -2,7 +2,7 @@
 // so a disabled or deleted device is dropped at once rather than when a cache entry expires.
 namespace Thingyard.Registry;
 
-public enum DeviceChangeKind { Disabled, Enabled, Deleted, SecretChanged }
+public enum DeviceChangeKind { Disabled, Enabled, Deleted, SecretChanged, Distributed }
 
 public sealed record DeviceChange(DeviceChangeKind Kind, long DeviceId, string ProductKey, string DeviceName);
 

@@ -17,6 +17,9 @@ public sealed class Federation : IAsyncLifetime
     {
         A.HttpPort = ThingyardServer.FreePort();
         B.HttpPort = ThingyardServer.FreePort();
+        // Peers hand out each other's MQTT endpoints, so the ports are fixed before start.
+        A.Settings["Thingyard:Mqtt:Port"] = ThingyardServer.FreePort().ToString();
+        B.Settings["Thingyard:Mqtt:Port"] = ThingyardServer.FreePort().ToString();
         Configure(A, AInfo, B, BInfo);
         Configure(B, BInfo, A, AInfo);
         await Task.WhenAll(A.InitializeAsync(), B.InitializeAsync());
@@ -36,6 +39,7 @@ public sealed class Federation : IAsyncLifetime
         s["Thingyard:Federation:Peers:0:RegionId"] = other.Region;
         s["Thingyard:Federation:Peers:0:HttpUrl"] = $"http://127.0.0.1:{peer.HttpPort}";
         s["Thingyard:Federation:Peers:0:MqttHost"] = "127.0.0.1";
+        s["Thingyard:Federation:Peers:0:MqttPort"] = peer.Settings["Thingyard:Mqtt:Port"];
         s["Thingyard:Federation:Peers:0:Latitude"] = other.Lat.ToString(System.Globalization.CultureInfo.InvariantCulture);
         s["Thingyard:Federation:Peers:0:Longitude"] = other.Lon.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
