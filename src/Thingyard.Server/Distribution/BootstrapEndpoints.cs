@@ -1,6 +1,7 @@
 // Device bootstrap (POST /auth/bootstrap, GET /auth/bootstrap/regionId/{regionId}) and the peer-only lookups under
 // /internal/federation. The bootstrap answer stays far under the C SDK's 192-byte buffer.
 using Thingyard.Alink;
+using Thingyard.Distribution;
 
 namespace Thingyard.Server.Distribution;
 
@@ -8,11 +9,35 @@ public static class BootstrapEndpoints
 {
     public static void MapDistribution(this WebApplication app)
     {
+        app.BufferPeerBodies();
         app.MapPost("/auth/bootstrap", BootstrapAsync).DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/auth/bootstrap/regionId/{regionId}", ByRegion).ExcludeFromDescription();
         var peers = app.MapGroup("/internal/federation").AddEndpointFilter<PeerAuthFilter>().ExcludeFromDescription();
         peers.MapGet("/locate", async (string productKey, string deviceName, BootstrapService bootstrap, CancellationToken ct) =>
             await bootstrap.LocateHereAsync(productKey, deviceName, ct) is { } where ? Results.Ok(where) : Results.NotFound());
+        peers.MapPost("/products", (ProductCopy copy, DistributionReceiver receiver, CancellationToken ct) =>
+            Refusable(async () => { await receiver.ReceiveProductAsync(copy, ct); return new { }; }));
+        peers.MapPost("/devices", (DevicesCopy copy, DistributionReceiver receiver, CancellationToken ct) =>
+            Refusable(() => receiver.ReceiveDevicesAsync(copy, ct)));
+        peers.MapPost("/devices/recall", (DevicesRecall recall, DistributionReceiver receiver, CancellationToken ct) =>
+            Refusable(async () => new { removed = await receiver.RecallDevicesAsync(recall, ct) }));
+        peers.MapPost("/auth-codes", (AuthCodeRequest request, DistributionReceiver receiver, Notifications notifications, CancellationToken ct) =>
+            Refusable(async () =>
+            {
+                var (accountId, _) = await receiver.IssueCodeAsync(request, ct);
+                await notifications.DeliverPendingAsync(accountId, ct);
+                return new { issued = true };
+            }));
+        peers.MapPost("/auth-codes/use", (AuthCodeUse use, DistributionReceiver receiver, CancellationToken ct) =>
+            Refusable(async () => { await receiver.ConsumeCodeAsync(use, ct); return new { }; }));
+        app.MapGet("/distribution/results/{jobId}.csv", ResultLinks.DownloadAsync).ExcludeFromDescription();
+    }
+
+    /// <summary>A receiver's refusal is a 409 with the reason, which the distributing instance records per job or device.</summary>
+    static async Task<IResult> Refusable<T>(Func<Task<T>> work)
+    {
+        try { return Results.Ok(await work()); }
+        catch (DistributionRefusedException e) { return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Refused", detail: e.Message); }
     }
 
     static async Task<IResult> BootstrapAsync(HttpContext http, BootstrapService bootstrap, DeviceLocator locator, ILogger<BootstrapService> log)

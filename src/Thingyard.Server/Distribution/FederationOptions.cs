@@ -26,6 +26,8 @@ public sealed class FederationOptions
     public string? GeoIpDatabase { get; set; }
     /// <summary>Explicit CIDR-to-location rules, checked before the database.</summary>
     public List<GeoOverride> GeoIpOverrides { get; set; } = [];
+    /// <summary>When set, each new notification to an account (authorization codes) is also POSTed here as JSON.</summary>
+    public string? NotificationWebhook { get; set; }
 }
 
 public sealed class PeerOptions

@@ -4,6 +4,16 @@ using Thingyard.Server.Hosting;
 
 namespace Thingyard.Server.Distribution;
 
+public static class PeerBodies
+{
+    /// <summary>Buffers peer request bodies before endpoint parameters are bound, so the signature check sees the same bytes.</summary>
+    public static void BufferPeerBodies(this WebApplication app) => app.Use((http, next) =>
+    {
+        if (http.Request.Path.StartsWithSegments("/internal/federation")) http.Request.EnableBuffering();
+        return next(http);
+    });
+}
+
 public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory instances, TimeProvider time, ILogger<PeerAuthFilter> log) : IEndpointFilter
 {
     public const string PeerItem = "thingyard.peer";
@@ -11,10 +21,14 @@ public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory i
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        http.Request.EnableBuffering();
+        // The body was buffered before model binding read it (BufferPeerBodies), so it can be read again here.
         using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        http.Request.Body.Position = 0;
+        if (http.Request.Body.CanSeek)
+        {
+            http.Request.Body.Position = 0;
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            http.Request.Body.Position = 0;
+        }
         var peerId = http.Request.Headers[PeerSignature.InstanceHeader].ToString();
         var why = instances.Peer(peerId) is null
             ? $"'{peerId}' is not a configured peer"

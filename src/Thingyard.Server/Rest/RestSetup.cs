@@ -2,6 +2,7 @@
 // an OpenAPI document at /openapi/v1.json and a browsable reference at /api/reference.
 using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
+using Thingyard.Server.Distribution;
 using Thingyard.Server.Registry;
 using Thingyard.Server.ThingModels;
 
@@ -37,6 +38,8 @@ public static class RestSetup
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();
         api.MapGroup("/batches").WithTags("Batch registration").MapBatchApi();
         api.MapGroup("/groups").WithTags("Groups").MapGroupApi();
+        api.MapGroup("/distribution").WithTags("Distribution").MapDistributionApi();
+        api.MapGroup("/notifications").WithTags("Notifications").MapNotificationApi();
         return app;
     }
 }

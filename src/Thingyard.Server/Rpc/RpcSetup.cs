@@ -1,6 +1,10 @@
 // RPC area wiring: the authenticator and the action table filled by each domain area.
+using Thingyard.Server.Distribution;
+using Thingyard.Server.Gateways;
 using Thingyard.Server.Registry;
+using Thingyard.Server.Shadows;
 using Thingyard.Server.ThingModels;
+using Thingyard.Server.Things;
 
 namespace Thingyard.Server.Rpc;
 
@@ -15,7 +19,12 @@ public static class RpcSetup
             .AddBatchActions()
             .AddGroupActions()
             .AddTagActions()
-            .AddThingModelActions());
+            .AddThingModelActions()
+            .AddThingActions()
+            .AddTelemetryActions()
+            .AddShadowActions()
+            .AddGatewayActions()
+            .AddDistributionActions());
         return services;
     }
 }

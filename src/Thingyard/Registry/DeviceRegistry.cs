@@ -11,7 +11,7 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
 
     public async Task<Device> RegisterAsync(long accountId, string productKey, string? deviceName, string? nickname, CancellationToken ct = default)
     {
-        var product = await products.GetAsync(accountId, productKey, ct);
+        var product = ProductRegistry.Writable(await products.GetAsync(accountId, productKey, ct));
         deviceName = string.IsNullOrEmpty(deviceName) ? Ids.Alphanumeric(20) : deviceName;
         NameRules.CheckDeviceName(deviceName);
         if (!string.IsNullOrEmpty(nickname)) NameRules.CheckNickname(nickname);
@@ -77,6 +77,11 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
     public async Task DeleteAsync(long accountId, DeviceRef r, CancellationToken ct = default)
     {
         var device = await GetAsync(accountId, r, ct);
+        if (device.SourceInstanceId is not null)
+            throw new IotException(IotErrors.DeviceDistributed,
+                $"Device {device.DeviceName} was distributed here from instance {device.SourceInstanceId}; distribute it back and delete it there.");
+        if (await db.DeviceDistributions.AnyAsync(x => x.DeviceId == device.Id, ct))
+            throw new IotException(IotErrors.DeviceDistributed, $"Device {device.DeviceName} is distributed to another instance; distribute it back before deleting it.");
         db.Devices.Remove(device);
         await db.SaveChangesAsync(ct);
         changes.Publish(DeviceChangeKind.Deleted, device);

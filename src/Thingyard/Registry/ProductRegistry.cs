@@ -48,7 +48,7 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
 
     public async Task<Product> UpdateAsync(long accountId, string productKey, ProductChanges changes, CancellationToken ct = default)
     {
-        var product = await GetAsync(accountId, productKey, ct);
+        var product = Writable(await GetAsync(accountId, productKey, ct));
         if (changes.Name is not null && changes.Name != product.Name)
         {
             NameRules.CheckProductName(changes.Name);
@@ -89,12 +89,18 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
     /// <summary>Like the platform, a product that still has devices cannot be deleted.</summary>
     public async Task DeleteAsync(long accountId, string productKey, CancellationToken ct = default)
     {
-        var product = await GetAsync(accountId, productKey, ct);
+        var product = Writable(await GetAsync(accountId, productKey, ct));
         if (await DeviceCountAsync(product, ct) > 0)
             throw new IotException(IotErrors.ProductHasDevices, $"The product '{productKey}' still has devices; delete them first.");
         db.Products.Remove(product);
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>A product received by distribution is read-only here: no edits, no deletion, no new devices.</summary>
+    public static Product Writable(Product product) => product.IsDistributedCopy
+        ? throw new IotException(IotErrors.ProductReadOnly,
+            $"Product {product.ProductKey} was distributed here from instance {product.SourceInstanceId} and is read-only; change it at its source.")
+        : product;
 
     async Task EnsureNameFreeAsync(long accountId, string name, long? except, CancellationToken ct)
     {

@@ -36,6 +36,7 @@ public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time)
     /// <summary>Publishes every module's draft under one version label; only the newest versions are kept.</summary>
     public async Task<string> PublishAsync(Product product, string? version, string? description, CancellationToken ct = default)
     {
+        ProductRegistry.Writable(product);
         var drafts = await db.ThingModels.Where(m => m.ProductId == product.Id && m.Version == null).ToListAsync(ct);
         if (drafts.Count == 0) drafts.Add(new ThingModelRevision { ProductId = product.Id, TslJson = TslWriter.ToTslJson(ThingModelDraft.Empty, product.ProductKey) });
         var versions = await db.ThingModels.Where(m => m.ProductId == product.Id && m.Version != null)
@@ -92,6 +93,7 @@ public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time)
     /// <summary>Applies an edit to the draft; a model that fails validation changes nothing and reports every error.</summary>
     async Task EditAsync(Product product, string functionBlockId, string? functionBlockName, Func<ThingModel, ThingModel> edit, CancellationToken ct)
     {
+        ProductRegistry.Writable(product);
         var row = await DraftRowAsync(product, functionBlockId, ct);
         ThingModel next;
         try

@@ -14,20 +14,25 @@ namespace Thingyard.Tests.Distribution;
 
 public sealed class BootstrapTests(Federation fed) : IClassFixture<Federation>
 {
-    static async Task<JsonElement> BootstrapAsync(ThingyardServer at, string pk, string dn)
+    public static async Task<JsonElement> BootstrapAsync(ThingyardServer at, string pk, string dn, string? forwardedFor = null)
     {
         using var http = at.Http();
-        var response = await http.PostAsync("/auth/bootstrap", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/bootstrap")
         {
-            ["productKey"] = pk, ["deviceName"] = dn, ["clientId"] = $"{pk}.{dn}", ["resources"] = "mqtt",
-        }));
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["productKey"] = pk, ["deviceName"] = dn, ["clientId"] = $"{pk}.{dn}", ["resources"] = "mqtt",
+            }),
+        };
+        if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
+        var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsByteArrayAsync();
         Assert.True(body.Length < 192, $"bootstrap answer is {body.Length} bytes; the C SDK reads 192");
         return JsonDocument.Parse(body).RootElement;
     }
 
-    static int Port(JsonElement answer) => answer.GetProperty("data").GetProperty("resources").GetProperty("mqtt").GetProperty("port").GetInt32();
+    public static int Port(JsonElement answer) => answer.GetProperty("data").GetProperty("resources").GetProperty("mqtt").GetProperty("port").GetInt32();
 
     [Fact]
     public async Task A_device_of_A_bootstraps_to_A_from_either_instance()

@@ -1,0 +1,44 @@
+// An account's inbox (GET /api/v1/notifications) and, when Thingyard:Federation:NotificationWebhook is set, a copy of
+// each new notification POSTed there as JSON. Authorization codes reach the receiving account this way.
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Server.Hosting;
+using Thingyard.Storage;
+
+namespace Thingyard.Server.Distribution;
+
+public sealed record NotificationDto(long Id, string Kind, string Message, long CreatedAt, bool Read);
+
+public sealed class Notifications(IDbContextFactory<ThingyardDb> dbs, ThingyardOptions options, ILogger<Notifications> log)
+{
+    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public async Task DeliverPendingAsync(long accountId, CancellationToken ct = default)
+    {
+        var url = options.Federation.NotificationWebhook;
+        if (string.IsNullOrEmpty(url)) return;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var latest = await db.Notifications.Where(n => n.AccountId == accountId).OrderByDescending(n => n.Id).FirstOrDefaultAsync(ct);
+        var uid = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Uid).FirstAsync(ct);
+        if (latest is null) return;
+        try
+        {
+            using var response = await Http.PostAsJsonAsync(url, new { accountUid = uid, kind = latest.Kind, message = latest.Message, createdAt = latest.CreatedAtMs }, ct);
+            if (!response.IsSuccessStatusCode) log.LogWarning("Notification webhook answered {Status}", (int)response.StatusCode);
+        }
+        catch (HttpRequestException e) { log.LogWarning("Notification webhook unreachable: {Message}", e.Message); }
+    }
+
+    public async Task<List<NotificationDto>> InboxAsync(long accountId, bool markRead, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var rows = await db.Notifications.Where(n => n.AccountId == accountId).OrderByDescending(n => n.Id).Take(100).ToListAsync(ct);
+        var result = rows.Select(n => new NotificationDto(n.Id, n.Kind, n.Message, n.CreatedAtMs, n.Read)).ToList();
+        if (markRead && rows.Any(n => !n.Read))
+        {
+            foreach (var n in rows) n.Read = true;
+            await db.SaveChangesAsync(ct);
+        }
+        return result;
+    }
+}
