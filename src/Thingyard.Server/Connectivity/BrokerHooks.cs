@@ -1,6 +1,7 @@
 // The broker's connection lifecycle: CONNECT is decided by DeviceAuthenticator; accepted devices get a session,
 // go online, replace an earlier connection of the same device, and go offline on disconnect or keepalive expiry.
 // Subscriptions are checked against the ACL; refused ones get a failure SUBACK, never a disconnect.
+using System.Collections.Concurrent;
 using System.Net;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -17,6 +18,9 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
 {
     const string RegistrationKey = "thingyard.registration";
     MqttServer? _server;
+    // A client id reconnecting with clean=false gets the broker session of the connection it replaces, session items
+    // included, so what ValidateAsync decided is handed to ConnectedAsync per connection (client id + remote endpoint).
+    readonly ConcurrentDictionary<(string ClientId, EndPoint? Remote), (string Key, object Item)> _accepted = new();
 
     public void Attach(MqttServer server)
     {
@@ -53,15 +57,27 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
                 log.LogInformation("Refused MQTT registration {ClientId}: it must use TLS (the reply carries a secret)", e.ClientId);
                 return;
             }
-            e.SessionItems[RegistrationKey] = request;
+            Accept(e, RegistrationKey, request);
             return;
         }
         var device = decision.Device!;
-        e.SessionItems[DeviceSession.ItemKey] = new DeviceSession(e.ClientId, device.Identity, AddressOf(e.RemoteEndPoint));
+        Accept(e, DeviceSession.ItemKey, new DeviceSession(e.ClientId, device.Identity, AddressOf(e.RemoteEndPoint)));
+    }
+
+    void Accept(ValidatingConnectionEventArgs e, string key, object item)
+    {
+        e.SessionItems[key] = item;
+        _accepted[(e.ClientId, e.RemoteEndPoint)] = (key, item);
     }
 
     async Task ConnectedAsync(ClientConnectedEventArgs e)
     {
+        if (_accepted.TryRemove((e.ClientId, e.RemoteEndPoint), out var accepted))
+        {
+            e.SessionItems.Remove(RegistrationKey);
+            e.SessionItems.Remove(DeviceSession.ItemKey);
+            e.SessionItems[accepted.Key] = accepted.Item;
+        }
         if (e.SessionItems?[RegistrationKey] is DynamicRegistrationRequest request)
         {
             var server = _server!;
@@ -82,6 +98,7 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
 
     async Task DisconnectedAsync(ClientDisconnectedEventArgs e)
     {
+        _accepted.TryRemove((e.ClientId, e.RemoteEndPoint), out _); // accepted but closed before it was connected
         if (e.SessionItems?[DeviceSession.ItemKey] is not DeviceSession session) return;
         foreach (var sub in session.SubDevices.Values.ToList()) gateways.LogoutOne(session, sub);
         if (!sessions.Remove(session)) return; // replaced by a newer connection: the device stays online
@@ -103,16 +120,19 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
             log.LogInformation("Refused subscription of {ClientId} to {Filter}", e.ClientId, filter);
             return Task.CompletedTask;
         }
-        // QoS 2 is not offered: downgrade rather than refuse.
+        // QoS 2 is not offered: downgrade rather than refuse. The SUBACK (and the QoS MQTTnet grants) is the reason code.
         if (e.TopicFilter.QualityOfServiceLevel == MqttQualityOfServiceLevel.ExactlyOnce)
+        {
             e.TopicFilter.QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.GrantedQoS1;
+        }
         return Task.CompletedTask;
     }
 
     /// <summary>Drops devices that were disabled or deleted while connected.</summary>
     public void OnDeviceChanged(DeviceChange change)
     {
-        if (change.Kind is not (DeviceChangeKind.Disabled or DeviceChangeKind.Deleted or DeviceChangeKind.SecretChanged)) return;
+        if (change.Kind is not (DeviceChangeKind.Disabled or DeviceChangeKind.Deleted or DeviceChangeKind.SecretChanged or DeviceChangeKind.Distributed)) return;
         if (sessions.ByDevice(change.DeviceId) is { } session && _server is not null)
         {
             log.LogInformation("Disconnecting {Device}: {Change}", session.Device, change.Kind);

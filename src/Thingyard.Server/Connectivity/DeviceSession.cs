@@ -21,6 +21,7 @@ public sealed class DeviceSession(string clientId, DeviceIdentity device, string
 
     readonly Lock _gate = new();
     string[] _filters = [];
+    readonly Dictionary<string, long> _since = new(StringComparer.Ordinal);
     long _windowStart;
     int _windowCount;
 
@@ -36,12 +37,26 @@ public sealed class DeviceSession(string clientId, DeviceIdentity device, string
 
     public void Subscribed(string filter)
     {
-        lock (_gate) if (Array.IndexOf(_filters, filter) < 0) _filters = [.. _filters, filter];
+        lock (_gate)
+        {
+            if (Array.IndexOf(_filters, filter) < 0) _filters = [.. _filters, filter];
+            _since[filter] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        }
     }
 
     public void Unsubscribed(string filter)
     {
-        lock (_gate) _filters = _filters.Where(f => f != filter).ToArray();
+        lock (_gate)
+        {
+            _filters = _filters.Where(f => f != filter).ToArray();
+            _since.Remove(filter);
+        }
+    }
+
+    /// <summary>The current subscriptions with the time (UTC ms) each was made (QueryDeviceSubTopic).</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Subscriptions
+    {
+        get { lock (_gate) return _filters.Select(f => KeyValuePair.Create(f, _since.GetValueOrDefault(f))).ToList(); }
     }
 
     /// <summary>True when one of the client's subscriptions matches the topic (replies go only to subscribers).</summary>

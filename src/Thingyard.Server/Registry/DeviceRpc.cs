@@ -122,19 +122,27 @@ public static class DeviceRpc
     static async Task<object> GetDeviceStatus(RpcCall c)
     {
         var d = await c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
-        return new { Data = new { d.Status, Timestamp = d.LastOnlineAtMs ?? d.ModifiedAtMs } };
+        return new { Data = new { Status = LiveStatus(d, c.Service<Connectivity.DeviceSessions>()), Timestamp = d.LastOnlineAtMs ?? d.ModifiedAtMs } };
     }
+
+    /// <summary>The stored status trails the broker (the telemetry writer records it); a live connection here decides ONLINE/OFFLINE.</summary>
+    internal static string LiveStatus(Device d, Connectivity.DeviceSessions sessions) =>
+        d.Status == DeviceStatus.Disabled ? d.Status
+        : sessions.IsOnline(d.Id) ? DeviceStatus.Online
+        : d.Status == DeviceStatus.Online ? DeviceStatus.Offline
+        : d.Status;
 
     static async Task<object> BatchGetDeviceState(RpcCall c)
     {
         var devices = await c.Service<DeviceRegistry>().FindManyAsync(c.AccountId, c.Optional("ProductKey"), c.List("DeviceName"), c.List("IotId"), c.Ct);
+        var sessions = c.Service<Connectivity.DeviceSessions>();
         return new
         {
             DeviceStatusList = new
             {
                 DeviceStatus = devices.Select(d => new
                 {
-                    AsAddress = d.IpAddress, DeviceId = d.IotId, d.DeviceName, d.IotId, LastOnlineTime = RpcTime.Gmt(d.LastOnlineAtMs), d.Status,
+                    AsAddress = d.IpAddress, DeviceId = d.IotId, d.DeviceName, d.IotId, LastOnlineTime = RpcTime.Gmt(d.LastOnlineAtMs), Status = LiveStatus(d, sessions),
                 }),
             },
         };

@@ -26,16 +26,17 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
     {
         var items = ParseObject(itemsJson, "Items");
         var model = await models.GetAsync(device.ProductId);
-        var errors = new List<string>();
+        // Every problem is reported; the code is the first problem's (unknown identifier, read-only, bad value).
+        var errors = new List<(string Code, string Message)>();
         foreach (var p in items.RootElement.EnumerateObject())
         {
             var property = model.Property(p.Name);
-            if (property is null) errors.Add($"{p.Name}: no such property in the thing model");
-            else if (!property.Writable) errors.Add($"{p.Name}: the property is read-only");
-            else if (TslValueChecker.Check(property.DataType, p.Value, p.Name) is { } e) errors.Add(e);
+            if (property is null) errors.Add((IotErrors.TslFeatureNotFound, $"{p.Name}: no such property in the thing model"));
+            else if (!property.Writable) errors.Add((IotErrors.PropertyNotWritable, $"{p.Name}: the property is read-only"));
+            else if (TslValueChecker.Check(property.DataType, p.Value, p.Name) is { } e) errors.Add((IotErrors.InvalidValue, e));
         }
-        if (!items.RootElement.EnumerateObject().Any()) errors.Add("Items: no property values");
-        if (errors.Count > 0) throw new IotException(IotErrors.InvalidValue, string.Join("; ", errors));
+        if (!items.RootElement.EnumerateObject().Any()) errors.Add((IotErrors.InvalidParameter, "Items: no property values"));
+        if (errors.Count > 0) throw new IotException(errors[0].Code, string.Join("; ", errors.Select(e => e.Message)));
         EnsureOnline(device);
         var id = downlink.NextId();
         var payload = AlinkReply.Request(id, "thing.service.property.set", w => items.RootElement.WriteTo(w));

@@ -35,4 +35,19 @@ public static class NodeSdk
         if (string.IsNullOrWhiteSpace(output)) throw new InvalidOperationException("node rpc.js printed nothing: " + await stderr);
         return JsonDocument.Parse(output).RootElement.Clone();
     }
+
+    /// <summary>Starts `node script scenario args-json` (camelCase) in tests/compat; its JSON output lines can be read as they come.</summary>
+    public static NodeScript StartScript(string script, string scenario, object args)
+    {
+        if (!Directory.Exists(Path.Combine(CompatDir, "node_modules")))
+            throw new InvalidOperationException("Run `npm ci` in tests/compat first (tests/run.sh does it).");
+        return NodeScript.Start(CompatDir, script, scenario, JsonSerializer.Serialize(args, JsonSerializerOptions.Web));
+    }
+
+    /// <summary>Runs a script to its end (at most 60 s) and returns every JSON line it printed.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> RunScriptAsync(string script, string scenario, object args)
+    {
+        await using var run = StartScript(script, scenario, args);
+        return await run.WaitForExitAsync();
+    }
 }

@@ -1,0 +1,161 @@
+// Command-line options. Every size is bounded; --quick shrinks everything to a run of about a minute.
+using System.Globalization;
+
+namespace Thingyard.Bench;
+
+public sealed class BenchOptions
+{
+    public bool Quick { get; private set; }
+    /// <summary>Scenario 1: new connections opened (CONNECT→CONNACK) and the concurrency they are opened with.</summary>
+    public int Connects { get; private set; } = 5_000;
+    public int ConnectConcurrency { get; private set; } = 100;
+    /// <summary>Scenario 2: idle connections to open and hold, and for how long to hold them before measuring.</summary>
+    public int Connections { get; private set; } = 20_000;
+    public int HoldSeconds { get; private set; } = 10;
+    /// <summary>Scenario 3: publishing devices, seconds per QoS level (after warm-up), in-flight window per device.</summary>
+    public int Publishers { get; private set; } = 100;
+    public int PublishSeconds { get; private set; } = 15;
+    public int WarmupSeconds { get; private set; } = 3;
+    public int Window { get; private set; } = 64;
+    /// <summary>Scenario 4: answering devices, calls per second, seconds, most calls in flight.</summary>
+    public int Responders { get; private set; } = 50;
+    public int CallRate { get; private set; } = 1_000;
+    public int CallSeconds { get; private set; } = 10;
+    public int MaxInFlightCalls { get; private set; } = 256;
+    /// <summary>Client sockets bind to 127.0.0.2 .. 127.0.0.(1+n) in turn, to stay clear of ephemeral-port exhaustion.</summary>
+    public int SourceAddresses { get; private set; } = 16;
+    /// <summary>Which scenarios to run (1..4) and which systems.</summary>
+    public HashSet<int> Scenarios { get; private set; } = [1, 2, 3, 4];
+    public bool RunThingyard { get; private set; } = true;
+    public bool RunMosquitto { get; private set; } = true;
+    /// <summary>Where the Release server build lives (bench/run.sh builds it there).</summary>
+    public string ServerDll { get; private set; } = "/tmp/bench-server/bin/Thingyard.Server/release/Thingyard.Server.dll";
+    public string Mosquitto { get; private set; } = "/usr/sbin/mosquitto";
+    /// <summary>Extra environment for the Thingyard child (KEY=VALUE, repeatable), e.g. DOTNET_gcServer=0.</summary>
+    public List<KeyValuePair<string, string>> ServerEnv { get; } = [];
+    /// <summary>Folder for the data dirs, configs and logs of this run (kept afterwards for inspection).</summary>
+    public string WorkDir { get; private set; } = Path.Combine(Path.GetTempPath(), "thingyard-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+    /// <summary>Write the Markdown table here as well as to stdout.</summary>
+    public string? Output { get; private set; }
+    public bool Verbose { get; private set; }
+    /// <summary>An unrecorded warm-up (connects and upstream posts) before the scenarios, so the JIT reaches steady state.</summary>
+    public bool WarmUp { get; private set; } = true;
+    /// <summary>Before each measurement, wait up to this many seconds for other processes on the machine to use under 20% CPU.</summary>
+    public int QuietWaitSeconds { get; private set; } = 60;
+
+    public const string Usage = """
+        Thingyard.Bench: Thingyard vs Mosquitto on loopback, side by side.
+
+          --quick                   about one minute: small sizes and short runs
+          --connects N              scenario 1: new connections to open (default 5000)
+          --connect-concurrency N   connections being opened at once (default 100)
+          --connections N           scenario 2: idle connections to hold (default 20000; 50000 for the full target)
+          --hold-seconds N          how long to hold them before measuring memory (default 10)
+          --publishers N            scenario 3: publishing devices (default 100)
+          --publish-seconds N       measured seconds per QoS level (default 15), after --warmup-seconds (default 3)
+          --window N                messages in flight per publisher (default 64)
+          --responders N            scenario 4: devices answering the ping service (default 50)
+          --rate N                  scenario 4: calls per second, open loop (default 1000)
+          --call-seconds N          scenario 4: seconds of calls (default 10)
+          --max-in-flight N         scenario 4: calls in flight at most; calls over it are shed and counted (default 256)
+          --sources N               client source addresses 127.0.0.2.. (default 16)
+          --scenarios 1,2,3,4       which scenarios to run
+          --only thingyard|mosquitto
+          --server-dll PATH         Thingyard.Server.dll of a Release build (default /tmp/bench-server/bin/Thingyard.Server/release/)
+          --mosquitto PATH          mosquitto binary (default /usr/sbin/mosquitto)
+          --server-env KEY=VALUE    extra environment for the Thingyard child, repeatable (e.g. DOTNET_gcServer=0)
+          --work-dir DIR            data dirs, configs and logs of this run (default /tmp/thingyard-bench-<time>)
+          --out FILE                also write the result (Markdown) to FILE
+          --quiet-wait N            before each measurement wait up to N s for other processes to use <20% CPU
+                                    (the machine may be shared; default 60, --quick 10; 0 = never wait)
+          --no-warmup               skip the unrecorded warm-up phase (connects and posts before scenario 1)
+          --verbose                 progress details
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        // --quick first, so explicit sizes given with it still win.
+        if (args.Contains("--quick")) o.ApplyQuick();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Int(int min, int max)
+            {
+                var name = args[i];
+                var v = int.Parse(Next(), CultureInfo.InvariantCulture);
+                if (v < min || v > max) throw new ArgumentException($"{name} must be between {min} and {max}");
+                return v;
+            }
+            switch (args[i])
+            {
+                case "--quick": break;
+                case "--connects": o.Connects = Int(1, 100_000); break;
+                case "--connect-concurrency": o.ConnectConcurrency = Int(1, 2_000); break;
+                case "--connections": o.Connections = Int(1, 100_000); break;
+                case "--hold-seconds": o.HoldSeconds = Int(1, 300); break;
+                case "--publishers": o.Publishers = Int(1, 5_000); break;
+                case "--publish-seconds": o.PublishSeconds = Int(1, 300); break;
+                case "--warmup-seconds": o.WarmupSeconds = Int(0, 60); break;
+                case "--window": o.Window = Int(1, 1_000); break;
+                case "--responders": o.Responders = Int(1, 5_000); break;
+                case "--rate": o.CallRate = Int(1, 20_000); break;
+                case "--call-seconds": o.CallSeconds = Int(1, 120); break;
+                case "--max-in-flight": o.MaxInFlightCalls = Int(1, 10_000); break;
+                case "--sources": o.SourceAddresses = Int(1, 250); break;
+                case "--scenarios":
+                    o.Scenarios = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToHashSet();
+                    if (o.Scenarios.Any(s => s is < 1 or > 4)) throw new ArgumentException("--scenarios takes numbers 1..4");
+                    break;
+                case "--only":
+                    var only = Next();
+                    o.RunThingyard = only == "thingyard";
+                    o.RunMosquitto = only == "mosquitto";
+                    if (!o.RunThingyard && !o.RunMosquitto) throw new ArgumentException("--only takes thingyard or mosquitto");
+                    break;
+                case "--server-dll": o.ServerDll = Next(); break;
+                case "--mosquitto": o.Mosquitto = Next(); break;
+                case "--server-env":
+                    var kv = Next();
+                    var eq = kv.IndexOf('=');
+                    if (eq <= 0) throw new ArgumentException("--server-env takes KEY=VALUE");
+                    o.ServerEnv.Add(KeyValuePair.Create(kv[..eq], kv[(eq + 1)..]));
+                    break;
+                case "--work-dir": o.WorkDir = Path.GetFullPath(Next()); break;
+                case "--out": o.Output = Path.GetFullPath(Next()); break;
+                case "--verbose": o.Verbose = true; break;
+                case "--no-warmup": o.WarmUp = false; break;
+                case "--quiet-wait": o.QuietWaitSeconds = Int(0, 600); break;
+                case "-h" or "--help": throw new HelpRequested();
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        return o;
+    }
+
+    void ApplyQuick()
+    {
+        Quick = true;
+        Connects = 1_000;
+        Connections = 2_000;
+        HoldSeconds = 3;
+        Publishers = 20;
+        PublishSeconds = 5;
+        WarmupSeconds = 1;
+        Responders = 10;
+        CallSeconds = 5;
+        QuietWaitSeconds = 10;
+    }
+
+    /// <summary>Devices the Thingyard side needs registered: one per connection the largest scenario holds at once.</summary>
+    public int DevicesNeeded(int connections) => new[]
+    {
+        Scenarios.Contains(1) ? Connects : 0,
+        Scenarios.Contains(2) ? connections : 0,
+        Scenarios.Contains(3) ? Publishers : 0,
+        Scenarios.Contains(4) ? Responders : 0,
+        1,
+    }.Max();
+}
+
+public sealed class HelpRequested : Exception;

@@ -1,0 +1,269 @@
+// The two systems under test. Thingyard: the Release server as a child with a fresh data dir, a product with the
+// sample thing model and as many registered devices as the largest scenario needs (signed CONNECTs prebuilt).
+// Mosquitto: a temp config on 127.0.0.1, anonymous, unlimited connections; the same client ids, no credentials.
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Thingyard.Client;
+
+namespace Thingyard.Bench;
+
+public sealed record DeviceCred(string ProductKey, string DeviceName, string Secret)
+{
+    public string Sys(string suffix) => $"/sys/{ProductKey}/{DeviceName}/{suffix}";
+}
+
+public abstract class SystemUnderTest : IDisposable
+{
+    public abstract string Name { get; }
+    public required ChildProcess Process { get; init; }
+    public required IPEndPoint Mqtt { get; init; }
+    /// <summary>Devices: registered ones for Thingyard; Mosquitto borrows the same names (and so the same client ids).</summary>
+    public IReadOnlyList<DeviceCred> Devices { get; set; } = [];
+    /// <summary>Per device, its CONNECT packet (keepalive 300 s), built before any timing starts.</summary>
+    public byte[][] ConnectPackets { get; set; } = [];
+
+    public const ushort KeepAlive = 300;
+    /// <summary>The Alibaba SDK client id; the timestamp is fixed per run (the server must not require a fresh one).</summary>
+    public static string ClientId(DeviceCred d, string ts) => $"{d.ProductKey}&{d.DeviceName}|securemode=3,signmethod=hmacsha1,timestamp={ts}|";
+
+    public abstract void BuildConnectPackets();
+
+    public void Dispose() => Process.Dispose();
+}
+
+public sealed class ThingyardSystem : SystemUnderTest
+{
+    public const string AccessKeyId = "LTAIbenchadmin000000001";
+    public const string AccessKeySecret = "bench-admin-secret-000000000001";
+
+    public override string Name => "Thingyard";
+    public required string DataDir { get; init; }
+    public required Uri Http { get; init; }
+    public required ThingyardRpcClient Rpc { get; init; }
+    public string ProductKey { get; private set; } = "";
+
+    /// <summary>temperature (float) and the sync service ping (n → echo): the sample model of the connectivity tests.</summary>
+    public const string Tsl = """
+    {
+      "properties": [
+        {"identifier":"temperature","name":"Temperature","accessMode":"rw","required":false,
+         "dataType":{"type":"float","specs":{"min":"-40","max":"120","step":"0.1","unit":"°C"}}}
+      ],
+      "events": [],
+      "services": [
+        {"identifier":"ping","name":"Ping","callType":"sync","method":"thing.service.ping",
+         "inputData":[{"identifier":"n","name":"N","dataType":{"type":"int","specs":{"min":"0","max":"1000","step":"1"}}}],
+         "outputData":[{"identifier":"echo","name":"Echo","dataType":{"type":"int","specs":{"min":"0","max":"1000","step":"1"}}}]}
+      ]
+    }
+    """;
+
+    public static async Task<ThingyardSystem> StartAsync(BenchOptions o, Action<string> say)
+    {
+        if (!File.Exists(o.ServerDll)) throw new FileNotFoundException($"No server build at {o.ServerDll}; build it with: dotnet build src/Thingyard.Server -c Release --artifacts-path /tmp/bench-server");
+        var dataDir = Path.Combine(o.WorkDir, "thingyard-data");
+        if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        Directory.CreateDirectory(dataDir);
+        var mqttPort = ChildProcess.FreePort();
+        var httpPort = ChildProcess.FreePort();
+        var url = $"http://127.0.0.1:{httpPort}";
+        var env = new Dictionary<string, string>
+        {
+            ["Thingyard__DataDir"] = dataDir,
+            ["Thingyard__Mqtt__Port"] = mqttPort.ToString(CultureInfo.InvariantCulture),
+            ["Thingyard__Mqtt__TlsPort"] = "-1",
+            ["Thingyard__Mqtt__BindAddress"] = "127.0.0.1",
+            // The platform's default is 30/s per device (Alibaba's documented limit); the bench drives each device far harder.
+            ["Thingyard__Mqtt__MessagesPerSecondPerDevice"] = "10000000",
+            ["Thingyard__Admin__AccessKeyId"] = AccessKeyId,
+            ["Thingyard__Admin__AccessKeySecret"] = AccessKeySecret,
+            ["ASPNETCORE_URLS"] = url,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        foreach (var (k, v) in o.ServerEnv) env[k] = v;
+        // Working directory = the build output, so the server's appsettings.json (log levels) applies as in production;
+        // --urls on the command line because appsettings.json's "Urls" would otherwise win over ASPNETCORE_URLS.
+        var child = ChildProcess.Start("thingyard", "dotnet", [o.ServerDll, $"--urls={url}"], env,
+            Path.GetDirectoryName(o.ServerDll)!, Path.Combine(o.WorkDir, "thingyard.log"));
+        var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = Math.Max(64, o.MaxInFlightCalls),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        })
+        { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        var system = new ThingyardSystem
+        {
+            Process = child,
+            Mqtt = new IPEndPoint(IPAddress.Loopback, mqttPort),
+            DataDir = dataDir,
+            Http = new Uri(url),
+            Rpc = new ThingyardRpcClient(http, AccessKeyId, AccessKeySecret),
+        };
+        await system.WaitHealthyAsync(http, TimeSpan.FromSeconds(90));
+        await ChildProcess.WaitForPortAsync(mqttPort, child, TimeSpan.FromSeconds(30));
+        say($"Thingyard pid {child.Pid}: mqtt 127.0.0.1:{mqttPort}, http {url}, data {dataDir}");
+        return system;
+    }
+
+    async Task WaitHealthyAsync(HttpClient http, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (Process.HasExited) throw new InvalidOperationException($"Thingyard exited during start; see {Process.LogPath}");
+            try
+            {
+                using var r = await http.GetAsync("/health");
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"Thingyard was not healthy within {timeout.TotalSeconds} s; see {Process.LogPath}");
+    }
+
+    Task<JsonElement> Call(string action, params (string Key, string Value)[] p) =>
+        Rpc.CallAsync(action, p.Select(x => KeyValuePair.Create(x.Key, x.Value)));
+
+    /// <summary>Creates the product and thing model and registers <paramref name="count"/> devices (BatchRegisterDevice in jobs
+    /// of up to 10,000, then QueryPageByApplyId pages of 50 for the secrets).</summary>
+    public async Task SetUpDevicesAsync(int count, Action<string> say)
+    {
+        var created = await Call("CreateProduct", ("ProductName", "bench_" + Guid.NewGuid().ToString("N")[..8]), ("NodeType", "0"));
+        ProductKey = created.TryGetProperty("ProductKey", out var pk) ? pk.GetString()! : created.GetProperty("Data").GetProperty("ProductKey").GetString()!;
+        await Call("ImportThingModelTsl", ("ProductKey", ProductKey), ("TslStr", Tsl));
+        await Call("PublishThingModel", ("ProductKey", ProductKey));
+
+        var started = DateTime.UtcNow;
+        var devices = new List<DeviceCred>(count);
+        for (var left = count; left > 0;)
+        {
+            var n = Math.Min(left, 10_000);
+            var job = await Call("BatchRegisterDevice", ("ProductKey", ProductKey), ("Count", n.ToString(CultureInfo.InvariantCulture)));
+            var applyId = job.GetProperty("Data").GetProperty("ApplyId").ToString();
+            await WaitForJobAsync(applyId);
+            devices.AddRange(await PageAsync(applyId, n));
+            left -= n;
+            say($"  registered {devices.Count}/{count} devices ({(DateTime.UtcNow - started).TotalSeconds:F0} s)");
+        }
+        Devices = devices;
+    }
+
+    async Task WaitForJobAsync(string applyId)
+    {
+        var until = DateTime.UtcNow.AddMinutes(5);
+        while (DateTime.UtcNow < until)
+        {
+            var status = (await Call("QueryBatchRegisterDeviceStatus", ("ProductKey", ProductKey), ("ApplyId", applyId)))
+                .GetProperty("Data").GetProperty("Status").GetString();
+            if (status == "CREATE_SUCCESS") return;
+            if (status is "CREATE_FAILED" or "CHECK_FAILED") throw new InvalidOperationException($"batch {applyId}: {status}");
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"batch {applyId} not done after 5 minutes");
+    }
+
+    async Task<List<DeviceCred>> PageAsync(string applyId, int total)
+    {
+        const int pageSize = 50;
+        var pages = (total + pageSize - 1) / pageSize;
+        var result = new DeviceCred[pages][];
+        var next = 0;
+        var workers = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int page;
+            while ((page = Interlocked.Increment(ref next)) <= pages)
+            {
+                var body = await Call("QueryPageByApplyId", ("ApplyId", applyId), ("CurrentPage", page.ToString(CultureInfo.InvariantCulture)),
+                    ("PageSize", pageSize.ToString(CultureInfo.InvariantCulture)));
+                result[page - 1] = body.GetProperty("ApplyDeviceList").GetProperty("ApplyDeviceInfo").EnumerateArray()
+                    .Select(d => new DeviceCred(ProductKey, d.GetProperty("DeviceName").GetString()!, d.GetProperty("DeviceSecret").GetString()!))
+                    .ToArray();
+            }
+        });
+        await Task.WhenAll(workers);
+        var all = result.SelectMany(r => r).ToList();
+        if (all.Count != total || all.Select(d => d.DeviceName).Distinct().Count() != total)
+            throw new InvalidOperationException($"batch {applyId}: paged {all.Count} devices, expected {total} distinct");
+        return all;
+    }
+
+    public override void BuildConnectPackets()
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        ConnectPackets = Devices.Select(d =>
+        {
+            var baseId = $"{d.ProductKey}&{d.DeviceName}";
+            var password = Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(d.Secret),
+                Encoding.UTF8.GetBytes($"clientId{baseId}deviceName{d.DeviceName}productKey{d.ProductKey}timestamp{ts}")));
+            return Bench.Mqtt.ConnectPacket(ClientId(d, ts), $"{d.DeviceName}&{d.ProductKey}", password, KeepAlive);
+        }).ToArray();
+    }
+
+    /// <summary>Rows in PropertySamples per device name of the bench product, read from the SQLite file (read-only, WAL).</summary>
+    public async Task<Dictionary<string, long>> StoredSamplesAsync()
+    {
+        var counts = new Dictionary<string, long>();
+        var db = Path.Combine(DataDir, "thingyard.db");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT d."DeviceName", COUNT(*) FROM "PropertySamples" s JOIN "Devices" d ON d."Id" = s."DeviceId"
+            WHERE d."ProductKey" = $pk GROUP BY d."DeviceName"
+            """;
+        cmd.Parameters.AddWithValue("$pk", ProductKey);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+}
+
+public sealed class MosquittoSystem : SystemUnderTest
+{
+    public override string Name => "Mosquitto";
+
+    public static async Task<MosquittoSystem> StartAsync(BenchOptions o, Action<string> say)
+    {
+        if (!File.Exists(o.Mosquitto)) throw new FileNotFoundException($"No mosquitto at {o.Mosquitto}; apt-get install -y mosquitto");
+        var port = ChildProcess.FreePort();
+        var config = Path.Combine(o.WorkDir, "mosquitto.conf");
+        // set_tcp_nodelay: Thingyard's listener sets NoDelay too, so both answer without Nagle delays.
+        await File.WriteAllTextAsync(config, $"""
+            listener {port} 127.0.0.1
+            allow_anonymous true
+            max_connections -1
+            persistence false
+            set_tcp_nodelay true
+            connection_messages false
+            log_dest stdout
+            log_type error
+            log_type warning
+
+            """);
+        var child = ChildProcess.Start("mosquitto", o.Mosquitto, ["-c", config], new Dictionary<string, string>(), o.WorkDir,
+            Path.Combine(o.WorkDir, "mosquitto.log"));
+        await ChildProcess.WaitForPortAsync(port, child, TimeSpan.FromSeconds(15));
+        say($"Mosquitto pid {child.Pid}: mqtt 127.0.0.1:{port}, config {config}");
+        return new MosquittoSystem { Process = child, Mqtt = new IPEndPoint(IPAddress.Loopback, port) };
+    }
+
+    public override void BuildConnectPackets()
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        ConnectPackets = Devices.Select(d => Bench.Mqtt.ConnectPacket(ClientId(d, ts), null, null, KeepAlive)).ToArray();
+    }
+}
+
+/// <summary>Client source addresses 127.0.0.2, 127.0.0.3, ... taken in turn.</summary>
+public sealed class SourceAddresses(int count)
+{
+    readonly IPAddress[] _addresses = Enumerable.Range(2, count).Select(i => new IPAddress([127, 0, 0, (byte)i])).ToArray();
+    int _next;
+
+    public IPAddress Next() => _addresses[(int)((uint)Interlocked.Increment(ref _next) % (uint)_addresses.Length)];
+}

@@ -1,0 +1,110 @@
+// The real server as a separate process (the built Thingyard.Server.dll), configured through environment variables the way
+// an operator would, so a test can kill it with SIGKILL and start it again on the same data.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Thingyard.Client;
+using Thingyard.Tests.Infrastructure;
+
+namespace Thingyard.Tests.Devices;
+
+public sealed class ServerProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly StringBuilder _output = new();
+
+    public int HttpPort { get; }
+    public int MqttPort { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
+
+    ServerProcess(Process process, int httpPort, int mqttPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        MqttPort = mqttPort;
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_output) { if (_output.Length < 200_000) _output.AppendLine(line); }
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>Starts the server on fresh loopback ports with the data folder and storage settings ("Thingyard:Storage:Provider" style keys).</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> settings)
+    {
+        var (httpPort, mqttPort) = (FreePort(), FreePort());
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Thingyard.Server.dll"));
+        // --urls, not ASPNETCORE_URLS: the "Urls" in appsettings.json takes precedence over ASPNETCORE_URLS.
+        psi.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
+        psi.Environment["Thingyard__DataDir"] = dataDir;
+        psi.Environment["Thingyard__Admin__AccessKeyId"] = ThingyardServer.AdminKeyId;
+        psi.Environment["Thingyard__Admin__AccessKeySecret"] = ThingyardServer.AdminSecret;
+        psi.Environment["Thingyard__Mqtt__BindAddress"] = "127.0.0.1";
+        psi.Environment["Thingyard__Mqtt__Port"] = mqttPort.ToString();
+        psi.Environment["Thingyard__Mqtt__TlsPort"] = "-1";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings) psi.Environment[key.Replace(":", "__")] = value;
+
+        var server = new ServerProcess(Process.Start(psi)!, httpPort, mqttPort);
+        await server.WaitUntilServingAsync();
+        return server;
+    }
+
+    /// <summary>Waits (at most 60 s) for /health to answer and the MQTT port to accept connections.</summary>
+    async Task WaitUntilServingAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 300; i++)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    using var tcp = new TcpClient();
+                    await tcp.ConnectAsync(IPAddress.Loopback, MqttPort);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The server did not start serving within 60 s:\n{Output}");
+    }
+
+    public ThingyardRpcClient Rpc() => new(new HttpClient { BaseAddress = BaseAddress }, ThingyardServer.AdminKeyId, ThingyardServer.AdminSecret);
+
+    /// <summary>SIGKILL: no shutdown hooks, no draining, no flush.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) await KillAsync();
+        _process.Dispose();
+    }
+
+    static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
