@@ -13,9 +13,14 @@ namespace Thingyard.Server.Hosting;
 
 public static class ThingyardApp
 {
+    public const string DefaultUrl = "http://localhost:8080";
+
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The default listener applies only when neither --urls, ASPNETCORE_URLS nor configuration names one
+        // (an "Urls" in appsettings.json would silently win over ASPNETCORE_URLS).
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         var options = builder.Configuration.GetSection("Thingyard").Get<ThingyardOptions>() ?? new ThingyardOptions();
         options.DataDir = Path.GetFullPath(options.DataDir);
         Directory.CreateDirectory(options.DataDir);
