@@ -40,6 +40,8 @@ public sealed class BenchOptions
     public bool Verbose { get; private set; }
     /// <summary>An unrecorded warm-up (connects and upstream posts) before the scenarios, so the JIT reaches steady state.</summary>
     public bool WarmUp { get; private set; } = true;
+    /// <summary>Scenario 2 on Thingyard: also measure the live managed heap per connection (induced full GC over EventPipe).</summary>
+    public bool GcProbe { get; private set; } = true;
     /// <summary>Before each measurement, wait up to this many seconds for other processes on the machine to use under 20% CPU.</summary>
     public int QuietWaitSeconds { get; private set; } = 60;
 
@@ -68,6 +70,7 @@ public sealed class BenchOptions
           --out FILE                also write the result (Markdown) to FILE
           --quiet-wait N            before each measurement wait up to N s for other processes to use <20% CPU
                                     (the machine may be shared; default 60, --quick 10; 0 = never wait)
+          --no-gc                   scenario 2: skip the live-heap probe (an induced full GC in Thingyard before and after)
           --no-warmup               skip the unrecorded warm-up phase (connects and posts before scenario 1)
           --verbose                 progress details
         """;
@@ -125,6 +128,7 @@ public sealed class BenchOptions
                 case "--out": o.Output = Path.GetFullPath(Next()); break;
                 case "--verbose": o.Verbose = true; break;
                 case "--no-warmup": o.WarmUp = false; break;
+                case "--no-gc": o.GcProbe = false; break;
                 case "--quiet-wait": o.QuietWaitSeconds = Int(0, 600); break;
                 case "-h" or "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"unknown option {args[i]}");

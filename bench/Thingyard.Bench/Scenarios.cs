@@ -133,6 +133,10 @@ public sealed class Scenarios(BenchOptions o, Results results, SourceAddresses s
         var pid = sut.Process.Pid;
         var n = Connections;
         await Task.Delay(2_000);
+        var probe = o.GcProbe && sut is ThingyardSystem;
+        // Live managed heap before (an induced full GC), then RSS once the GC has settled.
+        var live0 = probe ? await GcProbe.LiveHeapBytesAsync(pid, TimeSpan.FromSeconds(30)) : null;
+        if (probe) await Task.Delay(2_000);
         var others = await QuietAsync();
         var baseline = Proc.OpenFds(pid);
         var rss0 = Proc.RssKb(pid);
@@ -153,9 +157,18 @@ public sealed class Scenarios(BenchOptions o, Results results, SourceAddresses s
         var serverSockets = Proc.OpenFds(pid) - baseline;
         var noise = others.Percent();
         var perConnection = held > 0 ? (rss1 - rss0) * 1024.0 / held : double.NaN;
+        var live1 = probe ? await GcProbe.LiveHeapBytesAsync(pid, TimeSpan.FromSeconds(30)) : null;
+        var rssAfterGc = probe ? Proc.RssKb(pid) : 0;
         results.Add(S2, "connections held", "", true, sut.Name, held);
         results.Add(S2, "server RSS before → with all held", "", false, sut.Name, rss1 / 1024.0, $"{rss0 / 1024.0:N0} → {rss1 / 1024.0:N0} MB");
         results.Add(S2, "server memory per idle connection (ΔVmRSS / held)", "KB", false, sut.Name, perConnection / 1024);
+        if (probe && live0 is { } l0 && live1 is { } l1 && held > 0)
+        {
+            results.Add(S2, "live managed heap per connection (after full GC)", "KB", false, sut.Name, (l1 - l0) / 1024.0 / held);
+            results.Note($"{sut.Name} scenario 2 (--gc): live managed heap {l0 / 1048576.0:N1} → {l1 / 1048576.0:N1} MB = {(l1 - l0) / (double)held:N0} B per connection; " +
+                $"VmRSS right after that full GC {rssAfterGc / 1024.0:N0} MB = {(rssAfterGc - rss0) * 1024.0 / held:N0} B per connection above the baseline");
+        }
+        else if (probe) results.Note($"{sut.Name} scenario 2: the live-heap probe failed (EventPipe)");
         results.Add(S2, "connects/s while filling", "/s", true, sut.Name, r.Ok / r.Seconds);
         results.Note($"{sut.Name} scenario 2: requested {n:N0}, connected {r.Ok:N0}, alive after {o.HoldSeconds} s {held:N0}, server-side sockets {serverSockets:N0}; " +
             $"VmRSS {rss0:N0} → {rss1:N0} KB (peak {rssPeak:N0}), RssAnon {anon0:N0} → {anon1:N0} KB = {(anon1 - anon0) * 1024.0 / Math.Max(1, held):N0} B/conn" +

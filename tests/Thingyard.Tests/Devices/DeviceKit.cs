@@ -6,7 +6,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
-using MQTTnet.Adapter;
 using MQTTnet.Formatter;
 using Thingyard.Registry;
 using Thingyard.Server.Things;
