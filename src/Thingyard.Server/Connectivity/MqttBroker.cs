@@ -8,7 +8,8 @@ using Thingyard.Server.Hosting;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes, ILogger<MqttBroker> log)
+public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes,
+    Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ThingyardDb> dbs, ILogger<MqttBroker> log)
     : IHostedService
 {
     readonly MqttWebSocketServerAdapter _webSockets = new();
@@ -21,6 +22,7 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await ResetStatusAsync(cancellationToken);
         var mqtt = options.Mqtt;
         var address = IPAddress.Parse(mqtt.BindAddress);
         Port = mqtt.Port < 0 ? 0 : mqtt.Port == 0 ? FreePort(address) : mqtt.Port;
@@ -69,6 +71,15 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         var subProtocol = MqttSubProtocolSelector.SelectSubProtocol(http.Request);
         using var socket = await http.WebSockets.AcceptWebSocketAsync(subProtocol);
         await _webSockets.RunWebSocketConnectionAsync(socket, http);
+    }
+
+    /// <summary>No device is connected to a broker that is just starting: devices left ONLINE by a crash (kill -9) go OFFLINE.</summary>
+    async Task ResetStatusAsync(CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var reset = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+            db.Devices.Where(d => d.Status == DeviceStatus.Online), s => s.SetProperty(d => d.Status, DeviceStatus.Offline), ct);
+        if (reset > 0) log.LogInformation("Marked {Count} devices OFFLINE that were ONLINE when this instance last stopped", reset);
     }
 
     static int FreePort(IPAddress address)

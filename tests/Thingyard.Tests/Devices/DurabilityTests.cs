@@ -98,6 +98,8 @@ public sealed class DurabilityTests
                 var rpc = second.Rpc();
                 var status = await rpc.CallAsync("GetDeviceStatus", [KeyValuePair.Create("ProductKey", d.ProductKey), KeyValuePair.Create("DeviceName", d.DeviceName)]);
                 Assert.Equal("OFFLINE", status.Str("Data.Status"));
+                var detail = await rpc.CallAsync("QueryDeviceDetail", [KeyValuePair.Create("ProductKey", d.ProductKey), KeyValuePair.Create("DeviceName", d.DeviceName)]);
+                Assert.Equal("OFFLINE", detail.Str("Data.Status")); // the stored status too, not only the live overlay
 
                 // And the restarted server takes the device back.
                 await using var again = await MqttDevice.ConnectAsync(DeviceKit.Options(second.MqttPort, d), d.ProductKey, d.DeviceName);

@@ -48,8 +48,7 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Thingyard.Server.dll"));
-        // --urls, not ASPNETCORE_URLS: the "Urls" in appsettings.json takes precedence over ASPNETCORE_URLS.
-        psi.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
+        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
         psi.Environment["Thingyard__DataDir"] = dataDir;
         psi.Environment["Thingyard__Admin__AccessKeyId"] = ThingyardServer.AdminKeyId;
         psi.Environment["Thingyard__Admin__AccessKeySecret"] = ThingyardServer.AdminSecret;
