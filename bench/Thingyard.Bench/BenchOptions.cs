@@ -37,13 +37,15 @@ public sealed class BenchOptions
     public string WorkDir { get; private set; } = Path.Combine(Path.GetTempPath(), "thingyard-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
     /// <summary>Write the Markdown table here as well as to stdout.</summary>
     public string? Output { get; private set; }
+    /// <summary>Thingyard's data dir (SQLite file); default work-dir/thingyard-data. E.g. /dev/shm/... to take the disk out.</summary>
+    public string? DataDir { get; private set; }
     public bool Verbose { get; private set; }
     /// <summary>An unrecorded warm-up (connects and upstream posts) before the scenarios, so the JIT reaches steady state.</summary>
     public bool WarmUp { get; private set; } = true;
     /// <summary>Scenario 2 on Thingyard: also measure the live managed heap per connection (induced full GC over EventPipe).</summary>
     public bool GcProbe { get; private set; } = true;
     /// <summary>Before each measurement, wait up to this many seconds for other processes on the machine to use under 20% CPU.</summary>
-    public int QuietWaitSeconds { get; private set; } = 60;
+    public int QuietWaitSeconds { get; private set; } = 30;
 
     public const string Usage = """
         Thingyard.Bench: Thingyard vs Mosquitto on loopback, side by side.
@@ -67,9 +69,10 @@ public sealed class BenchOptions
           --mosquitto PATH          mosquitto binary (default /usr/sbin/mosquitto)
           --server-env KEY=VALUE    extra environment for the Thingyard child, repeatable (e.g. DOTNET_gcServer=0)
           --work-dir DIR            data dirs, configs and logs of this run (default /tmp/thingyard-bench-<time>)
+          --data-dir DIR            Thingyard's fresh data dir (default WORK_DIR/thingyard-data; e.g. /dev/shm/x for tmpfs)
           --out FILE                also write the result (Markdown) to FILE
           --quiet-wait N            before each measurement wait up to N s for other processes to use <20% CPU
-                                    (the machine may be shared; default 60, --quick 10; 0 = never wait)
+                                    (the machine may be shared; default 30, --quick 10, at most 4N in all; 0 = never)
           --no-gc                   scenario 2: skip the live-heap probe (an induced full GC in Thingyard before and after)
           --no-warmup               skip the unrecorded warm-up phase (connects and posts before scenario 1)
           --verbose                 progress details
@@ -126,6 +129,7 @@ public sealed class BenchOptions
                     break;
                 case "--work-dir": o.WorkDir = Path.GetFullPath(Next()); break;
                 case "--out": o.Output = Path.GetFullPath(Next()); break;
+                case "--data-dir": o.DataDir = Path.GetFullPath(Next()); break;
                 case "--verbose": o.Verbose = true; break;
                 case "--no-warmup": o.WarmUp = false; break;
                 case "--no-gc": o.GcProbe = false; break;
@@ -154,7 +158,8 @@ public sealed class BenchOptions
     /// <summary>Devices the Thingyard side needs registered: one per connection the largest scenario holds at once.</summary>
     public int DevicesNeeded(int connections) => new[]
     {
-        Scenarios.Contains(1) ? Connects : 0,
+        // Scenario 1's devices must not be the ones the warm-up just connected (Thingyard caches credentials for 30 s).
+        Scenarios.Contains(1) ? Connects + (WarmUp ? Bench.Scenarios.WarmUpConnects : 0) : 0,
         Scenarios.Contains(2) ? connections : 0,
         Scenarios.Contains(3) ? Publishers : 0,
         Scenarios.Contains(4) ? Responders : 0,

@@ -56,6 +56,11 @@ public sealed class ChildProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        // The bench's own runtime tuning (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, GC settings, ...) must not leak
+        // into a server under test: it gets only what is passed for it explicitly.
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)
+                     && !k.StartsWith("DOTNET_ROOT", StringComparison.Ordinal) && !k.StartsWith("DOTNET_CLI", StringComparison.Ordinal)).ToList())
+            psi.Environment.Remove(key);
         foreach (var (k, v) in env) psi.Environment[k] = v;
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = psi };
@@ -194,6 +199,30 @@ public static class Proc
     }
 
     public static int Self => Environment.ProcessId;
+
+    /// <summary>CPU seconds of the process's threads whose name starts with <paramref name="prefix"/> (e.g. ".NET Tiered Com",
+    /// the JIT's background tier-up thread); 0 when there is none.</summary>
+    public static double ThreadCpuSeconds(int pid, string prefix)
+    {
+        double total = 0;
+        try
+        {
+            foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal)) continue;
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / (double)ClockTicks;
+                }
+                catch (IOException) { }
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return total;
+    }
 
     /// <summary>Waits until the process's open descriptors settle at or below <paramref name="atMost"/> (connections closed server-side).</summary>
     public static async Task WaitFdsAtMostAsync(int pid, int atMost, TimeSpan timeout)

@@ -22,9 +22,12 @@ void Say(string line) => Console.Error.WriteLine($"[{started.Elapsed:mm\\:ss}] {
 
 var results = new Results();
 var sources = new SourceAddresses(o.SourceAddresses);
-var scenarios = new Scenarios(o, results, sources, Say);
+var scenarios = new Scenarios(o, results, sources, line => Say(results.Muted ? "  (warm-up)" + line : line));
 var command = Environment.GetEnvironmentVariable("BENCH_COMMAND") ?? "dotnet Thingyard.Bench.dll " + string.Join(' ', args);
 
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") != "1")
+    Say("note: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 is not set (bench/run.sh sets it): the load generator will need " +
+        "noticeably more CPU per message, which on 2 cores is taken from the server under test");
 var machine = MachineInfo(o);
 Console.Error.WriteLine(machine);
 ThingyardSystem? thingyard = null;
@@ -131,6 +134,7 @@ static string MachineInfo(BenchOptions o)
     sb.AppendLine($"machine: {Environment.ProcessorCount} cores ({cpu}), {long.Parse(memKb, CultureInfo.InvariantCulture) / 1024 / 1024.0:F1} GiB, {RuntimeInformation.OSDescription}");
     sb.AppendLine($"dotnet: SDK {Run("dotnet", "--version").Trim()}, runtime {RuntimeInformation.FrameworkDescription}");
     sb.AppendLine($"mosquitto: {mosquitto}");
-    sb.AppendLine($"open-file limit (soft/hard): {Proc.FdLimit(Proc.Self)}, extra server env: {(o.ServerEnv.Count == 0 ? "none" : string.Join(' ', o.ServerEnv.Select(kv => $"{kv.Key}={kv.Value}")))}");
+    sb.AppendLine($"open-file limit: {Proc.FdLimit(Proc.Self)}; bench socket completions inline: {Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1"}; " +
+        $"extra Thingyard env: {(o.ServerEnv.Count == 0 ? "none" : string.Join(' ', o.ServerEnv.Select(kv => $"{kv.Key}={kv.Value}")))}");
     return sb.ToString();
 }

@@ -64,7 +64,7 @@ public sealed class ThingyardSystem : SystemUnderTest
     public static async Task<ThingyardSystem> StartAsync(BenchOptions o, Action<string> say)
     {
         if (!File.Exists(o.ServerDll)) throw new FileNotFoundException($"No server build at {o.ServerDll}; build it with: dotnet build src/Thingyard.Server -c Release --artifacts-path /tmp/bench-server");
-        var dataDir = Path.Combine(o.WorkDir, "thingyard-data");
+        var dataDir = o.DataDir ?? Path.Combine(o.WorkDir, "thingyard-data");
         if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         Directory.CreateDirectory(dataDir);
         var mqttPort = ChildProcess.FreePort();
@@ -202,6 +202,17 @@ public sealed class ThingyardSystem : SystemUnderTest
                 Encoding.UTF8.GetBytes($"clientId{baseId}deviceName{d.DeviceName}productKey{d.ProductKey}timestamp{ts}")));
             return Bench.Mqtt.ConnectPacket(ClientId(d, ts), $"{d.DeviceName}&{d.ProductKey}", password, KeepAlive);
         }).ToArray();
+    }
+
+    /// <summary>Highest PropertySamples row id: rows only get appended during a run, so differences count stored rows cheaply.</summary>
+    public async Task<long> LastSampleIdAsync()
+    {
+        var db = Path.Combine(DataDir, "thingyard.db");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = """SELECT COALESCE(MAX("Id"), 0) FROM "PropertySamples" """;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Rows in PropertySamples per device name of the bench product, read from the SQLite file (read-only, WAL).</summary>

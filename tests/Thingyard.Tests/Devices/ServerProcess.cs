@@ -38,9 +38,10 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <summary>Starts the server on fresh loopback ports with the data folder and storage settings ("Thingyard:Storage:Provider" style keys).</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Ports may be fixed in advance (peers of a federation must know them); by default free ones are picked.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> settings, int? http = null, int? mqtt = null)
     {
-        var (httpPort, mqttPort) = (FreePort(), FreePort());
+        var (httpPort, mqttPort) = (http ?? FreePort(), mqtt ?? FreePort());
         var psi = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
