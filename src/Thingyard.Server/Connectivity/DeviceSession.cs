@@ -20,8 +20,8 @@ public sealed class DeviceSession(string clientId, DeviceIdentity device, string
     ConcurrentDictionary<(string, string), DeviceIdentity>? _subDevices;
 
     readonly Lock _gate = new();
-    string[] _filters = [];
-    readonly Dictionary<string, long> _since = new(StringComparer.Ordinal);
+    // Copy-on-write so IsSubscribed (every downlink) reads without the lock; Since is when it was made (UTC ms).
+    (string Filter, long Since)[] _filters = [];
     long _windowStart;
     int _windowCount;
 
@@ -37,32 +37,22 @@ public sealed class DeviceSession(string clientId, DeviceIdentity device, string
 
     public void Subscribed(string filter)
     {
-        lock (_gate)
-        {
-            if (Array.IndexOf(_filters, filter) < 0) _filters = [.. _filters, filter];
-            _since[filter] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        }
+        var since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        lock (_gate) _filters = [.. _filters.Where(f => f.Filter != filter), (filter, since)];
     }
 
     public void Unsubscribed(string filter)
     {
-        lock (_gate)
-        {
-            _filters = _filters.Where(f => f != filter).ToArray();
-            _since.Remove(filter);
-        }
+        lock (_gate) _filters = _filters.Where(f => f.Filter != filter).ToArray();
     }
 
     /// <summary>The current subscriptions with the time (UTC ms) each was made (QueryDeviceSubTopic).</summary>
-    public IReadOnlyList<KeyValuePair<string, long>> Subscriptions
-    {
-        get { lock (_gate) return _filters.Select(f => KeyValuePair.Create(f, _since.GetValueOrDefault(f))).ToList(); }
-    }
+    public IReadOnlyList<KeyValuePair<string, long>> Subscriptions => _filters.Select(f => KeyValuePair.Create(f.Filter, f.Since)).ToList();
 
     /// <summary>True when one of the client's subscriptions matches the topic (replies go only to subscribers).</summary>
     public bool IsSubscribed(string topic)
     {
-        foreach (var f in _filters)
+        foreach (var (f, _) in _filters)
             if (MQTTnet.MqttTopicFilterComparer.Compare(topic, f) == MQTTnet.MqttTopicFilterCompareResult.IsMatch) return true;
         return false;
     }

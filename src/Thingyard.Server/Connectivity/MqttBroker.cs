@@ -39,6 +39,11 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         var serverOptions = builder.Build();
         serverOptions.DefaultEndpointOptions.NoDelay = true;
         serverOptions.TlsEndpointOptions.NoDelay = true;
+        // Each connection keeps its own packet write buffer for its lifetime. MQTTnet's 4 KB default was a third of an
+        // idle connection's memory; Alink replies and calls are a few hundred bytes, and a bigger packet grows the
+        // buffer only while it is written (it shrinks back to the max afterwards).
+        serverOptions.WriterBufferSize = 256;
+        serverOptions.WriterBufferSizeMax = 4096;
 
         var factory = new MqttServerFactory();
         factory.DefaultServerAdapters.Add(_ => _webSockets);

@@ -8,6 +8,7 @@ public static class RegistrySetup
     public static IServiceCollection AddRegistry(this IServiceCollection services)
     {
         services.AddSingleton<DeviceChanges>();
+        services.AddSingleton<DeviceCache>();
         services.AddScoped<ProductRegistry>();
         services.AddScoped<DeviceRegistry>();
         services.AddScoped<DeviceTags>();

@@ -28,8 +28,8 @@ public static class ThingRpc
         .Add("RRpc", RRpc)
         .Add("QueryDeviceSubTopic", QueryDeviceSubTopic);
 
-    /// <summary>The device named by IotId or ProductKey+DeviceName, in the caller's account only.</summary>
-    internal static Task<Device> DeviceOf(RpcCall c) => c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
+    /// <summary>The device named by IotId or ProductKey+DeviceName, in the caller's account only (a read-only copy).</summary>
+    internal static Task<Device> DeviceOf(RpcCall c) => c.Service<DeviceCache>().GetAsync(c.AccountId, c.Device(), c.Ct);
 
     static ThingCommands Commands(RpcCall c) => c.Service<ThingCommands>();
 

@@ -1,4 +1,5 @@
 // Looks up AccessKeys (secret unsealed) and creates accounts and keys.
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Common;
 using Thingyard.Storage;
@@ -9,7 +10,22 @@ public sealed record AccessKeyCredential(string AccessKeyId, string Secret, long
 
 public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretProtector protector, TimeProvider time)
 {
+    /// <summary>How long a found key is served from memory: every signed API call looks its key up, and a database
+    /// round trip plus an AES-GCM unseal per call was most of an API call's CPU. Changes made here drop the entry at once.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    readonly ConcurrentDictionary<string, (AccessKeyCredential Key, long Until)> _cache = new(StringComparer.Ordinal);
+
     public async Task<AccessKeyCredential?> FindAsync(string accessKeyId, CancellationToken ct = default)
+    {
+        var now = time.GetTimestamp();
+        if (_cache.TryGetValue(accessKeyId, out var hit) && hit.Until > now) return hit.Key;
+        var found = await LoadAsync(accessKeyId, ct);
+        if (found is null) _cache.TryRemove(accessKeyId, out _);
+        else _cache[accessKeyId] = (found, now + (long)(CacheFor.TotalSeconds * time.TimestampFrequency));
+        return found;
+    }
+
+    async Task<AccessKeyCredential?> LoadAsync(string accessKeyId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var row = await (from k in db.AccessKeys
@@ -53,5 +69,6 @@ public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretPro
             key.Enabled = true;
         }
         await db.SaveChangesAsync(ct);
+        _cache.TryRemove(accessKeyId, out _);
     }
 }
