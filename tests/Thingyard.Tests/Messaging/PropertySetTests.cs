@@ -92,6 +92,20 @@ public sealed class PropertySetTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
+    public async Task Disabling_enabling_and_deleting_show_at_once_after_a_call_was_made()
+    {
+        // The first call puts the device in the API's device cache; each change must drop it there.
+        var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
+        Assert.Equal("iot.device.OfflineDevice", (await server.Fails("SetDeviceProperty", d.Args(("Items", """{"mode":1}""")))).Code);
+        await server.Call("DisableThing", d.Args());
+        Assert.Equal("iot.device.DeviceHasBeenDisabled", (await server.Fails("SetDeviceProperty", d.Args(("Items", """{"mode":1}""")))).Code);
+        await server.Call("EnableThing", d.Args());
+        Assert.Equal("iot.device.OfflineDevice", (await server.Fails("SetDeviceProperty", d.Args(("Items", """{"mode":1}""")))).Code);
+        await server.Call("DeleteDevice", d.Args());
+        Assert.Equal("iot.device.NotExistedDevice", (await server.Fails("SetDeviceProperty", d.Args(("Items", """{"mode":1}""")))).Code);
+    }
+
+    [Fact]
     public async Task Bad_Items_give_the_platform_error_shapes()
     {
         var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
