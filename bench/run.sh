@@ -4,6 +4,8 @@
 #
 #   bench/run.sh --quick                      # about a minute
 #   bench/run.sh --connections 50000          # the full run (the 50k target needs `ulimit -n` above 50,000)
+#   bench/run.sh --distribution               # instead: two federated Thingyard instances, distribution time and
+#                                             # bootstrap requests/s (no Mosquitto needed)
 #   bench/run.sh --help                       # every option
 #
 # Environment: SERVER_ARTIFACTS (default /tmp/bench-server), BENCH_ARTIFACTS (default /tmp/bench-build),
@@ -13,7 +15,9 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 server_artifacts="${SERVER_ARTIFACTS:-/tmp/bench-server}"
 bench_artifacts="${BENCH_ARTIFACTS:-/tmp/bench-build}"
 
-if [[ ! -x /usr/sbin/mosquitto ]]; then
+needs_mosquitto=1
+for arg in "$@"; do [[ "$arg" == --distribution ]] && needs_mosquitto=0; done
+if [[ $needs_mosquitto == 1 && ! -x /usr/sbin/mosquitto ]]; then
   echo "[run.sh] installing mosquitto (Debian package; the system service is not used)" >&2
   if [[ $(id -u) -eq 0 ]]; then apt-get install -y mosquitto >/dev/null || { apt-get update >/dev/null && apt-get install -y mosquitto >/dev/null; }
   else sudo apt-get install -y mosquitto >/dev/null; fi

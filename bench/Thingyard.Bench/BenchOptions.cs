@@ -22,6 +22,12 @@ public sealed class BenchOptions
     public int CallRate { get; private set; } = 1_000;
     public int CallSeconds { get; private set; } = 10;
     public int MaxInFlightCalls { get; private set; } = 256;
+    /// <summary>--distribution: only the distribution bench (two federated instances), none of scenarios 1..4.</summary>
+    public bool Distribution { get; private set; }
+    /// <summary>Devices per distribution job (the platform's limit is 1,000), bootstrap seconds and loops per case.</summary>
+    public int DistributeDevices { get; private set; } = 1_000;
+    public int BootstrapSeconds { get; private set; } = 10;
+    public int BootstrapConcurrency { get; private set; } = 32;
     /// <summary>Client sockets bind to 127.0.0.2 .. 127.0.0.(1+n) in turn, to stay clear of ephemeral-port exhaustion.</summary>
     public int SourceAddresses { get; private set; } = 16;
     /// <summary>Which scenarios to run (1..4) and which systems.</summary>
@@ -63,6 +69,11 @@ public sealed class BenchOptions
           --call-seconds N          scenario 4: seconds of calls (default 10)
           --max-in-flight N         scenario 4: calls in flight at most; calls over it are shed and counted (default 256)
           --sources N               client source addresses 127.0.0.2.. (default 16)
+          --distribution            run only the distribution bench instead of scenarios 1..4: two federated Thingyard
+                                    instances A and B; time to distribute devices A→B (two jobs), and bootstrap requests/s
+          --distribute-devices N    devices per distribution job (default 1000, at most 1000: the per-job limit)
+          --bootstrap-seconds N     measured seconds per bootstrap case (default 10, --quick 3), after --warmup-seconds
+          --bootstrap-concurrency N bootstrap requests in flight, one keep-alive connection each (default 32)
           --scenarios 1,2,3,4       which scenarios to run
           --only thingyard|mosquitto
           --server-dll PATH         Thingyard.Server.dll of a Release build (default /tmp/bench-server/bin/Thingyard.Server/release/)
@@ -109,6 +120,10 @@ public sealed class BenchOptions
                 case "--call-seconds": o.CallSeconds = Int(1, 120); break;
                 case "--max-in-flight": o.MaxInFlightCalls = Int(1, 10_000); break;
                 case "--sources": o.SourceAddresses = Int(1, 250); break;
+                case "--distribution": o.Distribution = true; break;
+                case "--distribute-devices": o.DistributeDevices = Int(1, 1_000); break;
+                case "--bootstrap-seconds": o.BootstrapSeconds = Int(1, 300); break;
+                case "--bootstrap-concurrency": o.BootstrapConcurrency = Int(1, 1_000); break;
                 case "--scenarios":
                     o.Scenarios = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToHashSet();
                     if (o.Scenarios.Any(s => s is < 1 or > 4)) throw new ArgumentException("--scenarios takes numbers 1..4");
@@ -152,6 +167,7 @@ public sealed class BenchOptions
         WarmupSeconds = 1;
         Responders = 10;
         CallSeconds = 5;
+        BootstrapSeconds = 3;
         QuietWaitSeconds = 10;
     }
 

@@ -64,8 +64,16 @@ public sealed class ChildProcess : IDisposable
         foreach (var (k, v) in env) psi.Environment[k] = v;
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        // Lines still in the pipe when the child is killed arrive after Dispose closed the log: dropped, not a crash.
+        void Write(string? line)
+        {
+            if (line is null) return;
+            lock (log)
+                try { log.WriteLine(line); }
+                catch (ObjectDisposedException) { }
+        }
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

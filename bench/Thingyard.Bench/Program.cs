@@ -1,5 +1,6 @@
 // Thingyard vs Mosquitto on loopback: starts both as children, runs the same four scenarios against each and prints
-// one Markdown table with ratios. See docs/performance.md and bench/run.sh.
+// one Markdown table with ratios. With --distribution, instead: two federated Thingyard instances, the time to
+// distribute devices between them and bootstrap requests/s (DistributionBench). See docs/performance.md and bench/run.sh.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -30,6 +31,12 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
         "noticeably more CPU per message, which on 2 cores is taken from the server under test");
 var machine = MachineInfo(o);
 Console.Error.WriteLine(machine);
+if (o.Distribution)
+{
+    try { await new DistributionBench(o, results, Say).RunAsync(); }
+    finally { ChildProcess.KillAll(); }
+    return await ReportAsync(results.SingleTable());
+}
 ThingyardSystem? thingyard = null;
 MosquittoSystem? mosquitto = null;
 try
@@ -101,18 +108,23 @@ finally
     ChildProcess.KillAll();
 }
 
-var report = new StringBuilder();
-report.AppendLine("## Result").AppendLine();
-report.AppendLine("```").AppendLine(machine.TrimEnd()).AppendLine($"command: {command}").AppendLine($"wall time: {started.Elapsed:mm\\:ss}, work dir: {o.WorkDir}").AppendLine("```").AppendLine();
-report.AppendLine(results.Table());
-if (results.Notes.Count > 0)
+return await ReportAsync(results.Table());
+
+async Task<int> ReportAsync(string table)
 {
-    report.AppendLine("Notes:").AppendLine();
-    foreach (var n in results.Notes) report.AppendLine($"- {n}");
+    var report = new StringBuilder();
+    report.AppendLine("## Result").AppendLine();
+    report.AppendLine("```").AppendLine(machine.TrimEnd()).AppendLine($"command: {command}").AppendLine($"wall time: {started.Elapsed:mm\\:ss}, work dir: {o.WorkDir}").AppendLine("```").AppendLine();
+    report.AppendLine(table);
+    if (results.Notes.Count > 0)
+    {
+        report.AppendLine("Notes:").AppendLine();
+        foreach (var n in results.Notes) report.AppendLine($"- {n}");
+    }
+    Console.WriteLine(report);
+    if (o.Output is not null) await File.WriteAllTextAsync(o.Output, report.ToString());
+    return results.Notes.Any(n => n.StartsWith("The run stopped early", StringComparison.Ordinal)) ? 1 : 0;
 }
-Console.WriteLine(report);
-if (o.Output is not null) await File.WriteAllTextAsync(o.Output, report.ToString());
-return results.Notes.Any(n => n.StartsWith("The run stopped early", StringComparison.Ordinal)) ? 1 : 0;
 
 static string MachineInfo(BenchOptions o)
 {

@@ -1,4 +1,5 @@
-// Collects metrics per (scenario, metric) for both systems and prints them side by side with the ratio.
+// Collects metrics per (scenario, metric) for both systems and prints them side by side with the ratio (or, for the
+// distribution bench, Thingyard's alone).
 using System.Globalization;
 using System.Text;
 
@@ -60,6 +61,18 @@ public sealed class Results
             : Math.Abs(v) >= 10 ? v.ToString("N1", CultureInfo.InvariantCulture)
             : v.ToString("N2", CultureInfo.InvariantCulture);
         return unit.Length == 0 ? n : $"{n} {unit}";
+    }
+
+    /// <summary>One system only (the distribution bench): its value per row, no comparison.</summary>
+    public string SingleTable()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| Scenario | Metric | Thingyard |");
+        sb.AppendLine("|---|---|---:|");
+        lock (_rows)
+            foreach (var r in _rows)
+                sb.AppendLine($"| {r.Scenario} | {r.Metric} | {r.ThingyardText ?? (r.Thingyard is { } v ? Format(v, r.Unit) : "–")} |");
+        return sb.ToString();
     }
 
     public string Table()

@@ -90,7 +90,7 @@ public sealed class Scenarios(BenchOptions o, Results results, SourceAddresses s
         await Task.Delay(1_000);
     }
 
-    static double Percentile(IEnumerable<double> values, double p)
+    internal static double Percentile(IEnumerable<double> values, double p)
     {
         var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
         if (sorted.Length == 0) return double.NaN;
@@ -98,7 +98,7 @@ public sealed class Scenarios(BenchOptions o, Results results, SourceAddresses s
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 
-    static double CpuPercent(double cpuSeconds, double wallSeconds) => wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0;
+    internal static double CpuPercent(double cpuSeconds, double wallSeconds) => wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0;
 
     // ---------------------------------------------------------------------------------------------------------------
     /// <summary>Unrecorded warm-up, so the JIT has tiered up the hot paths before anything is measured (a long-running

@@ -61,16 +61,19 @@ public sealed class ThingyardSystem : SystemUnderTest
     }
     """;
 
-    public static async Task<ThingyardSystem> StartAsync(BenchOptions o, Action<string> say)
+    public static Task<ThingyardSystem> StartAsync(BenchOptions o, Action<string> say) =>
+        StartAsync(o, say, "thingyard", o.DataDir ?? Path.Combine(o.WorkDir, "thingyard-data"), ChildProcess.FreePort(), ChildProcess.FreePort(), new Dictionary<string, string>());
+
+    /// <summary>Starts one server: <paramref name="name"/> names its child and log (WORK_DIR/name.log); <paramref name="settings"/>
+    /// (environment, e.g. Thingyard__InstanceId) come before --server-env, which can override them.</summary>
+    public static async Task<ThingyardSystem> StartAsync(BenchOptions o, Action<string> say, string name, string dataDir, int httpPort, int mqttPort,
+        IReadOnlyDictionary<string, string> settings)
     {
         if (!File.Exists(o.ServerDll)) throw new FileNotFoundException($"No server build at {o.ServerDll}; build it with: dotnet build src/Thingyard.Server -c Release --artifacts-path /tmp/bench-server");
-        var dataDir = o.DataDir ?? Path.Combine(o.WorkDir, "thingyard-data");
         if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         Directory.CreateDirectory(dataDir);
-        var mqttPort = ChildProcess.FreePort();
-        var httpPort = ChildProcess.FreePort();
         var url = $"http://127.0.0.1:{httpPort}";
-        var env = new Dictionary<string, string>
+        var env = new Dictionary<string, string>(settings)
         {
             ["Thingyard__DataDir"] = dataDir,
             ["Thingyard__Mqtt__Port"] = mqttPort.ToString(CultureInfo.InvariantCulture),
@@ -86,8 +89,8 @@ public sealed class ThingyardSystem : SystemUnderTest
         foreach (var (k, v) in o.ServerEnv) env[k] = v;
         // Working directory = the build output, so the server's appsettings.json (log levels) applies as in production;
         // --urls on the command line because appsettings.json's "Urls" would otherwise win over ASPNETCORE_URLS.
-        var child = ChildProcess.Start("thingyard", "dotnet", [o.ServerDll, $"--urls={url}"], env,
-            Path.GetDirectoryName(o.ServerDll)!, Path.Combine(o.WorkDir, "thingyard.log"));
+        var child = ChildProcess.Start(name, "dotnet", [o.ServerDll, $"--urls={url}"], env,
+            Path.GetDirectoryName(o.ServerDll)!, Path.Combine(o.WorkDir, name + ".log"));
         var http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = Math.Max(64, o.MaxInFlightCalls),
@@ -105,7 +108,7 @@ public sealed class ThingyardSystem : SystemUnderTest
         };
         await system.WaitHealthyAsync(http, TimeSpan.FromSeconds(90));
         await ChildProcess.WaitForPortAsync(mqttPort, child, TimeSpan.FromSeconds(30));
-        say($"Thingyard pid {child.Pid}: mqtt 127.0.0.1:{mqttPort}, http {url}, data {dataDir}");
+        say($"{(name == "thingyard" ? "Thingyard" : name)} pid {child.Pid}: mqtt 127.0.0.1:{mqttPort}, http {url}, data {dataDir}");
         return system;
     }
 
@@ -133,11 +136,7 @@ public sealed class ThingyardSystem : SystemUnderTest
     /// of up to 10,000, then QueryPageByApplyId pages of 50 for the secrets).</summary>
     public async Task SetUpDevicesAsync(int count, Action<string> say)
     {
-        var created = await Call("CreateProduct", ("ProductName", "bench_" + Guid.NewGuid().ToString("N")[..8]), ("NodeType", "0"));
-        ProductKey = created.TryGetProperty("ProductKey", out var pk) ? pk.GetString()! : created.GetProperty("Data").GetProperty("ProductKey").GetString()!;
-        await Call("ImportThingModelTsl", ("ProductKey", ProductKey), ("TslStr", Tsl));
-        await Call("PublishThingModel", ("ProductKey", ProductKey));
-
+        ProductKey = await CreateModelledProductAsync();
         var started = DateTime.UtcNow;
         var devices = new List<DeviceCred>(count);
         for (var left = count; left > 0;)
@@ -145,20 +144,40 @@ public sealed class ThingyardSystem : SystemUnderTest
             var n = Math.Min(left, 10_000);
             var job = await Call("BatchRegisterDevice", ("ProductKey", ProductKey), ("Count", n.ToString(CultureInfo.InvariantCulture)));
             var applyId = job.GetProperty("Data").GetProperty("ApplyId").ToString();
-            await WaitForJobAsync(applyId);
-            devices.AddRange(await PageAsync(applyId, n));
+            await WaitForJobAsync(ProductKey, applyId);
+            devices.AddRange(await PageAsync(ProductKey, applyId, n));
             left -= n;
             say($"  registered {devices.Count}/{count} devices ({(DateTime.UtcNow - started).TotalSeconds:F0} s)");
         }
         Devices = devices;
     }
 
-    async Task WaitForJobAsync(string applyId)
+    /// <summary>A new product (directly connected device) with the sample thing model, published.</summary>
+    public async Task<string> CreateModelledProductAsync()
+    {
+        var created = await Call("CreateProduct", ("ProductName", "bench_" + Guid.NewGuid().ToString("N")[..8]), ("NodeType", "0"));
+        var productKey = created.TryGetProperty("ProductKey", out var pk) ? pk.GetString()! : created.GetProperty("Data").GetProperty("ProductKey").GetString()!;
+        await Call("ImportThingModelTsl", ("ProductKey", productKey), ("TslStr", Tsl));
+        await Call("PublishThingModel", ("ProductKey", productKey));
+        return productKey;
+    }
+
+    /// <summary>Registers these names (BatchCheckDeviceNames, then BatchRegisterDeviceWithApplyId; up to 10,000) and returns their credentials.</summary>
+    public async Task<List<DeviceCred>> RegisterNamedDevicesAsync(string productKey, IReadOnlyList<string> names)
+    {
+        var check = await Rpc.CallAsync("BatchCheckDeviceNames", [KeyValuePair.Create("ProductKey", productKey), .. ThingyardRpcClient.List("DeviceName", names)]);
+        var applyId = check.GetProperty("Data").GetProperty("ApplyId").ToString();
+        await Call("BatchRegisterDeviceWithApplyId", ("ProductKey", productKey), ("ApplyId", applyId));
+        await WaitForJobAsync(productKey, applyId);
+        return await PageAsync(productKey, applyId, names.Count);
+    }
+
+    async Task WaitForJobAsync(string productKey, string applyId)
     {
         var until = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < until)
         {
-            var status = (await Call("QueryBatchRegisterDeviceStatus", ("ProductKey", ProductKey), ("ApplyId", applyId)))
+            var status = (await Call("QueryBatchRegisterDeviceStatus", ("ProductKey", productKey), ("ApplyId", applyId)))
                 .GetProperty("Data").GetProperty("Status").GetString();
             if (status == "CREATE_SUCCESS") return;
             if (status is "CREATE_FAILED" or "CHECK_FAILED") throw new InvalidOperationException($"batch {applyId}: {status}");
@@ -167,7 +186,7 @@ public sealed class ThingyardSystem : SystemUnderTest
         throw new TimeoutException($"batch {applyId} not done after 5 minutes");
     }
 
-    async Task<List<DeviceCred>> PageAsync(string applyId, int total)
+    async Task<List<DeviceCred>> PageAsync(string productKey, string applyId, int total)
     {
         const int pageSize = 50;
         var pages = (total + pageSize - 1) / pageSize;
@@ -181,7 +200,7 @@ public sealed class ThingyardSystem : SystemUnderTest
                 var body = await Call("QueryPageByApplyId", ("ApplyId", applyId), ("CurrentPage", page.ToString(CultureInfo.InvariantCulture)),
                     ("PageSize", pageSize.ToString(CultureInfo.InvariantCulture)));
                 result[page - 1] = body.GetProperty("ApplyDeviceList").GetProperty("ApplyDeviceInfo").EnumerateArray()
-                    .Select(d => new DeviceCred(ProductKey, d.GetProperty("DeviceName").GetString()!, d.GetProperty("DeviceSecret").GetString()!))
+                    .Select(d => new DeviceCred(productKey, d.GetProperty("DeviceName").GetString()!, d.GetProperty("DeviceSecret").GetString()!))
                     .ToArray();
             }
         });

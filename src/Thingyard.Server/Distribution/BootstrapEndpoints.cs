@@ -52,10 +52,10 @@ public static class BootstrapEndpoints
         var target = await bootstrap.ResolveAsync(pk, dn, address, http.Request.Host.Host, http.RequestAborted);
         if (target is null)
         {
-            log.LogInformation("Bootstrap for unknown device {ProductKey}/{DeviceName} from {Address}", pk, dn, address);
+            log.LogDebug("Bootstrap for unknown device {ProductKey}/{DeviceName} from {Address}", pk, dn, address);
             return Results.Json(new { code = AlinkCodes.DeviceNotFound, message = "device not found" });
         }
-        log.LogInformation("Bootstrap {ProductKey}/{DeviceName} from {Address} -> {Instance} {Host}:{Port}", pk, dn, address, target.InstanceId, target.MqttHost, target.MqttPort);
+        log.LogDebug("Bootstrap {ProductKey}/{DeviceName} from {Address} -> {Instance} {Host}:{Port}", pk, dn, address, target.InstanceId, target.MqttHost, target.MqttPort);
         return Endpoint(target.MqttHost, target.MqttPort);
     }
 
