@@ -43,7 +43,7 @@ if [ -z "${THINGYARD_TEST_POSTGRES:-}" ]; then
   pg_port=${THINGYARD_TEST_PG_PORT:-54329}
   [ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
   runas_pg "$pg_bin/initdb" -D "$pg_dir" -A trust -U postgres >/dev/null
-  runas_pg "$pg_bin/pg_ctl" -D "$pg_dir" -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" -l "$pg_dir/log" -w start >/dev/null
+  runas_pg "$pg_bin/pg_ctl" -D "$pg_dir" -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000" -l "$pg_dir/log" -w start >/dev/null
   pg_started=1
   export THINGYARD_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 fi

@@ -38,8 +38,22 @@ public sealed class DeviceDirectory
             new DeviceIdentity(row.Id, row.AccountId, row.ProductId, productKey, deviceName, row.IotId, row.NodeType, row.DataFormat),
             row.DeviceSecret, row.Status, row.DeviceToken, row.Away);
         _cache[(productKey, deviceName)] = (credential, now + (long)Ttl.TotalMilliseconds);
+        if (Interlocked.Increment(ref _inserts) % SweepEvery == 0) Sweep(now);
         return credential;
     }
+
+    // Expired entries are otherwise only replaced, never dropped: a fleet that has all connected once would keep every
+    // device's credential in memory for good. A sweep every few thousand lookups keeps the cache to the last Ttl's worth.
+    const int SweepEvery = 4096;
+    long _inserts;
+
+    void Sweep(long now)
+    {
+        foreach (var entry in _cache)
+            if (entry.Value.Expires <= now) _cache.TryRemove(entry);
+    }
+
+    public int CachedCount => _cache.Count;
 
     /// <summary>Called whenever a device's secret, status or existence changes.</summary>
     public void Invalidate(string productKey, string deviceName) => _cache.TryRemove((productKey, deviceName), out _);

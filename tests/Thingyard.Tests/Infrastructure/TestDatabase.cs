@@ -21,7 +21,9 @@ public static class TestDatabase
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
             await cmd.ExecuteNonQueryAsync();
         }
-        var cs = new NpgsqlConnectionStringBuilder(baseCs) { Database = name }.ConnectionString;
+        // Every test server (and every server process) has its own pool; idle connections are returned quickly so the
+        // suite stays under the cluster's max_connections.
+        var cs = new NpgsqlConnectionStringBuilder(baseCs) { Database = name, ConnectionIdleLifetime = 10, ConnectionPruningInterval = 2 }.ConnectionString;
         return new() { ["Thingyard:Storage:Provider"] = "Postgres", ["Thingyard:Storage:ConnectionString"] = cs };
     }
 }
