@@ -115,14 +115,18 @@ public static class DistributionRpc
                 Total = total,
                 Info = new
                 {
-                    items = rows.Select(r => new
+                    items = rows.Select(r =>
                     {
-                        r.DeviceName, GmtCreate = r.GmtCreate, GmtModified = r.GmtModified, r.ProductKey,
-                        SourceInstanceId = self.InstanceId, SourceInstanceName = self.Name, SourceRegion = self.RegionId,
-                        TargetAliyunId = (string?)null, TargetInstanceId = r.TargetInstanceIds,
-                        TargetInstanceName = string.Join(",", r.TargetInstanceIds.Split(',').Select(t => instances.Find(t)?.Name ?? t)),
-                        TargetRegion = string.Join(",", r.TargetInstanceIds.Split(',').Select(t => instances.Find(t)?.RegionId ?? "")),
-                        r.TargetUid,
+                        var targets = r.TargetInstanceIds.Split(',').Select(t => (Id: t, Info: instances.Find(t))).ToList();
+                        return new
+                        {
+                            r.DeviceName, GmtCreate = r.GmtCreate, GmtModified = r.GmtModified, r.ProductKey,
+                            SourceInstanceId = self.InstanceId, SourceInstanceName = self.Name, SourceRegion = self.RegionId,
+                            TargetAliyunId = (string?)null, TargetInstanceId = r.TargetInstanceIds,
+                            TargetInstanceName = string.Join(",", targets.Select(t => t.Info?.Name ?? t.Id)),
+                            TargetRegion = string.Join(",", targets.Select(t => t.Info?.RegionId ?? "")),
+                            r.TargetUid,
+                        };
                     }),
                 },
             },

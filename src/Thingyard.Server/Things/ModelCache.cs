@@ -1,7 +1,7 @@
 // The thing model each product's devices are checked against: the latest published version, or the draft while
 // nothing is published. Cached per product for a few seconds so the message path never waits on the database.
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Common;
 using Thingyard.Storage;
 using Thingyard.ThingModels;
 
@@ -10,19 +10,19 @@ namespace Thingyard.Server.Things;
 public sealed class ModelCache(IDbContextFactory<ThingyardDb> dbs, TimeProvider time)
 {
     static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
-    readonly ConcurrentDictionary<long, (Task<ThingModel> Model, long Expires)> _cache = new();
+    // The load itself is cached, so concurrent messages for a product wait on one query.
+    readonly ExpiringCache<long, Task<ThingModel>> _cache = new(Ttl, time);
 
     public Task<ThingModel> GetAsync(long productId)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_cache.TryGetValue(productId, out var hit) && hit.Expires > now && !hit.Model.IsFaulted) return hit.Model;
+        if (_cache.TryGet(productId, out var hit) && !hit.IsFaulted) return hit;
         var load = LoadAsync(productId);
-        _cache[productId] = (load, now + (long)Ttl.TotalMilliseconds);
+        _cache.Set(productId, load);
         return load;
     }
 
     /// <summary>Called after a thing model is edited or published.</summary>
-    public void Invalidate(long productId) => _cache.TryRemove(productId, out _);
+    public void Invalidate(long productId) => _cache.Remove(productId);
 
     async Task<ThingModel> LoadAsync(long productId)
     {

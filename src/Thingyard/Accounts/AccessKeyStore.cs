@@ -1,5 +1,4 @@
 // Looks up AccessKeys (secret unsealed) and creates accounts and keys.
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Common;
 using Thingyard.Storage;
@@ -13,15 +12,14 @@ public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretPro
     /// <summary>How long a found key is served from memory: every signed API call looks its key up, and a database
     /// round trip plus an AES-GCM unseal per call was most of an API call's CPU. Changes made here drop the entry at once.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    readonly ConcurrentDictionary<string, (AccessKeyCredential Key, long Until)> _cache = new(StringComparer.Ordinal);
+    readonly ExpiringCache<string, AccessKeyCredential> _cache = new(CacheFor, time, comparer: StringComparer.Ordinal);
 
     public async Task<AccessKeyCredential?> FindAsync(string accessKeyId, CancellationToken ct = default)
     {
-        var now = time.GetTimestamp();
-        if (_cache.TryGetValue(accessKeyId, out var hit) && hit.Until > now) return hit.Key;
+        if (_cache.TryGet(accessKeyId, out var hit)) return hit;
         var found = await LoadAsync(accessKeyId, ct);
-        if (found is null) _cache.TryRemove(accessKeyId, out _);
-        else _cache[accessKeyId] = (found, now + (long)(CacheFor.TotalSeconds * time.TimestampFrequency));
+        if (found is null) _cache.Remove(accessKeyId);
+        else _cache.Set(accessKeyId, found);
         return found;
     }
 
@@ -69,6 +67,6 @@ public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretPro
             key.Enabled = true;
         }
         await db.SaveChangesAsync(ct);
-        _cache.TryRemove(accessKeyId, out _);
+        _cache.Remove(accessKeyId);
     }
 }

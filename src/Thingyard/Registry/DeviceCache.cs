@@ -2,7 +2,6 @@
 // otherwise cost a DbContext and a query each, which at 1,000 service calls/s was a third of the server's CPU.
 // Entries are detached copies: callers read them, never save them. Disable, enable, delete, a new secret and
 // distribution drop the device's entries at once (DeviceChanges); anything else shows within Ttl.
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Common;
 using Thingyard.Storage;
@@ -15,37 +14,24 @@ public sealed class DeviceCache
     const int MaxEntries = 100_000;
 
     readonly IDbContextFactory<ThingyardDb> dbs;
-    readonly TimeProvider time;
-    readonly ConcurrentDictionary<(long Account, string? IotId, string? ProductKey, string? DeviceName), (Device Device, long Until)> _cache = new();
+    readonly ExpiringCache<(long Account, string? IotId, string? ProductKey, string? DeviceName), Device> _cache;
 
     public DeviceCache(IDbContextFactory<ThingyardDb> dbs, TimeProvider time, DeviceChanges changes)
     {
         this.dbs = dbs;
-        this.time = time;
-        changes.Changed += c =>
-        {
-            foreach (var entry in _cache)
-            {
-                var d = entry.Value.Device;
-                if (d.Id == c.DeviceId || (d.ProductKey == c.ProductKey && d.DeviceName == c.DeviceName)) _cache.TryRemove(entry);
-            }
-        };
+        _cache = new(Ttl, time, MaxEntries);
+        // A change names the device by id, or (a copy received from a peer) by ProductKey and DeviceName only.
+        changes.Changed += c => _cache.RemoveWhere(d => d.Id == c.DeviceId || (d.ProductKey == c.ProductKey && d.DeviceName == c.DeviceName));
     }
 
-    /// <summary>The device in the account, or DeviceNotFound (another account's device is not found either).</summary>
+    /// <summary>As DeviceRegistry.GetAsync, from the cache when it can.</summary>
     public async Task<Device> GetAsync(long accountId, DeviceRef r, CancellationToken ct = default)
     {
         var key = string.IsNullOrEmpty(r.IotId) ? (accountId, null, r.ProductKey, r.DeviceName) : (accountId, r.IotId, (string?)null, (string?)null);
-        var now = time.GetTimestamp();
-        if (_cache.TryGetValue(key, out var hit) && hit.Until > now) return hit.Device;
+        if (_cache.TryGet(key, out var hit)) return hit;
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var query = db.Devices.AsNoTracking().Where(d => d.AccountId == accountId);
-        query = string.IsNullOrEmpty(r.IotId)
-            ? query.Where(d => d.ProductKey == r.ProductKey && d.DeviceName == r.DeviceName)
-            : query.Where(d => d.IotId == r.IotId);
-        var device = await query.FirstOrDefaultAsync(ct) ?? throw IotException.DeviceNotFound(r.ToString());
-        if (_cache.Count >= MaxEntries) _cache.Clear();
-        _cache[key] = (device, now + (long)(Ttl.TotalSeconds * time.TimestampFrequency));
+        var device = await DeviceRegistry.GetAsync(db.Devices.AsNoTracking(), accountId, r, ct);
+        _cache.Set(key, device);
         return device;
     }
 }

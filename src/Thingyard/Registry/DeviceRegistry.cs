@@ -34,9 +34,13 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         };
     }
 
-    public async Task<Device> GetAsync(long accountId, DeviceRef r, CancellationToken ct = default)
+    public Task<Device> GetAsync(long accountId, DeviceRef r, CancellationToken ct = default) => GetAsync(db.Devices, accountId, r, ct);
+
+    /// <summary>The device named by IotId or ProductKey+DeviceName in the account, or DeviceNotFound (another account's
+    /// device is not found either).</summary>
+    internal static async Task<Device> GetAsync(IQueryable<Device> devices, long accountId, DeviceRef r, CancellationToken ct)
     {
-        var query = db.Devices.Where(d => d.AccountId == accountId);
+        var query = devices.Where(d => d.AccountId == accountId);
         query = string.IsNullOrEmpty(r.IotId)
             ? query.Where(d => d.ProductKey == r.ProductKey && d.DeviceName == r.DeviceName)
             : query.Where(d => d.IotId == r.IotId);

@@ -10,12 +10,6 @@ namespace Thingyard.Tests.Connectivity;
 
 public sealed class DeviceDirectoryTests(ThingyardServer server) : IClassFixture<ThingyardServer>
 {
-    sealed class ManualTime : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Fact]
     public async Task Expired_entries_are_swept_so_unknown_names_cannot_grow_the_cache_for_good()
     {
