@@ -51,7 +51,22 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         hooks.Attach(_server);
         _server.InterceptingPublishAsync += router.InterceptAsync;
         changes.Changed += hooks.OnDeviceChanged;
-        await _server.StartAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _server.StartAsync();
+                break;
+            }
+            catch (Exception e) when (attempt < 5 && (mqtt.Port == 0 || mqtt.TlsPort == 0) && IsAddressInUse(e))
+            {
+                // A port picked free was taken before the broker bound it (by another process, or as a client's
+                // ephemeral port): pick again.
+                await _server.StopAsync(new MqttServerStopOptions());
+                if (mqtt.Port == 0) serverOptions.DefaultEndpointOptions.Port = Port = FreePort(address);
+                if (mqtt.TlsPort == 0) serverOptions.TlsEndpointOptions.Port = TlsPort = FreePort(address);
+            }
+        }
 
         var host = address.Equals(IPAddress.Any) ? "0.0.0.0" : address.ToString();
         if (Port > 0) log.LogInformation("MQTT listening on: mqtt://{Host}:{Port}", host, Port);
@@ -85,6 +100,13 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         var reset = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
             db.Devices.Where(d => d.Status == DeviceStatus.Online), s => s.SetProperty(d => d.Status, DeviceStatus.Offline), ct);
         if (reset > 0) log.LogInformation("Marked {Count} devices OFFLINE that were ONLINE when this instance last stopped", reset);
+    }
+
+    static bool IsAddressInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }) return true;
+        return false;
     }
 
     static int FreePort(IPAddress address)

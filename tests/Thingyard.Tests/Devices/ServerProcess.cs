@@ -41,7 +41,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Ports may be fixed in advance (peers of a federation must know them); by default free ones are picked.</summary>
     public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> settings, int? http = null, int? mqtt = null)
     {
-        var (httpPort, mqttPort) = (http ?? FreePort(), mqtt ?? FreePort());
+        var (httpPort, mqttPort) = (http ?? ThingyardServer.FreePort(), mqtt ?? ThingyardServer.FreePort());
         var psi = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -99,12 +99,5 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         if (!_process.HasExited) await KillAsync();
         _process.Dispose();
-    }
-
-    static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

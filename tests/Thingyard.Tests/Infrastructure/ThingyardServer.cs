@@ -54,13 +54,28 @@ public sealed class ThingyardServer : IAsyncLifetime
 
     public HttpClient Http() => new() { BaseAddress = BaseAddress };
 
-    /// <summary>A free loopback TCP port (for servers that must know each other's addresses before they start).</summary>
+    /// <summary>A free loopback TCP port, for servers that must know each other's addresses before they start, or that
+    /// restart on the same port. Picked below the kernel's ephemeral range (32768 and up by default), which it hands to
+    /// port-0 binds and outgoing connections, so nothing else takes the port before the server binds it or while it
+    /// restarts; never the same port twice in one test run.</summary>
     public static int FreePort()
     {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        for (var tries = 0; ; tries++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            lock (HandedOut)
+                if (!HandedOut.Add(port)) continue;
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException) when (tries < 100) { }
+        }
     }
+
+    static readonly HashSet<int> HandedOut = [];
 
     /// <summary>The broker's plain and TLS ports (picked free at start).</summary>
     public int MqttPort => Services.GetRequiredService<Thingyard.Server.Connectivity.MqttBroker>().Port;
