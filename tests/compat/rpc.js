@@ -10,6 +10,9 @@ const endpoint = process.env.THINGYARD_ENDPOINT;
 const accessKeyId = process.env.THINGYARD_AK;
 const accessKeySecret = process.env.THINGYARD_SK;
 
+// The SDK defaults (3 s read) are for a quiet network; the test machine runs many servers at once.
+const readTimeout = 30000, connectTimeout = 10000;
+
 function print(result) { process.stdout.write(JSON.stringify(result) + '\n'); }
 
 function fail(e) {
@@ -39,7 +42,7 @@ function camel(p) {
 async function pop(method) {
   const RPCClient = require('@alicloud/pop-core').RPCClient;
   const client = new RPCClient({ accessKeyId, accessKeySecret, endpoint, apiVersion: '2018-01-20' });
-  return client.request(action, params, { method, timeout: 10000 });
+  return client.request(action, params, { method, timeout: readTimeout });
 }
 
 function v3Client(signatureAlgorithm) {
@@ -62,7 +65,7 @@ async function generic(inBody, signatureAlgorithm) {
     action, version: '2018-01-20', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK',
     style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
   });
-  const res = await client.callApi(apiParams, request, new RuntimeOptions({}));
+  const res = await client.callApi(apiParams, request, new RuntimeOptions({ readTimeout, connectTimeout }));
   return res.body;
 }
 
@@ -70,7 +73,9 @@ async function typed() {
   const Iot = require('@alicloud/iot20180120');
   const client = v3Client();
   const method = action[0].toLowerCase() + action.slice(1);
-  const res = await client[method](new Iot[action + 'Request'](camel(params)));
+  const { RuntimeOptions } = require('@alicloud/tea-util');
+  const runtime = new RuntimeOptions({ readTimeout, connectTimeout });
+  const res = await client[method + 'WithOptions'](new Iot[action + 'Request'](camel(params)), runtime);
   return res.body.toMap();
 }
 
