@@ -5,6 +5,7 @@ using Thingyard.Gateways;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
+using Thingyard.Storage;
 using Thingyard.Telemetry;
 
 namespace Thingyard.Server.Connectivity;
@@ -34,6 +35,8 @@ public static class ConnectivitySetup
         services.AddSingleton<MqttBroker>();
         // The writer starts first and stops last, so nothing the broker accepted is left unwritten.
         services.AddHostedService<TelemetryHost>();
+        services.AddSingleton<WalCheckpointer>();
+        services.AddHostedService<CheckpointHost>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
         return services;
     }
@@ -50,4 +53,10 @@ public static class ConnectivitySetup
 public sealed class TelemetryHost(TelemetryPipeline pipeline) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => pipeline.RunAsync(stoppingToken);
+}
+
+/// <summary>Runs SQLite's checkpoints beside the telemetry writer (nothing to do on PostgreSQL).</summary>
+public sealed class CheckpointHost(WalCheckpointer checkpointer) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => checkpointer.RunAsync(stoppingToken);
 }

@@ -26,6 +26,7 @@ public static class ThingyardApp
         Directory.CreateDirectory(options.DataDir);
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Storage);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddThingyardStorage(options.Storage, options.DataDir);
         builder.Services.AddAccounts(options);

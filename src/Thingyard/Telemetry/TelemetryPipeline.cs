@@ -7,7 +7,7 @@ using Thingyard.Storage;
 
 namespace Thingyard.Telemetry;
 
-public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, ILogger<TelemetryPipeline> log)
+public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalCheckpointer checkpointer, ILogger<TelemetryPipeline> log)
 {
     public const int Capacity = 200_000;
     public const int MaxBatch = 5_000;
@@ -38,7 +38,7 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, ILogge
     public async Task RunAsync(CancellationToken stopping)
     {
         var batch = new List<TelemetryEntry>(MaxBatch);
-        await using var writer = new TelemetryWriter(dbs);
+        await using var writer = new TelemetryWriter(dbs, checkpointer);
         try
         {
             while (await _channel.Reader.WaitToReadAsync(stopping))

@@ -7,7 +7,7 @@ using Thingyard.Storage;
 
 namespace Thingyard.Telemetry;
 
-public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs) : IAsyncDisposable
+public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheckpointer checkpointer) : IAsyncDisposable
 {
     ThingyardDb? _db;
     DbConnection? _connection;
@@ -31,6 +31,7 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs) : IAsync
     public async Task WriteAsync(IReadOnlyList<TelemetryEntry> batch)
     {
         var connection = await ConnectionAsync();
+        if (checkpointer.RestartDue && _db!.Database.IsSqlite()) await checkpointer.RestartAsync(connection);
         await using var tx = await connection.BeginTransactionAsync();
         var latest = new Dictionary<(long, string), TelemetryEntry>();
         foreach (var e in batch)
@@ -83,8 +84,9 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs) : IAsync
         if (_db.Database.IsSqlite())
         {
             // WAL + NORMAL: a commit survives a process kill (kill -9); only a power cut can lose the last commits.
+            // Checkpoints run beside the writer (WalCheckpointer), not inside its commits.
             await using var pragma = _connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;";
             await pragma.ExecuteNonQueryAsync();
         }
         return _connection;
