@@ -1,4 +1,5 @@
-// The TLS certificate for port 8883: the configured PFX, or a self-signed one made once and kept in the data folder.
+// The TLS certificate for port 8883: the configured PFX, or a self-signed one made once and kept in the data folder,
+// with its public half beside it as PEM (mqtt-tls.crt) for devices to trust, e.g. NODE_EXTRA_CA_CERTS for Node.
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Thingyard.Server.Hosting;
@@ -8,6 +9,7 @@ namespace Thingyard.Server.Connectivity;
 public static class BrokerCertificate
 {
     public const string FileName = "mqtt-tls.pfx";
+    public const string PemFileName = "mqtt-tls.crt";
 
     public static X509Certificate2 Load(ThingyardOptions options, ILogger log)
     {
@@ -16,12 +18,15 @@ public static class BrokerCertificate
             return X509CertificateLoader.LoadPkcs12FromFile(mqtt.CertificatePath, mqtt.CertificatePassword);
 
         var path = Path.Combine(options.DataDir, FileName);
+        var pem = Path.Combine(options.DataDir, PemFileName);
         if (!File.Exists(path))
         {
             File.WriteAllBytes(path, CreateSelfSigned().Export(X509ContentType.Pfx));
-            log.LogWarning("Generated a self-signed MQTT TLS certificate at {Path}; configure Thingyard:Mqtt:CertificatePath for production", path);
+            log.LogWarning("Generated a self-signed MQTT TLS certificate at {Path} (devices trust {Pem}); configure Thingyard:Mqtt:CertificatePath for production", path, pem);
         }
-        return X509CertificateLoader.LoadPkcs12FromFile(path, null);
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, null);
+        if (!File.Exists(pem)) File.WriteAllText(pem, certificate.ExportCertificatePem() + "\n");
+        return certificate;
     }
 
     static X509Certificate2 CreateSelfSigned()

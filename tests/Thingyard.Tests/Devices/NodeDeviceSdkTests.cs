@@ -63,6 +63,39 @@ public sealed class NodeDeviceSdkTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Sdk_connects_over_tls_when_the_device_trusts_the_generated_certificate()
+    {
+        var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
+        var args = new
+        {
+            brokerUrl = $"mqtts://127.0.0.1:{server.MqttTlsPort}", // the SDK switches to securemode=2 for mqtts://
+            d.ProductKey,
+            d.DeviceName,
+            d.DeviceSecret,
+            props = new { temperature = 30.5 },
+            @event = "overheat",
+            eventParams = new { temp = 90.5 },
+        };
+
+        // Untrusted: the SDK's TLS handshake fails and nothing connects.
+        await using (var untrusted = NodeSdk.StartScript(Script, "connect-post", args))
+        {
+            var error = await untrusted.NextAsync("error");
+            Assert.Contains("certificate", error.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("\"connected\"", untrusted.Transcript);
+        }
+
+        // Trusted the way Node is told about an extra CA: the certificate the server wrote beside its PFX.
+        var pem = Path.Combine(server.DataDir, "mqtt-tls.crt");
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", await File.ReadAllTextAsync(pem));
+        var lines = await NodeSdk.RunScriptAsync(Script, "connect-post", args, new Dictionary<string, string> { ["NODE_EXTRA_CA_CERTS"] = pem });
+
+        Assert.Equal(200, Code(Line(lines, "props_reply")));
+        Assert.Equal(200, Code(Line(lines, "event_reply")));
+        Assert.Equal([("temperature", "30.5")], await SamplesEventuallyAsync(d, 1));
+    }
+
+    [Fact]
     public async Task Sdk_answers_service_calls_and_receives_property_sets()
     {
         var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());

@@ -24,9 +24,11 @@ public sealed class NodeScript : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
-    public static NodeScript Start(string workingDirectory, string script, string scenario, string argsJson)
+    public static NodeScript Start(string workingDirectory, string script, string scenario, string argsJson,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("node") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         psi.ArgumentList.Add(script);
         psi.ArgumentList.Add(scenario);
         psi.ArgumentList.Add(argsJson);

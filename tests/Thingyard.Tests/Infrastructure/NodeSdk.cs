@@ -37,17 +37,18 @@ public static class NodeSdk
     }
 
     /// <summary>Starts `node script scenario args-json` (camelCase) in tests/compat; its JSON output lines can be read as they come.</summary>
-    public static NodeScript StartScript(string script, string scenario, object args)
+    public static NodeScript StartScript(string script, string scenario, object args, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!Directory.Exists(Path.Combine(CompatDir, "node_modules")))
             throw new InvalidOperationException("Run `npm ci` in tests/compat first (tests/run.sh does it).");
-        return NodeScript.Start(CompatDir, script, scenario, JsonSerializer.Serialize(args, JsonSerializerOptions.Web));
+        return NodeScript.Start(CompatDir, script, scenario, JsonSerializer.Serialize(args, JsonSerializerOptions.Web), environment);
     }
 
     /// <summary>Runs a script to its end (at most 60 s) and returns every JSON line it printed.</summary>
-    public static async Task<IReadOnlyList<JsonElement>> RunScriptAsync(string script, string scenario, object args)
+    public static async Task<IReadOnlyList<JsonElement>> RunScriptAsync(string script, string scenario, object args,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        await using var run = StartScript(script, scenario, args);
+        await using var run = StartScript(script, scenario, args, environment);
         return await run.WaitForExitAsync();
     }
 }
