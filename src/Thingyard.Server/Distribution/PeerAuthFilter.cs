@@ -1,4 +1,5 @@
 // Guards /internal/federation: only calls signed by a configured peer with the shared secret get through.
+using Thingyard.Accounts;
 using Thingyard.Distribution;
 using Thingyard.Server.Hosting;
 
@@ -14,7 +15,8 @@ public static class PeerBodies
     });
 }
 
-public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory instances, TimeProvider time, ILogger<PeerAuthFilter> log) : IEndpointFilter
+public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory instances, NonceGuard nonces, TimeProvider time,
+    ILogger<PeerAuthFilter> log) : IEndpointFilter
 {
     public const string PeerItem = "thingyard.peer";
 
@@ -30,11 +32,14 @@ public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory i
             http.Request.Body.Position = 0;
         }
         var peerId = http.Request.Headers[PeerSignature.InstanceHeader].ToString();
+        var nonce = http.Request.Headers[PeerSignature.NonceHeader].ToString();
         var why = instances.Peer(peerId) is null
             ? $"'{peerId}' is not a configured peer"
             : PeerSignature.Check(options.Federation.SharedSecret ?? "", http.Request.Method, http.Request.Path + http.Request.QueryString, peerId,
-                http.Request.Headers[PeerSignature.TimestampHeader], http.Request.Headers[PeerSignature.SignatureHeader],
+                http.Request.Headers[PeerSignature.TimestampHeader], nonce, http.Request.Headers[PeerSignature.SignatureHeader],
                 buffer.GetBuffer().AsSpan(0, (int)buffer.Length), time.GetUtcNow().ToUnixTimeMilliseconds());
+        // Only a genuine call spends its nonce, so forged calls cannot burn the nonces of real ones.
+        if (why is null && !nonces.TryUse("peer " + peerId, nonce)) why = "peer call replayed (nonce seen before)";
         if (why is not null)
         {
             log.LogWarning("Refused peer call {Path} from {Remote}: {Why}", http.Request.Path, http.Connection.RemoteIpAddress, why);

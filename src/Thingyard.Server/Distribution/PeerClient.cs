@@ -31,7 +31,9 @@ public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         request.Headers.Add(PeerSignature.InstanceHeader, options.InstanceId);
         request.Headers.Add(PeerSignature.TimestampHeader, now.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign(secret, method.Method, pathAndQuery, options.InstanceId, now, body ?? []));
+        var nonce = PeerSignature.NewNonce();
+        request.Headers.Add(PeerSignature.NonceHeader, nonce);
+        request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign(secret, method.Method, pathAndQuery, options.InstanceId, now, nonce, body ?? []));
         if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
         HttpResponseMessage response;
         try { response = await Http.SendAsync(request, ct); }

@@ -1,4 +1,5 @@
-// Refuses a SignatureNonce seen before within the timestamp window, so a captured request cannot be replayed.
+// Refuses a nonce seen before within the timestamp window, so a captured request cannot be replayed: an API call's
+// SignatureNonce (per AccessKey) and a federation peer call's nonce (per instance, keyed "peer <id>").
 using System.Collections.Concurrent;
 
 namespace Thingyard.Accounts;
@@ -10,7 +11,7 @@ public sealed class NonceGuard(TimeProvider time)
     readonly ConcurrentDictionary<string, long> _seen = new();
     long _nextSweep;
 
-    /// <summary>True the first time (accessKeyId, nonce) is offered inside the window, false on a replay.</summary>
+    /// <summary>True the first time (caller, nonce) is offered inside the window, false on a replay.</summary>
     public bool TryUse(string accessKeyId, string nonce)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -72,7 +72,7 @@ public sealed class BootstrapTests(Federation fed) : IClassFixture<Federation>
     }
 
     [Fact]
-    public async Task Peer_calls_without_the_shared_secret_are_refused()
+    public async Task Peer_calls_without_the_shared_secret_or_replayed_are_refused()
     {
         using var http = fed.A.Http();
         var unsigned = await http.GetAsync("/internal/federation/locate?productKey=x&deviceName=y");
@@ -80,16 +80,34 @@ public sealed class BootstrapTests(Federation fed) : IClassFixture<Federation>
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         const string path = "/internal/federation/locate?productKey=x&deviceName=y";
-        using var forged = new HttpRequestMessage(HttpMethod.Get, path);
-        forged.Headers.Add(PeerSignature.InstanceHeader, Federation.BInfo.Id);
-        forged.Headers.Add(PeerSignature.TimestampHeader, now.ToString());
-        forged.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign("wrong-secret", "GET", path, Federation.BInfo.Id, now, []));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forged)).StatusCode);
+        HttpRequestMessage Signed(string secret, string? nonce)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add(PeerSignature.InstanceHeader, Federation.BInfo.Id);
+            request.Headers.Add(PeerSignature.TimestampHeader, now.ToString());
+            if (nonce is not null) request.Headers.Add(PeerSignature.NonceHeader, nonce);
+            request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign(secret, "GET", path, Federation.BInfo.Id, now, nonce ?? "", []));
+            return request;
+        }
+        async Task<(HttpStatusCode, string)> Send(HttpRequestMessage request)
+        {
+            using (request)
+            using (var response = await http.SendAsync(request))
+                return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
 
-        using var genuine = new HttpRequestMessage(HttpMethod.Get, path);
-        genuine.Headers.Add(PeerSignature.InstanceHeader, Federation.BInfo.Id);
-        genuine.Headers.Add(PeerSignature.TimestampHeader, now.ToString());
-        genuine.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign(Federation.Secret, "GET", path, Federation.BInfo.Id, now, []));
-        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(genuine)).StatusCode); // authenticated; the device just isn't there
+        var nonce = PeerSignature.NewNonce();
+        var forged = await Send(Signed("wrong-secret", nonce));
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.Item1);
+        Assert.Contains("signature does not match", forged.Item2);
+        var noNonce = await Send(Signed(Federation.Secret, null));
+        Assert.Equal(HttpStatusCode.Unauthorized, noNonce.Item1);
+        Assert.Contains("nonce", noNonce.Item2);
+
+        // The forged call did not spend the nonce; the genuine one does, so the same call again is a replay.
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(Signed(Federation.Secret, nonce))).Item1); // authenticated; the device just isn't there
+        var replay = await Send(Signed(Federation.Secret, nonce));
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.Item1);
+        Assert.Contains("replayed", replay.Item2);
     }
 }
