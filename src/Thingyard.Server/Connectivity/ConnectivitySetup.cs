@@ -3,6 +3,7 @@
 using Thingyard.Connectivity;
 using Thingyard.Gateways;
 using Thingyard.Server.Gateways;
+using Thingyard.Server.Hosting;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
 using Thingyard.Storage;
@@ -15,7 +16,10 @@ public static class ConnectivitySetup
     public static IServiceCollection AddConnectivity(this IServiceCollection services)
     {
         services.AddSingleton<DeviceDirectory>();
-        services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton(sp => new DeviceAuthenticator(sp.GetRequiredService<DeviceDirectory>())
+        {
+            MinKeepAlive = Math.Clamp(sp.GetRequiredService<ThingyardOptions>().Mqtt.MinKeepAliveSeconds, 1, DeviceAuthenticator.MaxKeepAlive),
+        });
         services.AddSingleton<DynamicRegistration>();
         services.AddSingleton<DeviceSessions>();
         services.AddSingleton<ConnectivityStats>();

@@ -1,5 +1,6 @@
 // Settings bound from the "Thingyard" section (environment: Thingyard__Section__Key); every default works on a laptop.
 using Thingyard.Accounts;
+using Thingyard.Connectivity;
 using Thingyard.Storage;
 
 namespace Thingyard.Server.Hosting;
@@ -30,6 +31,9 @@ public sealed class MqttOptions
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
     /// <summary>Upstream messages per second per device (the platform documents 30); excess messages are dropped.</summary>
     public int MessagesPerSecondPerDevice { get; set; } = 30;
+    /// <summary>Shortest keepalive a device may ask for (the platform: 30, up to 1,200). A device silent for 1.5 times its
+    /// keepalive is dropped and goes offline, so a lower minimum finds dead devices sooner, at the cost of more pings.</summary>
+    public int MinKeepAliveSeconds { get; set; } = DeviceAuthenticator.DefaultMinKeepAlive;
     /// <summary>Milliseconds a synchronous service call or RRPC waits for the device's reply by default.</summary>
     public int SyncCallTimeoutMs { get; set; } = 5000;
 }

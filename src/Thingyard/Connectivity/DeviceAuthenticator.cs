@@ -3,8 +3,11 @@ namespace Thingyard.Connectivity;
 
 public sealed class DeviceAuthenticator(DeviceDirectory directory)
 {
-    public const int MinKeepAlive = 30;
+    public const int DefaultMinKeepAlive = 30; // the platform accepts 30..1200 s
     public const int MaxKeepAlive = 1200;
+
+    /// <summary>Shortest keepalive accepted (Thingyard:Mqtt:MinKeepAliveSeconds).</summary>
+    public int MinKeepAlive { get; init; } = DefaultMinKeepAlive;
 
     public async Task<ConnectDecision> DecideAsync(string clientId, string? username, string? password, int keepAliveSeconds, CancellationToken ct = default)
     {
@@ -19,7 +22,7 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory)
             return ConnectDecision.Register(new DynamicRegistrationRequest(productKey, deviceName, authType, id["random"] ?? "",
                 id["signmethod"], password, id.Base));
 
-        if (keepAliveSeconds is < MinKeepAlive or > MaxKeepAlive)
+        if (keepAliveSeconds < MinKeepAlive || keepAliveSeconds > MaxKeepAlive)
             return ConnectDecision.Refuse(ConnectRefusal.BadRequest, $"keepalive {keepAliveSeconds}s is outside {MinKeepAlive}..{MaxKeepAlive}s");
 
         var device = await directory.FindAsync(productKey, deviceName, ct);

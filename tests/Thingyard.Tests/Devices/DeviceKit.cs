@@ -186,6 +186,20 @@ public sealed class RawMqttConnection : IDisposable
         return (new RawMqttConnection(tcp), connack[3]);
     }
 
+    /// <summary>Waits for the server to close the connection (a read returns end of stream or fails).</summary>
+    public async Task<bool> ClosedByServerAsync(int timeoutMs)
+    {
+        using var timeout = new CancellationTokenSource(timeoutMs);
+        var buffer = new byte[64];
+        try
+        {
+            while (await _tcp.GetStream().ReadAsync(buffer, timeout.Token) > 0) { }
+            return true;
+        }
+        catch (OperationCanceledException) { return false; }
+        catch (IOException) { return true; }
+    }
+
     /// <summary>Resets the TCP connection: no DISCONNECT packet, as when a device loses power.</summary>
     public void Abort()
     {
