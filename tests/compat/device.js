@@ -9,6 +9,8 @@
 //   register     {registerURL, productKey, productSecret, deviceName, brokerUrl, props}
 //   gateway      {brokerUrl, gateway: triple, sub: triple, props}
 //   shadow       {brokerUrl, productKey, deviceName, deviceSecret, reported}
+//   config       {brokerUrl, productKey, deviceName, deviceSecret}: getConfig, prints "config_reply", then waits for one
+//                pushed configuration (onConfig) and prints "config_push"
 'use strict';
 
 const iot = require('alibabacloud-iot-device-sdk');
@@ -125,6 +127,12 @@ const scenarios = {
       else finish(d);
     });
     d.once('connect', () => d.postShadow(args.reported));
+  },
+
+  config() {
+    const d = device(args);
+    d.onConfig((res) => { print('config_push', { res }); finish(d); });
+    d.once('connect', () => d.getConfig((res) => print('config_reply', { res })));
   },
 };
 

@@ -30,9 +30,12 @@ public sealed class Uplink(DeviceSession session, DeviceIdentity device, string 
 /// <summary>Sends replies for the router and handlers.</summary>
 public static class UplinkReplies
 {
-    public static void Reply(this Uplink u, Downlink downlink, int code, Action<Utf8JsonWriter>? data = null, string? message = null, string? replyTopic = null)
+    /// <summary>A success is not sent when the request asked for no ack (sys.ack = 0), unless the reply is the answer
+    /// itself (<paramref name="carriesAnswer"/>: thing.config.get, whose documented request sets ack 0).</summary>
+    public static void Reply(this Uplink u, Downlink downlink, int code, Action<Utf8JsonWriter>? data = null, string? message = null,
+        string? replyTopic = null, bool carriesAnswer = false)
     {
-        if (u.Request is { WantsReply: false } && code == AlinkCodes.Ok) return;
+        if (u.Request is { WantsReply: false } && code == AlinkCodes.Ok && !carriesAnswer) return;
         var payload = AlinkReply.Write(u.Request?.Id, code, u.Request?.Method, data, message);
         downlink.Send(u.Session, u.Device.DeviceId, replyTopic ?? u.Topic + "_reply", payload);
     }

@@ -110,7 +110,7 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
             case "service/property/set_reply": things.CallReply(u); return;
             case "deviceinfo/update": await things.DeviceInfoAsync(u, delete: false); return;
             case "deviceinfo/delete": await things.DeviceInfoAsync(u, delete: true); return;
-            case "config/get": things.ConfigGet(u); return;
+            case "config/get": await things.ConfigGetAsync(u); return;
             case "topo/add" or "topo/delete" or "topo/get" or "sub/register": await gateways.HandleAsync(u, path); return;
             case "bootstrap/notify_reply" or "config/push_reply": return;
         }

@@ -1,34 +1,25 @@
-// QueryDeviceDistributeDetail's File: a link to the job's per-device CSV, valid ten minutes, signed so it can be fetched
-// without credentials (as the platform's OSS links are). The signing key lives in memory: a restart expires old links.
-using System.Security.Cryptography;
+// QueryDeviceDistributeDetail's File: a link to the job's per-device CSV, valid ten minutes, fetchable without
+// credentials (SignedLinks).
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Distribution;
+using Thingyard.Server.Hosting;
 using Thingyard.Storage;
 
 namespace Thingyard.Server.Distribution;
 
-public sealed class ResultLinks(TimeProvider time)
+public sealed class ResultLinks(SignedLinks signed)
 {
     public static readonly TimeSpan Validity = TimeSpan.FromMinutes(10);
-    readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
 
-    public string Link(HttpRequest request, string jobId)
-    {
-        var expires = time.GetUtcNow().Add(Validity).ToUnixTimeMilliseconds();
-        return $"{request.Scheme}://{request.Host}/distribution/results/{Uri.EscapeDataString(jobId)}.csv?expires={expires}&signature={Sign(jobId, expires)}";
-    }
+    public string Link(HttpRequest request, string jobId) =>
+        $"{request.Scheme}://{request.Host}/distribution/results/{Uri.EscapeDataString(jobId)}.csv?{signed.Query("results/" + jobId, Validity)}";
 
-    string Sign(string jobId, long expires) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{jobId}\n{expires}")));
-
-    bool Valid(string jobId, long expires, string signature) =>
-        expires >= time.GetUtcNow().ToUnixTimeMilliseconds() &&
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(jobId, expires)), Encoding.ASCII.GetBytes(signature));
+    bool Valid(string jobId, long? expires, string? signature) => signed.Valid("results/" + jobId, expires, signature);
 
     public static async Task<IResult> DownloadAsync(string jobId, long? expires, string? signature, ResultLinks links, IDbContextFactory<ThingyardDb> dbs, CancellationToken ct)
     {
-        if (expires is null || signature is null || !links.Valid(jobId, expires.Value, signature))
+        if (!links.Valid(jobId, expires, signature))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Link expired or invalid", detail: "Ask QueryDeviceDistributeDetail for a new link.");
         await using var db = await dbs.CreateDbContextAsync(ct);
         var job = await db.DistributionJobs.FirstOrDefaultAsync(j => j.JobId == jobId, ct);

@@ -4,6 +4,7 @@ using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Registry;
+using Thingyard.Server.RemoteConfig;
 using Thingyard.Server.Rest;
 using Thingyard.Server.Rpc;
 using Thingyard.Server.ThingModels;
@@ -28,12 +29,15 @@ public static class ThingyardApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Storage);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SignedLinks>();
+        builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddThingyardStorage(options.Storage, options.DataDir);
         builder.Services.AddAccounts(options);
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();
         builder.Services.AddDistribution();
+        builder.Services.AddRemoteConfig();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
 
@@ -47,6 +51,7 @@ public static class ThingyardApp
         app.MapRestApi();
         app.MapConnectivity();
         app.MapDistribution();
+        app.MapRemoteConfig();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

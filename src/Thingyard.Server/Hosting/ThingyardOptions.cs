@@ -10,6 +10,9 @@ public sealed class ThingyardOptions
     public string DataDir { get; set; } = "./data";
     public string RegionId { get; set; } = "cn-shanghai";
     public string InstanceId { get; set; } = "iotx-thingyard";
+    /// <summary>Base URL devices reach this server's HTTP on (download links in MQTT messages); defaults to
+    /// Federation:HttpUrl, then to the address the server listens on.</summary>
+    public string? PublicHttpUrl { get; set; }
     public MqttOptions Mqtt { get; set; } = new();
     public StorageOptions Storage { get; set; } = new();
     public AdminOptions Admin { get; set; } = new();

@@ -4,6 +4,7 @@ using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Registry;
+using Thingyard.Server.RemoteConfig;
 using Thingyard.Server.ThingModels;
 
 namespace Thingyard.Server.Rest;
@@ -36,6 +37,7 @@ public static class RestSetup
         api.MapGroup("/products").WithTags("Products").MapProductApi();
         api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi().MapWatchApi();
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();
+        api.MapGroup("/products/{productKey}/config").WithTags("Remote configuration").MapRemoteConfigApi();
         api.MapGroup("/batches").WithTags("Batch registration").MapBatchApi();
         api.MapGroup("/groups").WithTags("Groups").MapGroupApi();
         api.MapGroup("/distribution").WithTags("Distribution").MapDistributionApi();

@@ -6,7 +6,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Alink;
 using Thingyard.Registry;
+using Thingyard.RemoteConfig;
 using Thingyard.Server.Connectivity;
+using Thingyard.Server.RemoteConfig;
 using Thingyard.Storage;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
@@ -179,7 +181,13 @@ public sealed class ThingUplinks(ModelCache models, Downlink downlink, IServiceS
         u.Reply(downlink, AlinkCodes.Ok);
     }
 
-    /// <summary>thing.config.get: remote configuration files are not offered by this server; say so plainly.</summary>
-    public void ConfigGet(Uplink u) =>
-        u.Reply(downlink, AlinkCodes.RequestError, message: "remote configuration is not available on this server");
+    /// <summary>thing.config.get: the product's current configuration file (id, size, SHA-256 and a download link).</summary>
+    public async Task ConfigGetAsync(Uplink u)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var file = await scope.ServiceProvider.GetRequiredService<RemoteConfigs>().CurrentAsync(u.Device.ProductId);
+        if (file is null) { u.Reply(downlink, AlinkCodes.ConfigNotFound, message: "the product has no configuration file"); return; }
+        var delivery = scope.ServiceProvider.GetRequiredService<ConfigDelivery>();
+        u.Reply(downlink, AlinkCodes.Ok, w => delivery.WriteData(w, file), carriesAnswer: true);
+    }
 }

@@ -18,4 +18,5 @@ public static class AlinkCodes
     public const int TopoSelf = 6402;
     public const int SignatureInvalid = 6413;
     public const int SystemError = 6760;
+    public const int ConfigNotFound = 6713; // thing.config.get for a product without a configuration file
 }

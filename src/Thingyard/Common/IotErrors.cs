@@ -38,6 +38,7 @@ public static class IotErrors
     public const string InvalidValue = "iot.tsl.InvalidFormattedValue";
     public const string ShadowVersionConflict = "iot.shadow.VersionConflict";
     public const string InvalidShadow = "iot.shadow.InvalidFormattedShadow";
+    public const string ConfigNotFound = "iot.config.NotExistedConfigFile";
     public const string ProductReadOnly = "iot.distribution.ReadOnlyProduct";
     public const string DeviceDistributed = "iot.distribution.DeviceDistributed";
     public const string InvalidTopic = "iot.messagebroker.InvalidFormattedTopicName";

@@ -4,6 +4,7 @@ using Thingyard.Accounts;
 using Thingyard.Distribution;
 using Thingyard.Gateways;
 using Thingyard.Registry;
+using Thingyard.RemoteConfig;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
 
@@ -33,9 +34,18 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
     public DbSet<ProductDistribution> ProductDistributions => Set<ProductDistribution>();
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<ProductConfigFile> ProductConfigFiles => Set<ProductConfigFile>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        b.Entity<ProductConfigFile>(e =>
+        {
+            e.HasIndex(x => x.ConfigId).IsUnique();
+            e.HasIndex(x => new { x.ProductId, x.Id });
+            e.Property(x => x.ConfigId).HasMaxLength(32);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
+        });
         b.Entity<Account>(e =>
         {
             e.HasIndex(x => x.Uid).IsUnique();

@@ -241,14 +241,12 @@ public sealed class AlinkMessageTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task Unknown_thing_topics_and_remote_config_get_an_error_reply()
+    public async Task Unknown_thing_topics_get_an_error_reply()
     {
         var (_, device) = await ConnectNewAsync();
         await using var __ = device;
         var unknown = await device.RequestAsync(device.Sys("thing/nothing/here"), "thing.nothing.here", "{}");
         Assert.Equal(6203, Code(unknown));
-        var config = await device.RequestAsync(device.Sys("thing/config/get"), "thing.config.get", """{"configScope":"product","getType":"file"}""");
-        Assert.Equal(400, Code(config));
         Assert.True(device.Client.IsConnected);
     }
 }

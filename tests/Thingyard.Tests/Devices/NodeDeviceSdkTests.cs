@@ -1,5 +1,6 @@
 // The official Node device SDK (alibabacloud-iot-device-sdk 1.2.8, tests/compat/device.js), unchanged, against the server:
 // connect and report, answer service calls and property sets, register dynamically, act as a gateway, use the shadow.
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Tests.Connectivity;
@@ -93,6 +94,30 @@ public sealed class NodeDeviceSdkTests(ThingyardServer server) : IClassFixture<T
         Assert.Equal(200, Code(Line(lines, "props_reply")));
         Assert.Equal(200, Code(Line(lines, "event_reply")));
         Assert.Equal([("temperature", "30.5")], await SamplesEventuallyAsync(d, 1));
+    }
+
+    [Fact]
+    public async Task Sdk_gets_the_remote_configuration_and_receives_a_push()
+    {
+        var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
+        using var rest = server.Rest();
+        var saved = await rest.PutAsJsonAsync($"/api/v1/products/{d.ProductKey}/config", new { content = "interval=10" });
+        Assert.Equal(System.Net.HttpStatusCode.OK, saved.StatusCode);
+
+        await using var script = NodeSdk.StartScript(Script, "config", new { brokerUrl = BrokerUrl, d.ProductKey, d.DeviceName, d.DeviceSecret });
+        var reply = (await script.NextAsync("config_reply")).GetProperty("res");
+        Assert.Equal(200, reply.GetProperty("code").GetInt32());
+        using var anonymous = new HttpClient();
+        Assert.Equal("interval=10", await anonymous.GetStringAsync(reply.GetProperty("data").GetProperty("url").GetString()));
+
+        var newer = await rest.PutAsJsonAsync($"/api/v1/products/{d.ProductKey}/config", new { content = "interval=5" });
+        var newerId = JsonDocument.Parse(await newer.Content.ReadAsStringAsync()).RootElement.GetProperty("configId").GetString();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await rest.PostAsync($"/api/v1/products/{d.ProductKey}/config/push", null)).StatusCode);
+
+        var push = (await script.NextAsync("config_push")).GetProperty("res");
+        Assert.Equal("thing.config.push", push.GetProperty("method").GetString());
+        Assert.Equal(newerId, push.GetProperty("params").GetProperty("configId").GetString());
+        await script.WaitForExitAsync();
     }
 
     [Fact]

@@ -672,6 +672,47 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.ToTable("ProductTags");
                 });
 
+            modelBuilder.Entity("Thingyard.RemoteConfig.ProductConfigFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ConfigId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfigId")
+                        .IsUnique();
+
+                    b.HasIndex("ProductId", "Id");
+
+                    b.ToTable("ProductConfigFiles");
+                });
+
             modelBuilder.Entity("Thingyard.Telemetry.DeviceShadow", b =>
                 {
                     b.Property<long>("DeviceId")
@@ -1007,6 +1048,15 @@ namespace Thingyard.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Thingyard.Registry.ProductTag", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.RemoteConfig.ProductConfigFile", b =>
                 {
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()

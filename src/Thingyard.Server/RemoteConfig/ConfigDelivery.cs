@@ -1,0 +1,65 @@
+// How a product's configuration file reaches devices: the Alink data both thing.config.get_reply and thing.config.push
+// carry (configId, configSize, sign, signMethod, url, getType), pushes to the product's connected devices, and the
+// download behind the url: signed, valid an hour, fetchable without credentials like the platform's OSS links.
+using System.Text;
+using System.Text.Json;
+using Thingyard.Alink;
+using Thingyard.Registry;
+using Thingyard.RemoteConfig;
+using Thingyard.Server.Connectivity;
+using Thingyard.Server.Hosting;
+
+namespace Thingyard.Server.RemoteConfig;
+
+public sealed class ConfigDelivery(SignedLinks links, PublicUrls urls, DeviceSessions sessions, Downlink downlink)
+{
+    public static readonly TimeSpan LinkValidity = TimeSpan.FromHours(1);
+    public const string PushMethod = "thing.config.push";
+
+    public string Url(ProductConfigFile file) =>
+        $"{urls.HttpBase}/config-files/{file.ConfigId}?{links.Query(Resource(file.ConfigId), LinkValidity)}";
+
+    public void WriteData(Utf8JsonWriter w, ProductConfigFile file)
+    {
+        w.WriteStartObject();
+        w.WriteString("configId", file.ConfigId);
+        w.WriteNumber("configSize", file.Size);
+        w.WriteString("sign", file.Sha256);
+        w.WriteString("signMethod", "Sha256");
+        w.WriteString("url", Url(file));
+        w.WriteString("getType", "file");
+        w.WriteEndObject();
+    }
+
+    /// <summary>Sends thing.config.push to every connected device of the product (directly or through its gateway)
+    /// that subscribed to its push topic; returns how many got it.</summary>
+    public int Push(Product product, ProductConfigFile file)
+    {
+        var sent = 0;
+        foreach (var session in sessions.All)
+        {
+            if (session.Device.ProductId == product.Id && Send(session, session.Device.DeviceId, session.Device.DeviceName)) sent++;
+            foreach (var sub in session.SubDevices.Values)
+                if (sub.ProductId == product.Id && Send(session, sub.DeviceId, sub.DeviceName)) sent++;
+        }
+        return sent;
+
+        bool Send(DeviceSession session, long deviceId, string deviceName) =>
+            downlink.Send(session, deviceId, $"/sys/{product.ProductKey}/{deviceName}/thing/config/push",
+                AlinkReply.Request(downlink.NextId(), PushMethod, w => WriteData(w, file)));
+    }
+
+    public static async Task<IResult> DownloadAsync(string configId, long? expires, string? signature, ConfigDelivery delivery,
+        RemoteConfigs configs, CancellationToken ct)
+    {
+        if (!delivery.Valid(configId, expires, signature))
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Link expired or invalid",
+                detail: "Ask again with thing.config.get for a fresh link.");
+        var file = await configs.FindAsync(configId, ct);
+        return file is null ? Results.NotFound() : Results.File(Encoding.UTF8.GetBytes(file.Content), "application/octet-stream", $"{configId}.config");
+    }
+
+    bool Valid(string configId, long? expires, string? signature) => links.Valid(Resource(configId), expires, signature);
+
+    static string Resource(string configId) => "config/" + configId;
+}
