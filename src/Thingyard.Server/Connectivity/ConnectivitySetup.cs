@@ -1,7 +1,9 @@
 // Connectivity wiring: broker, hooks, message handlers, telemetry pipeline, downlink, and the HTTP endpoints
 // that belong to devices (/mqtt WebSocket, /auth/register/device).
+using Microsoft.EntityFrameworkCore;
 using Thingyard.Connectivity;
 using Thingyard.Gateways;
+using Thingyard.Registry;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Hosting;
 using Thingyard.Server.Shadows;
@@ -15,7 +17,8 @@ public static class ConnectivitySetup
 {
     public static IServiceCollection AddConnectivity(this IServiceCollection services)
     {
-        services.AddSingleton<DeviceDirectory>();
+        services.AddSingleton(sp => new DeviceDirectory(sp.GetRequiredService<IDbContextFactory<ThingyardDb>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<DeviceChanges>()) { SelfInstanceId = sp.GetRequiredService<ThingyardOptions>().InstanceId });
         services.AddSingleton(sp => new DeviceAuthenticator(sp.GetRequiredService<DeviceDirectory>())
         {
             MinKeepAlive = Math.Clamp(sp.GetRequiredService<ThingyardOptions>().Mqtt.MinKeepAliveSeconds, 1, DeviceAuthenticator.MaxKeepAlive),

@@ -125,7 +125,7 @@ public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, Insta
         else if (toSend.Count > 0)
         {
             var refused = new Dictionary<string, string>();
-            foreach (var target in job.Targets)
+            foreach (var target in job.Targets.Where(t => t != instances.SelfId)) // the source already holds its devices
             {
                 var peer = instances.Peer(target) ?? throw new DistributionRefusedException($"instance {target} is not configured");
                 var results = await peers.PostAsync<List<CopyResult>>(peer, "/internal/federation/devices", new DevicesCopy(instances.SelfId, job.TargetUid,

@@ -23,6 +23,10 @@ public sealed class DeviceDirectory
     // Bumped by every invalidation: a query that overlapped one may have read the old row, so it is not cached.
     long _generation;
 
+    /// <summary>This instance's id: a device distributed by nearest access with this instance among its candidates may
+    /// still connect here (null: any distribution record means the device lives elsewhere).</summary>
+    public string? SelfInstanceId { get; init; }
+
     public DeviceDirectory(IDbContextFactory<ThingyardDb> dbs, TimeProvider time, Registry.DeviceChanges changes)
     {
         this.dbs = dbs;
@@ -104,7 +108,7 @@ public sealed class DeviceDirectory
                           {
                               d.Id, d.AccountId, d.ProductId, d.ProductKey, d.DeviceName, d.IotId, d.DeviceSecret, d.Status, d.DeviceToken,
                               p.NodeType, p.DataFormat,
-                              Away = db.DeviceDistributions.Any(x => x.DeviceId == d.Id),
+                              Targets = db.DeviceDistributions.Where(x => x.DeviceId == d.Id).Select(x => x.TargetInstanceIds).FirstOrDefault(),
                           })
             .ToListAsync();
         var asked = batch.ToHashSet();
@@ -115,10 +119,13 @@ public sealed class DeviceDirectory
             if (!asked.Contains(key)) continue;
             found[key] = new DeviceCredential(
                 new DeviceIdentity(row.Id, row.AccountId, row.ProductId, row.ProductKey, row.DeviceName, row.IotId, row.NodeType, row.DataFormat),
-                row.DeviceSecret, row.Status, row.DeviceToken, row.Away);
+                row.DeviceSecret, row.Status, row.DeviceToken, IsAway(row.Targets));
         }
         return found;
     }
+
+    bool IsAway(string? targets) =>
+        targets is not null && (SelfInstanceId is null || !targets.Split(',').Contains(SelfInstanceId, StringComparer.Ordinal));
 
     public int CachedCount => _cache.Count;
 

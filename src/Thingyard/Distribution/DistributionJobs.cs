@@ -37,8 +37,9 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         if (targets.Count == 0) throw IotException.Invalid("Name the target instance (TargetInstanceId / TargetInstanceConfig.N.TargetInstanceId).");
         if (targets.FirstOrDefault(t => !knownInstance(t)) is { } unknown) throw IotException.Invalid($"Instance {unknown} is not part of this federation.");
         if (request.Strategy == 0 && targets.Count != 1) throw IotException.Invalid("The specified-region strategy takes exactly one target instance.");
-        if (request.Strategy == 1 && targets.Contains(selfInstanceId))
-            throw IotException.Invalid("The source instance cannot be a nearest-access candidate; name the other instances.");
+        // The source may be a nearest-access candidate (its devices near it stay), but not the only one.
+        if (request.Strategy == 1 && targets.All(t => t == selfInstanceId))
+            throw IotException.Invalid("Nearest access needs at least one candidate besides this (the source) instance.");
         if (request.Kind == "product" && targets.Contains(selfInstanceId)) throw IotException.Invalid("A product is already at its source instance.");
         if (request.Kind == "product" && request.Strategy == 1) throw IotException.Invalid("Nearest access cannot distribute a product alone; distribute its devices.");
         var targetUid = request.TargetUid ?? request.TargetAliyunId ?? account.Uid;

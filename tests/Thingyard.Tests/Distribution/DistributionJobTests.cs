@@ -128,6 +128,29 @@ public sealed class DistributionJobTests(Federation fed) : IClassFixture<Federat
     }
 
     [Fact]
+    public async Task The_source_can_be_a_nearest_access_candidate_and_keeps_the_devices_near_it()
+    {
+        var pk = await fed.A.NewModelledProductAsync();
+        var d = await fed.A.NewTestDeviceAsync(pk);
+        Assert.Equal("iot.common.InvalidFormattedParameter", (await fed.A.Fails("CreateDeviceDistributeJob", ("ProductKey", pk),
+            ("DeviceName.1", d.DeviceName), ("Strategy", "1"), ("TargetInstanceConfig.1.TargetInstanceId", Federation.AInfo.Id))).Code); // only itself
+
+        await fed.A.FinishedAsync(await fed.A.DistributeAsync(pk, [d.DeviceName], 1, [Federation.AInfo.Id, Federation.BInfo.Id]));
+
+        // Near A (asked at A or at B): A's endpoint, and A still takes the device; near B: B's, and B takes it too.
+        Assert.Equal(fed.A.MqttPort, BootstrapTests.Port(await BootstrapTests.BootstrapAsync(fed.A, pk, d.DeviceName, "10.3.0.7")));
+        Assert.Equal(fed.A.MqttPort, BootstrapTests.Port(await BootstrapTests.BootstrapAsync(fed.B, pk, d.DeviceName, "10.3.0.7")));
+        Assert.Equal(fed.B.MqttPort, BootstrapTests.Port(await BootstrapTests.BootstrapAsync(fed.A, pk, d.DeviceName, "10.1.2.3")));
+        await using (var atA = await fed.A.ConnectAsync(d))
+            Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, atA.ConnectResult!.ResultCode);
+        await using (var atB = await fed.B.ConnectAsync(d))
+            Assert.Equal(MQTTnet.MqttClientConnectResultCode.Success, atB.ConnectResult!.ResultCode);
+        // C is not a candidate and never received it.
+        await using var atC = await fed.C.ConnectAsync(d);
+        Assert.Equal(MQTTnet.MqttClientConnectResultCode.BadUserNameOrPassword, atC.ConnectResult!.ResultCode);
+    }
+
+    [Fact]
     public async Task Cross_account_distribution_needs_a_valid_unexpired_one_time_code_from_the_receiver()
     {
         var targetUid = "2" + Random.Shared.NextInt64(100000000000000, 999999999999999);

@@ -55,6 +55,9 @@ public sealed class Federation : IAsyncLifetime
         s["Thingyard:Federation:GeoIpOverrides:1:Cidr"] = "10.2.0.0/16";
         s["Thingyard:Federation:GeoIpOverrides:1:Latitude"] = F(48.86);
         s["Thingyard:Federation:GeoIpOverrides:1:Longitude"] = F(2.35);
+        s["Thingyard:Federation:GeoIpOverrides:2:Cidr"] = "10.3.0.0/16";
+        s["Thingyard:Federation:GeoIpOverrides:2:Latitude"] = F(30.27); // Hangzhou: nearest to A
+        s["Thingyard:Federation:GeoIpOverrides:2:Longitude"] = F(120.16);
         for (var i = 0; i < peers.Length; i++)
         {
             var (server, spec) = peers[i];
