@@ -12,6 +12,12 @@ public sealed class BatchRegistrationWorker(IServiceScopeFactory scopes, ILogger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try { await RunAsync(stoppingToken); }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { } // a stop, not a failure
+    }
+
+    async Task RunAsync(CancellationToken stoppingToken)
+    {
         await using (var scope = scopes.CreateAsyncScope())
             foreach (var id in await scope.ServiceProvider.GetRequiredService<BatchRegistrar>().PendingAsync(stoppingToken))
                 Enqueue(id);

@@ -32,22 +32,28 @@ public sealed class WalCheckpointer(IDbContextFactory<ThingyardDb> dbs, StorageO
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        await using var db = await dbs.CreateDbContextAsync(stopping);
-        if (!db.Database.IsSqlite()) return;
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(stopping);
-        using var timer = new PeriodicTimer(Interval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping))
+            await using var db = await dbs.CreateDbContextAsync(stopping);
+            if (!db.Database.IsSqlite()) return;
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync(stopping);
+            using var timer = new PeriodicTimer(Interval);
+            try
             {
-                var (_, logPages) = await CheckpointAsync(connection, "PASSIVE", stopping);
-                if (logPages >= options.WalRestartPages) Volatile.Write(ref _restartDue, true);
+                while (await timer.WaitForNextTickAsync(stopping))
+                {
+                    var (_, logPages) = await CheckpointAsync(connection, "PASSIVE", stopping);
+                    if (logPages >= options.WalRestartPages) Volatile.Write(ref _restartDue, true);
+                }
+            }
+            finally
+            {
+                // On a stop, fold the whole log in so the next start opens a small file.
+                await CheckpointAsync(connection, "TRUNCATE", CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
-        // On a clean stop, fold the whole log in so the next start opens a small file.
-        await CheckpointAsync(connection, "TRUNCATE", CancellationToken.None);
     }
 
     /// <summary>Whether the checkpoint copied the whole log, and how many pages the log held.</summary>

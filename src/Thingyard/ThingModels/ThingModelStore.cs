@@ -30,8 +30,17 @@ public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time)
         EditAsync(product, functionBlockId, null, current => ThingModelDraft.RemoveFeatures(current, identifiers), ct);
 
     /// <summary>ImportThingModelTsl: the whole draft is replaced by the given TSL once it validates.</summary>
+    /// <summary>The platform's limit on an imported TSL document.</summary>
+    public const int MaxImportBytes = 512 * 1024;
+
     public Task ImportAsync(Product product, string functionBlockId, string tslJson, CancellationToken ct = default) =>
-        EditAsync(product, functionBlockId, null, _ => TslParser.Parse(tslJson), ct);
+        EditAsync(product, functionBlockId, null, _ =>
+        {
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(tslJson);
+            return bytes > MaxImportBytes
+                ? throw new TslValidationException([$"$: the TSL document is {bytes:N0} bytes; at most {MaxImportBytes:N0} (512 KB) can be imported"])
+                : TslParser.Parse(tslJson);
+        }, ct);
 
     /// <summary>Publishes every module's draft under one version label; only the newest versions are kept.</summary>
     public async Task<string> PublishAsync(Product product, string? version, string? description, CancellationToken ct = default)

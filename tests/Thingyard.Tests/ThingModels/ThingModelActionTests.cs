@@ -92,6 +92,13 @@ public sealed class ThingModelActionTests(ThingyardServer server) : IClassFixtur
         Assert.Equal("iot.tsl.InvalidTsl", bad.Code);
         Assert.Contains("properties[0].dataType.specs.length", bad.Message);
         Assert.Equal(10, Ids(await DraftAsync(productKey), "properties").Count);
+
+        // Over the platform's 512 KB import limit (padding a valid document): refused before parsing, draft kept.
+        var padded = Full.TrimEnd()[..^1] + ", \"description\": \"" + new string('x', 512 * 1024) + "\" }";
+        var huge = await server.Fails("ImportThingModelTsl", ("ProductKey", productKey), ("TslStr", padded));
+        Assert.Equal("iot.tsl.InvalidTsl", huge.Code);
+        Assert.Contains("512 KB", huge.Message);
+        Assert.Equal(10, Ids(await DraftAsync(productKey), "properties").Count);
     }
 
     [Fact]
