@@ -328,7 +328,7 @@ public sealed class Scenarios(BenchOptions o, Results results, SourceAddresses s
         results.Add(S3, "stored rows = replies (both QoS runs)", "", true, "Thingyard", storedTotal,
             $"{verdict}: {storedTotal:N0} stored / {expected:N0} replied");
         results.Note($"Thingyard scenario 3 check ({verdict}): device {first}: {one:N0} PropertySamples rows, {repliedOne:N0} code-200 replies; " +
-            $"all {_replied.Count} publishers: {storedTotal:N0} rows, {expected:N0} replies (rows read from thingyard.db, read-only)");
+            $"all {_replied.Count} publishers: {storedTotal:N0} rows, {expected:N0} replies (rows read from {ty.DatabaseName})");
         say($"  [Thingyard] stored check {verdict}: {storedTotal:N0} rows vs {expected:N0} replies");
         // And through the OpenAPI: the device's latest temperature as QueryDevicePropertyStatus reports it.
         try

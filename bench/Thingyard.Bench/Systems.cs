@@ -41,6 +41,8 @@ public sealed class ThingyardSystem : SystemUnderTest
 
     public override string Name => "Thingyard";
     public required string DataDir { get; init; }
+    /// <summary>The server's PostgreSQL connection string when it runs on PostgreSQL (--server-env), else null (SQLite).</summary>
+    public string? PostgresConnectionString { get; init; }
     public required Uri Http { get; init; }
     public required ThingyardRpcClient Rpc { get; init; }
     public string ProductKey { get; private set; } = "";
@@ -103,6 +105,8 @@ public sealed class ThingyardSystem : SystemUnderTest
             Process = child,
             Mqtt = new IPEndPoint(IPAddress.Loopback, mqttPort),
             DataDir = dataDir,
+            PostgresConnectionString = env.GetValueOrDefault("Thingyard__Storage__Provider") is { } provider
+                && provider.StartsWith("Postgres", StringComparison.OrdinalIgnoreCase) ? env.GetValueOrDefault("Thingyard__Storage__ConnectionString") : null,
             Http = new Uri(url),
             Rpc = new ThingyardRpcClient(http, AccessKeyId, AccessKeySecret),
         };
@@ -223,30 +227,37 @@ public sealed class ThingyardSystem : SystemUnderTest
         }).ToArray();
     }
 
+    /// <summary>The server's database, read-only where the provider allows it (the SQLite file, or PostgreSQL).</summary>
+    async Task<System.Data.Common.DbConnection> OpenDatabaseAsync()
+    {
+        System.Data.Common.DbConnection connection = PostgresConnectionString is { } pg
+            ? new Npgsql.NpgsqlConnection(pg)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDir, "thingyard.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public string DatabaseName => PostgresConnectionString is null ? "thingyard.db" : "PostgreSQL";
+
     /// <summary>Highest PropertySamples row id: rows only get appended during a run, so differences count stored rows cheaply.</summary>
     public async Task<long> LastSampleIdAsync()
     {
-        var db = Path.Combine(DataDir, "thingyard.db");
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenDatabaseAsync();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = """SELECT COALESCE(MAX("Id"), 0) FROM "PropertySamples" """;
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Rows in PropertySamples per device name of the bench product, read from the SQLite file (read-only, WAL).</summary>
+    /// <summary>Rows in PropertySamples per device name of the bench product, read from the server's database.</summary>
     public async Task<Dictionary<string, long>> StoredSamplesAsync()
     {
         var counts = new Dictionary<string, long>();
-        var db = Path.Combine(DataDir, "thingyard.db");
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenDatabaseAsync();
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
+        cmd.CommandText = $"""
             SELECT d."DeviceName", COUNT(*) FROM "PropertySamples" s JOIN "Devices" d ON d."Id" = s."DeviceId"
-            WHERE d."ProductKey" = $pk GROUP BY d."DeviceName"
-            """;
-        cmd.Parameters.AddWithValue("$pk", ProductKey);
+            WHERE d."ProductKey" = '{ProductKey}' GROUP BY d."DeviceName"
+            """; // the bench's own product key (letters and digits)
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync()) counts[reader.GetString(0)] = reader.GetInt64(1);
         return counts;

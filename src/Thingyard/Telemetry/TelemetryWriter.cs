@@ -1,5 +1,7 @@
 // Writes a batch of telemetry in one transaction with prepared commands: history rows are appended,
 // the latest value per property is upserted once per batch, and status changes update the device row.
+// On PostgreSQL every statement is a network round trip, so the batch goes in three: all history rows in one
+// INSERT ... unnest(arrays), the other entries pipelined as one DbBatch, and all latest values in one upsert.
 using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
@@ -28,11 +30,30 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         """;
     const string SetOffline = """UPDATE "Devices" SET "Status" = 'OFFLINE' WHERE "Id" = @d AND "Status" = 'ONLINE'""";
 
+    const string InsertPropertiesPg = """
+        INSERT INTO "PropertySamples" ("DeviceId","Identifier","TimeMs","Value")
+        SELECT * FROM unnest(@d::bigint[], @i::text[], @t::bigint[], @v::text[])
+        """;
+    const string UpsertLatestPg = """
+        INSERT INTO "PropertyLatest" ("DeviceId","Identifier","TimeMs","Value")
+        SELECT * FROM unnest(@d::bigint[], @i::text[], @t::bigint[], @v::text[])
+        ON CONFLICT ("DeviceId","Identifier") DO UPDATE SET "TimeMs" = excluded."TimeMs", "Value" = excluded."Value"
+        WHERE excluded."TimeMs" >= "PropertyLatest"."TimeMs"
+        """;
+
+    bool _postgres;
+
     public async Task WriteAsync(IReadOnlyList<TelemetryEntry> batch)
     {
         var connection = await ConnectionAsync();
-        if (checkpointer.RestartDue && _db!.Database.IsSqlite()) await checkpointer.RestartAsync(connection);
+        if (checkpointer.RestartDue && !_postgres) await checkpointer.RestartAsync(connection);
         await using var tx = await connection.BeginTransactionAsync();
+        if (_postgres)
+        {
+            await WritePostgresAsync(connection, tx, batch);
+            await tx.CommitAsync();
+            return;
+        }
         var latest = new Dictionary<(long, string), TelemetryEntry>();
         foreach (var e in batch)
         {
@@ -65,6 +86,63 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         await tx.CommitAsync();
     }
 
+    async Task WritePostgresAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<TelemetryEntry> batch)
+    {
+        var properties = batch.Where(e => e.Kind == TelemetryKind.Property).ToList();
+        if (properties.Count > 0) await ExecArraysAsync(connection, tx, InsertPropertiesPg, properties);
+
+        var others = batch.Where(e => e.Kind != TelemetryKind.Property).ToList();
+        if (others.Count > 0)
+        {
+            // In entry order, so a service reply follows the call it answers and offline follows online.
+            await using var pipelined = connection.CreateBatch();
+            pipelined.Transaction = tx;
+            foreach (var e in others)
+            {
+                var cmd = pipelined.CreateBatchCommand();
+                var (sql, values) = e.Kind switch
+                {
+                    TelemetryKind.Event => (InsertEvent, new object?[] { e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra, null }),
+                    TelemetryKind.ServiceCall => (InsertCall, [e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra, null]),
+                    TelemetryKind.ServiceReply => (UpdateReply, [e.DeviceId, null, 0L, e.Json, e.Extra, e.Code]),
+                    TelemetryKind.Online => (SetOnline, [e.DeviceId, e.Identifier, e.TimeMs, null, null, null]),
+                    _ => (SetOffline, [e.DeviceId, null, 0L, null, null, null]),
+                };
+                cmd.CommandText = sql;
+                string[] names = ["@d", "@i", "@t", "@v", "@x", "@c"];
+                for (var i = 0; i < names.Length; i++)
+                {
+                    if (!sql.Contains(names[i], StringComparison.Ordinal)) continue;
+                    var p = cmd.CreateParameter();
+                    p.ParameterName = names[i];
+                    p.DbType = names[i] switch { "@d" or "@t" => DbType.Int64, "@c" => DbType.Int32, _ => DbType.String };
+                    p.Value = values[i] ?? DBNull.Value;
+                    cmd.Parameters.Add(p);
+                }
+                pipelined.BatchCommands.Add(cmd);
+            }
+            await pipelined.ExecuteNonQueryAsync();
+        }
+
+        // The newest value per property of this batch, the later entry on a tie (one row per key: ON CONFLICT may not
+        // touch a row twice).
+        var latest = properties.GroupBy(e => (e.DeviceId, e.Identifier)).Select(g => g.Aggregate((a, b) => b.TimeMs >= a.TimeMs ? b : a)).ToList();
+        if (latest.Count > 0) await ExecArraysAsync(connection, tx, UpsertLatestPg, latest);
+    }
+
+    static async Task ExecArraysAsync(DbConnection connection, DbTransaction tx, string sql, List<TelemetryEntry> rows)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        void Add(string name, object values) { var p = cmd.CreateParameter(); p.ParameterName = name; p.Value = values; cmd.Parameters.Add(p); }
+        Add("@d", rows.Select(e => e.DeviceId).ToArray());
+        Add("@i", rows.Select(e => e.Identifier!).ToArray());
+        Add("@t", rows.Select(e => e.TimeMs).ToArray());
+        Add("@v", rows.Select(e => e.Json!).ToArray());
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     /// <summary>After a failure: drop the connection and its prepared commands, so the next batch starts clean.</summary>
     public async Task ResetAsync()
     {
@@ -81,6 +159,7 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         _db = await dbs.CreateDbContextAsync();
         _connection = _db.Database.GetDbConnection();
         await _connection.OpenAsync();
+        _postgres = _db.Database.IsNpgsql();
         if (_db.Database.IsSqlite())
         {
             // WAL + NORMAL: a commit survives a process kill (kill -9); only a power cut can lose the last commits.
