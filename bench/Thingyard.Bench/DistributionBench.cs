@@ -1,7 +1,7 @@
 // The distribution bench (--distribution): two federated instances A and B (FederationSystems). Measures the time to
 // distribute --distribute-devices devices A→B in one job (same account, strategy 0 = specified region), twice, each
 // verified at both ends; then bootstrap requests/s (BootstrapLoad) in three cases: asked at B for B's own devices,
-// at A for devices it distributed to B (A's own record), and at B for those same devices (B holds a copy, so it asks A).
+// at A for devices it distributed to B (A's own record), and at B for those same devices (B holds a copy, so it asks A, and keeps the answer 5 s).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -42,7 +42,7 @@ public sealed class DistributionBench(BenchOptions o, Results results, Action<st
             await BootstrapAsync("Bootstrap (a) at B, B's own devices", fed.B, native, fed.B, "answered from B's database");
             await BootstrapAsync("Bootstrap (b) at A, devices A distributed to B", fed.A, distributed, fed.B, "answered from A's distribution record");
             await BootstrapAsync("Bootstrap (c) at B, devices A distributed to B", fed.B, distributed, fed.B,
-                "B holds a copy, not the device's home: it asks A (one signed peer call per request)");
+                "B holds a copy, not the device's home: it asks its peers, A deciding, and keeps the answer 5 s");
 
             foreach (var (s, label) in new[] { (fed.A, "A"), (fed.B, "B") })
                 if (s.Process.HasExited) results.Note($"Thingyard {label} EXITED during the run; see {s.Process.LogPath}");

@@ -1,9 +1,13 @@
 // The global bootstrap directory: which instance's MQTT endpoint a device must use. A device held here and not
 // distributed connects here; a distributed one goes to its target (or the nearest of its candidates); a device
-// unknown here is looked up at the peers, the instance that owns it deciding.
+// unknown here is looked up at the peers, the instance that owns it deciding. What the peers said is kept 5 s (a
+// device retrying, or a fleet bootstrapping at a copy holder, costs one peer round per device per 5 s); a change to the
+// device here (its copy recalled or deleted) drops it at once.
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Common;
 using Thingyard.Distribution;
+using Thingyard.Registry;
 using Thingyard.Storage;
 
 namespace Thingyard.Server.Distribution;
@@ -11,9 +15,27 @@ namespace Thingyard.Server.Distribution;
 /// <summary>What an instance knows of a device: whether it owns it (home) and where it should connect.</summary>
 public sealed record DeviceLocation(bool Home, int Strategy, IReadOnlyList<string> InstanceIds);
 
-public sealed class BootstrapService(IDbContextFactory<ThingyardDb> dbs, InstanceDirectory instances, PeerClient peers, DeviceLocator locator,
-    Hosting.ThingyardOptions options, ILogger<BootstrapService> log)
+public sealed class BootstrapService
 {
+    public static readonly TimeSpan PeerAnswerTtl = TimeSpan.FromSeconds(5);
+
+    readonly IDbContextFactory<ThingyardDb> dbs;
+    readonly InstanceDirectory instances;
+    readonly PeerClient peers;
+    readonly DeviceLocator locator;
+    readonly Hosting.ThingyardOptions options;
+    readonly ILogger<BootstrapService> log;
+    // Null answers (no peer knows the device) are kept too, so made-up names cannot make every request a peer round.
+    readonly ExpiringCache<(string, string), DeviceLocation?> _peerAnswers;
+
+    public BootstrapService(IDbContextFactory<ThingyardDb> dbs, InstanceDirectory instances, PeerClient peers, DeviceLocator locator,
+        Hosting.ThingyardOptions options, TimeProvider time, DeviceChanges changes, ILogger<BootstrapService> log)
+    {
+        (this.dbs, this.instances, this.peers, this.locator, this.options, this.log) = (dbs, instances, peers, locator, options, log);
+        _peerAnswers = new(PeerAnswerTtl, time, maxEntries: 100_000);
+        changes.Changed += c => _peerAnswers.Remove((c.ProductKey, c.DeviceName));
+    }
+
     /// <summary>This instance's own knowledge of a device, without asking peers.</summary>
     public async Task<DeviceLocation?> LocateHereAsync(string productKey, string deviceName, CancellationToken ct = default)
     {
@@ -36,7 +58,11 @@ public sealed class BootstrapService(IDbContextFactory<ThingyardDb> dbs, Instanc
         var here = await LocateHereAsync(productKey, deviceName, ct);
         if (here is null or { Home: false } && options.Federation.ServesBootstrap && instances.PeeringEnabled)
         {
-            var remote = await AskPeersAsync(productKey, deviceName, ct);
+            if (!_peerAnswers.TryGet((productKey, deviceName), out var remote))
+            {
+                remote = await AskPeersAsync(productKey, deviceName, ct);
+                _peerAnswers.Set((productKey, deviceName), remote);
+            }
             if (remote is not null) here = remote;
         }
         if (here is null) return null;

@@ -16,6 +16,11 @@ public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
         Timeout = TimeSpan.FromSeconds(15),
     };
 
+    long _calls;
+
+    /// <summary>Calls made to peers since start.</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
     public Task<T?> GetAsync<T>(InstanceInfo peer, string pathAndQuery, CancellationToken ct = default) =>
         SendAsync<T>(peer, HttpMethod.Get, pathAndQuery, null, ct);
 
@@ -27,6 +32,7 @@ public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
         var secret = options.Federation.SharedSecret;
         if (string.IsNullOrEmpty(secret)) throw new PeerCallException("federation is not configured (Thingyard:Federation:SharedSecret)");
         if (string.IsNullOrEmpty(peer.HttpUrl)) throw new PeerCallException($"instance {peer.InstanceId} has no HttpUrl");
+        Interlocked.Increment(ref _calls);
         using var request = new HttpRequestMessage(method, peer.HttpUrl + pathAndQuery);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         request.Headers.Add(PeerSignature.InstanceHeader, options.InstanceId);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Thingyard.Distribution;
+using Thingyard.Server.Distribution;
 using Thingyard.Storage;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
@@ -69,6 +70,25 @@ public sealed class BootstrapTests(Federation fed) : IClassFixture<Federation>
         Assert.Equal(fed.B.MqttPort, Port(await BootstrapAsync(fed.B, pk, d.DeviceName)));
         await using var refused = await fed.A.ConnectAsync(d);
         Assert.Equal(MQTTnet.MqttClientConnectResultCode.NotAuthorized, refused.ConnectResult!.ResultCode);
+    }
+
+    [Fact]
+    public async Task A_copy_holder_asks_its_peers_once_for_repeated_bootstraps_and_again_after_a_recall()
+    {
+        var pk = await fed.A.NewModelledProductAsync();
+        var d = await fed.A.NewTestDeviceAsync(pk);
+        await fed.A.FinishedAsync(await fed.A.DistributeAsync(pk, [d.DeviceName], 0, [Federation.BInfo.Id]));
+        var peersOfB = fed.B.Services.GetRequiredService<PeerClient>();
+
+        Assert.Equal(fed.B.MqttPort, Port(await BootstrapAsync(fed.B, pk, d.DeviceName)));
+        var afterFirst = peersOfB.Calls;
+        for (var i = 0; i < 3; i++) Assert.Equal(fed.B.MqttPort, Port(await BootstrapAsync(fed.B, pk, d.DeviceName)));
+        Assert.Equal(afterFirst, peersOfB.Calls); // answered from what the peers said a moment ago
+
+        // Distributed back: deleting B's copy drops what B remembered, so B now sends the device home at once.
+        await fed.A.FinishedAsync(await fed.A.DistributeAsync(pk, [d.DeviceName], 0, [Federation.AInfo.Id]));
+        Assert.Equal(fed.A.MqttPort, Port(await BootstrapAsync(fed.B, pk, d.DeviceName)));
+        Assert.True(peersOfB.Calls > afterFirst);
     }
 
     [Fact]
