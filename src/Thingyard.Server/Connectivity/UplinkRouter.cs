@@ -3,6 +3,7 @@
 // messages itself. A QoS 1 publish is acknowledged (PUBACK) only after its telemetry is committed.
 using System.Buffers;
 using System.Text.Json;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Thingyard.Alink;
 using Thingyard.Server.Gateways;
@@ -17,6 +18,12 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
     TelemetryPipeline telemetry, ThingUplinks things, GatewayUplinks gateways, ShadowMessages shadows, TimeProvider time,
     ILogger<UplinkRouter> log)
 {
+    static void Refuse(InterceptingPublishEventArgs e, MqttPubAckReasonCode code, string why)
+    {
+        e.Response.ReasonCode = code;
+        e.Response.ReasonString = why;
+    }
+
     public async Task InterceptAsync(InterceptingPublishEventArgs e)
     {
         e.ProcessPublish = false;
@@ -28,6 +35,8 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
         {
             stats.OversizedPublish();
             log.LogWarning("Dropped {Bytes}-byte publish from {Device} on {Topic}: over the {Max}-byte limit", payload.Length, session.Device, topic, options.Mqtt.MaxPayloadBytes);
+            // MQTT 5 clients learn why from the PUBACK; an MQTT 3.1.1 PUBACK carries no reason.
+            Refuse(e, MqttPubAckReasonCode.ImplementationSpecificError, $"payload over the {options.Mqtt.MaxPayloadBytes}-byte limit");
             return;
         }
         var owner = session.Owner(topic);
@@ -35,12 +44,14 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
         {
             stats.ForeignPublish();
             log.LogInformation("Dropped publish from {Device} to foreign topic {Topic}", session.Device, topic);
+            Refuse(e, MqttPubAckReasonCode.NotAuthorized, "not a topic of this device");
             return;
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (!session.TakeUplinkToken(now, options.Mqtt.MessagesPerSecondPerDevice * (1 + (session.Device.IsGateway ? session.SubDevices.Count : 0))))
         {
             stats.ThrottledPublish();
+            Refuse(e, MqttPubAckReasonCode.QuotaExceeded, "over the per-device message rate");
             return;
         }
         stats.Accepted();

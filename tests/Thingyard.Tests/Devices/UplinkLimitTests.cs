@@ -71,4 +71,29 @@ public sealed class UplinkLimitTests(LimitedServer fixture) : IClassFixture<Limi
         Assert.Equal(sent, stored + throttled);
         Assert.InRange(stored, LimitedServer.PerSecond, sent - 1);
     }
+
+    [Fact]
+    public async Task Mqtt5_clients_learn_from_the_puback_why_a_publish_was_dropped()
+    {
+        var pk = await Server.NewModelledProductAsync();
+        var d = await Server.NewTestDeviceAsync(pk);
+        var other = await Server.NewTestDeviceAsync(pk);
+        await using var device = await DeviceKit.ConnectAsync(Server, d, new ConnectStyle { Protocol = MQTTnet.Formatter.MqttProtocolVersion.V500 });
+        var post = device.Sys("thing/event/property/post");
+
+        var ok = await device.PublishAsync(post, """{"id":"1","version":"1.0","params":{"mode":1},"method":"thing.event.property.post"}""", qos: 1);
+        Assert.Equal(MQTTnet.MqttClientPublishReasonCode.Success, ok.ReasonCode);
+
+        var big = await device.PublishAsync(post, new string('x', LimitedServer.MaxPayloadBytes + 1), qos: 1);
+        Assert.Equal(MQTTnet.MqttClientPublishReasonCode.ImplementationSpecificError, big.ReasonCode);
+        Assert.Contains("limit", big.ReasonString);
+
+        var foreign = await device.PublishAsync($"/sys/{other.ProductKey}/{other.DeviceName}/thing/event/property/post", "{}", qos: 1);
+        Assert.Equal(MQTTnet.MqttClientPublishReasonCode.NotAuthorized, foreign.ReasonCode);
+
+        var codes = new List<MQTTnet.MqttClientPublishReasonCode>();
+        for (var i = 0; i < 30; i++) codes.Add((await device.PublishAsync(post, "{}", qos: 1)).ReasonCode);
+        Assert.Contains(MQTTnet.MqttClientPublishReasonCode.QuotaExceeded, codes);
+        Assert.True(device.Client.IsConnected);
+    }
 }
