@@ -37,7 +37,7 @@ public static class DistributeCommands
         };
         command.SetAction((r, ct) => cli.RunAsync(async () =>
         {
-            using var session = new Session(cli, r);
+            using var session = new CliSession(cli, r);
             var notes = await session.GetJsonAsync("/api/v1/notifications" + (r.GetValue(markRead) ? "?markRead=true" : ""), ct);
             if (r.GetValue(cli.Json))
             {
@@ -101,7 +101,7 @@ public static class DistributeCommands
         });
         command.SetAction((r, ct) => RunJobAsync(cli, async () =>
         {
-            using var session = new Session(cli, r);
+            using var session = new CliSession(cli, r);
             var devices = r.GetValue(csv) is { } file ? await ReadNamesAsync(file, ct) : Split(r.GetValue(names));
             var targets = Split(r.GetValue(to));
             var parameters = new RpcParams
@@ -135,7 +135,7 @@ public static class DistributeCommands
         };
         command.SetAction((r, ct) => RunJobAsync(cli, async () =>
         {
-            using var session = new Session(cli, r);
+            using var session = new CliSession(cli, r);
             var created = await session.CallAsync("CreateProductDistributeJob", new RpcParams
             {
                 { "ProductKey", r.GetValue(productKey) },
@@ -157,7 +157,7 @@ public static class DistributeCommands
         var command = new Command("retry", "Run a job's failed devices again (missing devices stay failed), and follow it") { jobId, noWait };
         command.SetAction((r, ct) => RunJobAsync(cli, async () =>
         {
-            using var session = new Session(cli, r);
+            using var session = new CliSession(cli, r);
             var id = r.GetValue(jobId)!;
             var body = await session.CallAsync("RetryDeviceDistributeJob", new RpcParams { { "JobId", id } }, ct);
             return await StartedAsync(cli, r, session, body, id, $"job {id}: retrying", r.GetValue(noWait), ct);
@@ -171,7 +171,7 @@ public static class DistributeCommands
         var command = new Command("status", "Show a job: its state and how many devices are done and failed") { jobId };
         command.SetAction((r, ct) => cli.RunAsync(async () =>
         {
-            using var session = new Session(cli, r);
+            using var session = new CliSession(cli, r);
             var job = await session.JobAsync(r.GetValue(jobId)!, ct);
             if (r.GetValue(cli.Json)) JsonText.Write(cli.Out, job);
             else Fields.Write(cli.Out, JsonSerializer.SerializeToElement(new
@@ -201,7 +201,7 @@ public static class DistributeCommands
         paging.AddTo(command);
         command.SetAction((r, ct) => cli.RunAsync(async () =>
         {
-            using var session = new Session(cli, r);
+            using var session = new CliSession(cli, r);
             var page = r.GetValue(paging.Page) ?? 1;
             var body = await session.CallAsync("ListDeviceDistributeJob", new RpcParams
             {
@@ -238,7 +238,7 @@ public static class DistributeCommands
         var command = new Command("results", "Show what became of each device of a job") { jobId, raw };
         command.SetAction((r, ct) => cli.RunAsync(async () =>
         {
-            using var session = new Session(cli, r);
+            using var session = new CliSession(cli, r);
             var text = await session.ResultCsvAsync(r.GetValue(jobId)!, ct);
             if (r.GetValue(raw)) cli.Out.Write(text);
             else if (r.GetValue(cli.Json)) JsonText.Write(cli.Out, JsonSerializer.SerializeToElement(ParseResults(text), JsonSerializerOptions.Web));
@@ -261,7 +261,7 @@ public static class DistributeCommands
         var command = new Command("template", "Print the CSV template for --csv device lists");
         command.SetAction((r, ct) => cli.RunAsync(async () =>
         {
-            using var session = new Session(cli, r);
+            using var session = new CliSession(cli, r);
             cli.Out.Write(await session.GetTextAsync("/api/v1/distribution/template.csv", ct));
         }));
         return command;
@@ -298,7 +298,7 @@ public static class DistributeCommands
         return failed != 0 ? failed : code;
     }
 
-    static async Task<int> StartedAsync(CliContext cli, ParseResult r, Session session, JsonElement created, string jobId, string what, bool noWait,
+    static async Task<int> StartedAsync(CliContext cli, ParseResult r, CliSession session, JsonElement created, string jobId, string what, bool noWait,
         CancellationToken ct)
     {
         var json = r.GetValue(cli.Json);
@@ -314,7 +314,7 @@ public static class DistributeCommands
 
     /// <summary>Polls the job until it completes or fails, showing progress: a line redrawn in place on a terminal, else a line
     /// on stderr at each change. Then prints the outcome and the devices that failed.</summary>
-    static async Task<int> FollowAsync(CliContext cli, Session session, string jobId, bool json, CancellationToken ct)
+    static async Task<int> FollowAsync(CliContext cli, CliSession session, string jobId, bool json, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var terminal = !json && ReferenceEquals(cli.Out, Console.Out) && !Console.IsOutputRedirected;
@@ -479,100 +479,6 @@ public static class DistributeCommands
             }
             if (any || field.Length > 0) { row.Add(field.ToString()); rows.Add(row); }
             return rows;
-        }
-    }
-
-    /// <summary>One command's connection to the server: signed RPC, REST with HTTP Basic, and plain GETs for result links.</summary>
-    sealed class Session : IDisposable
-    {
-        readonly Uri _endpoint;
-        readonly HttpClient _http;
-        readonly ThingyardRpcClient _rpc;
-        readonly AuthenticationHeaderValue _basic;
-
-        public Session(CliContext cli, ParseResult r)
-        {
-            var (endpoint, keyId, secret) = cli.Config(r).Require();
-            _endpoint = endpoint;
-            _http = new HttpClient { BaseAddress = endpoint };
-            _rpc = new ThingyardRpcClient(_http, keyId, secret);
-            _basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{keyId}:{secret}")));
-        }
-
-        public void Dispose() => _http.Dispose();
-
-        public Task<JsonElement> CallAsync(string action, RpcParams parameters, CancellationToken ct) =>
-            Reach(() => _rpc.CallAsync(action, parameters, ct), ct);
-
-        public Task<JsonElement> JobAsync(string jobId, CancellationToken ct) =>
-            GetJsonAsync($"/api/v1/distribution/jobs/{Uri.EscapeDataString(jobId)}", ct);
-
-        public async Task<JsonElement> GetJsonAsync(string path, CancellationToken ct)
-        {
-            var text = await GetTextAsync(path, ct);
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                return doc.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                throw new CliException($"{path} did not answer JSON");
-            }
-        }
-
-        public Task<string> GetTextAsync(string path, CancellationToken ct) => Reach(async () =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Authorization = _basic;
-            using var response = await _http.SendAsync(request, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            return response.IsSuccessStatusCode ? text : throw new CliException(Problem(response, text));
-        }, ct);
-
-        /// <summary>The job's per-device CSV, through the link QueryDeviceDistributeDetail gives (no credentials: the link is signed).</summary>
-        public async Task<string> ResultCsvAsync(string jobId, CancellationToken ct)
-        {
-            var detail = await CallAsync("QueryDeviceDistributeDetail", new RpcParams { { "JobId", jobId } }, ct);
-            var link = detail.GetProperty("File").GetString() ?? throw new CliException($"the server gave no result file for job {jobId}");
-            return await Reach(async () =>
-            {
-                using var plain = new HttpClient();
-                using var response = await plain.GetAsync(link, ct);
-                var text = await response.Content.ReadAsStringAsync(ct);
-                return response.IsSuccessStatusCode ? text : throw new CliException($"the result file of job {jobId}: {Problem(response, text)}");
-            }, ct);
-        }
-
-        async Task<T> Reach<T>(Func<Task<T>> call, CancellationToken ct)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (HttpRequestException e)
-            {
-                throw new CliException($"cannot reach {_endpoint}: {e.Message}");
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new CliException($"{_endpoint} did not answer in time");
-            }
-        }
-
-        /// <summary>A ProblemDetails body as "title: detail", the way RPC errors read ("Code: message").</summary>
-        static string Problem(HttpResponseMessage response, string text)
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                var root = doc.RootElement;
-                var title = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("title", out var t) ? t.GetString() : null;
-                var detail = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail", out var d) ? d.GetString() : null;
-                if (title is not null) return detail is null ? title : $"{title}: {detail}";
-            }
-            catch (JsonException) { }
-            return $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         }
     }
 }

@@ -1,4 +1,5 @@
-// `thingyard product create|list|show`: CreateProduct, QueryProductList and QueryProduct.
+// `thingyard product create|list|show`: CreateProduct, QueryProductList and QueryProduct; `product config` is in
+// ProductConfigCommands.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -8,7 +9,8 @@ namespace Thingyard.Cli.Commands;
 
 public static class ProductCommands
 {
-    public static Command Build(CliContext cli) => new("product", "Create and inspect products") { Create(cli), List(cli), Show(cli) };
+    public static Command Build(CliContext cli) =>
+        new("product", "Create and inspect products") { Create(cli), List(cli), Show(cli), ProductConfigCommands.Build(cli) };
 
     static Command Create(CliContext cli)
     {
