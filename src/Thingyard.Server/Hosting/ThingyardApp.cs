@@ -53,6 +53,7 @@ public static class ThingyardApp
         app.MapDistribution();
         app.MapRemoteConfig();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapMetrics();
         return app;
     }
 }

@@ -19,6 +19,8 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     public long Written => Interlocked.Read(ref _written);
     public long Batches => Interlocked.Read(ref _batches);
     public long Failed => Interlocked.Read(ref _failed);
+    /// <summary>Entries accepted and not yet written.</summary>
+    public int Queued => _channel.Reader.Count;
 
     /// <summary>Queues an entry; waits (back-pressure onto the device's connection) only when the channel is full.</summary>
     public ValueTask WriteAsync(TelemetryEntry entry, CancellationToken ct = default) =>
