@@ -8,58 +8,49 @@ using Thingyard.Tests.Registry;
 
 namespace Thingyard.Tests.Devices;
 
-public sealed class ShortKeepAliveServer : IAsyncLifetime
+public sealed class ShortKeepAliveServer : ThingyardServer
 {
-    public ThingyardServer Server { get; } = new();
-
-    public Task InitializeAsync()
-    {
-        Server.Settings["Thingyard:Mqtt:MinKeepAliveSeconds"] = "1";
-        return Server.InitializeAsync();
-    }
-
-    public Task DisposeAsync() => Server.DisposeAsync();
+    public ShortKeepAliveServer() => Settings["Thingyard:Mqtt:MinKeepAliveSeconds"] = "1";
 }
 
-public sealed class KeepAliveTests(ShortKeepAliveServer fixture) : IClassFixture<ShortKeepAliveServer>
+public sealed class KeepAliveTests(ShortKeepAliveServer server) : IClassFixture<ShortKeepAliveServer>
 {
-    ThingyardServer Server => fixture.Server;
 
     [Fact]
     public async Task A_silent_device_is_dropped_after_its_keepalive_and_goes_offline()
     {
-        var d = await Server.NewTestDeviceAsync(await Server.NewModelledProductAsync());
+        var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
         var (clientId, username, password) = DeviceKit.Credentials(d, new ConnectStyle { KeepAliveSeconds = 1 });
-        var (connection, code) = await RawMqttConnection.ConnectAsync(Server.MqttPort, clientId, username, password, keepAlive: 1);
+        var (connection, code) = await RawMqttConnection.ConnectAsync(server.MqttPort, clientId, username, password, keepAlive: 1);
         using (connection)
         {
             Assert.Equal(0, code);
-            Assert.Equal("ONLINE", await Server.EventuallyStatusAsync(d, "ONLINE"));
+            Assert.Equal("ONLINE", await server.EventuallyStatusAsync(d, "ONLINE"));
             // No PINGREQ, no DISCONNECT: the server closes the socket once 1.5 s pass without a packet.
             Assert.True(await connection.ClosedByServerAsync(15_000), "the server kept a silent connection open");
         }
-        Assert.Equal("OFFLINE", await Server.EventuallyStatusAsync(d, "OFFLINE"));
+        Assert.Equal("OFFLINE", await server.EventuallyStatusAsync(d, "OFFLINE"));
     }
 
     [Fact]
     public async Task A_device_that_pings_stays_connected_past_its_keepalive()
     {
-        var d = await Server.NewTestDeviceAsync(await Server.NewModelledProductAsync());
+        var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
         // 3 s: the client pings every 3 s and the server allows 4.5, slack enough for a loaded machine.
-        await using var device = await DeviceKit.ConnectAsync(Server, d, new ConnectStyle { KeepAliveSeconds = 3 });
+        await using var device = await DeviceKit.ConnectAsync(server, d, new ConnectStyle { KeepAliveSeconds = 3 });
         Assert.Equal(MqttClientConnectResultCode.Success, device.ConnectResult!.ResultCode);
 
         await Task.Delay(8_000); // well past 4.5 s
 
         Assert.True(device.Client.IsConnected);
-        Assert.Equal("ONLINE", await Server.StatusAsync(d));
+        Assert.Equal("ONLINE", await server.StatusAsync(d));
     }
 
     [Fact]
     public async Task The_platform_range_still_applies_above_the_lowered_minimum()
     {
-        var d = await Server.NewTestDeviceAsync(await Server.NewModelledProductAsync());
+        var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
         Assert.Equal(MqttClientConnectResultCode.ServerUnavailable,
-            await DeviceKit.RefusedAsync(DeviceKit.Options(Server, d, new ConnectStyle { KeepAliveSeconds = 1201 })));
+            await DeviceKit.RefusedAsync(DeviceKit.Options(server, d, new ConnectStyle { KeepAliveSeconds = 1201 })));
     }
 }

@@ -7,33 +7,27 @@ using Thingyard.Tests.Infrastructure;
 namespace Thingyard.Tests.Devices;
 
 /// <summary>A server with a 1 KiB payload limit and 5 messages per second per device.</summary>
-public sealed class LimitedServer : IAsyncLifetime
+public sealed class LimitedServer : ThingyardServer
 {
     public const int MaxPayloadBytes = 1024;
     public const int PerSecond = 5;
 
-    public ThingyardServer Server { get; } = new();
-
-    public Task InitializeAsync()
+    public LimitedServer()
     {
-        Server.Settings["Thingyard:Mqtt:MaxPayloadBytes"] = MaxPayloadBytes.ToString();
-        Server.Settings["Thingyard:Mqtt:MessagesPerSecondPerDevice"] = PerSecond.ToString();
-        return Server.InitializeAsync();
+        Settings["Thingyard:Mqtt:MaxPayloadBytes"] = MaxPayloadBytes.ToString();
+        Settings["Thingyard:Mqtt:MessagesPerSecondPerDevice"] = PerSecond.ToString();
     }
-
-    public Task DisposeAsync() => Server.DisposeAsync();
 }
 
-public sealed class UplinkLimitTests(LimitedServer fixture) : IClassFixture<LimitedServer>
+public sealed class UplinkLimitTests(LimitedServer server) : IClassFixture<LimitedServer>
 {
-    ThingyardServer Server => fixture.Server;
-    ConnectivityStats Stats => Server.Services.GetRequiredService<ConnectivityStats>();
+    ConnectivityStats Stats => server.Services.GetRequiredService<ConnectivityStats>();
 
     [Fact]
     public async Task An_oversized_payload_is_dropped_and_the_connection_stays()
     {
-        var d = await Server.NewTestDeviceAsync(await Server.NewModelledProductAsync());
-        await using var device = await Server.ConnectAsync(d);
+        var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
+        await using var device = await server.ConnectAsync(d);
         await device.SubscribeAsync(device.Sys("thing/event/property/post_reply"));
         var before = Stats.Oversized;
 
@@ -47,14 +41,14 @@ public sealed class UplinkLimitTests(LimitedServer fixture) : IClassFixture<Limi
         var reply = await device.RequestAsync(device.Sys("thing/event/property/post"), "thing.event.property.post", """{"temperature":12.5}""", qos: 1);
         Assert.Equal(200, reply.GetProperty("code").GetInt32());
         Assert.False(await device.ReceivesAsync(r => r.Payload.Contains("\"big\""), 1));
-        Assert.Equal(["12.5"], (await Server.SamplesAsync(d)).Select(s => s.Value));
+        Assert.Equal(["12.5"], (await server.SamplesAsync(d)).Select(s => s.Value));
     }
 
     [Fact]
     public async Task Publishes_above_the_per_device_rate_are_dropped()
     {
-        var d = await Server.NewTestDeviceAsync(await Server.NewModelledProductAsync());
-        await using var device = await Server.ConnectAsync(d);
+        var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
+        await using var device = await server.ConnectAsync(d);
         await device.SubscribeAsync(device.Sys("thing/event/property/post_reply"));
         var before = Stats.Throttled;
 
@@ -67,7 +61,7 @@ public sealed class UplinkLimitTests(LimitedServer fixture) : IClassFixture<Limi
         var throttled = Stats.Throttled - before;
         Assert.True(throttled > 0, "nothing was throttled");
         Assert.True(device.Client.IsConnected);
-        var stored = (await Server.SamplesAsync(d)).Count;
+        var stored = (await server.SamplesAsync(d)).Count;
         Assert.Equal(sent, stored + throttled);
         Assert.InRange(stored, LimitedServer.PerSecond, sent - 1);
     }
@@ -75,10 +69,10 @@ public sealed class UplinkLimitTests(LimitedServer fixture) : IClassFixture<Limi
     [Fact]
     public async Task Mqtt5_clients_learn_from_the_puback_why_a_publish_was_dropped()
     {
-        var pk = await Server.NewModelledProductAsync();
-        var d = await Server.NewTestDeviceAsync(pk);
-        var other = await Server.NewTestDeviceAsync(pk);
-        await using var device = await DeviceKit.ConnectAsync(Server, d, new ConnectStyle { Protocol = MQTTnet.Formatter.MqttProtocolVersion.V500 });
+        var pk = await server.NewModelledProductAsync();
+        var d = await server.NewTestDeviceAsync(pk);
+        var other = await server.NewTestDeviceAsync(pk);
+        await using var device = await DeviceKit.ConnectAsync(server, d, new ConnectStyle { Protocol = MQTTnet.Formatter.MqttProtocolVersion.V500 });
         var post = device.Sys("thing/event/property/post");
 
         var ok = await device.PublishAsync(post, """{"id":"1","version":"1.0","params":{"mode":1},"method":"thing.event.property.post"}""", qos: 1);

@@ -10,7 +10,9 @@ using Thingyard.Server.Hosting;
 
 namespace Thingyard.Tests.Infrastructure;
 
-public sealed class ThingyardServer : IAsyncLifetime
+/// <summary>A real server in-process. A test class that needs other settings uses a subclass that fills Settings in
+/// its constructor (ShortKeepAliveServer, LimitedServer, ...).</summary>
+public class ThingyardServer : IAsyncLifetime
 {
     public const string AdminKeyId = "LTAItestadmin0000000001";
     public const string AdminSecret = "test-admin-secret-0000000001";

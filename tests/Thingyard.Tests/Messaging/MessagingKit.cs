@@ -9,19 +9,11 @@ using Thingyard.Tests.Registry;
 namespace Thingyard.Tests.Messaging;
 
 /// <summary>A server whose synchronous service calls give up after a short wait (the device-does-not-answer cases).</summary>
-public sealed class ShortSyncTimeoutServer : IAsyncLifetime
+public sealed class ShortSyncTimeoutServer : ThingyardServer
 {
     public const int SyncCallTimeoutMs = 300;
 
-    public ThingyardServer Server { get; } = new();
-
-    public Task InitializeAsync()
-    {
-        Server.Settings["Thingyard:Mqtt:SyncCallTimeoutMs"] = SyncCallTimeoutMs.ToString();
-        return Server.InitializeAsync();
-    }
-
-    public Task DisposeAsync() => Server.DisposeAsync();
+    public ShortSyncTimeoutServer() => Settings["Thingyard:Mqtt:SyncCallTimeoutMs"] = SyncCallTimeoutMs.ToString();
 }
 
 public static class MessagingKit

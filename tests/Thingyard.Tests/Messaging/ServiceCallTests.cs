@@ -126,16 +126,14 @@ public sealed class ServiceCallTests(ThingyardServer server) : IClassFixture<Thi
 }
 
 /// <summary>Sync calls against a server that waits only briefly for devices.</summary>
-public sealed class SyncTimeoutTests(ShortSyncTimeoutServer fixture) : IClassFixture<ShortSyncTimeoutServer>
+public sealed class SyncTimeoutTests(ShortSyncTimeoutServer server) : IClassFixture<ShortSyncTimeoutServer>
 {
-    ThingyardServer Server => fixture.Server;
-
     [Fact]
     public async Task A_sync_service_the_device_does_not_answer_fails()
     {
-        var (d, device) = await Server.OnlineDeviceAsync("rrpc/request/+");
+        var (d, device) = await server.OnlineDeviceAsync("rrpc/request/+");
         await using var connection = device;
-        var e = await Server.Fails("InvokeThingService", d.Args(("Identifier", "ping"), ("Args", """{"n":1}""")));
+        var e = await server.Fails("InvokeThingService", d.Args(("Identifier", "ping"), ("Args", """{"n":1}""")));
         Assert.Equal("iot.device.OfflineDevice", e.Code);
         Assert.Contains("did not answer", e.Message);
         // The request did go out.

@@ -11,25 +11,16 @@ using Thingyard.Tests.Registry;
 
 namespace Thingyard.Tests.Storage;
 
-public sealed class SmallWalServer : IAsyncLifetime
+public sealed class SmallWalServer : ThingyardServer
 {
-    public ThingyardServer Server { get; } = new();
-
-    public Task InitializeAsync()
-    {
-        Server.Settings["Thingyard:Storage:WalRestartPages"] = "8";
-        return Server.InitializeAsync();
-    }
-
-    public Task DisposeAsync() => Server.DisposeAsync();
+    public SmallWalServer() => Settings["Thingyard:Storage:WalRestartPages"] = "8";
 }
 
-public sealed class WalCheckpointTests(SmallWalServer fixture) : IClassFixture<SmallWalServer>
+public sealed class WalCheckpointTests(SmallWalServer server) : IClassFixture<SmallWalServer>
 {
     [Fact]
     public async Task The_writer_rewinds_a_grown_log_and_keeps_every_row()
     {
-        var server = fixture.Server;
         var productKey = await server.NewProductAsync();
         await server.NewDeviceAsync(productKey, "wal-writer");
         var deviceId = (await server.Services.GetRequiredService<DeviceDirectory>().FindAsync(productKey, "wal-writer"))!.Identity.DeviceId;
