@@ -1,4 +1,5 @@
 // Small helpers for reading JSON responses in assertions.
+using System.Net;
 using System.Text.Json;
 
 namespace Thingyard.Tests.Infrastructure;
@@ -18,4 +19,12 @@ public static class Json
     }
 
     public static string Str(this JsonElement e, string path) => e.At(path).ToString();
+
+    /// <summary>The body of a response that must have the expected status (the body is in the failure message).</summary>
+    public static async Task<JsonElement> JsonOf(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
 }

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Thingyard.Tests.Infrastructure;
+using static Thingyard.Tests.Infrastructure.Json;
 using Thingyard.Tests.Messaging;
 using Thingyard.Tests.Registry;
 
@@ -16,15 +17,12 @@ public sealed class RemoteConfigTests(ThingyardServer server) : IClassFixture<Th
 {
     const string ConfigGet = """{"configScope":"product","getType":"file"}""";
 
-    static async Task<JsonElement> JsonOf(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
-
     static Task<HttpResponseMessage> SaveAsync(HttpClient rest, string productKey, string content) =>
         rest.PutAsJsonAsync($"/api/v1/products/{productKey}/config", new { content });
+
+    /// <summary>GET /api/v1/products/{pk}/config: the current file and the kept versions.</summary>
+    static async Task<JsonElement> StatusAsync(HttpClient rest, string productKey) =>
+        await JsonOf(await rest.GetAsync($"/api/v1/products/{productKey}/config"), HttpStatusCode.OK);
 
     [Fact]
     public async Task A_device_fetches_the_current_file_and_its_link_serves_exactly_those_bytes()
@@ -90,7 +88,7 @@ public sealed class RemoteConfigTests(ThingyardServer server) : IClassFixture<Th
         var pushId = push.Str("id");
         await device.PublishAsync(device.Sys("thing/config/push_reply"), $$$"""{"id":"{{{pushId}}}","code":200,"data":{}}""");
 
-        var status = await JsonOf(await rest.GetAsync($"/api/v1/products/{d.ProductKey}/config"), HttpStatusCode.OK);
+        var status = await StatusAsync(rest, d.ProductKey);
         Assert.Equal("mode=eco\ninterval=60\n", status.At("current.content").GetString());
         Assert.Equal(2, status.GetProperty("versions").GetArrayLength());
     }
@@ -103,7 +101,7 @@ public sealed class RemoteConfigTests(ThingyardServer server) : IClassFixture<Th
         var ids = new List<string>();
         for (var i = 1; i <= 7; i++) ids.Add((await JsonOf(await SaveAsync(rest, productKey, $"version {i}"), HttpStatusCode.OK)).Str("configId"));
 
-        var status = await JsonOf(await rest.GetAsync($"/api/v1/products/{productKey}/config"), HttpStatusCode.OK);
+        var status = await StatusAsync(rest, productKey);
         Assert.Equal(ids.AsEnumerable().Reverse().Take(5), status.GetProperty("versions").Pluck("configId"));
         Assert.Equal("version 7", status.At("current.content").GetString());
     }
@@ -120,7 +118,7 @@ public sealed class RemoteConfigTests(ThingyardServer server) : IClassFixture<Th
         var huge = await JsonOf(await SaveAsync(rest, productKey, new string('x', 64 * 1024 + 1)), HttpStatusCode.BadRequest);
         Assert.Contains("64 KB", huge.Str("detail"));
 
-        var status = await JsonOf(await rest.GetAsync($"/api/v1/products/{productKey}/config"), HttpStatusCode.OK);
+        var status = await StatusAsync(rest, productKey);
         Assert.Equal("keep me", status.At("current.content").GetString());
         Assert.Equal(1, status.GetProperty("versions").GetArrayLength());
     }
@@ -138,7 +136,7 @@ public sealed class RemoteConfigTests(ThingyardServer server) : IClassFixture<Th
         Assert.Equal(HttpStatusCode.NotFound, (await SaveAsync(theirs, productKey, "overwrite")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await theirs.PostAsync($"/api/v1/products/{productKey}/config/push", null)).StatusCode);
 
-        var status = await JsonOf(await rest.GetAsync($"/api/v1/products/{productKey}/config"), HttpStatusCode.OK);
+        var status = await StatusAsync(rest, productKey);
         Assert.Equal("secret settings", status.At("current.content").GetString());
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Thingyard.Tests.Infrastructure;
+using static Thingyard.Tests.Infrastructure.Json;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Registry.RegistryCalls;
 
@@ -11,13 +12,6 @@ namespace Thingyard.Tests.Rest;
 
 public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<ThingyardServer>
 {
-    static async Task<JsonElement> JsonOf(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
-
     static async Task<JsonElement> ProblemOf(HttpResponseMessage response, HttpStatusCode expected, string title)
     {
         var problem = await JsonOf(response, expected);
