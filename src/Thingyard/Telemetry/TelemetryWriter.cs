@@ -57,33 +57,44 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         var latest = new Dictionary<(long, string), TelemetryEntry>();
         foreach (var e in batch)
         {
-            switch (e.Kind)
-            {
-                case TelemetryKind.Property:
-                    await ExecAsync(tx, InsertProperty, e.DeviceId, e.Identifier, e.TimeMs, e.Json);
-                    var key = (e.DeviceId, e.Identifier!);
-                    if (!latest.TryGetValue(key, out var seen) || seen.TimeMs <= e.TimeMs) latest[key] = e;
-                    break;
-                case TelemetryKind.Event:
-                    await ExecAsync(tx, InsertEvent, e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra);
-                    break;
-                case TelemetryKind.ServiceCall:
-                    await ExecAsync(tx, InsertCall, e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra);
-                    break;
-                case TelemetryKind.ServiceReply:
-                    await ExecAsync(tx, UpdateReply, e.DeviceId, null, 0, e.Json, e.Extra, e.Code);
-                    break;
-                case TelemetryKind.Online:
-                    await ExecAsync(tx, SetOnline, e.DeviceId, e.Identifier, e.TimeMs, null);
-                    break;
-                case TelemetryKind.Offline:
-                    await ExecAsync(tx, SetOffline, e.DeviceId, null, 0, null);
-                    break;
-            }
+            var (sql, values) = StatementOf(e);
+            await ExecAsync(tx, sql, values);
+            if (e.Kind != TelemetryKind.Property) continue;
+            var key = (e.DeviceId, e.Identifier!);
+            if (!latest.TryGetValue(key, out var seen) || seen.TimeMs <= e.TimeMs) latest[key] = e;
         }
-        foreach (var e in latest.Values)
-            await ExecAsync(tx, UpsertLatest, e.DeviceId, e.Identifier, e.TimeMs, e.Json);
+        foreach (var e in latest.Values) await ExecAsync(tx, UpsertLatest, StatementOf(e).Values);
         await tx.CommitAsync();
+    }
+
+    // Every statement names some of these; an entry's values come in this order.
+    static readonly (string Name, DbType Type)[] Parameters =
+        [("@d", DbType.Int64), ("@i", DbType.String), ("@t", DbType.Int64), ("@v", DbType.String), ("@x", DbType.String), ("@c", DbType.Int32)];
+
+    /// <summary>The statement an entry becomes and its values for @d, @i, @t, @v, @x and @c (a property's also suit UpsertLatest).</summary>
+    static (string Sql, object?[] Values) StatementOf(TelemetryEntry e) => e.Kind switch
+    {
+        TelemetryKind.Property => (InsertProperty, [e.DeviceId, e.Identifier, e.TimeMs, e.Json, null, 0]),
+        TelemetryKind.Event => (InsertEvent, [e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra, 0]),
+        TelemetryKind.ServiceCall => (InsertCall, [e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra, 0]),
+        TelemetryKind.ServiceReply => (UpdateReply, [e.DeviceId, null, 0L, e.Json, e.Extra, e.Code]),
+        TelemetryKind.Online => (SetOnline, [e.DeviceId, e.Identifier, e.TimeMs, null, null, 0]),
+        _ => (SetOffline, [e.DeviceId, null, 0L, null, null, 0]),
+    };
+
+    /// <summary>Adds the parameters <paramref name="sql"/> names, and only those (PostgreSQL refuses extras), with their
+    /// values when given.</summary>
+    static void AddParameters(DbParameterCollection to, Func<DbParameter> create, string sql, object?[]? values)
+    {
+        for (var i = 0; i < Parameters.Length; i++)
+        {
+            if (!sql.Contains(Parameters[i].Name, StringComparison.Ordinal)) continue;
+            var p = create();
+            p.ParameterName = Parameters[i].Name;
+            p.DbType = Parameters[i].Type;
+            if (values is not null) p.Value = values[i] ?? DBNull.Value;
+            to.Add(p);
+        }
     }
 
     async Task WritePostgresAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<TelemetryEntry> batch)
@@ -99,26 +110,10 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
             pipelined.Transaction = tx;
             foreach (var e in others)
             {
+                var (sql, values) = StatementOf(e);
                 var cmd = pipelined.CreateBatchCommand();
-                var (sql, values) = e.Kind switch
-                {
-                    TelemetryKind.Event => (InsertEvent, new object?[] { e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra, null }),
-                    TelemetryKind.ServiceCall => (InsertCall, [e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra, null]),
-                    TelemetryKind.ServiceReply => (UpdateReply, [e.DeviceId, null, 0L, e.Json, e.Extra, e.Code]),
-                    TelemetryKind.Online => (SetOnline, [e.DeviceId, e.Identifier, e.TimeMs, null, null, null]),
-                    _ => (SetOffline, [e.DeviceId, null, 0L, null, null, null]),
-                };
                 cmd.CommandText = sql;
-                string[] names = ["@d", "@i", "@t", "@v", "@x", "@c"];
-                for (var i = 0; i < names.Length; i++)
-                {
-                    if (!sql.Contains(names[i], StringComparison.Ordinal)) continue;
-                    var p = cmd.CreateParameter();
-                    p.ParameterName = names[i];
-                    p.DbType = names[i] switch { "@d" or "@t" => DbType.Int64, "@c" => DbType.Int32, _ => DbType.String };
-                    p.Value = values[i] ?? DBNull.Value;
-                    cmd.Parameters.Add(p);
-                }
+                AddParameters(cmd.Parameters, cmd.CreateParameter, sql, values);
                 pipelined.BatchCommands.Add(cmd);
             }
             await pipelined.ExecuteNonQueryAsync();
@@ -171,46 +166,22 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         return _connection;
     }
 
-    async Task ExecAsync(DbTransaction tx, string sql, long deviceId, string? identifier, long timeMs, string? value,
-        string? extra = null, int code = 0)
+    async Task ExecAsync(DbTransaction tx, string sql, object?[] values)
     {
         if (!_commands.TryGetValue(sql, out var cmd))
         {
             cmd = _connection!.CreateCommand();
             cmd.CommandText = sql;
-            Add(cmd, "@d", DbType.Int64);
-            Add(cmd, "@i", DbType.String);
-            Add(cmd, "@t", DbType.Int64);
-            Add(cmd, "@v", DbType.String);
-            Add(cmd, "@x", DbType.String);
-            Add(cmd, "@c", DbType.Int32);
-            // Only the parameters the statement names may be sent (PostgreSQL refuses extras).
-            for (var i = cmd.Parameters.Count - 1; i >= 0; i--)
-                if (!sql.Contains(cmd.Parameters[i].ParameterName, StringComparison.Ordinal)) cmd.Parameters.RemoveAt(i);
+            AddParameters(cmd.Parameters, cmd.CreateParameter, sql, null);
             _commands[sql] = cmd;
         }
         cmd.Transaction = tx;
-        Set(cmd, "@d", deviceId);
-        Set(cmd, "@i", identifier);
-        Set(cmd, "@t", timeMs);
-        Set(cmd, "@v", value);
-        Set(cmd, "@x", extra);
-        Set(cmd, "@c", code);
+        for (var i = 0; i < Parameters.Length; i++)
+        {
+            var at = cmd.Parameters.IndexOf(Parameters[i].Name);
+            if (at >= 0) cmd.Parameters[at].Value = values[i] ?? DBNull.Value;
+        }
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    static void Add(DbCommand cmd, string name, DbType type)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.DbType = type;
-        cmd.Parameters.Add(p);
-    }
-
-    static void Set(DbCommand cmd, string name, object? value)
-    {
-        var i = cmd.Parameters.IndexOf(name);
-        if (i >= 0) cmd.Parameters[i].Value = value ?? DBNull.Value;
     }
 
     public async ValueTask DisposeAsync() => await ResetAsync();
