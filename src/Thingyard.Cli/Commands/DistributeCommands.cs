@@ -8,11 +8,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Thingyard.Cli.Output;
-using Thingyard.Client;
 
 namespace Thingyard.Cli.Commands;
 

@@ -19,22 +19,28 @@ public sealed class ConfigDelivery(SignedLinks links, PublicUrls urls, DeviceSes
     public string Url(ProductConfigFile file) =>
         $"{urls.HttpBase}/config-files/{file.ConfigId}?{links.Query(Resource(file.ConfigId), LinkValidity)}";
 
-    public void WriteData(Utf8JsonWriter w, ProductConfigFile file)
+    /// <summary>Writes the Alink data for <paramref name="file"/>; its link is signed once, however many messages carry it.</summary>
+    public Action<Utf8JsonWriter> Data(ProductConfigFile file)
     {
-        w.WriteStartObject();
-        w.WriteString("configId", file.ConfigId);
-        w.WriteNumber("configSize", file.Size);
-        w.WriteString("sign", file.Sha256);
-        w.WriteString("signMethod", "Sha256");
-        w.WriteString("url", Url(file));
-        w.WriteString("getType", "file");
-        w.WriteEndObject();
+        var url = Url(file);
+        return w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("configId", file.ConfigId);
+            w.WriteNumber("configSize", file.Size);
+            w.WriteString("sign", file.Sha256);
+            w.WriteString("signMethod", "Sha256");
+            w.WriteString("url", url);
+            w.WriteString("getType", "file");
+            w.WriteEndObject();
+        };
     }
 
     /// <summary>Sends thing.config.push to every connected device of the product (directly or through its gateway)
     /// that subscribed to its push topic; returns how many got it.</summary>
     public int Push(Product product, ProductConfigFile file)
     {
+        var data = Data(file);
         var sent = 0;
         foreach (var session in sessions.All)
         {
@@ -46,7 +52,7 @@ public sealed class ConfigDelivery(SignedLinks links, PublicUrls urls, DeviceSes
 
         bool Send(DeviceSession session, long deviceId, string deviceName) =>
             downlink.Send(session, deviceId, $"/sys/{product.ProductKey}/{deviceName}/thing/config/push",
-                AlinkReply.Request(downlink.NextId(), PushMethod, w => WriteData(w, file)));
+                AlinkReply.Request(downlink.NextId(), PushMethod, data));
     }
 
     public static async Task<IResult> DownloadAsync(string configId, long? expires, string? signature, ConfigDelivery delivery,

@@ -15,7 +15,7 @@ using Thingyard.ThingModels;
 
 namespace Thingyard.Server.Things;
 
-public sealed class ThingUplinks(ModelCache models, Downlink downlink, IServiceScopeFactory scopes, ILogger<ThingUplinks> log)
+public sealed class ThingUplinks(ModelCache models, Downlink downlink, ConfigDelivery configs, IServiceScopeFactory scopes, ILogger<ThingUplinks> log)
 {
     public async Task PropertyPostAsync(Uplink u)
     {
@@ -187,7 +187,6 @@ public sealed class ThingUplinks(ModelCache models, Downlink downlink, IServiceS
         await using var scope = scopes.CreateAsyncScope();
         var file = await scope.ServiceProvider.GetRequiredService<RemoteConfigs>().CurrentAsync(u.Device.ProductId);
         if (file is null) { u.Reply(downlink, AlinkCodes.ConfigNotFound, message: "the product has no configuration file"); return; }
-        var delivery = scope.ServiceProvider.GetRequiredService<ConfigDelivery>();
-        u.Reply(downlink, AlinkCodes.Ok, w => delivery.WriteData(w, file), carriesAnswer: true);
+        u.Reply(downlink, AlinkCodes.Ok, configs.Data(file), carriesAnswer: true);
     }
 }
