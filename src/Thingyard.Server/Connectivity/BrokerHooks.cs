@@ -61,7 +61,7 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
             return;
         }
         var device = decision.Device!;
-        Accept(e, DeviceSession.ItemKey, new DeviceSession(e.ClientId, device.Identity, AddressOf(e.RemoteEndPoint)));
+        Accept(e, DeviceSession.ItemKey, new DeviceSession(e.ClientId, device.Identity, AddressOf(e.RemoteEndPoint), decision.Features));
     }
 
     void Accept(ValidatingConnectionEventArgs e, string key, object item)

@@ -31,6 +31,7 @@ public static class ConnectivitySetup
         services.AddSingleton<TelemetryPipeline>();
         services.AddSingleton<ShadowStore>();
         services.AddSingleton<Topology>();
+        services.AddSingleton<SubDeviceRegistration>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ThingUplinks>();
         services.AddSingleton<ThingCommands>();

@@ -6,13 +6,15 @@ using Thingyard.Connectivity;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class DeviceSession(string clientId, DeviceIdentity device, string? ip)
+public sealed class DeviceSession(string clientId, DeviceIdentity device, string? ip, ClientFeatures features = default)
 {
     public const string ItemKey = "thingyard.session";
 
     public string ClientId { get; } = clientId;
     public DeviceIdentity Device { get; } = device;
     public string? Ip { get; } = ip;
+    /// <summary>What the client id asked for: platform-side subscriptions (_ss) and the ext RRPC form.</summary>
+    public ClientFeatures Features { get; } = features;
     /// <summary>The broker's session, for direct delivery without scanning every subscription in the broker.</summary>
     public MqttSessionStatus? Mqtt { get; set; }
     /// <summary>Sub-devices logged in through this gateway connection, keyed by (pk, dn).</summary>
@@ -49,11 +51,23 @@ public sealed class DeviceSession(string clientId, DeviceIdentity device, string
     /// <summary>The current subscriptions with the time (UTC ms) each was made (QueryDeviceSubTopic).</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Subscriptions => _filters.Select(f => KeyValuePair.Create(f.Filter, f.Since)).ToList();
 
-    /// <summary>True when one of the client's subscriptions matches the topic (replies go only to subscribers).</summary>
+    /// <summary>True when one of the client's subscriptions matches the topic (replies go only to subscribers), or the
+    /// client asked the platform to subscribe it (_ss=1) and the topic is a system topic of its device or a logged-in
+    /// sub-device.</summary>
     public bool IsSubscribed(string topic)
     {
+        if (Features.AutoSubscribe && IsAutoSubscribed(topic)) return true;
         foreach (var (f, _) in _filters)
             if (MQTTnet.MqttTopicFilterComparer.Compare(topic, f) == MQTTnet.MqttTopicFilterCompareResult.IsMatch) return true;
+        return false;
+    }
+
+    bool IsAutoSubscribed(string topic)
+    {
+        if (TopicAcl.IsAutoSubscribed(topic, Device.ProductKey, Device.DeviceName)) return true;
+        if (_subDevices is null) return false;
+        foreach (var sub in _subDevices.Values)
+            if (TopicAcl.IsAutoSubscribed(topic, sub.ProductKey, sub.DeviceName)) return true;
         return false;
     }
 

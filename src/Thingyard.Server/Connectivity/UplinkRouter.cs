@@ -122,7 +122,7 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
             case "deviceinfo/update": await things.DeviceInfoAsync(u, delete: false); return;
             case "deviceinfo/delete": await things.DeviceInfoAsync(u, delete: true); return;
             case "config/get": await things.ConfigGetAsync(u); return;
-            case "topo/add" or "topo/delete" or "topo/get" or "sub/register": await gateways.HandleAsync(u, path); return;
+            case "topo/add" or "topo/delete" or "topo/get" or "sub/register" or "proxy/provisioning/product_register": await gateways.HandleAsync(u, path); return;
             case "bootstrap/notify_reply" or "config/push_reply": return;
         }
         if (l.Length == 8 && l[5] == "event" && l[7] == "post") { await things.EventPostAsync(u, l[6]); return; }

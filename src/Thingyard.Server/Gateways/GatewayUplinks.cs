@@ -10,7 +10,7 @@ using Thingyard.Telemetry;
 
 namespace Thingyard.Server.Gateways;
 
-public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology, DeviceSessions sessions, Downlink downlink,
+public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology, SubDeviceRegistration registration, DeviceSessions sessions, Downlink downlink,
     TelemetryPipeline telemetry, MessageTap tap, ILogger<GatewayUplinks> log)
 {
     public const int MaxPerBatch = 50;
@@ -35,6 +35,7 @@ public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology,
                 case "topo/delete": await TopoDeleteAsync(u); break;
                 case "topo/get": await TopoGetAsync(u); break;
                 case "sub/register": await SubRegisterAsync(u); break;
+                case "proxy/provisioning/product_register": await ProductRegisterAsync(u); break;
                 case "combine/login": await LoginAsync(u, [u.Request!.Params], batch: false); break;
                 case "combine/batch_login": await LoginAsync(u, BatchList(u.Request!.Params, "deviceList"), batch: true); break;
                 case "combine/logout": Logout(u, [u.Request!.Params], batch: false); break;
@@ -132,25 +133,63 @@ public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology,
         });
     }
 
-    /// <summary>thing.sub.register: pre-registered sub-devices of the gateway's account get their secrets.</summary>
+    /// <summary>thing.sub.register: the gateway asks for pre-registered sub-devices' secrets; all are issued or none
+    /// (SubDeviceRegistration has the rules).</summary>
     async Task SubRegisterAsync(Uplink u)
     {
-        var subs = new List<DeviceCredential>();
-        foreach (var item in BatchList(u.Request!.Params, null)) subs.Add(await SubDeviceAsync(u, item));
+        var requests = BatchList(u.Request!.Params, null).Select(i => new SubDeviceRegistration.Request(Text(i, "productKey"), Text(i, "deviceName"))).ToList();
+        var results = await registration.RegisterAsync(u.Device, requests, allOrNothing: true);
+        if (results.FirstOrDefault(r => !r.Ok) is { } refused) throw new Refusal(refused.Code, refused.Message);
         u.Reply(downlink, AlinkCodes.Ok, w =>
         {
             w.WriteStartArray();
-            foreach (var s in subs)
+            foreach (var r in results) WriteSecret(w, r, withIotId: true);
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>thing.proxy.provisioning.product_register ("one secret per product" through the gateway, Python LinkKit and
+    /// the C SDKs): params.proxieds[] = {productKey, deviceName, random, signMethod, sign}; the reply lists successes
+    /// (with secrets) and failures (with errorDetail) as the SDKs parse them.</summary>
+    async Task ProductRegisterAsync(Uplink u)
+    {
+        var p = u.Request!.Params;
+        if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty("proxieds", out _)) throw new Refusal(AlinkCodes.BadParams, "params.proxieds must be an array");
+        var requests = BatchList(p, "proxieds").Select(i => new SubDeviceRegistration.Request(Text(i, "productKey"), Text(i, "deviceName"),
+            new SubDeviceRegistration.ProductSign(Text(i, "random"), Text(i, "signMethod") is { Length: > 0 } m ? m : Text(i, "signmethod"), Text(i, "sign")))).ToList();
+        var results = await registration.RegisterAsync(u.Device, requests, allOrNothing: false);
+        foreach (var r in results.Where(r => !r.Ok)) log.LogInformation("Gateway {Gateway}: product_register of {ProductKey}/{DeviceName} refused", u.Device, r.ProductKey, r.DeviceName);
+        u.Reply(downlink, AlinkCodes.Ok, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("successes");
+            foreach (var r in results.Where(r => r.Ok)) WriteSecret(w, r, withIotId: false);
+            w.WriteEndArray();
+            w.WriteStartArray("failures");
+            foreach (var r in results.Where(r => !r.Ok))
             {
                 w.WriteStartObject();
-                w.WriteString("iotId", s.Identity.IotId);
-                w.WriteString("productKey", s.Identity.ProductKey);
-                w.WriteString("deviceName", s.Identity.DeviceName);
-                w.WriteString("deviceSecret", s.DeviceSecret);
+                w.WriteString("productKey", r.ProductKey);
+                w.WriteString("deviceName", r.DeviceName);
+                w.WriteStartObject("errorDetail");
+                w.WriteString("code", r.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteString("message", r.Message);
+                w.WriteEndObject();
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteEndObject();
         });
+    }
+
+    static void WriteSecret(Utf8JsonWriter w, RegistrationResult r, bool withIotId)
+    {
+        w.WriteStartObject();
+        if (withIotId) w.WriteString("iotId", r.IotId);
+        w.WriteString("productKey", r.ProductKey);
+        w.WriteString("deviceName", r.DeviceName);
+        w.WriteString("deviceSecret", r.DeviceSecret);
+        w.WriteEndObject();
     }
 
     /// <summary>Login succeeds or fails as a whole: every sub-device must be in the topology, enabled and correctly signed.</summary>

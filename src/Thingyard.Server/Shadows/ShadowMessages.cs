@@ -1,5 +1,7 @@
 // Device-facing shadow traffic on /shadow/update/{pk}/{dn} (get, update, delete of reported state) with answers and
-// control pushes on /shadow/get/{pk}/{dn}, in the payload shape the official SDKs read.
+// control pushes on /shadow/get/{pk}/{dn}, in the payload shape the official SDKs read. Every answer echoes the
+// request's top-level clientToken (the C SDK 3.x matches replies by it); an update answer carries only status and
+// version, as documented (the C SDK 4.x takes any reply with "state" for a get reply).
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
@@ -20,13 +22,19 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
         try { request = JsonNode.Parse(u.Payload.ToArray()) as JsonObject; }
         catch (JsonException) { request = null; }
         if (request is null) { Send(u, topic, Error(400, "payload is not a JSON object")); return; }
+        var token = request["clientToken"]?.DeepClone();
+        void Answer(JsonObject reply)
+        {
+            if (token is not null) reply["clientToken"] = token;
+            Send(u, topic, reply);
+        }
         var method = (request["method"] as JsonValue)?.TryGetValue<string>(out var m) == true ? m : null;
         try
         {
             switch (method)
             {
                 case "get":
-                    Send(u, topic, Reply(await store.GetAsync(u.Device.DeviceId)));
+                    Answer(Reply(await store.GetAsync(u.Device.DeviceId)));
                     break;
                 case "update":
                 case "delete":
@@ -50,13 +58,13 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
                         version = null;
                     }
                     if (doc is null) throw new ShadowException(method == "update" ? 404 : 402, method == "update" ? "state.reported is missing" : "state names nothing to delete");
-                    Send(u, topic, Reply(new JsonObject { ["state"] = new JsonObject(), ["version"] = doc["version"]!.DeepClone(), ["metadata"] = new JsonObject() }, doc));
+                    Answer(Updated(doc["version"]!));
                     break;
                 default:
                     throw new ShadowException(method is null ? 401 : 406, method is null ? "method is missing" : $"unknown method {method}");
             }
         }
-        catch (ShadowException e) { Send(u, topic, Error(e.Code, e.Message)); }
+        catch (ShadowException e) { Answer(Error(e.Code, e.Message)); }
     }
 
     /// <summary>Application changed the desired state: push "control" to the device if it is connected here.</summary>
@@ -79,9 +87,17 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
 
     void Send(Uplink u, string topic, JsonObject payload) => downlink.Send(u.Session, u.Device.DeviceId, topic, Encoding.UTF8.GetBytes(payload.ToJsonString()));
 
-    JsonObject Reply(JsonObject document, JsonObject? full = null)
+    JsonObject Updated(JsonNode version) => new()
     {
-        var version = (full ?? document)["version"]!.DeepClone();
+        ["method"] = "reply",
+        ["payload"] = new JsonObject { ["status"] = "success", ["version"] = version.DeepClone() },
+        ["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds(),
+        ["version"] = version.DeepClone(),
+    };
+
+    JsonObject Reply(JsonObject document)
+    {
+        var version = document["version"]!.DeepClone();
         return new JsonObject
         {
             ["method"] = "reply",

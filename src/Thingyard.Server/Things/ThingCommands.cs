@@ -63,7 +63,11 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
             return new ServiceOutcome(id, null);
         }
         var wait = downlink.ExpectReply(device.Id, "rrpc:" + id, TimeSpan.FromMilliseconds(options.Mqtt.SyncCallTimeoutMs));
-        Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/rrpc/request/{id}", payload, forgetOnFailure: "rrpc:" + id);
+        // The connection's client id chose the form: ext RRPC wraps the service topic, and the answer comes back on it.
+        var topic = sessions.Route(device.Id)?.Features.ExtRrpc == true
+            ? $"/ext/rrpc/{id}/sys/{device.ProductKey}/{device.DeviceName}/thing/service/{identifier}"
+            : $"/sys/{device.ProductKey}/{device.DeviceName}/rrpc/request/{id}";
+        Send(device, topic, payload, forgetOnFailure: "rrpc:" + id);
         try { return new ServiceOutcome(id, await wait.WaitAsync(ct)); }
         catch (TimeoutException) { throw new IotException(IotErrors.DeviceOffline, $"The device did not answer the call to '{identifier}' within {options.Mqtt.SyncCallTimeoutMs} ms."); }
     }

@@ -3,12 +3,13 @@ namespace Thingyard.Connectivity;
 
 public enum ConnectRefusal { None, BadCredentials, NotAuthorized, BadRequest }
 
-public sealed record ConnectDecision(ConnectRefusal Refusal, string Reason, DeviceCredential? Device = null, DynamicRegistrationRequest? Registration = null)
+public sealed record ConnectDecision(ConnectRefusal Refusal, string Reason, DeviceCredential? Device = null, DynamicRegistrationRequest? Registration = null,
+    ClientFeatures Features = default)
 {
     public bool Accepted => Refusal == ConnectRefusal.None;
 
     public static ConnectDecision Refuse(ConnectRefusal why, string reason) => new(why, reason);
-    public static ConnectDecision Session(DeviceCredential device) => new(ConnectRefusal.None, "ok", device);
+    public static ConnectDecision Session(DeviceCredential device, ClientFeatures features) => new(ConnectRefusal.None, "ok", device, Features: features);
     public static ConnectDecision Register(DynamicRegistrationRequest request) => new(ConnectRefusal.None, "register", Registration: request);
 }
 

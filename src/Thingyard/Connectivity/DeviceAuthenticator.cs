@@ -43,7 +43,7 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory)
         if (!ok) return ConnectDecision.Refuse(ConnectRefusal.BadCredentials, "signature does not match");
         if (device.Status == Registry.DeviceStatus.Disabled) return ConnectDecision.Refuse(ConnectRefusal.NotAuthorized, "device is disabled");
         if (device.DistributedAway) return ConnectDecision.Refuse(ConnectRefusal.NotAuthorized, "device was distributed to another instance; bootstrap again");
-        return ConnectDecision.Session(device);
+        return ConnectDecision.Session(device, ClientFeatures.Of(id));
     }
 
     /// <summary>"deviceName&amp;productKey"; neither part may contain '&amp;'.</summary>

@@ -9,7 +9,7 @@ using Thingyard.Storage;
 namespace Thingyard.Connectivity;
 
 public sealed record RegistrationResult(int Code, string Message, string ProductKey, string DeviceName,
-    string? DeviceSecret = null, string? DeviceToken = null, string? ClientId = null)
+    string? DeviceSecret = null, string? DeviceToken = null, string? ClientId = null, string? IotId = null)
 {
     public bool Ok => Code == AlinkCodes.Ok;
 }

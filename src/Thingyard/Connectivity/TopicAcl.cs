@@ -24,6 +24,36 @@ public static class TopicAcl
         };
     }
 
+    /// <summary>True for the downstream system topics of pk/dn that the platform subscribes an _ss=1 client to itself:
+    /// /sys/pk/dn/..., /shadow/get/pk/dn, /ext/ntp/pk/dn/..., /ext/session/pk/dn/..., /ota/device/upgrade/pk/dn and the
+    /// ext RRPC form of a /sys topic. Custom (/pk/dn/user/...) and broadcast topics still need a SUBSCRIBE.</summary>
+    public static bool IsAutoSubscribed(string topic, string pk, string dn)
+    {
+        var rest = topic.AsSpan();
+        if (rest.StartsWith("/ext/rrpc/"))
+        {
+            rest = rest["/ext/rrpc/".Length..];
+            var slash = rest.IndexOf('/');
+            if (slash <= 0) return false;
+            rest = rest[slash..];
+            return Under(rest, "/sys/", pk, dn);
+        }
+        return Under(rest, "/sys/", pk, dn) || Under(rest, "/ext/ntp/", pk, dn) || Under(rest, "/ext/session/", pk, dn)
+            || Exactly(rest, "/shadow/get/", pk, dn) || Exactly(rest, "/ota/device/upgrade/", pk, dn);
+    }
+
+    // prefix + pk + "/" + dn + "/" + at least one more character
+    static bool Under(ReadOnlySpan<char> topic, string prefix, string pk, string dn) =>
+        topic.Length > prefix.Length + pk.Length + dn.Length + 2 && Names(topic, prefix, pk, dn) && topic[prefix.Length + pk.Length + 1 + dn.Length] == '/';
+
+    // prefix + pk + "/" + dn, nothing after
+    static bool Exactly(ReadOnlySpan<char> topic, string prefix, string pk, string dn) =>
+        topic.Length == prefix.Length + pk.Length + 1 + dn.Length && Names(topic, prefix, pk, dn);
+
+    static bool Names(ReadOnlySpan<char> topic, string prefix, string pk, string dn) =>
+        topic.StartsWith(prefix) && topic[prefix.Length..].StartsWith(pk) && topic[prefix.Length + pk.Length] == '/'
+        && topic[(prefix.Length + pk.Length + 1)..].StartsWith(dn);
+
     /// <summary>Server pushes during MQTT dynamic registration; a device may subscribe to them.</summary>
     public static bool IsRegistrationTopic(string topic) => topic is "/ext/register" or "/ext/regnwl";
 
