@@ -89,11 +89,12 @@ public sealed class MqttDevice : IAsyncDisposable
 
     public string NextId() => Interlocked.Increment(ref _nextId).ToString();
 
-    /// <summary>Publishes an Alink request on <paramref name="topic"/> and returns the reply from topic_reply with the same id.</summary>
-    public async Task<JsonElement> RequestAsync(string topic, string method, string paramsJson, int qos = 0, string? id = null)
+    /// <summary>Publishes an Alink request on <paramref name="topic"/> and returns the reply from topic_reply with the same id.
+    /// <paramref name="subscribe"/> false: the client relies on the platform subscribing it (_ss=1), as the C and Python SDKs do.</summary>
+    public async Task<JsonElement> RequestAsync(string topic, string method, string paramsJson, int qos = 0, string? id = null, bool subscribe = true)
     {
         id ??= NextId();
-        await SubscribeAsync(topic + "_reply");
+        if (subscribe) await SubscribeAsync(topic + "_reply");
         await PublishAsync(topic, $$"""{"id":"{{id}}","version":"1.0","params":{{paramsJson}},"method":"{{method}}"}""", qos);
         var reply = await NextAsync(r => r.Topic == topic + "_reply" && r.Json.TryGetProperty("id", out var i) && i.ToString() == id);
         return reply.Json;
