@@ -60,7 +60,17 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
         var uplink = new Uplink(session, owner, topic, topic.Split('/'), payload, (int)message.QualityOfServiceLevel, now);
         try
         {
-            await DispatchAsync(uplink);
+            try { await DispatchAsync(uplink); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Input a handler did not foresee: answer it and acknowledge it. A QoS 1 publish left without PUBACK would
+                // be resent by the SDK for ever, and the device would never get past it.
+                stats.BadPayload();
+                log.LogWarning(ex, "Rejected {Topic} from {Device}: its handler failed on the payload", topic, owner);
+                uplink.Entries.Clear();
+                uplink.Reply(downlink, AlinkCodes.BadParams, message: "the request could not be processed");
+                return;
+            }
             if (uplink.Entries.Count > 0)
             {
                 if (uplink.Qos >= 1) await telemetry.WriteDurableAsync(uplink.Entries, e.CancellationToken);
@@ -97,7 +107,7 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
                 await gateways.HandleAsync(u, "combine/" + l[6]);
                 return;
             case "ext" when l[2] == "ntp" && l.Length == 6 && l[5] == "request":
-                Ntp(u);
+                if (TextPayload(u)) Ntp(u);
                 return;
             case "ext" when l[2] == "rrpc":
                 RrpcResponse(u, l[3]);
@@ -128,6 +138,15 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
         if (l.Length == 8 && l[5] == "event" && l[7] == "post") { await things.EventPostAsync(u, l[6]); return; }
         if (l.Length == 7 && l[5] == "service" && l[6].EndsWith("_reply", StringComparison.Ordinal)) { things.CallReply(u); return; }
         u.Reply(downlink, AlinkCodes.TopicParseError, message: $"topic {u.Topic} is not a known thing topic");
+    }
+
+    /// <summary>NTP requests are JSON but not Alink requests: the payload must at least be UTF-8 text.</summary>
+    bool TextPayload(Uplink u)
+    {
+        if (Utf8Payload.IsValid(u.Payload)) return true;
+        stats.BadPayload();
+        log.LogInformation("Bad payload from {Device} on {Topic}: not valid UTF-8", u.Device, u.Topic);
+        return false;
     }
 
     bool ParseAlink(Uplink u)

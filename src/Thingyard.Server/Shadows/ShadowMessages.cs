@@ -19,9 +19,9 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
     {
         var topic = GetTopic(u.Device.ProductKey, u.Device.DeviceName);
         JsonObject? request;
-        try { request = JsonNode.Parse(u.Payload.ToArray()) as JsonObject; }
+        try { request = Alink.Utf8Payload.IsValid(u.Payload) ? JsonNode.Parse(u.Payload.ToArray()) as JsonObject : null; }
         catch (JsonException) { request = null; }
-        if (request is null) { Send(u, topic, Error(400, "payload is not a JSON object")); return; }
+        if (request is null) { Send(u, topic, Error(400, "payload is not a UTF-8 JSON object")); return; }
         var token = request["clientToken"]?.DeepClone();
         void Answer(JsonObject reply)
         {

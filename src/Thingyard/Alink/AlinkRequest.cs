@@ -40,6 +40,13 @@ public sealed class AlinkRequest : IDisposable
             error = $"payload is not JSON: {e.Message}";
             return null;
         }
+        // JsonDocument defers checking the UTF-8 inside strings to GetString(), so a handler would throw halfway through.
+        if (!Utf8Payload.IsValid(payload))
+        {
+            doc.Dispose();
+            error = "payload is not valid UTF-8";
+            return null;
+        }
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
