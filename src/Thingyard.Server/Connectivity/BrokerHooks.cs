@@ -12,7 +12,7 @@ using Thingyard.Telemetry;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSessions sessions, TelemetryPipeline telemetry,
+public sealed class BrokerHooks(Hosting.ThingyardOptions options, DeviceAuthenticator authenticator, DeviceSessions sessions, TelemetryPipeline telemetry,
     ConnectivityStats stats, MessageTap tap, GatewayUplinks gateways, MqttRegistrationFlow registration, TimeProvider time,
     ILogger<BrokerHooks> log)
 {
@@ -33,8 +33,29 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
         server.ClientUnsubscribedTopicAsync += e => { (e.SessionItems?[DeviceSession.ItemKey] as DeviceSession)?.Unsubscribed(e.TopicFilter); return Task.CompletedTask; };
     }
 
+    /// <summary>The whole MQTT client id, "|...|" block included. The platform allows 64 characters before the block; the
+    /// longest block an official SDK sends (C 4.x with its extension) stays well under this.</summary>
+    public const int MaxClientIdLength = 512;
+    /// <summary>"deviceName&amp;productKey": names are at most 32 characters and keys 20 (the registry's rules); the margin
+    /// keeps made-up names of any length out of the credential lookups and their cache.</summary>
+    public const int MaxUserNameLength = 128;
+
     async Task ValidateAsync(ValidatingConnectionEventArgs e)
     {
+        if (e.ClientId.Length > MaxClientIdLength)
+        {
+            stats.RefusedConnect();
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: client id over {Max} characters", LogText.Clip(e.ClientId), e.RemoteEndPoint, MaxClientIdLength);
+            return;
+        }
+        if (e.UserName?.Length > MaxUserNameLength)
+        {
+            stats.RefusedConnect();
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: user name over {Max} characters", LogText.Clip(e.ClientId), e.RemoteEndPoint, MaxUserNameLength);
+            return;
+        }
         var decision = await authenticator.DecideAsync(e.ClientId, e.UserName, e.Password, e.KeepAlivePeriod ?? 0, e.CancellationToken);
         if (!decision.Accepted)
         {
@@ -45,7 +66,7 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
                 ConnectRefusal.BadRequest => MqttConnectReasonCode.ServerUnavailable,
                 _ => MqttConnectReasonCode.BadUserNameOrPassword,
             };
-            log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: {Reason}", e.ClientId, e.RemoteEndPoint, decision.Reason);
+            log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: {Reason}", LogText.Clip(e.ClientId), e.RemoteEndPoint, decision.Reason);
             return;
         }
         if (decision.Registration is { } request)
@@ -54,14 +75,32 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
             {
                 stats.RefusedConnect();
                 e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
-                log.LogInformation("Refused MQTT registration {ClientId}: it must use TLS (the reply carries a secret)", e.ClientId);
+                log.LogInformation("Refused MQTT registration {ClientId}: it must use TLS (the reply carries a secret)", LogText.Clip(e.ClientId));
                 return;
             }
             Accept(e, RegistrationKey, request);
             return;
         }
         var device = decision.Device!;
+        // A client id belongs to the device that holds it: MQTT lets a new connection with the same id take the session
+        // over, so another device (of any account) signing that id with its own secret must not close it.
+        if (HolderOf(e.ClientId) is { } holder && holder != device.Identity.DeviceId)
+        {
+            stats.RefusedConnect();
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            log.LogWarning("Refused MQTT connect of {Device} from {Endpoint}: client id {ClientId} is in use by another device", device.Identity, e.RemoteEndPoint, LogText.Clip(e.ClientId));
+            return;
+        }
         Accept(e, DeviceSession.ItemKey, new DeviceSession(e.ClientId, device.Identity, AddressOf(e.RemoteEndPoint), decision.Features));
+    }
+
+    /// <summary>The device connected (or being connected) with this client id, if any.</summary>
+    long? HolderOf(string clientId)
+    {
+        if (sessions.ByClient(clientId) is { } connected) return connected.Device.DeviceId;
+        foreach (var ((id, _), (_, item)) in _accepted)
+            if (id == clientId && item is DeviceSession pending) return pending.Device.DeviceId;
+        return null;
     }
 
     void Accept(ValidatingConnectionEventArgs e, string key, object item)
@@ -89,7 +128,7 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
         var previous = sessions.Add(session);
         if (previous is not null)
         {
-            log.LogInformation("{Device} connected again as {ClientId}; closing its earlier connection {Previous}", session.Device, e.ClientId, previous.ClientId);
+            log.LogInformation("{Device} connected again as {ClientId}; closing its earlier connection {Previous}", session.Device, LogText.Clip(e.ClientId), LogText.Clip(previous.ClientId));
             _ = _server.DisconnectClientAsync(previous.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver });
         }
         await telemetry.WriteAsync(TelemetryEntry.Online(session.Device.DeviceId, time.GetUtcNow().ToUnixTimeMilliseconds(), session.Ip));
@@ -109,6 +148,15 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
     Task SubscribingAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
+        if (e.SessionItems?[DeviceSession.ItemKey] is DeviceSession counted && counted.SubscriptionCount >= options.Mqtt.MaxSubscriptionsPerClient
+            && !counted.HasFilter(filter))
+        {
+            stats.RefusedSubscription();
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.QuotaExceeded;
+            log.LogInformation("Refused subscription of {ClientId} to {Filter}: over {Max} subscriptions", LogText.Clip(e.ClientId), LogText.Clip(filter), options.Mqtt.MaxSubscriptionsPerClient);
+            return Task.CompletedTask;
+        }
         var allowed = e.SessionItems?[DeviceSession.ItemKey] is DeviceSession session
             ? session.Owner(filter) is not null || TopicAcl.IsRegistrationTopic(filter)
             : TopicAcl.IsRegistrationTopic(filter);
@@ -117,7 +165,7 @@ public sealed class BrokerHooks(DeviceAuthenticator authenticator, DeviceSession
             stats.RefusedSubscription();
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-            log.LogInformation("Refused subscription of {ClientId} to {Filter}", e.ClientId, filter);
+            log.LogInformation("Refused subscription of {ClientId} to {Filter}", LogText.Clip(e.ClientId), LogText.Clip(filter));
             return Task.CompletedTask;
         }
         // QoS 2 is not offered: downgrade rather than refuse. The SUBACK (and the QoS MQTTnet grants) is the reason code.

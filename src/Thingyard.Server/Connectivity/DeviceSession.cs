@@ -48,6 +48,10 @@ public sealed class DeviceSession(string clientId, DeviceIdentity device, string
         lock (_gate) _filters = _filters.Where(f => f.Filter != filter).ToArray();
     }
 
+    public int SubscriptionCount => _filters.Length;
+
+    public bool HasFilter(string filter) => Array.Exists(_filters, f => f.Filter == filter);
+
     /// <summary>The current subscriptions with the time (UTC ms) each was made (QueryDeviceSubTopic).</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Subscriptions => _filters.Select(f => KeyValuePair.Create(f.Filter, f.Since)).ToList();
 

@@ -37,6 +37,9 @@ public sealed class MqttOptions
     /// <summary>Shortest keepalive a device may ask for (the platform: 30, up to 1,200). A device silent for 1.5 times its
     /// keepalive is dropped and goes offline, so a lower minimum finds dead devices sooner, at the cost of more pings.</summary>
     public int MinKeepAliveSeconds { get; set; } = DeviceAuthenticator.DefaultMinKeepAlive;
+    /// <summary>Topic filters one connection may hold; a SUBSCRIBE beyond it is refused (SUBACK 0x97 on MQTT 5, 0x80 on
+    /// 3.1.1). The official SDKs subscribe to at most a few dozen.</summary>
+    public int MaxSubscriptionsPerClient { get; set; } = 200;
     /// <summary>Milliseconds a synchronous service call or RRPC waits for the device's reply by default.</summary>
     public int SyncCallTimeoutMs { get; set; } = 5000;
 }

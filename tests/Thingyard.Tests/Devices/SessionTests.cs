@@ -112,22 +112,25 @@ public sealed class SessionTests(ThingyardServer server) : IClassFixture<Thingya
     }
 
     [Fact]
-    public async Task A_device_reusing_another_devices_client_id_is_still_only_itself()
+    public async Task A_device_reusing_another_devices_client_id_is_refused_while_it_is_held_and_is_only_itself_after()
     {
-        // Two devices, one client id (the C SDK's id is fully predictable), clean=false: the broker keeps the MQTT
-        // session across the takeover, but the identity must be the one the second device proved.
+        // Two devices, one client id (the C SDK's id is fully predictable), clean=false. While A holds the id, B is
+        // refused (taking the id over would close A's connection); once A is gone B may use it, as itself only.
         var pk = await server.NewModelledProductAsync();
         var a = await server.NewTestDeviceAsync(pk);
         var b = await server.NewTestDeviceAsync(pk);
         var sharedId = "shared-client-id|securemode=3,signmethod=hmacsha1,timestamp=2524608000000|";
         var style = new ConnectStyle { ClientIdBase = "shared-client-id", Timestamp = "2524608000000", FullClientId = sharedId, CleanSession = false };
 
-        await using var deviceA = await DeviceKit.ConnectAsync(server, a, style);
+        var deviceA = await DeviceKit.ConnectAsync(server, a, style);
         var aDropped = DeviceKit.Disconnected(deviceA.Client);
         await PostDurablyAsync(deviceA);
-        await using var deviceB = await DeviceKit.ConnectAsync(server, b, style);
-        await DeviceKit.Within(aDropped);
+        Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, await DeviceKit.RefusedAsync(DeviceKit.Options(server, b, style)));
+        Assert.False(aDropped.IsCompleted);
+        await deviceA.DisposeAsync();
+        Assert.Equal("OFFLINE", await server.EventuallyStatusAsync(a, "OFFLINE"));
 
+        await using var deviceB = await DeviceKit.ConnectAsync(server, b, style);
         // B works on its own topics...
         var reply = await deviceB.RequestAsync(deviceB.Sys("thing/event/property/post"), "thing.event.property.post", """{"temperature":30.5}""");
         Assert.Equal(200, reply.GetProperty("code").GetInt32());
