@@ -39,6 +39,8 @@ public static class ConnectivitySetup
         services.AddSingleton<ShadowMessages>();
         services.AddSingleton<MqttRegistrationFlow>();
         services.AddSingleton<BrokerHooks>();
+        services.AddSingleton<ConnectionGate>();
+        services.AddSingleton<MqttListener>();
         services.AddSingleton<UplinkRouter>();
         services.AddSingleton<MqttBroker>();
         // The writer starts first and stops last, so nothing the broker accepted is left unwritten.

@@ -3,8 +3,12 @@ namespace Thingyard.Server.Connectivity;
 
 public sealed class ConnectivityStats
 {
-    long _refusedConnects, _foreignPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted;
+    long _refusedSockets, _oversizedPackets, _refusedConnects, _foreignPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted;
 
+    /// <summary>Sockets closed before reading: connection caps, handshake failures or timeouts.</summary>
+    public long RefusedSockets => Interlocked.Read(ref _refusedSockets);
+    /// <summary>Connections closed for declaring a packet over the size limit.</summary>
+    public long OversizedPackets => Interlocked.Read(ref _oversizedPackets);
     public long RefusedConnects => Interlocked.Read(ref _refusedConnects);
     public long ForeignPublishes => Interlocked.Read(ref _foreignPublishes);
     public long RefusedSubscriptions => Interlocked.Read(ref _refusedSubscriptions);
@@ -13,6 +17,8 @@ public sealed class ConnectivityStats
     public long BadPayloads => Interlocked.Read(ref _badPayloads);
     public long AcceptedPublishes => Interlocked.Read(ref _accepted);
 
+    public void RefusedSocket() => Interlocked.Increment(ref _refusedSockets);
+    public void OversizedPacket() => Interlocked.Increment(ref _oversizedPackets);
     public void RefusedConnect() => Interlocked.Increment(ref _refusedConnects);
     public void ForeignPublish() => Interlocked.Increment(ref _foreignPublishes);
     public void RefusedSubscription() => Interlocked.Increment(ref _refusedSubscriptions);

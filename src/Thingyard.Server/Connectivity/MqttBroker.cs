@@ -8,11 +8,10 @@ using Thingyard.Server.Hosting;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes,
+public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes, MqttListener listener,
     Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ThingyardDb> dbs, ILogger<MqttBroker> log)
     : IHostedService
 {
-    readonly MqttWebSocketServerAdapter _webSockets = new();
     MqttServer? _server;
 
     public MqttServer Server => _server ?? throw new InvalidOperationException("The MQTT broker has not started.");
@@ -37,6 +36,8 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
             builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(TlsPort)
                 .WithEncryptionCertificate(BrokerCertificate.Load(options, log));
         var serverOptions = builder.Build();
+        // MQTTnet waits this long for the CONNECT of a new connection (its default, 100 s, kept idle sockets around).
+        serverOptions.DefaultCommunicationTimeout = TimeSpan.FromSeconds(mqtt.ConnectTimeoutSeconds);
         serverOptions.DefaultEndpointOptions.NoDelay = true;
         serverOptions.TlsEndpointOptions.NoDelay = true;
         // Each connection keeps its own packet write buffer for its lifetime. MQTTnet's 4 KB default was a third of an
@@ -45,9 +46,8 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         serverOptions.WriterBufferSize = 256;
         serverOptions.WriterBufferSizeMax = 4096;
 
-        var factory = new MqttServerFactory();
-        factory.DefaultServerAdapters.Add(_ => _webSockets);
-        _server = factory.CreateMqttServer(serverOptions);
+        // MqttListener takes the place of MQTTnet's own TCP/TLS listener and its WebSocket adapter.
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener]);
         hooks.Attach(_server);
         _server.InterceptingPublishAsync += router.InterceptAsync;
         changes.Changed += hooks.OnDeviceChanged;
@@ -90,7 +90,7 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         }
         var subProtocol = MqttSubProtocolSelector.SelectSubProtocol(http.Request);
         using var socket = await http.WebSockets.AcceptWebSocketAsync(subProtocol);
-        await _webSockets.RunWebSocketConnectionAsync(socket, http);
+        await listener.RunWebSocketAsync(socket, http);
     }
 
     /// <summary>No device is connected to a broker that is just starting: devices left ONLINE by a crash (kill -9) go OFFLINE.</summary>

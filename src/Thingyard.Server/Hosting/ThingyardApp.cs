@@ -22,6 +22,14 @@ public static class ThingyardApp
         // The default listener applies only when neither --urls, ASPNETCORE_URLS nor configuration names one
         // (an "Urls" in appsettings.json would silently win over ASPNETCORE_URLS).
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        // A cap below the descriptor limit: a socket flood is refused connection by connection instead of exhausting
+        // descriptors (see ConnectionGate for MQTT).
+        var maxHttp = builder.Configuration.GetValue("Thingyard:MaxHttpConnections", 1000);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxConcurrentConnections = maxHttp;
+            k.Limits.MaxConcurrentUpgradedConnections = maxHttp;
+        });
         var options = builder.Configuration.GetSection("Thingyard").Get<ThingyardOptions>() ?? new ThingyardOptions();
         options.DataDir = Path.GetFullPath(options.DataDir);
         Directory.CreateDirectory(options.DataDir);

@@ -13,6 +13,9 @@ public sealed class ThingyardOptions
     /// <summary>Base URL devices reach this server's HTTP on (download links in MQTT messages); defaults to
     /// Federation:HttpUrl, then to the address the server listens on.</summary>
     public string? PublicHttpUrl { get; set; }
+    /// <summary>Open HTTP connections Kestrel accepts (REST, RPC, device HTTP, WebSocket MQTT); further ones wait in the
+    /// listen backlog. Also reserved out of the descriptor limit when the MQTT cap is automatic.</summary>
+    public int MaxHttpConnections { get; set; } = 1000;
     public MqttOptions Mqtt { get; set; } = new();
     public StorageOptions Storage { get; set; } = new();
     public AdminOptions Admin { get; set; } = new();
@@ -37,6 +40,17 @@ public sealed class MqttOptions
     /// <summary>Shortest keepalive a device may ask for (the platform: 30, up to 1,200). A device silent for 1.5 times its
     /// keepalive is dropped and goes offline, so a lower minimum finds dead devices sooner, at the cost of more pings.</summary>
     public int MinKeepAliveSeconds { get; set; } = DeviceAuthenticator.DefaultMinKeepAlive;
+    /// <summary>Open MQTT connections (TCP, TLS, WebSocket); 0 = the descriptor limit less MaxHttpConnections and a
+    /// reserve of 256. Beyond it new sockets are closed at once, with a log line at most every 10 s.</summary>
+    public int MaxConnections { get; set; }
+    /// <summary>Open MQTT connections from one IP address.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 5000;
+    /// <summary>Connections from one IP address that have not yet sent a complete CONNECT.</summary>
+    public int MaxPendingConnectionsPerAddress { get; set; } = 200;
+    /// <summary>Seconds a new connection has for its TLS handshake, and again for its CONNECT, before it is closed.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+    /// <summary>Largest packet accepted before CONNECT (the CONNECT itself); after it, MaxPayloadBytes plus 64 KB.</summary>
+    public int MaxConnectPacketBytes { get; set; } = 16 * 1024;
     /// <summary>Topic filters one connection may hold; a SUBSCRIBE beyond it is refused (SUBACK 0x97 on MQTT 5, 0x80 on
     /// 3.1.1). The official SDKs subscribe to at most a few dozen.</summary>
     public int MaxSubscriptionsPerClient { get; set; } = 200;

@@ -55,7 +55,11 @@ public sealed class ClientIdentityTests(ThingyardServer server) : IClassFixture<
         Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid,
             await DeviceKit.RefusedAsync(DeviceKit.Options(server, d, new ConnectStyle { ClientIdBase = longId })));
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword,
-            await DeviceKit.RefusedAsync(DeviceKit.Options(server, d, new ConnectStyle { Username = new string('n', 60_000) + "&" + d.ProductKey })));
+            await DeviceKit.RefusedAsync(DeviceKit.Options(server, d, new ConnectStyle { Username = new string('n', 1_000) + "&" + d.ProductKey })));
+        // A CONNECT over the pre-login packet limit does not even get a CONNACK: the connection is closed.
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await Assert.ThrowsAnyAsync<MQTTnet.Exceptions.MqttCommunicationException>(() =>
+            client.ConnectAsync(DeviceKit.Options(server, d, new ConnectStyle { Username = new string('n', 60_000) + "&" + d.ProductKey })));
     }
 
     [Fact]

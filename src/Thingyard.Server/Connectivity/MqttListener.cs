@@ -1,0 +1,178 @@
+// The broker's transport: accepts TCP, TLS and WebSocket connections itself (in place of MQTTnet's listeners) so that
+// every connection passes the ConnectionGate before a byte is read, TLS handshakes and CONNECTs are bounded in time,
+// failed handshakes are logged with their reason, and packet sizes are checked as the bytes arrive (PacketLimitChannel).
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using MQTTnet.Adapter;
+using MQTTnet.Channel;
+using MQTTnet.Diagnostics.Logger;
+using MQTTnet.Formatter;
+using MQTTnet.Implementations;
+using MQTTnet.Server;
+using Thingyard.Server.Hosting;
+
+namespace Thingyard.Server.Connectivity;
+
+public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, ConnectivityStats stats, ILogger<MqttListener> log)
+    : IMqttServerAdapter
+{
+    /// <summary>Room for a topic and MQTT 5 properties around the largest accepted payload.</summary>
+    const int PacketHeadroom = 64 * 1024;
+
+    readonly List<Socket> _listeners = [];
+    readonly CancellationTokenSource _stopping = new();
+    MqttServerOptions _server = null!;
+    IMqttNetLogger _logger = null!;
+
+    public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
+
+    public Task StartAsync(MqttServerOptions serverOptions, IMqttNetLogger logger)
+    {
+        _server = serverOptions;
+        _logger = logger;
+        if (serverOptions.DefaultEndpointOptions.IsEnabled) Listen(serverOptions.DefaultEndpointOptions, tls: false);
+        if (serverOptions.TlsEndpointOptions.IsEnabled) Listen(serverOptions.TlsEndpointOptions, tls: true);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync()
+    {
+        _stopping.Cancel();
+        foreach (var socket in _listeners) socket.Dispose();
+        _listeners.Clear();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        StopAsync();
+        _stopping.Dispose();
+    }
+
+    void Listen(MqttServerTcpEndpointBaseOptions endpoint, bool tls)
+    {
+        var address = endpoint.BoundInterNetworkAddress ?? IPAddress.Any;
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.ReuseAddress) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(address, endpoint.Port));
+            socket.Listen(endpoint.ConnectionBacklog);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        _listeners.Add(socket);
+        _ = Task.Run(() => AcceptLoopAsync(socket, endpoint, tls));
+    }
+
+    async Task AcceptLoopAsync(Socket listener, MqttServerTcpEndpointBaseOptions endpoint, bool tls)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try { client = await listener.AcceptAsync(_stopping.Token); }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            catch (SocketException e)
+            {
+                // EMFILE and the like: the caps should keep us clear of it; never let it end the accept loop.
+                log.LogWarning("MQTT accept failed: {Error}", e.SocketErrorCode);
+                await Task.Delay(100, _stopping.Token).ContinueWith(_ => { });
+                continue;
+            }
+            var ticket = gate.TryEnter(client.RemoteEndPoint);
+            if (ticket is null)
+            {
+                client.Dispose();
+                continue;
+            }
+            client.NoDelay = endpoint.NoDelay;
+            if (endpoint.LingerState is { } linger) client.LingerState = linger;
+            _ = Task.Run(() => RunTcpAsync(client, endpoint, tls, ticket));
+        }
+    }
+
+    async Task RunTcpAsync(Socket socket, MqttServerTcpEndpointBaseOptions endpoint, bool tls, ConnectionGate.Ticket ticket)
+    {
+        using (ticket)
+        {
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            var remote = socket.RemoteEndPoint;
+            var local = socket.LocalEndPoint;
+            System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null;
+            if (tls)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(options.Mqtt.ConnectTimeoutSeconds));
+                    await ssl.AuthenticateAsServerAsync(TlsOptions((MqttServerTlsTcpEndpointOptions)endpoint), timeout.Token);
+                    clientCertificate = ssl.RemoteCertificate as System.Security.Cryptography.X509Certificates.X509Certificate2;
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or System.Security.Authentication.AuthenticationException or SocketException)
+                {
+                    stats.RefusedSocket();
+                    var why = e is OperationCanceledException ? $"no handshake within {options.Mqtt.ConnectTimeoutSeconds} s" : Reason(e);
+                    log.LogInformation("TLS handshake with {Remote} failed: {Reason}", remote, why);
+                    await stream.DisposeAsync();
+                    return;
+                }
+            }
+            await RunAsync(new MqttTcpChannel(stream, local, remote, clientCertificate!), endpoint.AllowPacketFragmentation, ticket);
+        }
+    }
+
+    /// <summary>MQTT over WebSocket (/mqtt on the HTTP port), through the same gate and packet limit.</summary>
+    public async Task RunWebSocketAsync(WebSocket socket, HttpContext http)
+    {
+        var remote = http.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, http.Connection.RemotePort) : null;
+        using var ticket = gate.TryEnter(remote);
+        if (ticket is null)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "connection limit", CancellationToken.None);
+            return;
+        }
+        await RunAsync(new MqttWebSocketChannel(socket, remote, http.Request.IsHttps, http.Connection.ClientCertificate!), allowFragmentation: true, ticket);
+    }
+
+    async Task RunAsync(IMqttChannel channel, bool allowFragmentation, ConnectionGate.Ticket ticket)
+    {
+        var limited = new PacketLimitChannel(channel, options.Mqtt.MaxConnectPacketBytes, options.Mqtt.MaxPayloadBytes + PacketHeadroom,
+            ticket.Connected, stats.OversizedPacket);
+        var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_server.WriterBufferSize, _server.WriterBufferSizeMax));
+        using var adapter = new MqttChannelAdapter(limited, formatter, _logger) { AllowPacketFragmentation = allowFragmentation };
+        try
+        {
+            if (ClientHandler is { } handler) await handler(adapter);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            log.LogDebug("MQTT connection from {Remote} ended: {Error}", channel.RemoteEndPoint, e.Message);
+        }
+    }
+
+    static SslServerAuthenticationOptions TlsOptions(MqttServerTlsTcpEndpointOptions tls) => new()
+    {
+        ServerCertificate = tls.CertificateProvider.GetCertificate(),
+        EnabledSslProtocols = tls.SslProtocol,
+        CipherSuitesPolicy = tls.CipherSuitesPolicy,
+        ClientCertificateRequired = tls.ClientCertificateRequired,
+        CertificateRevocationCheckMode = tls.CheckCertificateRevocation ? System.Security.Cryptography.X509Certificates.X509RevocationMode.Online
+            : System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+        RemoteCertificateValidationCallback = tls.RemoteCertificateValidationCallback,
+    };
+
+    static string Reason(Exception e)
+    {
+        var messages = new List<string>();
+        for (var x = e; x is not null; x = x.InnerException) messages.Add(x.Message);
+        return string.Join(" / ", messages.Distinct());
+    }
+}
