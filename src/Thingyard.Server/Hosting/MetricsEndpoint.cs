@@ -26,6 +26,8 @@ public static class MetricsEndpoint
 
         Metric("thingyard_mqtt_devices_connected", "gauge", "Devices connected to this instance's broker (gateways count once).", ("", sessions.Count));
         Metric("thingyard_mqtt_connects_refused_total", "counter", "CONNECTs refused (bad credentials, disabled, bad keepalive, ...).", ("", mqtt.RefusedConnects));
+        Metric("thingyard_mqtt_sockets_refused_total", "counter", "MQTT sockets closed before reading: connection caps, TLS handshake failures or timeouts.", ("", mqtt.RefusedSockets));
+        Metric("thingyard_mqtt_packets_oversized_total", "counter", "MQTT connections closed for declaring a packet over the size limit.", ("", mqtt.OversizedPackets));
         Metric("thingyard_mqtt_subscriptions_refused_total", "counter", "SUBSCRIBEs refused by the topic ACL.", ("", mqtt.RefusedSubscriptions));
         Metric("thingyard_mqtt_publishes_accepted_total", "counter", "Device publishes accepted for handling.", ("", mqtt.AcceptedPublishes));
         Metric("thingyard_mqtt_publishes_dropped_total", "counter", "Device publishes dropped, by reason.",
