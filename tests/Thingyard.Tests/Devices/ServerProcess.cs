@@ -39,15 +39,22 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server on fresh loopback ports with the data folder and storage settings ("Thingyard:Storage:Provider" style keys).</summary>
     /// <summary>Ports may be fixed in advance (peers of a federation must know them); by default free ones are picked.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> settings, int? http = null, int? mqtt = null)
+    /// <summary><paramref name="openFileLimit"/> runs it under that RLIMIT_NOFILE (soft and hard), as `ulimit -n` would.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> settings, int? http = null, int? mqtt = null,
+        int? openFileLimit = null)
     {
         var (httpPort, mqttPort) = (http ?? ThingyardServer.FreePort(), mqtt ?? ThingyardServer.FreePort());
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "/bin/sh")
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (openFileLimit is { } limit)
+        {
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"ulimit -n {limit} && exec dotnet \"$0\"");
+        }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Thingyard.Server.dll"));
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
         psi.Environment["Thingyard__DataDir"] = dataDir;
@@ -85,6 +92,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         throw new TimeoutException($"The server did not start serving within 60 s:\n{Output}");
     }
+
+    public bool HasExited => _process.HasExited;
 
     public ThingyardRpcClient Rpc() => new(new HttpClient { BaseAddress = BaseAddress }, ThingyardServer.AdminKeyId, ThingyardServer.AdminSecret);
 
