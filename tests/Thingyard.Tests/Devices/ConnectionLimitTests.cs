@@ -114,6 +114,25 @@ public sealed class ConnectionLimitTests(GatedServer server, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task The_same_declaration_over_the_websocket_closes_it_too()
+    {
+        var before = Stats.OversizedPackets;
+        using var ws = new System.Net.WebSockets.ClientWebSocket();
+        ws.Options.AddSubProtocol("mqtt");
+        await ws.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/mqtt"), CancellationToken.None);
+        await ws.SendAsync(new byte[] { 0x10, 0xFF, 0xFF, 0xFF, 0x7F, 0, 4 }, System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None);
+        var buffer = new byte[64];
+        using var cts = new CancellationTokenSource(15_000);
+        try
+        {
+            var r = await ws.ReceiveAsync(buffer, cts.Token);
+            Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Close, r.MessageType);
+        }
+        catch (System.Net.WebSockets.WebSocketException) { } // closed without a close frame
+        Assert.Equal(before + 1, Stats.OversizedPackets);
+    }
+
+    [Fact]
     public async Task A_tls_socket_that_never_handshakes_is_closed()
     {
         using var s = new Socket(SocketType.Stream, ProtocolType.Tcp);
