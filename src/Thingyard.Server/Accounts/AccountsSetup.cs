@@ -1,4 +1,4 @@
-// Accounts area wiring: secret sealing, AccessKey lookup, nonce replay guard.
+// Accounts area wiring: secret sealing, AccessKey lookup, nonce replay guard (in memory and in the database).
 using Thingyard.Accounts;
 using Thingyard.Server.Hosting;
 
@@ -10,7 +10,9 @@ public static class AccountsSetup
     {
         services.AddSingleton(SecretProtector.FromConfiguration(options.Security.MasterKey, options.DataDir));
         services.AddSingleton<AccessKeyStore>();
+        services.AddSingleton<NonceLedger>();
         services.AddSingleton<NonceGuard>();
+        services.AddHostedService<NoncePruner>();
         services.AddScoped<AccountAdmin>();
         return services;
     }

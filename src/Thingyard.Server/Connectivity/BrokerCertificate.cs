@@ -19,12 +19,13 @@ public static class BrokerCertificate
 
         var path = Path.Combine(options.DataDir, FileName);
         var pem = Path.Combine(options.DataDir, PemFileName);
+        var password = CertificatePassword.For(options);
         if (!File.Exists(path))
         {
-            File.WriteAllBytes(path, CreateSelfSigned().Export(X509ContentType.Pfx));
+            Thingyard.Common.OwnerOnly.WriteAllBytes(path, CreateSelfSigned().Export(X509ContentType.Pfx, password));
             log.LogWarning("Generated a self-signed MQTT TLS certificate at {Path} (devices trust {Pem}); configure Thingyard:Mqtt:CertificatePath for production", path, pem);
         }
-        var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, null);
+        var certificate = CertificatePassword.Load(path, password);
         if (!File.Exists(pem)) File.WriteAllText(pem, certificate.ExportCertificatePem() + "\n");
         return certificate;
     }

@@ -39,7 +39,7 @@ public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory i
                 http.Request.Headers[PeerSignature.TimestampHeader], nonce, http.Request.Headers[PeerSignature.SignatureHeader],
                 buffer.GetBuffer().AsSpan(0, (int)buffer.Length), time.GetUtcNow().ToUnixTimeMilliseconds());
         // Only a genuine call spends its nonce, so forged calls cannot burn the nonces of real ones.
-        if (why is null && !nonces.TryUse("peer " + peerId, nonce)) why = "peer call replayed (nonce seen before)";
+        if (why is null && !await nonces.TryUseAsync("peer " + peerId, nonce, http.RequestAborted)) why = "peer call replayed (nonce seen before)";
         if (why is not null)
         {
             log.LogWarning("Refused peer call {Path} from {Remote}: {Why}", http.Request.Path, http.Connection.RemoteIpAddress, why);

@@ -1,5 +1,6 @@
 // Builds the host: options, one Add/Map per area, storage migrated and the admin key ensured before listening.
 using Thingyard.Accounts;
+using Thingyard.Common;
 using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Distribution;
@@ -32,7 +33,7 @@ public static class ThingyardApp
         });
         var options = builder.Configuration.GetSection("Thingyard").Get<ThingyardOptions>() ?? new ThingyardOptions();
         options.DataDir = Path.GetFullPath(options.DataDir);
-        Directory.CreateDirectory(options.DataDir);
+        var folderNotice = OwnerOnly.CreateFolder(options.DataDir); // it holds the database, keys and the TLS key
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Storage);
@@ -54,6 +55,7 @@ public static class ThingyardApp
         var notice = await AdminBootstrap.EnsureAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
             app.Services.GetRequiredService<AccessKeyStore>(), options.Admin, options.DataDir);
         if (notice is not null) app.Logger.LogWarning("{Notice}", notice);
+        if (folderNotice is not null) app.Logger.LogWarning("Could not make the data folder {Path} owner-only (0700): {Reason}", options.DataDir, folderNotice);
 
         app.MapRpc();
         app.MapRestApi();

@@ -45,7 +45,7 @@ public sealed class RpcAuthenticator(AccessKeyStore keys, NonceGuard nonces, Tim
         if (!FixedEquals(PopSignatureV1.Sign(stringToSign, credential.Secret), signature))
             throw new RpcGatewayException(400, "SignatureDoesNotMatch",
                 $"Specified signature is not matched with our calculation. server string to sign is:{stringToSign}");
-        UseNonce(accessKeyId, nonce);
+        await UseNonceAsync(accessKeyId, nonce, ct);
         p.Remove("Signature");
         return new RpcRequest(action, p.GetValueOrDefault("Version"), p, accessKeyId, credential.AccountId, credential.AccountUid, requestId, wantsXml);
     }
@@ -74,7 +74,7 @@ public sealed class RpcAuthenticator(AccessKeyStore keys, NonceGuard nonces, Tim
         if (!FixedEquals(Acs3Signature.Sign(stringToSign, credential.Secret), auth.Signature.ToLowerInvariant()))
             throw new RpcGatewayException(400, "SignatureDoesNotMatch",
                 $"Specified signature is not matched with our calculation. server string to sign is:{stringToSign}");
-        UseNonce(auth.AccessKeyId, nonce);
+        await UseNonceAsync(auth.AccessKeyId, nonce, ct);
         return new RpcRequest(action, http.Headers["x-acs-version"].ToString(), p, auth.AccessKeyId, credential.AccountId,
             credential.AccountUid, requestId, false);
     }
@@ -83,9 +83,9 @@ public sealed class RpcAuthenticator(AccessKeyStore keys, NonceGuard nonces, Tim
         await keys.FindAsync(accessKeyId, ct)
         ?? throw new RpcGatewayException(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
 
-    void UseNonce(string accessKeyId, string nonce)
+    async Task UseNonceAsync(string accessKeyId, string nonce, CancellationToken ct)
     {
-        if (!nonces.TryUse(accessKeyId, nonce))
+        if (!await nonces.TryUseAsync(accessKeyId, nonce, ct))
             throw new RpcGatewayException(400, "SignatureNonceUsed", "The request signature nonce has been used.");
     }
 

@@ -20,6 +20,7 @@ public static class AdminBootstrap
     /// <summary>Returns a line to show the operator when a key was generated, otherwise null.</summary>
     public static async Task<string?> EnsureAsync(IDbContextFactory<ThingyardDb> dbs, AccessKeyStore keys, AdminOptions admin, string dataDir, CancellationToken ct = default)
     {
+        OwnerOnly.Restrict(Path.Combine(dataDir, KeyFileName)); // written by an earlier version with the umask's mode
         long accountId;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
@@ -39,10 +40,9 @@ public static class AdminBootstrap
         var secret = Ids.AccessKeySecret();
         await keys.SetKeyAsync(accountId, id, secret, ct);
         var path = Path.Combine(dataDir, KeyFileName);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var file = new StreamWriter(path, System.Text.Encoding.UTF8, options))
+        await using (var file = new StreamWriter(path, System.Text.Encoding.UTF8, OwnerOnly.Create(FileMode.Create)))
             await file.WriteAsync($"AccessKeyId={id}\nAccessKeySecret={secret}\n");
+        OwnerOnly.Restrict(path);
         return $"Generated the admin AccessKey (shown once, also saved to {path}): AccessKeyId={id} AccessKeySecret={secret}";
     }
 }

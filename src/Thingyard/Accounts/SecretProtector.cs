@@ -1,6 +1,7 @@
 // Seals AccessKey secrets at rest with AES-256-GCM under a master key from configuration or the data folder.
 using System.Security.Cryptography;
 using System.Text;
+using Thingyard.Common;
 
 namespace Thingyard.Accounts;
 
@@ -21,14 +22,17 @@ public sealed class SecretProtector
         var path = Path.Combine(dataDir, "master.key");
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(dataDir);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using var file = new StreamWriter(path, Encoding.ASCII, options);
+            OwnerOnly.CreateFolder(dataDir);
+            using var file = new StreamWriter(path, Encoding.ASCII, OwnerOnly.Create(FileMode.CreateNew));
             file.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         }
+        OwnerOnly.Restrict(path);
         return new SecretProtector(Convert.FromBase64String(File.ReadAllText(path).Trim()));
     }
+
+    /// <summary>A secret for one purpose derived from the master key (HMAC-SHA256), e.g. the generated TLS key's password.</summary>
+    public string Derive(string purpose) =>
+        Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("thingyard:" + purpose)));
 
     public string Seal(string plain)
     {

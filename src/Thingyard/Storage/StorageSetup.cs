@@ -2,6 +2,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Thingyard.Common;
 
 namespace Thingyard.Storage;
 
@@ -33,11 +34,22 @@ public static class StorageSetup
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync(ct);
+        if (db.Database.IsSqlite()) RestrictSqliteFiles(db.Database.GetConnectionString());
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+    }
+
+    /// <summary>The database file is created 0600 before SQLite opens it, and narrowed to 0600 if older: SQLite gives its
+    /// -wal, -shm and -journal files the database file's mode, so they are owner-only too.</summary>
+    static void RestrictSqliteFiles(string? connectionString)
+    {
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (OperatingSystem.IsWindows() || file.Length == 0 || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal)) return;
+        if (!File.Exists(file)) new FileStream(file, OwnerOnly.Create(FileMode.CreateNew)).Dispose(); // an empty file is an empty database
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) OwnerOnly.Restrict(file + suffix);
     }
 
     sealed class FactoryOf<T>(IDbContextFactory<T> inner) : IDbContextFactory<ThingyardDb> where T : ThingyardDb

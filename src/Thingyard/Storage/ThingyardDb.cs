@@ -35,6 +35,7 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ProductConfigFile> ProductConfigFiles => Set<ProductConfigFile>();
+    public DbSet<UsedNonce> UsedNonces => Set<UsedNonce>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -51,6 +52,12 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.Uid).IsUnique();
             e.Property(x => x.Uid).HasMaxLength(32);
             e.Property(x => x.Name).HasMaxLength(64);
+        });
+        b.Entity<UsedNonce>(e =>
+        {
+            e.HasKey(x => x.Hash);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            e.HasIndex(x => x.ExpiresAtMs);
         });
         b.Entity<AccessKey>(e =>
         {

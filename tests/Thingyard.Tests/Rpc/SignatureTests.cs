@@ -123,7 +123,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
 
     static string Code(string body) => JsonDocument.Parse(body).RootElement.Str("Code");
 
-    static string SignedQuery(Dictionary<string, string> p, DateTime timestamp)
+    internal static string SignedQuery(Dictionary<string, string> p, DateTime timestamp)
     {
         p["Format"] = p.GetValueOrDefault("Format", "JSON");
         p["Version"] = "2018-01-20";

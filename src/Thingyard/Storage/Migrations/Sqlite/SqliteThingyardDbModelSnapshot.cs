@@ -69,6 +69,22 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("Thingyard.Accounts.UsedNonce", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("ExpiresAtMs");
+
+                    b.ToTable("UsedNonces");
+                });
+
             modelBuilder.Entity("Thingyard.Distribution.AuthorizationCode", b =>
                 {
                     b.Property<long>("Id")
