@@ -3,7 +3,7 @@ namespace Thingyard.Server.Connectivity;
 
 public sealed class ConnectivityStats
 {
-    long _refusedConnects, _foreignPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted;
+    long _refusedConnects, _foreignPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted, _tlsFailures;
 
     public long RefusedConnects => Interlocked.Read(ref _refusedConnects);
     public long ForeignPublishes => Interlocked.Read(ref _foreignPublishes);
@@ -12,6 +12,7 @@ public sealed class ConnectivityStats
     public long Throttled => Interlocked.Read(ref _throttled);
     public long BadPayloads => Interlocked.Read(ref _badPayloads);
     public long AcceptedPublishes => Interlocked.Read(ref _accepted);
+    public long TlsHandshakeFailures => Interlocked.Read(ref _tlsFailures);
 
     public void RefusedConnect() => Interlocked.Increment(ref _refusedConnects);
     public void ForeignPublish() => Interlocked.Increment(ref _foreignPublishes);
@@ -20,4 +21,5 @@ public sealed class ConnectivityStats
     public void ThrottledPublish() => Interlocked.Increment(ref _throttled);
     public void BadPayload() => Interlocked.Increment(ref _badPayloads);
     public void Accepted() => Interlocked.Increment(ref _accepted);
+    public void TlsHandshakeFailed() => Interlocked.Increment(ref _tlsFailures);
 }

@@ -1,4 +1,6 @@
 // Hosts the MQTTnet broker in the server process: plain TCP, TLS and WebSocket (/mqtt) listeners, all with the same hooks.
+// TLS is this server's own adapter (MqttTlsListener) rather than MQTTnet's encrypted endpoint, for DeviceTls's cipher
+// suites, handshake deadline and failure log.
 using System.Net;
 using System.Net.Sockets;
 using MQTTnet.AspNetCore;
@@ -9,16 +11,17 @@ using Thingyard.Server.Hosting;
 namespace Thingyard.Server.Connectivity;
 
 public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes,
-    Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ThingyardDb> dbs, ILogger<MqttBroker> log)
+    DeviceTls tls, Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ThingyardDb> dbs, ILogger<MqttBroker> log)
     : IHostedService
 {
     readonly MqttWebSocketServerAdapter _webSockets = new();
+    MqttTlsListener? _tls;
     MqttServer? _server;
 
     public MqttServer Server => _server ?? throw new InvalidOperationException("The MQTT broker has not started.");
     /// <summary>Bound ports (after start); 0 when that listener is off.</summary>
     public int Port { get; private set; }
-    public int TlsPort { get; private set; }
+    public int TlsPort => _tls?.Port ?? 0;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,19 +29,14 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         var mqtt = options.Mqtt;
         var address = IPAddress.Parse(mqtt.BindAddress);
         Port = mqtt.Port < 0 ? 0 : mqtt.Port == 0 ? FreePort(address) : mqtt.Port;
-        TlsPort = mqtt.TlsPort < 0 ? 0 : mqtt.TlsPort == 0 ? FreePort(address) : mqtt.TlsPort;
 
         var builder = new MqttServerOptionsBuilder()
             .WithMaxPendingMessagesPerClient(1000)
             .WithPersistentSessions(false);
         if (Port > 0) builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(Port);
         else builder.WithoutDefaultEndpoint();
-        if (TlsPort > 0)
-            builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(TlsPort)
-                .WithEncryptionCertificate(BrokerCertificate.Load(options, log));
         var serverOptions = builder.Build();
         serverOptions.DefaultEndpointOptions.NoDelay = true;
-        serverOptions.TlsEndpointOptions.NoDelay = true;
         // Each connection keeps its own packet write buffer for its lifetime. MQTTnet's 4 KB default was a third of an
         // idle connection's memory; Alink replies and calls are a few hundred bytes, and a bigger packet grows the
         // buffer only while it is written (it shrinks back to the max afterwards).
@@ -47,6 +45,11 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
 
         var factory = new MqttServerFactory();
         factory.DefaultServerAdapters.Add(_ => _webSockets);
+        if (mqtt.TlsPort >= 0)
+        {
+            _tls = new MqttTlsListener(tls, address, mqtt.TlsPort, log);
+            factory.DefaultServerAdapters.Add(_ => _tls);
+        }
         _server = factory.CreateMqttServer(serverOptions);
         hooks.Attach(_server);
         _server.InterceptingPublishAsync += router.InterceptAsync;
@@ -58,13 +61,12 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
                 await _server.StartAsync();
                 break;
             }
-            catch (Exception e) when (attempt < 5 && (mqtt.Port == 0 || mqtt.TlsPort == 0) && IsAddressInUse(e))
+            catch (Exception e) when (attempt < 5 && mqtt.Port == 0 && IsAddressInUse(e))
             {
                 // A port picked free was taken before the broker bound it (by another process, or as a client's
-                // ephemeral port): pick again.
+                // ephemeral port): pick again. (The TLS listener binds port 0 itself.)
                 await _server.StopAsync(new MqttServerStopOptions());
-                if (mqtt.Port == 0) serverOptions.DefaultEndpointOptions.Port = Port = FreePort(address);
-                if (mqtt.TlsPort == 0) serverOptions.TlsEndpointOptions.Port = TlsPort = FreePort(address);
+                serverOptions.DefaultEndpointOptions.Port = Port = FreePort(address);
             }
         }
 
