@@ -42,6 +42,7 @@ public static class ConnectivitySetup
         services.AddSingleton<ConnectionGate>();
         services.AddSingleton<MqttListener>();
         services.AddSingleton<UplinkRouter>();
+        services.AddSingleton<DeviceTls>();
         services.AddSingleton<MqttBroker>();
         // The writer starts first and stops last, so nothing the broker accepted is left unwritten.
         services.AddHostedService<TelemetryHost>();

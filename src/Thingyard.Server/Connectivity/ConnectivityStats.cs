@@ -3,7 +3,7 @@ namespace Thingyard.Server.Connectivity;
 
 public sealed class ConnectivityStats
 {
-    long _refusedSockets, _oversizedPackets, _refusedConnects, _foreignPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted;
+    long _refusedSockets, _oversizedPackets, _refusedConnects, _foreignPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted, _tlsFailures;
 
     /// <summary>Sockets closed before reading: connection caps, handshake failures or timeouts.</summary>
     public long RefusedSockets => Interlocked.Read(ref _refusedSockets);
@@ -16,6 +16,7 @@ public sealed class ConnectivityStats
     public long Throttled => Interlocked.Read(ref _throttled);
     public long BadPayloads => Interlocked.Read(ref _badPayloads);
     public long AcceptedPublishes => Interlocked.Read(ref _accepted);
+    public long TlsHandshakeFailures => Interlocked.Read(ref _tlsFailures);
 
     public void RefusedSocket() => Interlocked.Increment(ref _refusedSockets);
     public void OversizedPacket() => Interlocked.Increment(ref _oversizedPackets);
@@ -26,4 +27,5 @@ public sealed class ConnectivityStats
     public void ThrottledPublish() => Interlocked.Increment(ref _throttled);
     public void BadPayload() => Interlocked.Increment(ref _badPayloads);
     public void Accepted() => Interlocked.Increment(ref _accepted);
+    public void TlsHandshakeFailed() => Interlocked.Increment(ref _tlsFailures);
 }

@@ -1,4 +1,6 @@
 // Hosts the MQTTnet broker in the server process: plain TCP, TLS and WebSocket (/mqtt) listeners, all with the same hooks.
+// The sockets are this server's own (MqttListener, in place of MQTTnet's listeners): connection caps, deadlines, packet
+// limits, and DeviceTls's cipher suites and failure log on the TLS port.
 using System.Net;
 using System.Net.Sockets;
 using MQTTnet.AspNetCore;
@@ -16,30 +18,24 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
 
     public MqttServer Server => _server ?? throw new InvalidOperationException("The MQTT broker has not started.");
     /// <summary>Bound ports (after start); 0 when that listener is off.</summary>
-    public int Port { get; private set; }
-    public int TlsPort { get; private set; }
+    public int Port => listener.Port;
+    public int TlsPort => listener.TlsPort;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await ResetStatusAsync(cancellationToken);
         var mqtt = options.Mqtt;
         var address = IPAddress.Parse(mqtt.BindAddress);
-        Port = mqtt.Port < 0 ? 0 : mqtt.Port == 0 ? FreePort(address) : mqtt.Port;
-        TlsPort = mqtt.TlsPort < 0 ? 0 : mqtt.TlsPort == 0 ? FreePort(address) : mqtt.TlsPort;
 
         var builder = new MqttServerOptionsBuilder()
             .WithMaxPendingMessagesPerClient(1000)
             .WithPersistentSessions(false);
-        if (Port > 0) builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(Port);
+        if (mqtt.Port >= 0) builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(mqtt.Port);
         else builder.WithoutDefaultEndpoint();
-        if (TlsPort > 0)
-            builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(TlsPort)
-                .WithEncryptionCertificate(BrokerCertificate.Load(options, log));
         var serverOptions = builder.Build();
         // MQTTnet waits this long for the CONNECT of a new connection (its default, 100 s, kept idle sockets around).
         serverOptions.DefaultCommunicationTimeout = TimeSpan.FromSeconds(mqtt.ConnectTimeoutSeconds);
         serverOptions.DefaultEndpointOptions.NoDelay = true;
-        serverOptions.TlsEndpointOptions.NoDelay = true;
         // Each connection keeps its own packet write buffer for its lifetime. MQTTnet's 4 KB default was a third of an
         // idle connection's memory; Alink replies and calls are a few hundred bytes, and a bigger packet grows the
         // buffer only while it is written (it shrinks back to the max afterwards).
@@ -51,22 +47,7 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         hooks.Attach(_server);
         _server.InterceptingPublishAsync += router.InterceptAsync;
         changes.Changed += hooks.OnDeviceChanged;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await _server.StartAsync();
-                break;
-            }
-            catch (Exception e) when (attempt < 5 && (mqtt.Port == 0 || mqtt.TlsPort == 0) && IsAddressInUse(e))
-            {
-                // A port picked free was taken before the broker bound it (by another process, or as a client's
-                // ephemeral port): pick again.
-                await _server.StopAsync(new MqttServerStopOptions());
-                if (mqtt.Port == 0) serverOptions.DefaultEndpointOptions.Port = Port = FreePort(address);
-                if (mqtt.TlsPort == 0) serverOptions.TlsEndpointOptions.Port = TlsPort = FreePort(address);
-            }
-        }
+        await _server.StartAsync();
 
         var host = address.Equals(IPAddress.Any) ? "0.0.0.0" : address.ToString();
         if (Port > 0) log.LogInformation("MQTT listening on: mqtt://{Host}:{Port}", host, Port);
@@ -102,19 +83,5 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
         if (reset > 0) log.LogInformation("Marked {Count} devices OFFLINE that were ONLINE when this instance last stopped", reset);
     }
 
-    static bool IsAddressInUse(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }) return true;
-        return false;
-    }
 
-    static int FreePort(IPAddress address)
-    {
-        using var probe = new TcpListener(address, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 }

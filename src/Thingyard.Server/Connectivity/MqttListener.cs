@@ -2,7 +2,6 @@
 // every connection passes the ConnectionGate before a byte is read, TLS handshakes and CONNECTs are bounded in time,
 // failed handshakes are logged with their reason, and packet sizes are checked as the bytes arrive (PacketLimitChannel).
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using MQTTnet.Adapter;
@@ -15,8 +14,8 @@ using Thingyard.Server.Hosting;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, ConnectivityStats stats, ILogger<MqttListener> log)
-    : IMqttServerAdapter
+public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, DeviceTls deviceTls, ConnectivityStats stats,
+    ILogger<MqttListener> log) : IMqttServerAdapter
 {
     /// <summary>Room for a topic and MQTT 5 properties around the largest accepted payload.</summary>
     const int PacketHeadroom = 64 * 1024;
@@ -28,12 +27,19 @@ public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, 
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
 
+    /// <summary>Bound ports once started (0: that listener is off). A configured 0 binds a free port.</summary>
+    public int Port { get; private set; }
+    public int TlsPort { get; private set; }
+
+    /// <summary>Plain TCP from MQTTnet's default endpoint options; TLS from Thingyard:Mqtt:TlsPort with DeviceTls.</summary>
     public Task StartAsync(MqttServerOptions serverOptions, IMqttNetLogger logger)
     {
         _server = serverOptions;
         _logger = logger;
-        if (serverOptions.DefaultEndpointOptions.IsEnabled) Listen(serverOptions.DefaultEndpointOptions, tls: false);
-        if (serverOptions.TlsEndpointOptions.IsEnabled) Listen(serverOptions.TlsEndpointOptions, tls: true);
+        var endpoint = serverOptions.DefaultEndpointOptions;
+        var address = IPAddress.Parse(options.Mqtt.BindAddress);
+        if (endpoint.IsEnabled && options.Mqtt.Port >= 0) Port = Listen(address, options.Mqtt.Port, endpoint, tls: false);
+        if (options.Mqtt.TlsPort >= 0) TlsPort = Listen(address, options.Mqtt.TlsPort, endpoint, tls: true);
         return Task.CompletedTask;
     }
 
@@ -51,23 +57,15 @@ public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, 
         _stopping.Dispose();
     }
 
-    void Listen(MqttServerTcpEndpointBaseOptions endpoint, bool tls)
+    int Listen(IPAddress address, int port, MqttServerTcpEndpointBaseOptions endpoint, bool tls)
     {
-        var address = endpoint.BoundInterNetworkAddress ?? IPAddress.Any;
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (endpoint.ReuseAddress) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(address, endpoint.Port));
-            socket.Listen(endpoint.ConnectionBacklog);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        _listeners.Add(socket);
-        _ = Task.Run(() => AcceptLoopAsync(socket, endpoint, tls));
+        // 0.0.0.0 means every interface: IPv6 too where the system has it, as MQTTnet's endpoints listen.
+        var listener = address.Equals(IPAddress.Any) ? TcpListener.Create(port) : new TcpListener(address, port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, endpoint.ReuseAddress);
+        listener.Start(endpoint.ConnectionBacklog);
+        _listeners.Add(listener.Server);
+        _ = Task.Run(() => AcceptLoopAsync(listener.Server, endpoint, tls));
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     async Task AcceptLoopAsync(Socket listener, MqttServerTcpEndpointBaseOptions endpoint, bool tls)
@@ -107,23 +105,15 @@ public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, 
             System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null;
             if (tls)
             {
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                stream = ssl;
-                try
-                {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                    timeout.CancelAfter(TimeSpan.FromSeconds(options.Mqtt.ConnectTimeoutSeconds));
-                    await ssl.AuthenticateAsServerAsync(TlsOptions((MqttServerTlsTcpEndpointOptions)endpoint), timeout.Token);
-                    clientCertificate = ssl.RemoteCertificate as System.Security.Cryptography.X509Certificates.X509Certificate2;
-                }
-                catch (Exception e) when (e is OperationCanceledException or IOException or System.Security.Authentication.AuthenticationException or SocketException)
+                // Suites, deadline (ConnectTimeoutSeconds) and the failure log are DeviceTls's, shared with device HTTPS.
+                var ssl = await deviceTls.AuthenticateAsync(stream, remote, "MQTT TLS", _stopping.Token);
+                if (ssl is null)
                 {
                     stats.RefusedSocket();
-                    var why = e is OperationCanceledException ? $"no handshake within {options.Mqtt.ConnectTimeoutSeconds} s" : Reason(e);
-                    log.LogInformation("TLS handshake with {Remote} failed: {Reason}", remote, why);
-                    await stream.DisposeAsync();
                     return;
                 }
+                stream = ssl;
+                clientCertificate = ssl.RemoteCertificate as System.Security.Cryptography.X509Certificates.X509Certificate2;
             }
             await RunAsync(new MqttTcpChannel(stream, local, remote, clientCertificate!), endpoint.AllowPacketFragmentation, ticket);
         }
@@ -158,21 +148,4 @@ public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, 
         }
     }
 
-    static SslServerAuthenticationOptions TlsOptions(MqttServerTlsTcpEndpointOptions tls) => new()
-    {
-        ServerCertificate = tls.CertificateProvider.GetCertificate(),
-        EnabledSslProtocols = tls.SslProtocol,
-        CipherSuitesPolicy = tls.CipherSuitesPolicy,
-        ClientCertificateRequired = tls.ClientCertificateRequired,
-        CertificateRevocationCheckMode = tls.CheckCertificateRevocation ? System.Security.Cryptography.X509Certificates.X509RevocationMode.Online
-            : System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-        RemoteCertificateValidationCallback = tls.RemoteCertificateValidationCallback,
-    };
-
-    static string Reason(Exception e)
-    {
-        var messages = new List<string>();
-        for (var x = e; x is not null; x = x.InnerException) messages.Add(x.Message);
-        return string.Join(" / ", messages.Distinct());
-    }
 }

@@ -1,12 +1,16 @@
 // Device bootstrap (POST /auth/bootstrap, GET /auth/bootstrap/regionId/{regionId}) and the peer-only lookups under
-// /internal/federation. The bootstrap answer stays far under the C SDK's 192-byte buffer.
+// /internal/federation. Device answers carry a Content-Length (DeviceJson) and stay far under the C SDK's 192-byte buffer.
 using Thingyard.Alink;
 using Thingyard.Distribution;
+using Thingyard.Server.Connectivity;
 
 namespace Thingyard.Server.Distribution;
 
 public static class BootstrapEndpoints
 {
+    /// <summary>The C SDK reads the bootstrap answer into 192 bytes (with its terminating NUL).</summary>
+    const int MaxAnswerBytes = 191;
+
     public static void MapDistribution(this WebApplication app)
     {
         app.BufferPeerBodies();
@@ -43,17 +47,17 @@ public static class BootstrapEndpoints
     static async Task<IResult> BootstrapAsync(HttpContext http, BootstrapService bootstrap, DeviceLocator locator, ILogger<BootstrapService> log)
     {
         if (!http.Request.HasFormContentType)
-            return Results.Json(new { code = AlinkCodes.BadParams, message = "send productKey and deviceName as a form" });
+            return DeviceJson.Refusal(AlinkCodes.BadParams, "send productKey and deviceName as a form");
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var pk = form["productKey"].ToString();
         var dn = form["deviceName"].ToString();
-        if (pk.Length == 0 || dn.Length == 0) return Results.Json(new { code = AlinkCodes.BadParams, message = "productKey and deviceName are required" });
+        if (pk.Length == 0 || dn.Length == 0) return DeviceJson.Refusal(AlinkCodes.BadParams, "productKey and deviceName are required");
         var address = locator.ClientAddress(http);
         var target = await bootstrap.ResolveAsync(pk, dn, address, http.Request.Host.Host, http.RequestAborted);
         if (target is null)
         {
             log.LogDebug("Bootstrap for unknown device {ProductKey}/{DeviceName} from {Address}", pk, dn, address);
-            return Results.Json(new { code = AlinkCodes.DeviceNotFound, message = "device not found" });
+            return DeviceJson.Refusal(AlinkCodes.DeviceNotFound, "device not found");
         }
         log.LogDebug("Bootstrap {ProductKey}/{DeviceName} from {Address} -> {Instance} {Host}:{Port}", pk, dn, address, target.InstanceId, target.MqttHost, target.MqttPort);
         return Endpoint(target.MqttHost, target.MqttPort);
@@ -65,10 +69,10 @@ public static class BootstrapEndpoints
         var self = instances.Self(http.Request.Host.Host);
         var target = self.RegionId == regionId ? self : instances.Peers.FirstOrDefault(p => p.RegionId == regionId);
         return target is null
-            ? Results.Json(new { code = AlinkCodes.BadParams, message = $"no instance in region {regionId}" })
+            ? DeviceJson.Refusal(AlinkCodes.BadParams, $"no instance in region {regionId}", MaxAnswerBytes)
             : Endpoint(target.MqttHost, target.MqttPort);
     }
 
     static IResult Endpoint(string host, int port) =>
-        Results.Json(new { code = 200, data = new { resources = new { mqtt = new { host, port } } }, message = "success" });
+        new DeviceJson(new { code = 200, data = new { resources = new { mqtt = new { host, port } } }, message = "success" });
 }

@@ -32,6 +32,7 @@ public static class MetricsEndpoint
         Metric("thingyard_mqtt_publishes_accepted_total", "counter", "Device publishes accepted for handling.", ("", mqtt.AcceptedPublishes));
         Metric("thingyard_mqtt_publishes_dropped_total", "counter", "Device publishes dropped, by reason.",
             ("reason=\"foreign_topic\"", mqtt.ForeignPublishes), ("reason=\"oversized\"", mqtt.Oversized), ("reason=\"throttled\"", mqtt.Throttled));
+        Metric("thingyard_tls_handshakes_failed_total", "counter", "TLS handshakes that failed on the device ports (MQTT over TLS, device HTTPS).", ("", mqtt.TlsHandshakeFailures));
         Metric("thingyard_alink_bad_payloads_total", "counter", "Publishes on Alink topics whose payload was not an Alink request.", ("", mqtt.BadPayloads));
         Metric("thingyard_telemetry_written_total", "counter", "Telemetry entries committed (properties, events, service calls, status).", ("", telemetry.Written));
         Metric("thingyard_telemetry_batches_total", "counter", "Telemetry transactions committed.", ("", telemetry.Batches));

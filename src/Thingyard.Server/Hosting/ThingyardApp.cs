@@ -49,6 +49,7 @@ public static class ThingyardApp
         builder.Services.AddRemoteConfig();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
+        if (options.Mqtt.DeviceHttpsPort >= 0) DeviceHttpsServer.Add(builder.Services);
 
         var app = builder.Build();
         await StorageSetup.MigrateAsync(app.Services);

@@ -1,6 +1,7 @@
 // Settings bound from the "Thingyard" section (environment: Thingyard__Section__Key); every default works on a laptop.
 using Thingyard.Accounts;
 using Thingyard.Connectivity;
+using Thingyard.Server.Connectivity;
 using Thingyard.Storage;
 
 namespace Thingyard.Server.Hosting;
@@ -28,9 +29,16 @@ public sealed class MqttOptions
     /// <summary>Plain TCP port; 0 picks a free one (tests), -1 turns the listener off.</summary>
     public int Port { get; set; } = 1883;
     public int TlsPort { get; set; } = 8883;
-    /// <summary>Address the MQTT listeners bind to.</summary>
+    /// <summary>HTTPS for devices with the TLS port's certificate and suites, serving what the HTTP listeners serve
+    /// (registration, bootstrap, ...); -1 (default) off, 0 a free port. The 3.x C SDK registers on 443 only.</summary>
+    public int DeviceHttpsPort { get; set; } = -1;
+    /// <summary>Cipher suites of the device TLS ports: Compatible also offers the RSA key exchange suites of the C SDKs'
+    /// mbedTLS; Modern only forward-secret ones.</summary>
+    public DeviceTlsPolicy TlsPolicy { get; set; } = DeviceTlsPolicy.Compatible;
+    /// <summary>Address the device listeners (MQTT, device HTTPS) bind to.</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
-    /// <summary>PFX file for TLS; when empty a self-signed certificate is generated into the data folder on first start.</summary>
+    /// <summary>PFX file for the device TLS ports; when empty a self-signed RSA certificate is generated into the data
+    /// folder on first start.</summary>
     public string? CertificatePath { get; set; }
     public string? CertificatePassword { get; set; }
     /// <summary>Largest accepted publish payload; larger messages are dropped and counted.</summary>

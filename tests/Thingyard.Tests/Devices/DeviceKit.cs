@@ -163,6 +163,12 @@ public sealed class RawMqttConnection : IDisposable
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port);
+        return (new RawMqttConnection(tcp), await ConnectOverAsync(tcp.GetStream(), clientId, username, password, keepAlive));
+    }
+
+    /// <summary>Sends CONNECT over an open stream (plain or TLS) and returns the CONNACK return code.</summary>
+    public static async Task<int> ConnectOverAsync(Stream stream, string clientId, string username, string password, ushort keepAlive = 60)
+    {
         var body = new List<byte>();
         void Str(string s) { var b = Encoding.UTF8.GetBytes(s); body.Add((byte)(b.Length >> 8)); body.Add((byte)b.Length); body.AddRange(b); }
         Str("MQTT");
@@ -177,13 +183,13 @@ public sealed class RawMqttConnection : IDisposable
         var length = body.Count;
         do { var digit = (byte)(length % 128); length /= 128; packet.Add(length > 0 ? (byte)(digit | 0x80) : digit); } while (length > 0);
         packet.AddRange(body);
-        var stream = tcp.GetStream();
         await stream.WriteAsync(packet.ToArray());
+        await stream.FlushAsync();
         var connack = new byte[4];
         using var timeout = new CancellationTokenSource(10_000);
         await stream.ReadExactlyAsync(connack, timeout.Token);
         Assert.Equal(0x20, connack[0]);
-        return (new RawMqttConnection(tcp), connack[3]);
+        return connack[3];
     }
 
     /// <summary>Waits for the server to close the connection (a read returns end of stream or fails).</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Thingyard.Client;
 using Thingyard.Server.Hosting;
 
@@ -28,6 +29,9 @@ public class ThingyardServer : IAsyncLifetime
 
     /// <summary>Extra configuration (key "Thingyard:Section:Key") a test class wants.</summary>
     public Dictionary<string, string> Settings { get; } = new();
+
+    /// <summary>What the server logged at the levels its settings let through (Warning, unless Settings raise a category).</summary>
+    public LogCapture Logs { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -57,6 +61,7 @@ public class ThingyardServer : IAsyncLifetime
     async Task StartAsync()
     {
         _app = await ThingyardApp.BuildAsync(_args);
+        _app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Logs);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
@@ -96,6 +101,10 @@ public class ThingyardServer : IAsyncLifetime
     /// <summary>The broker's plain and TLS ports (picked free at start).</summary>
     public int MqttPort => Services.GetRequiredService<Thingyard.Server.Connectivity.MqttBroker>().Port;
     public int MqttTlsPort => Services.GetRequiredService<Thingyard.Server.Connectivity.MqttBroker>().TlsPort;
+    /// <summary>The device HTTPS port, for servers with Thingyard:Mqtt:DeviceHttpsPort set.</summary>
+    public int DeviceHttpsPort => Services.GetRequiredService<DeviceHttpsServer>().Port;
+    /// <summary>The certificate the device TLS ports present (PEM, as devices are given it).</summary>
+    public string CertificatePem => Path.Combine(DataDir, Thingyard.Server.Connectivity.BrokerCertificate.PemFileName);
 
     public ThingyardRpcClient Rpc(string keyId = AdminKeyId, string secret = AdminSecret) => new(Http(), keyId, secret);
 
