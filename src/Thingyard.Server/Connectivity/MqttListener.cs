@@ -39,7 +39,11 @@ public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, 
         var endpoint = serverOptions.DefaultEndpointOptions;
         var address = IPAddress.Parse(options.Mqtt.BindAddress);
         if (endpoint.IsEnabled && options.Mqtt.Port >= 0) Port = Listen(address, options.Mqtt.Port, endpoint, tls: false);
-        if (options.Mqtt.TlsPort >= 0) TlsPort = Listen(address, options.Mqtt.TlsPort, endpoint, tls: true);
+        if (options.Mqtt.TlsPort >= 0)
+        {
+            _ = deviceTls.Certificate; // made (or checked) now: a bad certificate fails the start, not the first device
+            TlsPort = Listen(address, options.Mqtt.TlsPort, endpoint, tls: true);
+        }
         return Task.CompletedTask;
     }
 
