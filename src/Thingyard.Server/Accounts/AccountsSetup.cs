@@ -1,4 +1,5 @@
-// Accounts area wiring: secret sealing, AccessKey lookup, nonce replay guard (in memory and in the database).
+// Accounts area wiring: secret sealing, AccessKey lookup, nonce replay guard (in memory and in the database), the
+// failed-credential throttle every door shares.
 using Thingyard.Accounts;
 using Thingyard.Server.Hosting;
 
@@ -10,6 +11,7 @@ public static class AccountsSetup
     {
         services.AddSingleton(SecretProtector.FromConfiguration(options.Security.MasterKey, options.DataDir));
         services.AddSingleton<AccessKeyStore>();
+        services.AddSingleton(sp => new AuthThrottle(options.Security.AuthFailures, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<NonceLedger>();
         services.AddSingleton<NonceGuard>();
         services.AddHostedService<NoncePruner>();

@@ -56,14 +56,15 @@ public sealed class BrokerHooks(Hosting.ThingyardOptions options, DeviceAuthenti
             log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: user name over {Max} characters", LogText.Clip(e.ClientId), e.RemoteEndPoint, MaxUserNameLength);
             return;
         }
-        var decision = await authenticator.DecideAsync(e.ClientId, e.UserName, e.Password, e.KeepAlivePeriod ?? 0, e.CancellationToken);
+        var decision = await authenticator.DecideAsync(e.ClientId, e.UserName, e.Password, e.KeepAlivePeriod ?? 0, e.CancellationToken,
+            remote: AddressOf(e.RemoteEndPoint));
         if (!decision.Accepted)
         {
             stats.RefusedConnect();
             e.ReasonCode = decision.Refusal switch
             {
                 ConnectRefusal.NotAuthorized => MqttConnectReasonCode.NotAuthorized,
-                ConnectRefusal.BadRequest => MqttConnectReasonCode.ServerUnavailable,
+                ConnectRefusal.BadRequest or ConnectRefusal.Throttled => MqttConnectReasonCode.ServerUnavailable,
                 _ => MqttConnectReasonCode.BadUserNameOrPassword,
             };
             log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: {Reason}", LogText.Clip(e.ClientId), e.RemoteEndPoint, decision.Reason);

@@ -1,6 +1,7 @@
 // Connectivity wiring: broker, hooks, message handlers, telemetry pipeline, downlink, and the HTTP endpoints
 // that belong to devices (/mqtt WebSocket, /auth/register/device).
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Accounts;
 using Thingyard.Connectivity;
 using Thingyard.Gateways;
 using Thingyard.Registry;
@@ -19,7 +20,7 @@ public static class ConnectivitySetup
     {
         services.AddSingleton(sp => new DeviceDirectory(sp.GetRequiredService<IDbContextFactory<ThingyardDb>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<DeviceChanges>()) { SelfInstanceId = sp.GetRequiredService<ThingyardOptions>().InstanceId });
-        services.AddSingleton(sp => new DeviceAuthenticator(sp.GetRequiredService<DeviceDirectory>())
+        services.AddSingleton(sp => new DeviceAuthenticator(sp.GetRequiredService<DeviceDirectory>(), sp.GetRequiredService<AuthThrottle>())
         {
             MinKeepAlive = Math.Clamp(sp.GetRequiredService<ThingyardOptions>().Mqtt.MinKeepAliveSeconds, 1, DeviceAuthenticator.MaxKeepAlive),
         });

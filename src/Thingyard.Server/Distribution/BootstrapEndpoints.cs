@@ -54,11 +54,6 @@ public static class BootstrapEndpoints
         if (pk.Length == 0 || dn.Length == 0) return DeviceJson.Refusal(AlinkCodes.BadParams, "productKey and deviceName are required");
         var address = locator.ClientAddress(http);
         var target = await bootstrap.ResolveAsync(pk, dn, address, http.Request.Host.Host, http.RequestAborted);
-        if (target is null)
-        {
-            log.LogDebug("Bootstrap for unknown device {ProductKey}/{DeviceName} from {Address}", pk, dn, address);
-            return DeviceJson.Refusal(AlinkCodes.DeviceNotFound, "device not found");
-        }
         log.LogDebug("Bootstrap {ProductKey}/{DeviceName} from {Address} -> {Instance} {Host}:{Port}", pk, dn, address, target.InstanceId, target.MqttHost, target.MqttPort);
         return Endpoint(target.MqttHost, target.MqttPort);
     }

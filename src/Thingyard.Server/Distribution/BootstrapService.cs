@@ -2,7 +2,8 @@
 // distributed connects here; a distributed one goes to its target (or the nearest of its candidates); a device
 // unknown here is looked up at the peers, the instance that owns it deciding. What the peers said is kept 5 s (a
 // device retrying, or a fleet bootstrapping at a copy holder, costs one peer round per device per 5 s); a change to the
-// device here (its copy recalled or deleted) drops it at once.
+// device here (its copy recalled or deleted) drops it at once. Bootstrap requests carry no signature, so a device no
+// instance knows gets this instance's endpoint, exactly like one that lives here: the answer tells nobody what exists.
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Common;
@@ -52,8 +53,8 @@ public sealed class BootstrapService
             : new DeviceLocation(true, row.Strategy ?? 0, row.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    /// <summary>The instance whose MQTT endpoint the device gets, or null when no instance knows the device.</summary>
-    public async Task<InstanceInfo?> ResolveAsync(string productKey, string deviceName, IPAddress? address, string? requestHost, CancellationToken ct = default)
+    /// <summary>The instance whose MQTT endpoint the device gets: this one for a device no instance knows.</summary>
+    public async Task<InstanceInfo> ResolveAsync(string productKey, string deviceName, IPAddress? address, string? requestHost, CancellationToken ct = default)
     {
         var here = await LocateHereAsync(productKey, deviceName, ct);
         if (here is null or { Home: false } && options.Federation.ServesBootstrap && instances.PeeringEnabled)
@@ -65,12 +66,12 @@ public sealed class BootstrapService
             }
             if (remote is not null) here = remote;
         }
-        if (here is null) return null;
+        if (here is null) return instances.Self(requestHost);
         var candidates = here.InstanceIds.Select(id => instances.Find(id, requestHost)).OfType<InstanceInfo>().ToList();
         if (candidates.Count == 0)
         {
             log.LogWarning("Device {ProductKey}/{DeviceName} belongs to unknown instance(s) {Ids}", productKey, deviceName, string.Join(",", here.InstanceIds));
-            return null;
+            return instances.Self(requestHost);
         }
         return here.Strategy == 1 ? locator.Choose(candidates, address) : candidates[0];
     }

@@ -2,6 +2,7 @@
 // device, product or account names), so it is served without credentials like /health.
 using System.Globalization;
 using System.Text;
+using Thingyard.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Distribution;
 using Thingyard.Storage;
@@ -12,7 +13,7 @@ namespace Thingyard.Server.Hosting;
 public static class MetricsEndpoint
 {
     public static void MapMetrics(this WebApplication app) => app.MapGet("/metrics", (DeviceSessions sessions, ConnectivityStats mqtt,
-        TelemetryPipeline telemetry, WalCheckpointer checkpoints, PeerClient peers) =>
+        TelemetryPipeline telemetry, WalCheckpointer checkpoints, PeerClient peers, AuthThrottle auth) =>
     {
         var text = new StringBuilder();
         void Metric(string name, string type, string help, params (string Labels, double Value)[] samples)
@@ -41,6 +42,9 @@ public static class MetricsEndpoint
         Metric("thingyard_sqlite_checkpoints_total", "counter", "Background write-ahead-log checkpoints (SQLite only).", ("", checkpoints.Runs));
         Metric("thingyard_sqlite_log_rewinds_total", "counter", "Times the telemetry writer rewound the write-ahead log (SQLite only).", ("", checkpoints.Restarts));
         Metric("thingyard_federation_peer_calls_total", "counter", "Signed calls made to peer instances.", ("", peers.Calls));
+        Metric("thingyard_auth_lockouts_total", "counter", "Lockouts after too many failed credential checks (MQTT, REST, RPC), by what was locked out.",
+            ("kind=\"address\"", auth.AddressLockouts), ("kind=\"identity\"", auth.IdentityLockouts));
+        Metric("thingyard_auth_refused_total", "counter", "Attempts refused unchecked during a lockout.", ("", auth.Refused));
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }).ExcludeFromDescription();
 }

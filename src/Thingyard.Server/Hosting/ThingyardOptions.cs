@@ -70,4 +70,6 @@ public sealed class SecurityOptions
 {
     /// <summary>Base64 of 32 bytes sealing secrets at rest; when empty, master.key in the data folder is used (and created).</summary>
     public string? MasterKey { get; set; }
+    /// <summary>Failed credential checks allowed per address and per device or AccessKey before a lockout.</summary>
+    public AuthThrottleOptions AuthFailures { get; set; } = new();
 }

@@ -1,13 +1,15 @@
 // Reads an RPC request and proves who sent it: v1 HMAC-SHA1 parameter signing or ACS3-HMAC-SHA256 header signing,
-// both with a timestamp window and a one-time nonce.
+// both with a timestamp window and a one-time nonce. Unknown keys and bad signatures count against the caller's address
+// and the AccessKey (AuthThrottle); past the limits a call is refused before any signature is computed.
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Thingyard.Accounts;
+using Thingyard.Server.Distribution;
 
 namespace Thingyard.Server.Rpc;
 
-public sealed class RpcAuthenticator(AccessKeyStore keys, NonceGuard nonces, TimeProvider time)
+public sealed class RpcAuthenticator(AccessKeyStore keys, NonceGuard nonces, AuthThrottle throttle, DeviceLocator locator, TimeProvider time)
 {
     public const int MaxBodyBytes = 4 * 1024 * 1024;
 
@@ -40,11 +42,10 @@ public sealed class RpcAuthenticator(AccessKeyStore keys, NonceGuard nonces, Tim
             throw new RpcGatewayException(400, "InvalidSignatureMethod.Malformed", $"SignatureMethod '{method}' is not supported; use HMAC-SHA1.");
         CheckTimestamp(timestamp, "Timestamp");
 
-        var credential = await FindKeyAsync(accessKeyId, ct);
+        var credential = await FindKeyAsync(http, accessKeyId, ct);
         var stringToSign = PopSignatureV1.StringToSign(http.Method, p);
         if (!FixedEquals(PopSignatureV1.Sign(stringToSign, credential.Secret), signature))
-            throw new RpcGatewayException(400, "SignatureDoesNotMatch",
-                $"Specified signature is not matched with our calculation. server string to sign is:{stringToSign}");
+            throw SignatureMismatch(http, accessKeyId, stringToSign);
         await UseNonceAsync(accessKeyId, nonce, ct);
         p.Remove("Signature");
         return new RpcRequest(action, p.GetValueOrDefault("Version"), p, accessKeyId, credential.AccountId, credential.AccountUid, requestId, wantsXml);
@@ -66,22 +67,41 @@ public sealed class RpcAuthenticator(AccessKeyStore keys, NonceGuard nonces, Tim
         if (!string.Equals(Header(http, "x-acs-content-sha256"), hashed, StringComparison.OrdinalIgnoreCase))
             throw new RpcGatewayException(400, "ContentSHA256NotMatch", "x-acs-content-sha256 does not match the body that was received.");
 
-        var credential = await FindKeyAsync(auth.AccessKeyId, ct);
+        var credential = await FindKeyAsync(http, auth.AccessKeyId, ct);
         var query = http.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString()));
         var canonical = Acs3Signature.CanonicalRequest(http.Method, http.Path.HasValue ? http.Path.Value! : "/",
             Acs3Signature.CanonicalQuery(query), auth.SignedHeaders, name => http.Headers[name].Select(v => v ?? ""), hashed);
         var stringToSign = Acs3Signature.StringToSign(canonical);
         if (!FixedEquals(Acs3Signature.Sign(stringToSign, credential.Secret), auth.Signature.ToLowerInvariant()))
-            throw new RpcGatewayException(400, "SignatureDoesNotMatch",
-                $"Specified signature is not matched with our calculation. server string to sign is:{stringToSign}");
+            throw SignatureMismatch(http, auth.AccessKeyId, stringToSign);
         await UseNonceAsync(auth.AccessKeyId, nonce, ct);
         return new RpcRequest(action, http.Headers["x-acs-version"].ToString(), p, auth.AccessKeyId, credential.AccountId,
             credential.AccountUid, requestId, false);
     }
 
-    async Task<AccessKeyCredential> FindKeyAsync(string accessKeyId, CancellationToken ct) =>
-        await keys.FindAsync(accessKeyId, ct)
-        ?? throw new RpcGatewayException(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+    /// <summary>The key, once the caller is not locked out; an unknown key counts as a failure.</summary>
+    async Task<AccessKeyCredential> FindKeyAsync(HttpRequest http, string accessKeyId, CancellationToken ct)
+    {
+        if (throttle.Blocked(Address(http), "key " + accessKeyId) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            http.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            throw new RpcGatewayException(429, "Throttling.User",
+                $"Request was denied: too many failed signature checks from this address or for this AccessKey; retry after {seconds} s.");
+        }
+        if (await keys.FindAsync(accessKeyId, ct) is { } credential) return credential;
+        throttle.Failed(Address(http), "key " + accessKeyId);
+        throw new RpcGatewayException(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+    }
+
+    RpcGatewayException SignatureMismatch(HttpRequest http, string accessKeyId, string stringToSign)
+    {
+        throttle.Failed(Address(http), "key " + accessKeyId);
+        return new RpcGatewayException(400, "SignatureDoesNotMatch",
+            $"Specified signature is not matched with our calculation. server string to sign is:{stringToSign}");
+    }
+
+    string? Address(HttpRequest http) => locator.ClientAddress(http.HttpContext)?.ToString();
 
     async Task UseNonceAsync(string accessKeyId, string nonce, CancellationToken ct)
     {

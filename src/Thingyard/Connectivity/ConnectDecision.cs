@@ -1,7 +1,13 @@
 // The outcome of checking an MQTT CONNECT: a device session, a dynamic-registration session, or a refusal with its reason.
 namespace Thingyard.Connectivity;
 
-public enum ConnectRefusal { None, BadCredentials, NotAuthorized, BadRequest }
+public enum ConnectRefusal
+{
+    None, BadCredentials, NotAuthorized, BadRequest,
+    /// <summary>Too many failed attempts (AuthThrottle). It shares BadRequest's value, so the broker answers it with
+    /// "server unavailable", which devices retry later, until the broker maps it on its own.</summary>
+    Throttled = BadRequest,
+}
 
 public sealed record ConnectDecision(ConnectRefusal Refusal, string Reason, DeviceCredential? Device = null, DynamicRegistrationRequest? Registration = null,
     ClientFeatures Features = default)

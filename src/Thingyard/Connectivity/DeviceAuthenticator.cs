@@ -1,7 +1,11 @@
 // Decides an MQTT CONNECT from its client id, username and password, accepting every variant the official SDKs send.
+// Failed checks count against the remote address and the device (AuthThrottle); past the limits a CONNECT is refused
+// before any lookup or HMAC.
+using Thingyard.Accounts;
+
 namespace Thingyard.Connectivity;
 
-public sealed class DeviceAuthenticator(DeviceDirectory directory)
+public sealed class DeviceAuthenticator(DeviceDirectory directory, AuthThrottle? throttle = null)
 {
     public const int DefaultMinKeepAlive = 30; // the platform accepts 30..1200 s
     public const int MaxKeepAlive = 1200;
@@ -9,13 +13,20 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory)
     /// <summary>Shortest keepalive accepted (Thingyard:Mqtt:MinKeepAliveSeconds).</summary>
     public int MinKeepAlive { get; init; } = DefaultMinKeepAlive;
 
-    public async Task<ConnectDecision> DecideAsync(string clientId, string? username, string? password, int keepAliveSeconds, CancellationToken ct = default)
+    /// <summary><paramref name="remote"/> is the client's address (text), for the per-address limit; without it only the
+    /// per-device limit applies.</summary>
+    public async Task<ConnectDecision> DecideAsync(string clientId, string? username, string? password, int keepAliveSeconds,
+        CancellationToken ct = default, string? remote = null)
     {
         var id = MqttClientId.Parse(clientId);
-        if (!TryParseUsername(username, out var deviceName, out var productKey))
-            return ConnectDecision.Refuse(ConnectRefusal.BadCredentials, "username must be deviceName&productKey");
+        var named = TryParseUsername(username, out var deviceName, out var productKey);
+        var identity = named ? $"device {productKey}/{deviceName}" : null;
+        if (throttle?.Blocked(remote, identity) is { } wait)
+            return ConnectDecision.Refuse(ConnectRefusal.Throttled, $"too many failed attempts; refused for {Math.Ceiling(wait.TotalSeconds)} s more");
+        if (!named)
+            return Failed(remote, identity, "username must be deviceName&productKey");
         if (string.IsNullOrEmpty(password))
-            return ConnectDecision.Refuse(ConnectRefusal.BadCredentials, "password is empty");
+            return Failed(remote, identity, "password is empty");
 
         var authType = id["authType"];
         if (authType is "register" or "regnwl")
@@ -26,7 +37,7 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory)
             return ConnectDecision.Refuse(ConnectRefusal.BadRequest, $"keepalive {keepAliveSeconds}s is outside {MinKeepAlive}..{MaxKeepAlive}s");
 
         var device = await directory.FindAsync(productKey, deviceName, ct);
-        if (device is null) return ConnectDecision.Refuse(ConnectRefusal.BadCredentials, "no such device");
+        if (device is null) return Failed(remote, identity, "no such device");
 
         bool ok;
         if (authType == "connwl")
@@ -40,10 +51,19 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory)
             if (id["timestamp"] is { } ts) signed["timestamp"] = ts;
             ok = DeviceSignature.Verify(device.DeviceSecret, id["signmethod"], signed, password);
         }
-        if (!ok) return ConnectDecision.Refuse(ConnectRefusal.BadCredentials, "signature does not match");
+        if (!ok) return Failed(remote, identity, "signature does not match");
         if (device.Status == Registry.DeviceStatus.Disabled) return ConnectDecision.Refuse(ConnectRefusal.NotAuthorized, "device is disabled");
         if (device.DistributedAway) return ConnectDecision.Refuse(ConnectRefusal.NotAuthorized, "device was distributed to another instance; bootstrap again");
         return ConnectDecision.Session(device, ClientFeatures.Of(id));
+    }
+
+    /// <summary>Whether CONNECTs from this address are refused for now (the broker may drop such a client early).</summary>
+    public bool IsThrottled(string? remote) => throttle?.Blocked(remote, null) is not null;
+
+    ConnectDecision Failed(string? remote, string? identity, string reason)
+    {
+        throttle?.Failed(remote, identity);
+        return ConnectDecision.Refuse(ConnectRefusal.BadCredentials, reason);
     }
 
     /// <summary>"deviceName&amp;productKey"; neither part may contain '&amp;'.</summary>

@@ -19,6 +19,9 @@ public sealed class DynamicRegistration(IDbContextFactory<ThingyardDb> dbs, Devi
     public const int ProductDisabled = 6288;
     public const int AlreadyActivated = 6289;
 
+    // Signs for an unknown product are checked against this (nobody knows it), so that answer costs and reads the same.
+    static readonly string UnknownProductSecret = Ids.ProductSecret();
+
     /// <summary>sign = HMAC(productSecret, "deviceName{dn}productKey{pk}random{r}"), declared method first, SHA-1 as the JS SDK always uses.</summary>
     public async Task<RegistrationResult> RegisterAsync(string productKey, string deviceName, string random, string? signMethod, string sign,
         bool registrationFree, CancellationToken ct = default)
@@ -29,9 +32,10 @@ public sealed class DynamicRegistration(IDbContextFactory<ThingyardDb> dbs, Devi
 
         await using var db = await dbs.CreateDbContextAsync(ct);
         var product = await db.Products.FirstOrDefaultAsync(p => p.ProductKey == productKey, ct);
-        if (product is null) return Fail(AlinkCodes.ProductNotFound, $"product {productKey} does not exist");
+        // Without the product secret a caller learns nothing: an unknown product reads exactly like a bad sign. Only a
+        // valid sign earns a specific reason (switched off, unknown device, already activated).
         var signed = new Dictionary<string, string> { ["deviceName"] = deviceName, ["productKey"] = productKey, ["random"] = random };
-        if (!DeviceSignature.Verify(product.ProductSecret, signMethod, signed, sign))
+        if (!DeviceSignature.Verify(product?.ProductSecret ?? UnknownProductSecret, signMethod, signed, sign) || product is null)
             return Fail(AlinkCodes.SignatureInvalid, "sign does not match the product secret");
         if (!product.DynamicRegistration) return Fail(ProductDisabled, $"dynamic registration is turned off for product {productKey}");
 

@@ -97,6 +97,24 @@ public sealed class DynamicRegistrationTests(ThingyardServer server) : IClassFix
     }
 
     [Fact]
+    public async Task Without_the_product_secret_unknown_products_devices_and_switched_off_products_read_like_a_bad_sign()
+    {
+        var (pk, _) = await server.NewRegistrationProductAsync();
+        var d = await server.NewTestDeviceAsync(pk);
+        var (offPk, _) = await server.NewRegistrationProductAsync(dynamicRegistration: false);
+        const string guess = "not-the-product-secret";
+        var answers = new[]
+        {
+            await RegisterOverHttpAsync(pk, d.DeviceName, "abc", Sign("hmacsha1", guess, pk, d.DeviceName, "abc")),
+            await RegisterOverHttpAsync(pk, "never_registered", "abc", Sign("hmacsha1", guess, pk, "never_registered", "abc")),
+            await RegisterOverHttpAsync("a1NoSuchPrd0", d.DeviceName, "abc", Sign("hmacsha1", guess, "a1NoSuchPrd0", d.DeviceName, "abc")),
+            await RegisterOverHttpAsync(offPk, "dev1", "abc", Sign("hmacsha1", guess, offPk, "dev1", "abc")),
+        };
+        Assert.Equal(6413, Code(answers[0].Body));
+        Assert.All(answers, a => Assert.Equal(answers[0], a)); // same status, code and message
+    }
+
+    [Fact]
     public async Task Http_registration_wants_a_form()
     {
         var (pk, _) = await server.NewRegistrationProductAsync();

@@ -49,10 +49,15 @@ public sealed class BootstrapTests(Federation fed) : IClassFixture<Federation>
     }
 
     [Fact]
-    public async Task An_unknown_device_is_not_found_anywhere()
+    public async Task An_unknown_device_or_product_gets_exactly_the_answer_of_a_device_living_here()
     {
-        var answer = await BootstrapAsync(fed.B, "a1nosuchprod", "nobody");
-        Assert.Equal(6100, answer.GetProperty("code").GetInt32());
+        // Bootstrap is unsigned: its answer must not tell a prober which devices exist.
+        var pk = await fed.B.NewProductAsync("Boot");
+        var d = await fed.B.NewTestDeviceAsync(pk);
+        var known = (await BootstrapAsync(fed.B, pk, d.DeviceName)).GetRawText();
+        Assert.Equal(known, (await BootstrapAsync(fed.B, pk, "nobody")).GetRawText());
+        Assert.Equal(known, (await BootstrapAsync(fed.B, "a1nosuchprod", "nobody")).GetRawText());
+        Assert.Equal(fed.B.MqttPort, Port(JsonDocument.Parse(known).RootElement));
     }
 
     [Fact]
