@@ -61,9 +61,13 @@ public sealed class DeviceHttpTests(ThingyardServer server) : IClassFixture<Thin
         RawHttp.AssertContentLength(known);
         Assert.Equal(200, Code(known));
 
+        // An unknown device is answered like a known one (existence is not revealed), with the same framing.
         var unknown = await RawHttp.SendAsync(Port, "POST", "/auth/bootstrap", new Dictionary<string, string> { ["productKey"] = "a1nosuchprod", ["deviceName"] = "nobody" });
         RawHttp.AssertContentLength(unknown);
-        Assert.Equal(6100, Code(unknown));
+        Assert.Equal(200, Code(unknown));
+        var incomplete = await RawHttp.SendAsync(Port, "POST", "/auth/bootstrap", new Dictionary<string, string> { ["productKey"] = d.ProductKey });
+        RawHttp.AssertContentLength(incomplete);
+        Assert.Equal(460, Code(incomplete));
 
         var region = await RawHttp.SendAsync(Port, "GET", "/auth/bootstrap/regionId/cn-shanghai");
         RawHttp.AssertContentLength(region);
