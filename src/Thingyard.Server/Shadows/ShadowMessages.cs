@@ -18,10 +18,15 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
     public async Task HandleAsync(Uplink u)
     {
         var topic = GetTopic(u.Device.ProductKey, u.Device.DeviceName);
-        JsonObject? request;
-        try { request = Alink.Utf8Payload.IsValid(u.Payload) ? JsonNode.Parse(u.Payload.ToArray()) as JsonObject : null; }
-        catch (JsonException) { request = null; }
-        if (request is null) { Send(u, topic, Error(400, "payload is not a UTF-8 JSON object")); return; }
+        var raw = u.Payload.ToArray();
+        var request = Alink.Utf8Payload.IsValid(u.Payload) ? LenientJson.ParseObject(raw) : null;
+        if (request is null)
+        {
+            var error = Error(400, "payload is not a UTF-8 JSON object");
+            if (Alink.Utf8Payload.IsValid(u.Payload) && LenientJson.ClientToken(raw) is { } found) error["clientToken"] = found;
+            Send(u, topic, error);
+            return;
+        }
         var token = request["clientToken"]?.DeepClone();
         void Answer(JsonObject reply)
         {
@@ -53,7 +58,9 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
                             foreach (var (key, _) in keys) nulls[key] = "null";
                             change = nulls;
                         }
-                        if (method == "update" && section == "desired") throw new ShadowException(406, "devices report state; desired state is set by applications");
+                        // A device may only clear desired state once it has acted on it ("desired":"null", or keys set to "null").
+                        if (method == "update" && section == "desired" && !ClearsOnly(change))
+                            throw new ShadowException(406, "devices report state; desired state is set by applications (a device may only clear it)");
                         doc = await store.ChangeAsync(u.Device.DeviceId, section, change, version, replace: false);
                         version = null;
                     }
@@ -66,6 +73,10 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
         }
         catch (ShadowException e) { Answer(Error(e.Code, e.Message)); }
     }
+
+    static bool ClearsOnly(JsonNode? change) => IsNull(change) || (change is JsonObject keys && keys.Count > 0 && keys.All(k => IsNull(k.Value)));
+
+    static bool IsNull(JsonNode? n) => n is null || (n is JsonValue v && v.TryGetValue<string>(out var s) && s == "null");
 
     /// <summary>Application changed the desired state: push "control" to the device if it is connected here.</summary>
     public void PushControl(long deviceId, string pk, string dn, JsonObject document)

@@ -195,4 +195,54 @@ public sealed class LinkSdkTests(ThingyardServer server) : IClassFixture<Thingya
         Assert.Equal("tok-3", conflict.GetProperty("clientToken").GetString());
         Assert.Equal("error", conflict.GetProperty("payload").GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task A_device_clears_desired_state_as_the_C_sdk_does_after_acting_on_it()
+    {
+        var (d, device) = await OnlineAsync(C3);
+        await using var connection = device;
+        var get = $"/shadow/get/{d.ProductKey}/{d.DeviceName}";
+        var update = $"/shadow/update/{d.ProductKey}/{d.DeviceName}";
+        await server.Call("UpdateDeviceShadow", d.Args(("ShadowMessage", """{"method":"update","state":{"desired":{"switch":7}},"version":1}""")));
+        Assert.Equal("control", (await device.NextAsync(r => r.Topic == get)).Json.GetProperty("method").GetString());
+
+        // What IOT_Shadow_Pull sends once it has applied desired state.
+        await device.PublishAsync(update, """{"method":"update","state":{"desired":"null"},"clientToken":"pk.sdk-shadow-1-3","version":2}""");
+        var cleared = (await device.NextAsync(r => r.Topic == get)).Json;
+        Assert.Equal("pk.sdk-shadow-1-3", cleared.GetProperty("clientToken").GetString());
+        Assert.Equal("success", cleared.GetProperty("payload").GetProperty("status").GetString());
+        var shadow = JsonDocument.Parse((await server.Call("GetDeviceShadow", d.Args())).Str("ShadowMessage")).RootElement;
+        Assert.False(shadow.GetProperty("state").TryGetProperty("desired", out _));
+
+        // Setting desired values is still the application's.
+        await device.PublishAsync(update, """{"method":"update","state":{"desired":{"switch":1}},"clientToken":"t4","version":3}""");
+        var refused = (await device.NextAsync(r => r.Topic == get)).Json;
+        Assert.Equal("406", refused.GetProperty("payload").GetProperty("content").GetProperty("errorcode").GetString());
+    }
+
+    [Fact]
+    public async Task The_C_sdk_3_delete_with_an_empty_element_is_accepted_and_garbage_still_gets_its_token_back()
+    {
+        var (d, device) = await OnlineAsync(C3);
+        await using var connection = device;
+        var get = $"/shadow/get/{d.ProductKey}/{d.DeviceName}";
+        var update = $"/shadow/update/{d.ProductKey}/{d.DeviceName}";
+        await device.PublishAsync(update, """{"method":"update","state":{"reported":{"temperature":20,"humidity":40}},"clientToken":"t1","version":1}""");
+        Assert.Equal("t1", (await device.NextAsync(r => r.Topic == get)).Json.GetProperty("clientToken").GetString());
+
+        // IOT_Shadow_DeleteAttribute in 3.2.0 writes ",," after the method.
+        await device.PublishAsync(update, """{"method":"delete",,"state":{"reported":{"temperature":"null"}},"clientToken":"t2","version":2}""");
+        var deleted = (await device.NextAsync(r => r.Topic == get)).Json;
+        Assert.Equal("t2", deleted.GetProperty("clientToken").GetString());
+        Assert.Equal("success", deleted.GetProperty("payload").GetProperty("status").GetString());
+        var reported = JsonDocument.Parse((await server.Call("GetDeviceShadow", d.Args())).Str("ShadowMessage")).RootElement.GetProperty("state").GetProperty("reported");
+        Assert.False(reported.TryGetProperty("temperature", out _));
+        Assert.Equal(40, reported.GetProperty("humidity").GetInt32());
+
+        // Not JSON at all: error 400, still matched by its token.
+        await device.PublishAsync(update, """{"method":"update" "clientToken":"t3" oops""");
+        var error = (await device.NextAsync(r => r.Topic == get)).Json;
+        Assert.Equal("t3", error.GetProperty("clientToken").GetString());
+        Assert.Equal("400", error.GetProperty("payload").GetProperty("content").GetProperty("errorcode").GetString());
+    }
 }
