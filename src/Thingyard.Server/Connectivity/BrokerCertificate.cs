@@ -25,7 +25,7 @@ public static class BrokerCertificate
             Thingyard.Common.OwnerOnly.WriteAllBytes(path, CreateSelfSigned().Export(X509ContentType.Pfx, password));
             log.LogWarning("Generated a self-signed MQTT TLS certificate at {Path} (devices trust {Pem}); configure Thingyard:Mqtt:CertificatePath for production", path, pem);
         }
-        var certificate = CertificatePassword.Load(path, password);
+        var certificate = CertificatePassword.Load(options, path, password);
         if (!File.Exists(pem)) File.WriteAllText(pem, certificate.ExportCertificatePem() + "\n");
         return certificate;
     }
