@@ -9,7 +9,7 @@ public static class AccountsSetup
 {
     public static IServiceCollection AddAccounts(this IServiceCollection services, ThingyardOptions options)
     {
-        services.AddSingleton(SecretProtector.FromConfiguration(options.Security.MasterKey, options.DataDir));
+        services.AddSingleton(MasterKeys.Current(options));
         services.AddSingleton<AccessKeyStore>();
         services.AddSingleton(sp => new AuthThrottle(options.Security.AuthFailures, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<NonceLedger>();

@@ -32,7 +32,7 @@ public static class BrokerCertificate
             Write(path, pem, CreateSelfSigned(), password);
             log.LogWarning("Generated a self-signed TLS certificate for the device ports at {Path} (devices trust {Pem}); configure Thingyard:Mqtt:CertificatePath for production", path, pem);
         }
-        var certificate = CertificatePassword.Load(path, password);
+        var certificate = CertificatePassword.Load(options, path, password);
         if (!IsRsa(certificate))
         {
             // Made by an earlier version (ECDSA P-256), never configured by the user: replace it.
@@ -58,7 +58,7 @@ public static class BrokerCertificate
         Thingyard.Common.OwnerOnly.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, password));
         File.WriteAllText(pem, certificate.ExportCertificatePem() + "\n");
         certificate.Dispose();
-        return CertificatePassword.Load(path, password);
+        return X509CertificateLoader.LoadPkcs12FromFile(path, password);
     }
 
     static X509Certificate2 CreateSelfSigned()

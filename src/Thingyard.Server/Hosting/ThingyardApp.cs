@@ -53,6 +53,10 @@ public static class ThingyardApp
 
         var app = builder.Build();
         await StorageSetup.MigrateAsync(app.Services);
+        var (sealedCount, resealed) = await StoredSecrets.BringUnderAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
+            app.Services.GetRequiredService<SecretProtector>(), MasterKeys.Previous(options));
+        if (sealedCount + resealed > 0)
+            app.Logger.LogWarning("Stored secrets: {Sealed} sealed that were in clear, {Resealed} sealed again with the current master key", sealedCount, resealed);
         var notice = await AdminBootstrap.EnsureAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
             app.Services.GetRequiredService<AccessKeyStore>(), options.Admin, options.DataDir);
         if (notice is not null) app.Logger.LogWarning("{Notice}", notice);

@@ -68,8 +68,15 @@ public sealed class MqttOptions
 
 public sealed class SecurityOptions
 {
-    /// <summary>Base64 of 32 bytes sealing secrets at rest; when empty, master.key in the data folder is used (and created).</summary>
+    /// <summary>Base64 of 32 bytes sealing secrets at rest; when empty, the key file is used (and created).</summary>
     public string? MasterKey { get; set; }
+    /// <summary>The key file; by default master.key in the data folder. Keep it elsewhere so a copy of the data folder
+    /// (or of the database) does not carry its own key.</summary>
+    public string? MasterKeyPath { get; set; }
+    /// <summary>While rotating: the key the stored secrets were sealed with; at start everything is sealed again with the
+    /// current key. Remove it once the server has started.</summary>
+    public string? PreviousMasterKey { get; set; }
+    public string? PreviousMasterKeyPath { get; set; }
     /// <summary>Failed credential checks allowed per address and per device or AccessKey before a lockout.</summary>
     public AuthThrottleOptions AuthFailures { get; set; } = new();
 }

@@ -1,6 +1,6 @@
 // The durable half of the replay guard: every nonce a genuine signed call spends is written to UsedNonces before the
 // call goes on, so a captured call replayed after a restart (or at another instance sharing the database) is refused.
-// Calls arriving together share one transaction (one commit) instead of one each; expired rows are pruned in the background.
+// Calls arriving together share one statement (one commit) instead of one each; expired rows are pruned in the background.
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Storage;
@@ -9,11 +9,13 @@ namespace Thingyard.Accounts;
 
 public sealed class NonceLedger(IDbContextFactory<ThingyardDb> dbs, TimeProvider time)
 {
-    // A row whose expiry has passed does not block its nonce: a call that old was refused by its timestamp anyway.
-    const string Insert = """
-        INSERT INTO "UsedNonces" ("Hash","ExpiresAtMs") VALUES (@h,@e)
+    // One statement per batch (one round trip, committed on its own). A row whose expiry has passed does not block its
+    // nonce: a call that old was refused by its timestamp anyway. RETURNING names the rows written, i.e. the fresh nonces.
+    const string Upsert = """
         ON CONFLICT ("Hash") DO UPDATE SET "ExpiresAtMs" = excluded."ExpiresAtMs" WHERE "UsedNonces"."ExpiresAtMs" < @n
+        RETURNING "Hash"
         """;
+    const int MaxRowsPerStatement = 500;
 
     sealed record Pending(string Hash, long ExpiresAtMs)
     {
@@ -67,28 +69,34 @@ public sealed class NonceLedger(IDbContextFactory<ThingyardDb> dbs, TimeProvider
         await using var db = await dbs.CreateDbContextAsync();
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = Insert;
-        var (hash, expires, now) = (Add(cmd, "@h"), Add(cmd, "@e"), Add(cmd, "@n"));
-        now.Value = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var fresh = new bool[batch.Length];
-        for (var i = 0; i < batch.Length; i++)
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        // The memory guard keeps a nonce out of a batch twice; should it be there anyway, only its first entry is fresh.
+        var hashes = batch.DistinctBy(p => p.Hash).ToArray();
+        foreach (var chunk in hashes.Chunk(MaxRowsPerStatement))
         {
-            (hash.Value, expires.Value) = (batch[i].Hash, batch[i].ExpiresAtMs);
-            fresh[i] = await cmd.ExecuteNonQueryAsync() == 1;
+            await using var cmd = connection.CreateCommand();
+            var values = new System.Text.StringBuilder();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                values.Append(i == 0 ? "" : ",").Append($"(@h{i},@e{i})");
+                Add(cmd, $"@h{i}", chunk[i].Hash);
+                Add(cmd, $"@e{i}", chunk[i].ExpiresAtMs);
+            }
+            Add(cmd, "@n", time.GetUtcNow().ToUnixTimeMilliseconds());
+            cmd.CommandText = $"""INSERT INTO "UsedNonces" ("Hash","ExpiresAtMs") VALUES {values} {Upsert}""";
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) written.Add(reader.GetString(0));
         }
-        await tx.CommitAsync();
+        var fresh = new bool[batch.Length];
+        for (var i = 0; i < batch.Length; i++) fresh[i] = written.Remove(batch[i].Hash);
         return fresh;
     }
 
-    static DbParameter Add(DbCommand cmd, string name)
+    static void Add(DbCommand cmd, string name, object value)
     {
         var p = cmd.CreateParameter();
-        p.ParameterName = name;
+        (p.ParameterName, p.Value) = (name, value);
         cmd.Parameters.Add(p);
-        return p;
     }
 
     /// <summary>Deletes the rows whose expiry has passed; returns how many.</summary>

@@ -1,7 +1,9 @@
-// Registers the database for the configured provider and brings its schema up to date at start.
+// Registers the database for the configured provider (secret columns sealed with the master key, a SecretProtector
+// service) and brings its schema up to date at start.
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Thingyard.Accounts;
 using Thingyard.Common;
 
 namespace Thingyard.Storage;
@@ -14,13 +16,13 @@ public static class StorageSetup
         {
             if (string.IsNullOrWhiteSpace(options.ConnectionString))
                 throw new InvalidOperationException("Thingyard:Storage:Provider is Postgres but Thingyard:Storage:ConnectionString is empty.");
-            services.AddDbContextFactory<PostgresThingyardDb>(o => o.UseNpgsql(options.ConnectionString));
+            services.AddDbContextFactory<PostgresThingyardDb>((sp, o) => o.UseNpgsql(options.ConnectionString).UseSecretSealing(sp.GetRequiredService<SecretProtector>()));
             services.AddSingleton<IDbContextFactory<ThingyardDb>, FactoryOf<PostgresThingyardDb>>();
         }
         else
         {
             var cs = options.ConnectionString ?? SqliteConnectionString(dataDir);
-            services.AddDbContextFactory<SqliteThingyardDb>(o => o.UseSqlite(cs));
+            services.AddDbContextFactory<SqliteThingyardDb>((sp, o) => o.UseSqlite(cs).UseSecretSealing(sp.GetRequiredService<SecretProtector>()));
             services.AddSingleton<IDbContextFactory<ThingyardDb>, FactoryOf<SqliteThingyardDb>>();
         }
         services.AddScoped<ThingyardDb>(sp => sp.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContext());

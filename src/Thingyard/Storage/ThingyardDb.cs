@@ -1,5 +1,6 @@
 // The one storage model; SQLite and PostgreSQL each get a subclass so each carries its own migrations.
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Thingyard.Accounts;
 using Thingyard.Distribution;
 using Thingyard.Gateways;
@@ -12,6 +13,11 @@ namespace Thingyard.Storage;
 
 public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
 {
+    readonly SecretProtector? _sealing = options.FindExtension<SecretSealing>()?.Protector;
+
+    /// <summary>The master key sealing secret columns (null: no sealing, as at design time).</summary>
+    public string? SealingKeyId => _sealing?.KeyId;
+
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
     public DbSet<Product> Products => Set<Product>();
@@ -37,8 +43,18 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
     public DbSet<ProductConfigFile> ProductConfigFiles => Set<ProductConfigFile>();
     public DbSet<UsedNonce> UsedNonces => Set<UsedNonce>();
 
+    /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
+    const int SealedSecretLength = 160;
+
     protected override void OnModelCreating(ModelBuilder b)
     {
+        if (_sealing is { } protector)
+        {
+            var sealedText = SecretSealingOptions.Converter(protector);
+            b.Entity<Product>().Property(x => x.ProductSecret).HasConversion(sealedText);
+            b.Entity<Device>().Property(x => x.DeviceSecret).HasConversion(sealedText);
+            b.Entity<Device>().Property(x => x.DeviceToken).HasConversion((ValueConverter)sealedText);
+        }
         b.Entity<ProductConfigFile>(e =>
         {
             e.HasIndex(x => x.ConfigId).IsUnique();
@@ -70,7 +86,7 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.ProductKey).IsUnique();
             e.HasIndex(x => new { x.AccountId, x.Name }).IsUnique();
             e.Property(x => x.ProductKey).HasMaxLength(32);
-            e.Property(x => x.ProductSecret).HasMaxLength(64);
+            e.Property(x => x.ProductSecret).HasMaxLength(SealedSecretLength);
             e.Property(x => x.Name).HasMaxLength(64);
             e.Property(x => x.Description).HasMaxLength(200);
             e.Property(x => x.SourceInstanceId).HasMaxLength(64);
@@ -87,13 +103,13 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.ApplyId);
             e.Property(x => x.ProductKey).HasMaxLength(32);
             e.Property(x => x.DeviceName).HasMaxLength(64);
-            e.Property(x => x.DeviceSecret).HasMaxLength(64);
+            e.Property(x => x.DeviceSecret).HasMaxLength(SealedSecretLength);
             e.Property(x => x.IotId).HasMaxLength(64);
             e.Property(x => x.Nickname).HasMaxLength(64);
             e.Property(x => x.Status).HasMaxLength(16);
             e.Property(x => x.IpAddress).HasMaxLength(64);
             e.Property(x => x.FirmwareVersion).HasMaxLength(64);
-            e.Property(x => x.DeviceToken).HasMaxLength(64);
+            e.Property(x => x.DeviceToken).HasMaxLength(SealedSecretLength);
             e.Property(x => x.SourceInstanceId).HasMaxLength(64);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -19,7 +19,7 @@ public class ThingyardServer : IAsyncLifetime
     public const string AdminSecret = "test-admin-secret-0000000001";
 
     WebApplication? _app;
-    string[] _args = [];
+    Dictionary<string, string> _database = [];
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "thingyard-tests", Guid.NewGuid().ToString("N"));
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
@@ -35,6 +35,22 @@ public class ThingyardServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _database = await TestDatabase.NewAsync();
+        await StartAsync();
+    }
+
+    /// <summary>Stops the server and starts it again on the same data folder and database (ports may change), with
+    /// Settings as they are now.</summary>
+    public async Task RestartAsync()
+    {
+        await _app!.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+        await StartAsync();
+    }
+
+    async Task StartAsync()
+    {
         var settings = new Dictionary<string, string>
         {
             ["Thingyard:DataDir"] = DataDir,
@@ -44,23 +60,10 @@ public class ThingyardServer : IAsyncLifetime
             ["Thingyard:Mqtt:TlsPort"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (k, v) in await TestDatabase.NewAsync()) settings[k] = v;
+        foreach (var (k, v) in _database) settings[k] = v;
         foreach (var (k, v) in Settings) settings[k] = v;
-        _args = settings.Select(s => $"--{s.Key}={s.Value}").Append($"--urls=http://127.0.0.1:{HttpPort}").ToArray();
-        await StartAsync();
-    }
-
-    /// <summary>Stops the server and starts it again on the same data folder and database (ports may change).</summary>
-    public async Task RestartAsync()
-    {
-        await _app!.StopAsync();
-        await _app.DisposeAsync();
-        await StartAsync();
-    }
-
-    async Task StartAsync()
-    {
-        _app = await ThingyardApp.BuildAsync(_args);
+        var args = settings.Select(s => $"--{s.Key}={s.Value}").Append($"--urls=http://127.0.0.1:{HttpPort}").ToArray();
+        _app = await ThingyardApp.BuildAsync(args);
         _app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Logs);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

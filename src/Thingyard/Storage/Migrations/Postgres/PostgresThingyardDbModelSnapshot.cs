@@ -445,12 +445,12 @@ namespace Thingyard.Storage.Migrations.Postgres
 
                     b.Property<string>("DeviceSecret")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)");
 
                     b.Property<string>("DeviceToken")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)");
 
                     b.Property<string>("FirmwareVersion")
                         .HasMaxLength(64)
@@ -640,8 +640,8 @@ namespace Thingyard.Storage.Migrations.Postgres
 
                     b.Property<string>("ProductSecret")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)");
 
                     b.Property<string>("ProductStatus")
                         .IsRequired()

@@ -424,11 +424,11 @@ namespace Thingyard.Storage.Migrations.Sqlite
 
                     b.Property<string>("DeviceSecret")
                         .IsRequired()
-                        .HasMaxLength(64)
+                        .HasMaxLength(160)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DeviceToken")
-                        .HasMaxLength(64)
+                        .HasMaxLength(160)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FirmwareVersion")
@@ -615,7 +615,7 @@ namespace Thingyard.Storage.Migrations.Sqlite
 
                     b.Property<string>("ProductSecret")
                         .IsRequired()
-                        .HasMaxLength(64)
+                        .HasMaxLength(160)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProductStatus")
