@@ -25,6 +25,9 @@ public static class ThingyardApp
         var options = builder.Configuration.GetSection("Thingyard").Get<ThingyardOptions>() ?? new ThingyardOptions();
         options.DataDir = Path.GetFullPath(options.DataDir);
         Directory.CreateDirectory(options.DataDir);
+        // Before anything below writes into the data folder (AddAccounts creates master.key).
+        LostDatabaseCheck.ThrowIfLost(options.Storage, options.DataDir,
+            ["master.key", AdminBootstrap.KeyFileName, BrokerCertificate.FileName, BrokerCertificate.PemFileName]);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Storage);
@@ -40,6 +43,7 @@ public static class ThingyardApp
         builder.Services.AddRemoteConfig();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
+        builder.Services.AddHealth();
 
         var app = builder.Build();
         await StorageSetup.MigrateAsync(app.Services);
@@ -52,7 +56,7 @@ public static class ThingyardApp
         app.MapConnectivity();
         app.MapDistribution();
         app.MapRemoteConfig();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapHealth();
         app.MapMetrics();
         return app;
     }
