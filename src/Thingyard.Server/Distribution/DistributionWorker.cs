@@ -12,7 +12,7 @@ using Thingyard.Storage;
 namespace Thingyard.Server.Distribution;
 
 public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, InstanceDirectory instances, PeerClient peers, Downlink downlink,
-    DeviceSessions sessions, DeviceChanges changes, TimeProvider time, ILogger<DistributionWorker> log) : BackgroundService
+    DeviceSessions sessions, DeviceChanges changes, StorageHealth storage, TimeProvider time, ILogger<DistributionWorker> log) : BackgroundService
 {
     public const int Chunk = 200;
     readonly SemaphoreSlim _wake = new(0);
@@ -26,10 +26,14 @@ public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, Insta
         {
             try
             {
-                List<long> open;
-                await using (var db = await dbs.CreateDbContextAsync(stoppingToken))
-                    open = await db.DistributionJobs.Where(j => j.Status < DistributionStatus.Completed).OrderBy(j => j.Id).Select(j => j.Id).ToListAsync(stoppingToken);
-                foreach (var id in open) await RunAsync(id, stoppingToken);
+                // While storage is faulted every pass would fail and log it; the fault is logged once, jobs go on after it.
+                if (storage.Current is null)
+                {
+                    List<long> open;
+                    await using (var db = await dbs.CreateDbContextAsync(stoppingToken))
+                        open = await db.DistributionJobs.Where(j => j.Status < DistributionStatus.Completed).OrderBy(j => j.Id).Select(j => j.Id).ToListAsync(stoppingToken);
+                    foreach (var id in open) await RunAsync(id, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
             catch (Exception e) { log.LogError(e, "Distribution worker pass failed"); }

@@ -1,4 +1,6 @@
-// Calls other instances of the federation with signed requests (PeerSignature); JSON in and out.
+// Calls other instances of the federation with signed requests (PeerSignature); JSON in and out. Remembers which
+// peers did not answer their last call, for /health/ready.
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -9,6 +11,9 @@ namespace Thingyard.Server.Distribution;
 
 public sealed class PeerCallException(string message) : Exception(message);
 
+/// <summary>A peer's calls get no answer: why (the latest), and since when.</summary>
+public sealed record PeerOutage(string Problem, DateTimeOffset Since);
+
 public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
 {
     static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -17,9 +22,13 @@ public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
     };
 
     long _calls;
+    readonly ConcurrentDictionary<string, PeerOutage> _unreachable = new(StringComparer.Ordinal);
 
     /// <summary>Calls made to peers since start.</summary>
     public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>Peers (by instance id) whose last call got no answer; any answer, an error status too, clears the entry.</summary>
+    public IReadOnlyDictionary<string, PeerOutage> Unreachable => _unreachable;
 
     public Task<T?> GetAsync<T>(InstanceInfo peer, string pathAndQuery, CancellationToken ct = default) =>
         SendAsync<T>(peer, HttpMethod.Get, pathAndQuery, null, ct);
@@ -43,8 +52,9 @@ public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
         if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
         HttpResponseMessage response;
         try { response = await Http.SendAsync(request, ct); }
-        catch (HttpRequestException e) { throw new PeerCallException($"instance {peer.InstanceId} unreachable: {e.Message}"); }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { throw new PeerCallException($"instance {peer.InstanceId} did not answer in time"); }
+        catch (HttpRequestException e) { throw Unanswered(peer, $"instance {peer.InstanceId} unreachable: {e.Message}"); }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { throw Unanswered(peer, $"instance {peer.InstanceId} did not answer in time"); }
+        _unreachable.TryRemove(peer.InstanceId, out _);
         using (response)
         {
             if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return default;
@@ -52,6 +62,12 @@ public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
                 throw new PeerCallException($"instance {peer.InstanceId} answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync(ct))}");
             return await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct);
         }
+    }
+
+    PeerCallException Unanswered(InstanceInfo peer, string problem)
+    {
+        _unreachable.AddOrUpdate(peer.InstanceId, new PeerOutage(problem, time.GetUtcNow()), (_, was) => was with { Problem = problem });
+        return new PeerCallException(problem);
     }
 
     static string Truncate(string s) => s.Length > 300 ? s[..300] : s;

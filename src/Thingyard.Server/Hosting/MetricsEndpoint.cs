@@ -13,7 +13,7 @@ namespace Thingyard.Server.Hosting;
 public static class MetricsEndpoint
 {
     public static void MapMetrics(this WebApplication app) => app.MapGet("/metrics", (DeviceSessions sessions, ConnectivityStats mqtt,
-        TelemetryPipeline telemetry, WalCheckpointer checkpoints, PeerClient peers, AuthThrottle auth) =>
+        TelemetryPipeline telemetry, WalCheckpointer checkpoints, PeerClient peers, AuthThrottle auth, StorageHealth storage) =>
     {
         var text = new StringBuilder();
         void Metric(string name, string type, string help, params (string Labels, double Value)[] samples)
@@ -37,8 +37,9 @@ public static class MetricsEndpoint
         Metric("thingyard_alink_bad_payloads_total", "counter", "Publishes on Alink topics whose payload was not an Alink request.", ("", mqtt.BadPayloads));
         Metric("thingyard_telemetry_written_total", "counter", "Telemetry entries committed (properties, events, service calls, status).", ("", telemetry.Written));
         Metric("thingyard_telemetry_batches_total", "counter", "Telemetry transactions committed.", ("", telemetry.Batches));
-        Metric("thingyard_telemetry_failed_total", "counter", "Telemetry entries that could not be written (logged with the reason).", ("", telemetry.Failed));
+        Metric("thingyard_telemetry_failed_total", "counter", "Telemetry entries that could not be written (logged with the reason, or refused while storage is faulted).", ("", telemetry.Failed));
         Metric("thingyard_telemetry_queued", "gauge", "Telemetry entries accepted and waiting for the writer.", ("", telemetry.Queued));
+        Metric("thingyard_storage_faulted", "gauge", "1 while storage is faulted (nothing is acknowledged as stored; /health/ready says why), else 0.", ("", storage.Current is null ? 0 : 1));
         Metric("thingyard_sqlite_checkpoints_total", "counter", "Background write-ahead-log checkpoints (SQLite only).", ("", checkpoints.Runs));
         Metric("thingyard_sqlite_log_rewinds_total", "counter", "Times the telemetry writer rewound the write-ahead log (SQLite only).", ("", checkpoints.Restarts));
         Metric("thingyard_federation_peer_calls_total", "counter", "Signed calls made to peer instances.", ("", peers.Calls));

@@ -34,6 +34,9 @@ public static class ThingyardApp
         var options = builder.Configuration.GetSection("Thingyard").Get<ThingyardOptions>() ?? new ThingyardOptions();
         options.DataDir = Path.GetFullPath(options.DataDir);
         var folderNotice = OwnerOnly.CreateFolder(options.DataDir); // it holds the database, keys and the TLS key
+        // Before anything below writes into the data folder (AddAccounts creates master.key).
+        LostDatabaseCheck.ThrowIfLost(options.Storage, options.DataDir,
+            ["master.key", AdminBootstrap.KeyFileName, BrokerCertificate.FileName, BrokerCertificate.PemFileName]);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Storage);
@@ -50,6 +53,7 @@ public static class ThingyardApp
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         if (options.Mqtt.DeviceHttpsPort >= 0) DeviceHttpsServer.Add(builder.Services);
+        builder.Services.AddHealth();
 
         var app = builder.Build();
         await StorageSetup.MigrateAsync(app.Services);
@@ -67,7 +71,7 @@ public static class ThingyardApp
         app.MapConnectivity();
         app.MapDistribution();
         app.MapRemoteConfig();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapHealth();
         app.MapMetrics();
         return app;
     }

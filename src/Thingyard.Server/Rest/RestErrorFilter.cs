@@ -1,5 +1,7 @@
-// Turns domain errors into ProblemDetails with a real status: not found 404, already exists 409, otherwise 400.
+// Turns domain errors into ProblemDetails with a real status: not found 404, already exists 409, storage unavailable
+// 503, otherwise 400.
 using Thingyard.Common;
+using Thingyard.Storage;
 
 namespace Thingyard.Server.Rest;
 
@@ -13,7 +15,8 @@ public sealed class RestErrorFilter(ILogger<RestErrorFilter> log) : IEndpointFil
         }
         catch (IotException e)
         {
-            var status = e.Code.Contains("NotExisted", StringComparison.Ordinal) ? 404
+            var status = e is StorageUnavailableException ? 503
+                : e.Code.Contains("NotExisted", StringComparison.Ordinal) ? 404
                 : e.Code.Contains("AlreadyExisted", StringComparison.Ordinal) ? 409
                 : e.Code.Contains("PermissionDeny", StringComparison.Ordinal) ? 403 : 400;
             log.LogInformation("REST {Path} failed: {Code} {Message}", context.HttpContext.Request.Path, e.Code, e.Message);

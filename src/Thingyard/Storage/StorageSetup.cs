@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Thingyard.Accounts;
 using Thingyard.Common;
+using Npgsql;
 
 namespace Thingyard.Storage;
 
@@ -12,17 +13,28 @@ public static class StorageSetup
 {
     public static IServiceCollection AddThingyardStorage(this IServiceCollection services, StorageOptions options, string dataDir)
     {
+        if (options.IsPostgres && string.IsNullOrWhiteSpace(options.ConnectionString))
+            throw new InvalidOperationException("Thingyard:Storage:Provider is Postgres but Thingyard:Storage:ConnectionString is empty.");
+        var file = SqliteDatabaseFile.For(options, dataDir);
+        var cs = RuntimeConnectionString(options, dataDir, file);
+        services.AddSingleton(file);
+        services.AddSingleton<StorageHealth>();
+        services.AddSingleton<StorageGuard>();
+        services.AddSingleton(sp => new StorageWatcher(cs, options, file, sp.GetRequiredService<StorageHealth>(),
+            options.IsPostgres ? sp.GetRequiredService<NpgsqlDataSource>() : null));
         if (options.IsPostgres)
         {
-            if (string.IsNullOrWhiteSpace(options.ConnectionString))
-                throw new InvalidOperationException("Thingyard:Storage:Provider is Postgres but Thingyard:Storage:ConnectionString is empty.");
-            services.AddDbContextFactory<PostgresThingyardDb>((sp, o) => o.UseNpgsql(options.ConnectionString).UseSecretSealing(sp.GetRequiredService<SecretProtector>()));
+            // The server's own pool, so the storage watcher can empty it when the database comes back (see there).
+            services.AddSingleton(_ => NpgsqlDataSource.Create(cs));
+            services.AddDbContextFactory<PostgresThingyardDb>((sp, o) =>
+                o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).AddInterceptors(sp.GetRequiredService<StorageGuard>())
+                    .UseSecretSealing(sp.GetRequiredService<SecretProtector>()));
             services.AddSingleton<IDbContextFactory<ThingyardDb>, FactoryOf<PostgresThingyardDb>>();
         }
         else
         {
-            var cs = options.ConnectionString ?? SqliteConnectionString(dataDir);
-            services.AddDbContextFactory<SqliteThingyardDb>((sp, o) => o.UseSqlite(cs).UseSecretSealing(sp.GetRequiredService<SecretProtector>()));
+            services.AddDbContextFactory<SqliteThingyardDb>((sp, o) => o.UseSqlite(cs).AddInterceptors(sp.GetRequiredService<StorageGuard>())
+                .UseSecretSealing(sp.GetRequiredService<SecretProtector>()));
             services.AddSingleton<IDbContextFactory<ThingyardDb>, FactoryOf<SqliteThingyardDb>>();
         }
         services.AddScoped<ThingyardDb>(sp => sp.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContext());
@@ -32,9 +44,32 @@ public static class StorageSetup
     public static string SqliteConnectionString(string dataDir) =>
         new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "thingyard.db"), Pooling = true }.ToString();
 
-    /// <summary>Creates or migrates the schema; SQLite also switches to WAL so readers never block the writer.</summary>
+    /// <summary>The connection string as configured, else the data folder's SQLite file.</summary>
+    public static string ConnectionString(StorageOptions options, string dataDir) =>
+        options.ConnectionString is { Length: > 0 } cs ? cs : SqliteConnectionString(dataDir);
+
+    /// <summary>What the server connects with. A SQLite file is opened, never created, once the server runs: a
+    /// connection opening a path whose file was deleted would otherwise create an empty database there, which the next
+    /// start would take for the real one. MigrateAsync creates the file of a new database.</summary>
+    static string RuntimeConnectionString(StorageOptions options, string dataDir, SqliteDatabaseFile file)
+    {
+        var configured = ConnectionString(options, dataDir);
+        if (file.Path is null) return configured;
+        var cs = new SqliteConnectionStringBuilder(configured);
+        if (cs.Mode == SqliteOpenMode.ReadWriteCreate) cs.Mode = SqliteOpenMode.ReadWrite;
+        return cs.ToString();
+    }
+
+    /// <summary>Creates or migrates the schema; SQLite also switches to WAL so readers never block the writer. Then
+    /// StorageHealth starts watching.</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
+        var file = services.GetRequiredService<SqliteDatabaseFile>();
+        if (file.Path is not null && !File.Exists(file.Path))
+        {
+            await using var create = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file.Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            await create.OpenAsync(ct);
+        }
         await using var db = await services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync(ct);
         if (db.Database.IsSqlite()) RestrictSqliteFiles(db.Database.GetConnectionString());
         await db.Database.MigrateAsync(ct);
@@ -42,6 +77,7 @@ public static class StorageSetup
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        services.GetRequiredService<StorageHealth>().Watch();
     }
 
     /// <summary>The database file is created 0600 before SQLite opens it, and narrowed to 0600 if older: SQLite gives its

@@ -1,5 +1,6 @@
 // The ingestion path: producers (MQTT handlers) write entries into a bounded channel; one writer drains it in
-// batches, one transaction per batch, and then completes the entries' Durable signals.
+// batches, one transaction per batch, and then completes the entries' Durable signals. While storage is faulted
+// (StorageHealth) nothing is written and every entry fails, so no QoS 1 publish is acknowledged as stored.
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,8 @@ using Thingyard.Storage;
 
 namespace Thingyard.Telemetry;
 
-public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalCheckpointer checkpointer, ILogger<TelemetryPipeline> log)
+public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalCheckpointer checkpointer, StorageHealth health,
+    SqliteDatabaseFile file, ILogger<TelemetryPipeline> log)
 {
     public const int Capacity = 200_000;
     public const int MaxBatch = 5_000;
@@ -30,6 +32,8 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     public async Task WriteDurableAsync(IReadOnlyList<TelemetryEntry> entries, CancellationToken ct = default)
     {
         if (entries.Count == 0) return;
+        // At once, rather than after queueing behind a writer that will fail them.
+        health.ThrowIfFaulted();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         entries[^1].Durable = done;
         foreach (var e in entries) await WriteAsync(e, ct);
@@ -40,7 +44,7 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     public async Task RunAsync(CancellationToken stopping)
     {
         var batch = new List<TelemetryEntry>(MaxBatch);
-        await using var writer = new TelemetryWriter(dbs, checkpointer);
+        await using var writer = new TelemetryWriter(dbs, checkpointer, file);
         try
         {
             while (await _channel.Reader.WaitToReadAsync(stopping))
@@ -53,11 +57,23 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
 
     async Task WriteOneAsync(TelemetryWriter writer, TelemetryEntry e)
     {
+        if (health.Current is { } fault)
+        {
+            Fail([e], fault.Problem);
+            return;
+        }
         try
         {
             await writer.WriteAsync([e]);
             Interlocked.Increment(ref _written);
+            health.Committed();
             e.Durable?.TrySetResult();
+        }
+        catch (Exception ex) when (StorageFailures.Describe(ex, "a telemetry write failed") is { } problem)
+        {
+            health.Faulted(problem, ex);
+            Fail([e], problem);
+            await writer.ResetAsync();
         }
         catch (Exception ex)
         {
@@ -75,12 +91,28 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
             batch.Clear();
             while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var e)) batch.Add(e);
             if (batch.Count == 0) return;
+            if (health.Current is { } fault)
+            {
+                Fail(batch, fault.Problem);
+                // Its connection may not survive the fault (a PostgreSQL restart ends it); the first batch after
+                // recovery opens a new one instead of failing on the old one.
+                await writer.ResetAsync();
+                continue;
+            }
             try
             {
                 await writer.WriteAsync(batch);
                 Interlocked.Add(ref _written, batch.Count);
                 Interlocked.Increment(ref _batches);
+                health.Committed();
                 foreach (var e in batch) e.Durable?.TrySetResult();
+            }
+            catch (Exception ex) when (StorageFailures.Describe(ex, "a telemetry write failed") is { } problem)
+            {
+                // The database is failing, not an entry: retrying them one by one would only fail again.
+                health.Faulted(problem, ex);
+                Fail(batch, problem);
+                await writer.ResetAsync();
             }
             catch (Exception ex)
             {
@@ -89,6 +121,17 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
                 await writer.ResetAsync();
                 foreach (var e in batch) await WriteOneAsync(writer, e);
             }
+        }
+    }
+
+    /// <summary>Entries that are not stored: counted, and whoever waits for them (a QoS 1 PUBACK) gets the error.</summary>
+    void Fail(IEnumerable<TelemetryEntry> entries, string problem)
+    {
+        var error = new StorageUnavailableException(problem);
+        foreach (var e in entries)
+        {
+            Interlocked.Increment(ref _failed);
+            e.Durable?.TrySetException(error);
         }
     }
 }

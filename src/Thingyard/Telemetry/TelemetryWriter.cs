@@ -9,7 +9,7 @@ using Thingyard.Storage;
 
 namespace Thingyard.Telemetry;
 
-public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheckpointer checkpointer) : IAsyncDisposable
+public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheckpointer checkpointer, SqliteDatabaseFile file) : IAsyncDisposable
 {
     ThingyardDb? _db;
     DbConnection? _connection;
@@ -65,6 +65,9 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         }
         foreach (var e in latest.Values) await ExecAsync(tx, UpsertLatest, StatementOf(e).Values);
         await tx.CommitAsync();
+        // A file deleted or replaced under the server still takes commits, into an inode nothing will open again:
+        // such a batch is not stored, whatever the commit said (one stat of the path per batch).
+        if (file.HasMoved(connection)) throw new StorageUnavailableException(file.MovedProblem);
     }
 
     // Every statement names some of these; an entry's values come in this order.

@@ -77,7 +77,11 @@ public sealed class ServerProcess : IAsyncDisposable
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < 300; i++)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Output}");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // until its output has been read to the end
+                throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Output}");
+            }
             try
             {
                 if ((await http.GetAsync("/health")).IsSuccessStatusCode)
