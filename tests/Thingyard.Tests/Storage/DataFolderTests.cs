@@ -54,6 +54,8 @@ public sealed class DataFolderTests
     public async Task An_older_install_is_narrowed_and_its_password_less_tls_key_gets_a_password()
     {
         await using var server = new ThingyardServer(); // configured admin key: the old admin-accesskey.txt stays as it is
+        // The stand-in database below is an empty file, which would otherwise read as a lost database.
+        server.Settings["Thingyard:Storage:AllowNewDatabase"] = "true";
         Directory.CreateDirectory(server.DataDir);
         File.SetUnixFileMode(server.DataDir, OwnerFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var files = new Dictionary<string, byte[]>

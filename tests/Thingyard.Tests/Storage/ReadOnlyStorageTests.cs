@@ -28,6 +28,7 @@ public sealed class ReadOnlyStorageTests : IAsyncLifetime
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(options);
+        services.AddSingleton(Thingyard.Accounts.SecretProtector.FromConfiguration(null, null, dataDir)); // seals secret columns
         services.AddThingyardStorage(options, dataDir);
         services.AddSingleton<WalCheckpointer>();
         services.AddSingleton<TelemetryPipeline>();
