@@ -7,7 +7,7 @@ using Thingyard.Storage;
 
 namespace Thingyard.Accounts;
 
-public sealed class NonceLedger(IDbContextFactory<ThingyardDb> dbs, TimeProvider time)
+public sealed class NonceLedger(IDbContextFactory<ThingyardDb> dbs, StorageHealth health, TimeProvider time)
 {
     // One statement per batch (one round trip, committed on its own). A row whose expiry has passed does not block its
     // nonce: a call that old was refused by its timestamp anyway. RETURNING names the rows written, i.e. the fresh nonces.
@@ -66,6 +66,8 @@ public sealed class NonceLedger(IDbContextFactory<ThingyardDb> dbs, TimeProvider
 
     async Task<bool[]> WriteAsync(Pending[] batch)
     {
+        // Raw commands pass EF's interceptors by: refuse with the storage error itself while storage is faulted.
+        health.ThrowIfFaulted();
         await using var db = await dbs.CreateDbContextAsync();
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();

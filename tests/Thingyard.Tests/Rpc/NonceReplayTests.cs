@@ -39,7 +39,7 @@ public sealed class NonceReplayTests
         await server.InitializeAsync();
         var time = new ManualTime();
         var dbs = server.Services.GetRequiredService<IDbContextFactory<ThingyardDb>>();
-        var ledger = new NonceLedger(dbs, time);
+        var ledger = new NonceLedger(dbs, server.Services.GetRequiredService<StorageHealth>(), time);
         var now = time.Now.ToUnixTimeMilliseconds();
 
         Assert.True(await ledger.TryRecordAsync("old", now + 1000));
