@@ -1,4 +1,5 @@
-// Deletes spent nonces once they can no longer be replayed, so UsedNonces holds about half an hour of signed calls.
+// Deletes spent nonces once they can no longer be replayed, so UsedNonces holds about half an hour of signed calls; at
+// stop, waits for the nonces still being written.
 using Thingyard.Accounts;
 
 namespace Thingyard.Server.Accounts;
@@ -22,5 +23,11 @@ public sealed class NoncePruner(NonceLedger ledger, ILogger<NoncePruner> log) : 
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { } // a stop, not a failure
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await ledger.FlushAsync().WaitAsync(cancellationToken);
     }
 }

@@ -24,7 +24,25 @@ public sealed class NonceLedger(IDbContextFactory<ThingyardDb> dbs, StorageHealt
 
     readonly object _gate = new();
     readonly List<Pending> _queued = [];
+    Pending[] _inFlight = [];
     bool _writing;
+
+    /// <summary>The nonces still inside the window (NonceGuard loads them at start).</summary>
+    public async Task<List<(string Hash, long ExpiresAtMs)>> UnexpiredAsync(long nowMs, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var rows = await db.UsedNonces.AsNoTracking().Where(n => n.ExpiresAtMs >= nowMs).Select(n => new { n.Hash, n.ExpiresAtMs }).ToListAsync(ct);
+        return rows.Select(r => (r.Hash, r.ExpiresAtMs)).ToList();
+    }
+
+    /// <summary>Waits until every nonce handed over so far is committed (or failed): at shutdown, so none is lost.</summary>
+    public async Task FlushAsync()
+    {
+        Pending[] pending;
+        lock (_gate) pending = [.. _queued, .. _inFlight];
+        try { await Task.WhenAll(pending.Select(p => p.Done.Task)); }
+        catch (Exception) { } // already logged by whoever handed it over
+    }
 
     /// <summary>True when the nonce was not spent before (now it is), false on a replay. Returns once it is committed.</summary>
     public Task<bool> TryRecordAsync(string hash, long expiresAtMs, CancellationToken ct = default)
@@ -51,6 +69,7 @@ public sealed class NonceLedger(IDbContextFactory<ThingyardDb> dbs, StorageHealt
                 if (_queued.Count == 0) { _writing = false; return; }
                 batch = [.. _queued];
                 _queued.Clear();
+                _inFlight = batch;
             }
             try
             {
