@@ -57,6 +57,7 @@ public static class ThingyardApp
 
         var app = builder.Build();
         await StorageSetup.MigrateAsync(app.Services);
+        LostDatabaseCheck.MarkUsed(options.Storage, options.DataDir);
         await app.Services.GetRequiredService<Thingyard.Accounts.NonceGuard>().LoadAsync(); // before any signed call
         var (sealedCount, resealed) = await StoredSecrets.BringUnderAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
             app.Services.GetRequiredService<SecretProtector>(), MasterKeys.Previous(options));

@@ -8,6 +8,18 @@ public sealed class LostDatabaseException(string message) : Exception(message);
 public static class LostDatabaseCheck
 {
     public const string OverrideSetting = "Thingyard:Storage:AllowNewDatabase";
+    /// <summary>Written beside the database once it exists: a data folder hardened to hold nothing else (master key
+    /// elsewhere, keys from configuration, no generated certificate) still shows that it was used.</summary>
+    public const string MarkerFileName = "thingyard.dataset";
+
+    /// <summary>Leaves the marker after a successful migration (SQLite file databases only).</summary>
+    public static void MarkUsed(StorageOptions options, string dataDir)
+    {
+        var file = SqliteDatabaseFile.For(options, dataDir);
+        var marker = Path.Combine(dataDir, MarkerFileName);
+        if (file.Path is null || File.Exists(marker)) return;
+        Common.OwnerOnly.WriteAllBytes(marker, System.Text.Encoding.UTF8.GetBytes($"This folder holds the database {file.Path}; see {OverrideSetting}.\n"));
+    }
 
     /// <summary>Throws <see cref="LostDatabaseException"/> when the SQLite file is missing (or empty) although the data
     /// folder holds one of <paramref name="leftByEarlierRuns"/>, or the database's own -wal/-shm files are there.</summary>
@@ -15,7 +27,7 @@ public static class LostDatabaseCheck
     {
         var file = SqliteDatabaseFile.For(options, dataDir);
         if (file.Path is null || options.AllowNewDatabase || file.Exists) return;
-        var traces = leftByEarlierRuns.Select(name => Path.Combine(dataDir, name))
+        var traces = leftByEarlierRuns.Append(MarkerFileName).Select(name => Path.Combine(dataDir, name))
             .Concat([file.Path + "-wal", file.Path + "-shm"])
             .Where(File.Exists).Select(Path.GetFileName).ToList();
         if (traces.Count == 0) return;

@@ -70,4 +70,33 @@ public sealed class LostDatabaseTests
         }
         finally { Directory.Delete(dataDir, recursive: true); }
     }
+
+    [Fact]
+    public async Task A_folder_holding_nothing_but_its_database_is_still_recognised()
+    {
+        if (TestDatabase.IsPostgres) return;
+        var dataDir = Path.Combine(Path.GetTempPath(), "thingyard-tests", "lostdb-" + Guid.NewGuid().ToString("N"));
+        var database = Path.Combine(dataDir, "thingyard.db");
+        // Hardened: the master key from configuration, the admin key configured, no TLS port (no generated certificate).
+        var settings = new Dictionary<string, string>
+        {
+            ["Thingyard:Security:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        };
+        try
+        {
+            await using (var first = await ServerProcess.StartAsync(dataDir, settings)) await first.KillAsync();
+            var left = Directory.GetFiles(dataDir).Select(Path.GetFileName).Where(n => !n!.StartsWith("thingyard.db", StringComparison.Ordinal)).ToList();
+            Assert.Equal([LostDatabaseCheck.MarkerFileName], left);
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(database + suffix);
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(dataDir, settings));
+            Assert.Contains("Refusing to start", refused.Message);
+            Assert.Contains(LostDatabaseCheck.MarkerFileName, refused.Message);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
+        }
+    }
 }
