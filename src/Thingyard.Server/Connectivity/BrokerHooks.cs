@@ -44,39 +44,31 @@ public sealed class BrokerHooks(Hosting.ThingyardOptions options, DeviceAuthenti
     {
         if (e.ClientId.Length > MaxClientIdLength)
         {
-            stats.RefusedConnect();
-            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
-            log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: client id over {Max} characters", LogText.Clip(e.ClientId), e.RemoteEndPoint, MaxClientIdLength);
+            Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, $"client id over {MaxClientIdLength} characters");
             return;
         }
         if (e.UserName?.Length > MaxUserNameLength)
         {
-            stats.RefusedConnect();
-            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: user name over {Max} characters", LogText.Clip(e.ClientId), e.RemoteEndPoint, MaxUserNameLength);
+            Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, $"user name over {MaxUserNameLength} characters");
             return;
         }
         var decision = await authenticator.DecideAsync(e.ClientId, e.UserName, e.Password, e.KeepAlivePeriod ?? 0, e.CancellationToken,
-            remote: AddressOf(e.RemoteEndPoint));
+            remote: RemoteAddress.Text(e.RemoteEndPoint));
         if (!decision.Accepted)
         {
-            stats.RefusedConnect();
-            e.ReasonCode = decision.Refusal switch
+            Refuse(e, decision.Refusal switch
             {
                 ConnectRefusal.NotAuthorized => MqttConnectReasonCode.NotAuthorized,
                 ConnectRefusal.BadRequest or ConnectRefusal.Throttled => MqttConnectReasonCode.ServerUnavailable,
                 _ => MqttConnectReasonCode.BadUserNameOrPassword,
-            };
-            log.LogInformation("Refused MQTT connect {ClientId} from {Endpoint}: {Reason}", LogText.Clip(e.ClientId), e.RemoteEndPoint, decision.Reason);
+            }, decision.Reason);
             return;
         }
         if (decision.Registration is { } request)
         {
             if (!e.IsSecureConnection)
             {
-                stats.RefusedConnect();
-                e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
-                log.LogInformation("Refused MQTT registration {ClientId}: it must use TLS (the reply carries a secret)", LogText.Clip(e.ClientId));
+                Refuse(e, MqttConnectReasonCode.NotAuthorized, "registration must use TLS (the reply carries a secret)");
                 return;
             }
             Accept(e, RegistrationKey, request);
@@ -87,12 +79,17 @@ public sealed class BrokerHooks(Hosting.ThingyardOptions options, DeviceAuthenti
         // over, so another device (of any account) signing that id with its own secret must not close it.
         if (HolderOf(e.ClientId) is { } holder && holder != device.Identity.DeviceId)
         {
-            stats.RefusedConnect();
-            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
-            log.LogWarning("Refused MQTT connect of {Device} from {Endpoint}: client id {ClientId} is in use by another device", device.Identity, e.RemoteEndPoint, LogText.Clip(e.ClientId));
+            Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, $"the client id is in use by another device than {device.Identity}", LogLevel.Warning);
             return;
         }
-        Accept(e, DeviceSession.ItemKey, new DeviceSession(e.ClientId, device.Identity, AddressOf(e.RemoteEndPoint), decision.Features));
+        Accept(e, DeviceSession.ItemKey, new DeviceSession(e.ClientId, device.Identity, RemoteAddress.Text(e.RemoteEndPoint), decision.Features));
+    }
+
+    void Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string why, LogLevel level = LogLevel.Information)
+    {
+        stats.RefusedConnect();
+        e.ReasonCode = code;
+        log.Log(level, "Refused MQTT connect {ClientId} from {Endpoint}: {Reason}", LogText.Clip(e.ClientId), e.RemoteEndPoint, why);
     }
 
     /// <summary>The device connected (or being connected) with this client id, if any.</summary>
@@ -190,11 +187,4 @@ public sealed class BrokerHooks(Hosting.ThingyardOptions options, DeviceAuthenti
         if (sessions.Route(change.DeviceId) is { } gateway && gateway.Device.DeviceId != change.DeviceId)
             if (gateway.SubDevices.Values.FirstOrDefault(s => s.DeviceId == change.DeviceId) is { } sub) gateways.LogoutOne(gateway, sub);
     }
-
-    static string? AddressOf(EndPoint? endpoint) => endpoint switch
-    {
-        IPEndPoint ip => (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(),
-        null => null,
-        _ => endpoint.ToString(),
-    };
 }

@@ -31,7 +31,7 @@ public sealed class ConnectionGate(ThingyardOptions options, ConnectivityStats s
     /// <summary>A connection slot, or null (refused: close the socket at once). Dispose it when the connection ends.</summary>
     public Ticket? TryEnter(EndPoint? remote)
     {
-        var address = AddressOf(remote);
+        var address = RemoteAddress.Of(remote) ?? IPAddress.None;
         if (Interlocked.Increment(ref _open) > MaxConnections)
         {
             Interlocked.Decrement(ref _open);
@@ -63,10 +63,6 @@ public sealed class ConnectionGate(ThingyardOptions options, ConnectivityStats s
         if (now - last >= 10_000 && Interlocked.CompareExchange(ref _lastLogTicks, now, last) == last)
             log.LogWarning("Refusing MQTT connections (e.g. from {Remote}): {Why}", remote, why);
     }
-
-    static IPAddress AddressOf(EndPoint? remote) => remote is IPEndPoint ip
-        ? ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address
-        : IPAddress.None;
 
     public sealed class Ticket(ConnectionGate gate, IPAddress address, Counts counts) : IDisposable
     {

@@ -46,7 +46,7 @@ public sealed class DeviceTls
     /// disposed). The stream returned owns the transport.</summary>
     public async Task<SslStream?> AuthenticateAsync(Stream transport, EndPoint? remote, string port, CancellationToken ct)
     {
-        remote = Unmapped(remote);
+        remote = RemoteAddress.UnmappedEndPoint(remote);
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(HandshakeTimeout);
@@ -71,9 +71,6 @@ public sealed class DeviceTls
         }
     }
 
-    /// <summary>An IPv4 client of a dual-stack listener as IPv4 (127.0.0.1, not [::ffff:127.0.0.1]).</summary>
-    public static EndPoint? Unmapped(EndPoint? endpoint) =>
-        endpoint is IPEndPoint { Address.IsIPv4MappedToIPv6: true } ip ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : endpoint;
 
     /// <summary>OpenSSL's own words are at the bottom ("no shared cipher", "tlsv1 alert unknown ca", ...).</summary>
     static Exception Innermost(Exception e)

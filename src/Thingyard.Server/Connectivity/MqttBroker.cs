@@ -2,7 +2,6 @@
 // The sockets are this server's own (MqttListener, in place of MQTTnet's listeners): connection caps, deadlines, packet
 // limits, and DeviceTls's cipher suites and failure log on the TLS port.
 using System.Net;
-using System.Net.Sockets;
 using MQTTnet.AspNetCore;
 using MQTTnet.Server;
 using Thingyard.Registry;

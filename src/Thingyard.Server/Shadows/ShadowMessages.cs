@@ -19,11 +19,12 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
     {
         var topic = GetTopic(u.Device.ProductKey, u.Device.DeviceName);
         var raw = u.Payload.ToArray();
-        var request = Alink.Utf8Payload.IsValid(u.Payload) ? LenientJson.ParseObject(raw) : null;
+        var text = Alink.Utf8Payload.IsValid(u.Payload);
+        var request = text ? LenientJson.ParseObject(raw) : null;
         if (request is null)
         {
             var error = Error(400, "payload is not a UTF-8 JSON object");
-            if (Alink.Utf8Payload.IsValid(u.Payload) && LenientJson.ClientToken(raw) is { } found) error["clientToken"] = found;
+            if (text && LenientJson.ClientToken(raw) is { } found) error["clientToken"] = found;
             Send(u, topic, error);
             return;
         }
@@ -74,9 +75,8 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
         catch (ShadowException e) { Answer(Error(e.Code, e.Message)); }
     }
 
-    static bool ClearsOnly(JsonNode? change) => IsNull(change) || (change is JsonObject keys && keys.Count > 0 && keys.All(k => IsNull(k.Value)));
-
-    static bool IsNull(JsonNode? n) => n is null || (n is JsonValue v && v.TryGetValue<string>(out var s) && s == "null");
+    static bool ClearsOnly(JsonNode? change) =>
+        ShadowStore.IsNull(change) || (change is JsonObject keys && keys.Count > 0 && keys.All(k => ShadowStore.IsNull(k.Value)));
 
     /// <summary>Application changed the desired state: push "control" to the device if it is connected here.</summary>
     public void PushControl(long deviceId, string pk, string dn, JsonObject document)

@@ -22,7 +22,14 @@ public sealed class DynamicRegistration(IDbContextFactory<ThingyardDb> dbs, Devi
     // Signs for an unknown product are checked against this (nobody knows it), so that answer costs and reads the same.
     static readonly string UnknownProductSecret = Ids.ProductSecret();
 
-    /// <summary>sign = HMAC(productSecret, "deviceName{dn}productKey{pk}random{r}"), declared method first, SHA-1 as the JS SDK always uses.</summary>
+    /// <summary>The "one secret per product" proof, over HTTPS, MQTT and a gateway's product_register alike:
+    /// sign = HMAC(productSecret, "deviceName{dn}productKey{pk}random{r}"), declared method first, then SHA-1 (which the
+    /// JS SDK always uses).</summary>
+    public static bool ProductSignMatches(string productSecret, string productKey, string deviceName, string random, string? signMethod, string sign) =>
+        DeviceSignature.Verify(productSecret, signMethod,
+            new Dictionary<string, string> { ["deviceName"] = deviceName, ["productKey"] = productKey, ["random"] = random }, sign);
+
+    /// <summary>Registers with the product-secret proof (<see cref="ProductSignMatches"/>).</summary>
     public async Task<RegistrationResult> RegisterAsync(string productKey, string deviceName, string random, string? signMethod, string sign,
         bool registrationFree, CancellationToken ct = default)
     {
@@ -34,8 +41,7 @@ public sealed class DynamicRegistration(IDbContextFactory<ThingyardDb> dbs, Devi
         var product = await db.Products.FirstOrDefaultAsync(p => p.ProductKey == productKey, ct);
         // Without the product secret a caller learns nothing: an unknown product reads exactly like a bad sign. Only a
         // valid sign earns a specific reason (switched off, unknown device, already activated).
-        var signed = new Dictionary<string, string> { ["deviceName"] = deviceName, ["productKey"] = productKey, ["random"] = random };
-        if (!DeviceSignature.Verify(product?.ProductSecret ?? UnknownProductSecret, signMethod, signed, sign) || product is null)
+        if (!ProductSignMatches(product?.ProductSecret ?? UnknownProductSecret, productKey, deviceName, random, signMethod, sign) || product is null)
             return Fail(AlinkCodes.SignatureInvalid, "sign does not match the product secret");
         if (!product.DynamicRegistration) return Fail(ProductDisabled, $"dynamic registration is turned off for product {productKey}");
 

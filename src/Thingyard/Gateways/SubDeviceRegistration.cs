@@ -62,8 +62,9 @@ public sealed class SubDeviceRegistration(IDbContextFactory<ThingyardDb> dbs, De
             return null;
         if (r.Sign is { } sign)
         {
-            var signed = new Dictionary<string, string> { ["deviceName"] = r.DeviceName, ["productKey"] = r.ProductKey, ["random"] = sign.Random };
-            if (sign.Random.Length == 0 || !DeviceSignature.Verify(product.ProductSecret, sign.SignMethod, signed, sign.Sign)) return null;
+            if (sign.Random.Length == 0
+                || !DynamicRegistration.ProductSignMatches(product.ProductSecret, r.ProductKey, r.DeviceName, sign.Random, sign.SignMethod, sign.Sign))
+                return null;
         }
         var device = await db.Devices.FirstOrDefaultAsync(d => d.ProductId == product.Id && d.DeviceName == r.DeviceName, ct);
         if (device is null || device.ActivatedAtMs is not null || device.Status == DeviceStatus.Disabled) return null;

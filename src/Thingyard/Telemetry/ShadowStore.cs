@@ -98,5 +98,6 @@ public sealed class ShadowStore(IDbContextFactory<ThingyardDb> dbs, TimeProvider
 
     static JsonObject Parse(string? json) => json is null ? new JsonObject() : JsonNode.Parse(json) as JsonObject ?? new JsonObject();
 
-    static bool IsNull(JsonNode? n) => n is null || (n is JsonValue v && v.TryGetValue<string>(out var s) && s == "null");
+    /// <summary>A shadow "null": JSON null or the string "null" (how devices and the API say "delete").</summary>
+    public static bool IsNull(JsonNode? n) => n is null || (n is JsonValue v && v.TryGetValue<string>(out var s) && s == "null");
 }
