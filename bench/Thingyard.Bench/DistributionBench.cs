@@ -5,7 +5,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Thingyard.Client;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Bench;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
-using Thingyard.Client;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Bench;
 

@@ -6,7 +6,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Thingyard.Client;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Bench;
 

@@ -3,7 +3,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Thingyard.Cli.Config;
 using Thingyard.Cli.Output;
-using Thingyard.Client;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Cli;
 

@@ -6,7 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Thingyard.Cli.Commands;
-using Thingyard.Client;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Cli;
 

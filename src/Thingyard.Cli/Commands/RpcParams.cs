@@ -1,6 +1,7 @@
 // Request parameters for ThingyardRpcClient, built with a collection initializer; options left unset are not sent.
 using System.Collections;
 using System.Globalization;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Cli.Commands;
 

@@ -6,8 +6,8 @@ using System.Globalization;
 using System.Text.Json;
 using Thingyard.Cli.Output;
 using Thingyard.Cli.Simulation;
-using Thingyard.Client;
-using Thingyard.Registry;
+using Thingyard.Protocol.Devices;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Cli.Commands;
 
@@ -47,7 +47,7 @@ public static class SimulateCommands
         {
             // Every name has the same length (four digits), so the first stands for all.
             var p = result.GetValueOrDefault<string>();
-            if (!NameRules.IsValidDeviceName(DeviceName(p, 1)))
+            if (!DeviceNames.IsValid(DeviceName(p, 1)))
                 result.AddError($"--prefix '{p}' does not make valid device names (4 to 32 letters, digits and - _ @ . : in all).");
         });
         command.SetAction((r, ct) => cli.RunAsync(() => SimulateAsync(cli, r, new Settings(

@@ -9,6 +9,7 @@ using Thingyard.Connectivity;
 using Thingyard.Registry;
 using Thingyard.Server.Gateways;
 using Thingyard.Telemetry;
+using Thingyard.Protocol.Topics;
 
 namespace Thingyard.Server.Connectivity;
 

@@ -3,6 +3,8 @@
 using System.Collections.Concurrent;
 using MQTTnet.Server;
 using Thingyard.Connectivity;
+using Thingyard.Protocol.Devices;
+using Thingyard.Protocol.Topics;
 
 namespace Thingyard.Server.Connectivity;
 

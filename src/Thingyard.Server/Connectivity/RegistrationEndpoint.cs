@@ -1,6 +1,7 @@
 // HTTP(S) dynamic registration, POST /auth/register/device with form fields, as the device SDKs call it.
 // Answers carry a Content-Length (DeviceJson) and stay within 255 bytes: the 3.x C SDK reads them into a 256-byte buffer.
 using Thingyard.Connectivity;
+using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Connectivity;
 
@@ -14,7 +15,7 @@ public static class RegistrationEndpoint
     static async Task<IResult> RegisterAsync(HttpContext http, DynamicRegistration registration, ILogger<DynamicRegistration> log)
     {
         if (!http.Request.HasFormContentType)
-            return DeviceJson.Refusal(Alink.AlinkCodes.BadParams, "send the fields as application/x-www-form-urlencoded", MaxAnswerBytes);
+            return DeviceJson.Refusal(AlinkCodes.BadParams, "send the fields as application/x-www-form-urlencoded", MaxAnswerBytes);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         string Field(string name) => form[name].ToString();
         var result = await registration.RegisterAsync(Field("productKey"), Field("deviceName"), Field("random"),

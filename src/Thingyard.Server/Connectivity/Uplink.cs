@@ -2,9 +2,9 @@
 // and how to answer on the matching _reply topic.
 using System.Buffers;
 using System.Text.Json;
-using Thingyard.Alink;
 using Thingyard.Connectivity;
 using Thingyard.Telemetry;
+using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Connectivity;
 

@@ -5,12 +5,12 @@ using System.Buffers;
 using System.Text.Json;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
-using Thingyard.Alink;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Hosting;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
 using Thingyard.Telemetry;
+using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Connectivity;
 

@@ -1,8 +1,8 @@
 // Device bootstrap (POST /auth/bootstrap, GET /auth/bootstrap/regionId/{regionId}) and the peer-only lookups under
 // /internal/federation. Device answers carry a Content-Length (DeviceJson) and stay far under the C SDK's 192-byte buffer.
-using Thingyard.Alink;
 using Thingyard.Distribution;
 using Thingyard.Server.Connectivity;
+using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Distribution;
 

@@ -3,11 +3,11 @@
 // crash resumes at the next start, and a failed job can be retried, without duplicates. Online devices are told on
 // /sys/pk/dn/thing/bootstrap/notify and dropped.
 using Microsoft.EntityFrameworkCore;
-using Thingyard.Alink;
 using Thingyard.Distribution;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
 using Thingyard.Storage;
+using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Distribution;
 

@@ -9,6 +9,7 @@ using Thingyard.Server.Hosting;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rpc;
 using Thingyard.Server.Things;
+using Thingyard.Protocol.Signing;
 
 namespace Thingyard.Server.Gateways;
 

@@ -1,12 +1,13 @@
 // Gateway messages: topology add/delete/get, sub-device registration, and sub-device login/logout (single and batch)
 // carried on the gateway's own connection. Each sub-device proves itself with an HMAC made with its own secret.
 using System.Text.Json;
-using Thingyard.Alink;
 using Thingyard.Connectivity;
 using Thingyard.Gateways;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
 using Thingyard.Telemetry;
+using Thingyard.Protocol.Alink;
+using Thingyard.Protocol.Signing;
 
 namespace Thingyard.Server.Gateways;
 

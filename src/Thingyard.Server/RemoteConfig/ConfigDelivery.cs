@@ -3,11 +3,11 @@
 // download behind the url: signed, valid an hour, fetchable without credentials like the platform's OSS links.
 using System.Text;
 using System.Text.Json;
-using Thingyard.Alink;
 using Thingyard.Registry;
 using Thingyard.RemoteConfig;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Hosting;
+using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.RemoteConfig;
 

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Thingyard.Accounts;
 using Thingyard.Server.Distribution;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Server.Rpc;
 

@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Thingyard.Server.Connectivity;
 using Thingyard.Telemetry;
+using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Shadows;
 
@@ -19,7 +20,7 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
     {
         var topic = GetTopic(u.Device.ProductKey, u.Device.DeviceName);
         var raw = u.Payload.ToArray();
-        var text = Alink.Utf8Payload.IsValid(u.Payload);
+        var text = Utf8Payload.IsValid(u.Payload);
         var request = text ? LenientJson.ParseObject(raw) : null;
         if (request is null)
         {

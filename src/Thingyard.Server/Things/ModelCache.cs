@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Thingyard.Common;
 using Thingyard.Storage;
 using Thingyard.ThingModels;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Server.Things;
 

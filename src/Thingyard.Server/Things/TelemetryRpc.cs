@@ -9,6 +9,7 @@ using Thingyard.Server.Rpc;
 using Thingyard.Storage;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Server.Things;
 

@@ -2,13 +2,15 @@
 // raw RRPC, and publishing to a device topic. Input is checked against the thing model before anything is sent.
 using System.Text;
 using System.Text.Json;
-using Thingyard.Alink;
 using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Hosting;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
+using Thingyard.Protocol.Alink;
+using Thingyard.Protocol.Topics;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Server.Things;
 
@@ -146,7 +148,7 @@ public static class DeviceTopicAcl
 {
     public readonly record struct DeviceTopics(string ProductKey, string DeviceName)
     {
-        public bool Contains(string topic) => Thingyard.Connectivity.TopicAcl.IsInNamespace(topic, ProductKey, DeviceName) && !topic.Contains('+') && !topic.Contains('#');
+        public bool Contains(string topic) => TopicAcl.IsInNamespace(topic, ProductKey, DeviceName) && !topic.Contains('+') && !topic.Contains('#');
     }
 
     public static DeviceTopics For(Device d) => new(d.ProductKey, d.DeviceName);

@@ -8,6 +8,7 @@ using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Hosting;
 using Thingyard.Server.Rpc;
+using Thingyard.Protocol.Topics;
 
 namespace Thingyard.Server.Things;
 

@@ -4,7 +4,6 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Thingyard.Alink;
 using Thingyard.Registry;
 using Thingyard.RemoteConfig;
 using Thingyard.Server.Connectivity;
@@ -12,6 +11,8 @@ using Thingyard.Server.RemoteConfig;
 using Thingyard.Storage;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
+using Thingyard.Protocol.Alink;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Server.Things;
 

@@ -1,4 +1,6 @@
 // The outcome of checking an MQTT CONNECT: a device session, a dynamic-registration session, or a refusal with its reason.
+using Thingyard.Protocol.Devices;
+
 namespace Thingyard.Connectivity;
 
 public enum ConnectRefusal

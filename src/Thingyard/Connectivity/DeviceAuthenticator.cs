@@ -2,6 +2,8 @@
 // Failed checks count against the remote address and the device (AuthThrottle); past the limits a CONNECT is refused
 // before any lookup or HMAC.
 using Thingyard.Accounts;
+using Thingyard.Protocol.Devices;
+using Thingyard.Protocol.Signing;
 
 namespace Thingyard.Connectivity;
 

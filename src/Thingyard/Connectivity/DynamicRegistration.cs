@@ -1,10 +1,11 @@
 // "One secret per product": a device proves it knows its product's secret and receives its own DeviceSecret
 // (pre-registered devices, HTTPS or MQTT authType=register) or a DeviceToken (registration-free, MQTT authType=regnwl).
 using Microsoft.EntityFrameworkCore;
-using Thingyard.Alink;
 using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Storage;
+using Thingyard.Protocol.Alink;
+using Thingyard.Protocol.Signing;
 
 namespace Thingyard.Connectivity;
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Thingyard.Registry;
 using Thingyard.Storage;
 using Thingyard.ThingModels;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Distribution;
 

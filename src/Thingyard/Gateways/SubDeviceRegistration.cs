@@ -4,11 +4,11 @@
 // account that have dynamic registration on, and only for pre-registered devices that are neither activated nor
 // disabled. Every refusal reads the same, so a gateway cannot learn which names or products exist.
 using Microsoft.EntityFrameworkCore;
-using Thingyard.Alink;
 using Thingyard.Common;
 using Thingyard.Connectivity;
 using Thingyard.Registry;
 using Thingyard.Storage;
+using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Gateways;
 

@@ -1,21 +1,19 @@
 // The platform's naming rules for products, devices, nicknames and groups, with the message a user sees when one fails.
 using System.Text.RegularExpressions;
 using Thingyard.Common;
+using Thingyard.Protocol.Devices;
 
 namespace Thingyard.Registry;
 
 public static partial class NameRules
 {
-    [GeneratedRegex(@"^[A-Za-z0-9\-_@.:]{4,32}$")]
-    private static partial Regex DeviceNamePattern();
-
     [GeneratedRegex(@"^[\p{IsCJKUnifiedIdeographs}\p{IsCJKSymbolsandPunctuation}A-Za-z0-9_\-@()（）]+$")]
     private static partial Regex ProductNameChars();
 
     [GeneratedRegex(@"^[\p{IsCJKUnifiedIdeographs}A-Za-z0-9_]+$")]
     private static partial Regex NicknameChars();
 
-    public static bool IsValidDeviceName(string name) => DeviceNamePattern().IsMatch(name);
+    public static bool IsValidDeviceName(string name) => DeviceNames.IsValid(name);
 
     public static void CheckDeviceName(string name)
     {

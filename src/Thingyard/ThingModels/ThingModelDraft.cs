@@ -1,5 +1,6 @@
 // Edits of a draft thing model module, as CreateThingModel, UpdateThingModel and DeleteThingModel make them.
 using Thingyard.Common;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.ThingModels;
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Storage;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.ThingModels;
 

@@ -1,9 +1,9 @@
 // Runs the thingyard CLI in-process against a live server, for the watch and simulate tests.
 using System.Text.Json;
 using Thingyard.Cli;
-using Thingyard.Client;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Cli;
 

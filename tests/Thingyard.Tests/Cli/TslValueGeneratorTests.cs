@@ -6,6 +6,7 @@ using Thingyard.Cli.Simulation;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.ThingModels;
 using Thingyard.ThingModels;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Tests.Cli;
 

@@ -4,11 +4,11 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Thingyard.Client;
 using Thingyard.Storage;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Devices;
 

@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Thingyard.Client;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Devices;
 

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Thingyard.Client;
 using Thingyard.Server.Hosting;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Messaging;
 
@@ -56,10 +57,10 @@ public sealed class ShadowActionTests(ThingyardServer server) : IClassFixture<Th
     {
         var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
         await UpdateAsync(d, """{"color":"green"}""", 5);
-        var same = await Assert.ThrowsAsync<Thingyard.Client.RpcCallException>(() => UpdateAsync(d, """{"color":"red"}""", 5));
+        var same = await Assert.ThrowsAsync<RpcCallException>(() => UpdateAsync(d, """{"color":"red"}""", 5));
         Assert.Equal("iot.shadow.VersionConflict", same.Code);
         Assert.Equal(200, same.Status);
-        var older = await Assert.ThrowsAsync<Thingyard.Client.RpcCallException>(() => UpdateAsync(d, """{"color":"red"}""", 2));
+        var older = await Assert.ThrowsAsync<RpcCallException>(() => UpdateAsync(d, """{"color":"red"}""", 2));
         Assert.Equal("iot.shadow.VersionConflict", older.Code);
         var shadow = await ShadowAsync(d);
         Assert.Equal("green", shadow.At("state.desired.color").GetString());

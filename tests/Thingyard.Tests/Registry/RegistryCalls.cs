@@ -3,8 +3,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Thingyard.Client;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Registry;
 

@@ -2,10 +2,10 @@
 // address; past the limit even the right secret is refused (HTTP 429 with Retry-After) for the lockout, and only the
 // locked-out key or address is. Each test runs its own server: a lockout of 127.0.0.1 would touch every test.
 using System.Net;
-using Thingyard.Client;
 using Thingyard.Tests.Accounts;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Rpc;
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Thingyard.Accounts;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Rpc;
 

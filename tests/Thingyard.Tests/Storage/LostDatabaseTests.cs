@@ -1,11 +1,11 @@
 // A restart over a data folder whose SQLite database vanished is refused, naming the setting that allows a new
 // database; with that setting the server starts on an empty database. A new, empty data folder starts as always.
 using Microsoft.Data.Sqlite;
-using Thingyard.Client;
 using Thingyard.Storage;
 using Thingyard.Tests.Devices;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Storage;
 

@@ -3,11 +3,11 @@
 // then on nothing is acknowledged as stored, /health/ready answers 503 naming storage while /health/live stays 200,
 // and once storage is back the server is ready and acknowledges again.
 using System.Net;
-using Thingyard.Client;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Devices;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
+using Thingyard.Protocol.OpenApi;
 
 namespace Thingyard.Tests.Storage;
 

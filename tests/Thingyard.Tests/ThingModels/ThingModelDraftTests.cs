@@ -2,6 +2,7 @@
 using Thingyard.Common;
 using Thingyard.ThingModels;
 using static Thingyard.Tests.ThingModels.TslSamples;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Tests.ThingModels;
 

@@ -1,6 +1,7 @@
 // TslParser: each class of invalid TSL is refused with the precise JSON path, and every problem is reported at once.
 using Thingyard.ThingModels;
 using static Thingyard.Tests.ThingModels.TslSamples;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Tests.ThingModels;
 

@@ -1,6 +1,7 @@
 // TslValueChecker: device values of each type in and out of their specs, with the path in the message.
 using System.Text.Json;
 using Thingyard.ThingModels;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Tests.ThingModels;
 

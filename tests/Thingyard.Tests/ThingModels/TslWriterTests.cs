@@ -2,6 +2,7 @@
 using System.Text.Json;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.ThingModels;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Tests.ThingModels;
 

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 public static class TslWriter
 {

@@ -1,5 +1,5 @@
 // The naming rules for TSL identifiers and names, the reserved identifiers, and the size limits of a module.
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 public static class TslRules
 {

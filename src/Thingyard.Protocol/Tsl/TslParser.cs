@@ -1,7 +1,7 @@
 // Reads TSL JSON into a ThingModel, validating everything and reporting every problem with its JSON path.
 using System.Text.Json;
 
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 public static class TslParser
 {

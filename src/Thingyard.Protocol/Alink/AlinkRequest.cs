@@ -2,7 +2,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Thingyard.Alink;
+namespace Thingyard.Protocol.Alink;
 
 public sealed class AlinkRequest : IDisposable
 {

@@ -1,5 +1,5 @@
 // A TSL document or feature list that fails validation, with every problem found, each prefixed by its JSON path.
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 public sealed class TslValidationException : Exception
 {

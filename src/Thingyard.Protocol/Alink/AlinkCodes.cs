@@ -1,5 +1,5 @@
 // Codes the platform returns to devices (help/doc-detail/120329 and the gateway docs).
-namespace Thingyard.Alink;
+namespace Thingyard.Protocol.Alink;
 
 public static class AlinkCodes
 {

@@ -1,5 +1,5 @@
 // The features of a thing model: properties, events and services, and the parameters events and services carry.
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 /// <summary>An input or output parameter of an event or service, or a member of a struct.</summary>
 public sealed record TslParam(string Identifier, string Name, TslDataType DataType);

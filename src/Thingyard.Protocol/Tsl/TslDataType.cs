@@ -1,5 +1,5 @@
 // A TSL data type: the type name (int, float, double, text, date, bool, enum, struct, array) and its specs.
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 /// <summary>The TSL type names, as they appear in <c>dataType.type</c>.</summary>
 public static class TslTypes

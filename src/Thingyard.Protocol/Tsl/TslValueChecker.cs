@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 public static class TslValueChecker
 {

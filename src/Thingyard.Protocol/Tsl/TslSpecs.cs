@@ -1,5 +1,5 @@
 // The specs of each TSL data type. Numbers that TSL JSON carries as strings are held as numbers here.
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 public abstract record TslSpecs;
 

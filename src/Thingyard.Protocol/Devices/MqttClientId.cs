@@ -1,5 +1,5 @@
 // The MQTT client id devices send: "base|key=value,key=value|", base being "pk&dn", "pk.dn" or a free id.
-namespace Thingyard.Connectivity;
+namespace Thingyard.Protocol.Devices;
 
 public sealed record MqttClientId(string Base, IReadOnlyDictionary<string, string> Params)
 {

@@ -2,7 +2,7 @@
 using System.Buffers;
 using System.Text.Unicode;
 
-namespace Thingyard.Alink;
+namespace Thingyard.Protocol.Alink;
 
 public static class Utf8Payload
 {

@@ -1,5 +1,5 @@
 // Value equality for the lists inside TSL records, so a model read back from its JSON equals the one written.
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 internal static class TslEquality
 {

@@ -1,6 +1,6 @@
 // One thing model module: its own properties, events and services. The implicit post event and set/get services are not
 // listed here; TslWriter adds them to the TSL it writes and TslParser skips them when reading TSL back.
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 public sealed record ThingModel(IReadOnlyList<TslProperty> Properties, IReadOnlyList<TslEvent> Events, IReadOnlyList<TslService> Services)
 {

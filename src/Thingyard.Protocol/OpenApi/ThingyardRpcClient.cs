@@ -2,9 +2,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Thingyard.Accounts;
 
-namespace Thingyard.Client;
+namespace Thingyard.Protocol.OpenApi;
 
 public sealed class RpcCallException(int status, string code, string message, JsonElement body) : Exception($"{code}: {message}")
 {

@@ -1,5 +1,5 @@
 // What a device's MQTT client id asks of the platform beyond authentication, read from its "|k=v,...|" block.
-namespace Thingyard.Connectivity;
+namespace Thingyard.Protocol.Devices;
 
 /// <param name="AutoSubscribe">_ss=1: the platform subscribes the client to its system topics itself. The C Link SDK
 /// 3.x/4.x and Python LinkKit set it and never send SUBSCRIBE for /sys/... topics; a gateway's logged-in sub-devices

@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Thingyard.Connectivity;
+namespace Thingyard.Protocol.Signing;
 
 public static class DeviceSignature
 {

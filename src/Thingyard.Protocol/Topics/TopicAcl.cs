@@ -1,6 +1,6 @@
 // Topic permissions: a device may only touch topics built from its own ProductKey and DeviceName
 // (and a gateway those of its logged-in sub-devices); wildcards may not stand in for either.
-namespace Thingyard.Connectivity;
+namespace Thingyard.Protocol.Topics;
 
 public static class TopicAcl
 {

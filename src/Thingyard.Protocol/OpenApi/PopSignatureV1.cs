@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Thingyard.Accounts;
+namespace Thingyard.Protocol.OpenApi;
 
 public static class PopSignatureV1
 {

@@ -2,7 +2,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Thingyard.ThingModels;
+namespace Thingyard.Protocol.Tsl;
 
 internal sealed class TslReader(List<string> errors)
 {
