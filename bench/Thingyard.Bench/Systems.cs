@@ -6,13 +6,19 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Thingyard.Protocol.Devices;
 using Thingyard.Protocol.OpenApi;
+using Thingyard.Protocol.Signing;
 
 namespace Thingyard.Bench;
 
 public sealed record DeviceCred(string ProductKey, string DeviceName, string Secret)
 {
     public string Sys(string suffix) => $"/sys/{ProductKey}/{DeviceName}/{suffix}";
+
+    /// <summary>The Alibaba SDK's CONNECT credentials (HMAC-SHA1); the timestamp is fixed per run (the server must not require a fresh one).</summary>
+    public MqttCredentials Credentials(long timestampMs) =>
+        DeviceCredentials.Create(new DeviceTriplet(ProductKey, DeviceName, Secret), new CredentialOptions { Timestamp = timestampMs });
 }
 
 public abstract class SystemUnderTest : IDisposable
@@ -26,9 +32,6 @@ public abstract class SystemUnderTest : IDisposable
     public byte[][] ConnectPackets { get; set; } = [];
 
     public const ushort KeepAlive = 300;
-    /// <summary>The Alibaba SDK client id; the timestamp is fixed per run (the server must not require a fresh one).</summary>
-    public static string ClientId(DeviceCred d, string ts) => $"{d.ProductKey}&{d.DeviceName}|securemode=3,signmethod=hmacsha1,timestamp={ts}|";
-
     public abstract void BuildConnectPackets();
 
     public void Dispose() => Process.Dispose();
@@ -217,13 +220,11 @@ public sealed class ThingyardSystem : SystemUnderTest
 
     public override void BuildConnectPackets()
     {
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         ConnectPackets = Devices.Select(d =>
         {
-            var baseId = $"{d.ProductKey}&{d.DeviceName}";
-            var password = Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(d.Secret),
-                Encoding.UTF8.GetBytes($"clientId{baseId}deviceName{d.DeviceName}productKey{d.ProductKey}timestamp{ts}")));
-            return Bench.Mqtt.ConnectPacket(ClientId(d, ts), $"{d.DeviceName}&{d.ProductKey}", password, KeepAlive);
+            var c = d.Credentials(ts);
+            return Bench.Mqtt.ConnectPacket(c.ClientId, c.UserName, c.Password, KeepAlive);
         }).ToArray();
     }
 
@@ -295,8 +296,8 @@ public sealed class MosquittoSystem : SystemUnderTest
 
     public override void BuildConnectPackets()
     {
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        ConnectPackets = Devices.Select(d => Bench.Mqtt.ConnectPacket(ClientId(d, ts), null, null, KeepAlive)).ToArray();
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        ConnectPackets = Devices.Select(d => Bench.Mqtt.ConnectPacket(d.Credentials(ts).ClientId, null, null, KeepAlive)).ToArray();
     }
 }
 

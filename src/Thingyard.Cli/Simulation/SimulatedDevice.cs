@@ -4,17 +4,16 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Thingyard.Protocol.Devices;
+using Thingyard.Protocol.Signing;
 
 namespace Thingyard.Cli.Simulation;
-
-public sealed record DeviceTriplet(string ProductKey, string DeviceName, string DeviceSecret);
 
 /// <summary>Where devices connect: mqtt://host:port (plain, securemode 3) or mqtts://host:port (TLS, securemode 2).</summary>
 public sealed record MqttEndpoint(string Host, int Port, bool Tls)
@@ -53,16 +52,12 @@ public sealed class SimulatedDevice(DeviceTriplet device, MqttEndpoint endpoint,
     /// <summary>Null once the first connect succeeded, or why it failed.</summary>
     public Task<string?> FirstConnect => _firstConnect.Task;
 
-    /// <summary>The JS SDK's CONNECT: clientId "pk&amp;dn|securemode=3,signmethod=hmacsha1,timestamp=ms,lan=...|", username "dn&amp;pk",
-    /// password the lowercase hex HMAC-SHA1 of "clientId{pk&amp;dn}deviceName{dn}productKey{pk}timestamp{ts}" keyed with the secret.</summary>
-    public static (string ClientId, string UserName, string Password) Credentials(DeviceTriplet d, long timestampMs, bool tls = false)
-    {
-        var ts = timestampMs.ToString(CultureInfo.InvariantCulture);
-        var baseId = $"{d.ProductKey}&{d.DeviceName}";
-        var content = $"clientId{baseId}deviceName{d.DeviceName}productKey{d.ProductKey}timestamp{ts}";
-        var password = Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(d.DeviceSecret), Encoding.UTF8.GetBytes(content)));
-        return ($"{baseId}|securemode={(tls ? 2 : 3)},signmethod=hmacsha1,timestamp={ts},lan=thingyard-sim|", $"{d.DeviceName}&{d.ProductKey}", password);
-    }
+    /// <summary>The Node SDK's CONNECT (HMAC-SHA1, ms timestamp), securemode 2 over TLS, tagged lan=thingyard-sim.</summary>
+    public static MqttCredentials Credentials(DeviceTriplet d, long timestampMs, bool tls = false) =>
+        DeviceCredentials.Create(d, new CredentialOptions
+        {
+            SecureMode = tls ? "2" : "3", Timestamp = timestampMs, Extra = [new("lan", "thingyard-sim")],
+        });
 
     /// <summary>Runs until <paramref name="running"/> fires; posts stop earlier, when <paramref name="posting"/> fires, so replies can drain.</summary>
     public async Task RunAsync(CancellationToken posting, CancellationToken running)

@@ -1,6 +1,7 @@
 // Device-facing HTTP (registration, bootstrap) answers with a Content-Length, never chunked: the C Link SDKs' HTTP
 // clients need it (3.x fails with STATE_HTTP_RESP_MISSING_CONTENT_LEN). Requests are written by hand, as those SDKs do.
 using System.Text.Json;
+using Thingyard.Protocol.Signing;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
@@ -18,7 +19,7 @@ public sealed class DeviceHttpTests(ThingyardServer server) : IClassFixture<Thin
         ["productKey"] = pk,
         ["deviceName"] = dn,
         ["random"] = random,
-        ["sign"] = MqttDevice.Hmac("hmacsha256", productSecret, $"deviceName{dn}productKey{pk}random{random}"),
+        ["sign"] = DeviceSignature.Sign("hmacsha256", productSecret, $"deviceName{dn}productKey{pk}random{random}"),
         ["signMethod"] = "hmacsha256",
     };
 

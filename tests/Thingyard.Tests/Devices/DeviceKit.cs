@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Formatter;
+using Thingyard.Protocol.Signing;
 using Thingyard.Registry;
 using Thingyard.Server.Things;
 using Thingyard.Storage;
@@ -51,8 +52,8 @@ public static class DeviceKit
     {
         var ts = s.Timestamp == "now" ? Ms(DateTimeOffset.UtcNow) : s.Timestamp;
         var idBase = s.ClientIdBase ?? $"{d.ProductKey}&{d.DeviceName}";
-        var content = $"clientId{idBase}deviceName{d.DeviceName}productKey{d.ProductKey}" + (ts is null ? "" : $"timestamp{ts}");
-        var password = MqttDevice.Hmac(s.SignWith ?? s.SignMethod, d.DeviceSecret, content);
+        var content = DeviceCredentials.ConnectContent(idBase, d.ProductKey, d.DeviceName, ts);
+        var password = DeviceSignature.Sign(s.SignWith ?? s.SignMethod, d.DeviceSecret, content);
         if (s.UpperHex) password = password.ToUpperInvariant();
         var clientId = s.FullClientId
             ?? $"{idBase}|securemode={s.SecureMode},signmethod={s.SignMethod}{(ts is null ? "" : ",timestamp=" + ts)}{s.Extra}|";

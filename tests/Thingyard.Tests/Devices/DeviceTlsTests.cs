@@ -9,6 +9,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Thingyard.Protocol.Signing;
 using Thingyard.Server.Connectivity;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
@@ -88,7 +89,7 @@ public sealed class DeviceTlsTests(DeviceTlsServer server, ModernTlsServer moder
         ["productKey"] = pk,
         ["deviceName"] = dn,
         ["random"] = "8Ygb7ULYh53B6OA",
-        ["sign"] = MqttDevice.Hmac("hmacsha256", productSecret, $"deviceName{dn}productKey{pk}random8Ygb7ULYh53B6OA"),
+        ["sign"] = DeviceSignature.Sign("hmacsha256", productSecret, $"deviceName{dn}productKey{pk}random8Ygb7ULYh53B6OA"),
         ["signMethod"] = "hmacsha256",
     };
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
+using Thingyard.Protocol.Signing;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
@@ -13,7 +14,7 @@ namespace Thingyard.Tests.Devices;
 public sealed class DynamicRegistrationTests(ThingyardServer server) : IClassFixture<ThingyardServer>
 {
     static string Sign(string method, string productSecret, string pk, string dn, string random) =>
-        MqttDevice.Hmac(method, productSecret, $"deviceName{dn}productKey{pk}random{random}");
+        DeviceSignature.Sign(method, productSecret, $"deviceName{dn}productKey{pk}random{random}");
 
     async Task<(int Status, string Body)> RegisterOverHttpAsync(string pk, string dn, string random, string sign, string signMethod = "hmacsha1")
     {

@@ -2,6 +2,7 @@
 // batch as the Python SDK sends it), sub-device traffic on the gateway's connection, and logout or gateway loss taking
 // sub-devices offline.
 using System.Text.Json;
+using Thingyard.Protocol.Signing;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
@@ -36,7 +37,7 @@ public sealed class GatewayTests(ThingyardServer server) : IClassFixture<Thingya
     {
         var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var clientId = $"{sub.ProductKey}&{sub.DeviceName}";
-        var sign = MqttDevice.Hmac(signMethod, secret ?? sub.DeviceSecret, $"clientId{clientId}deviceName{sub.DeviceName}productKey{sub.ProductKey}timestamp{ts}");
+        var sign = DeviceSignature.Sign(signMethod, secret ?? sub.DeviceSecret, $"clientId{clientId}deviceName{sub.DeviceName}productKey{sub.ProductKey}timestamp{ts}");
         return JsonSerializer.Serialize(new { productKey = sub.ProductKey, deviceName = sub.DeviceName, clientId, timestamp = ts, signMethod, sign });
     }
 
@@ -121,7 +122,7 @@ public sealed class GatewayTests(ThingyardServer server) : IClassFixture<Thingya
         {
             var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
             var clientId = $"{s.ProductKey}.{s.DeviceName}";
-            var sign = MqttDevice.Hmac("hmacsha256", s.DeviceSecret, $"clientId{clientId}deviceName{s.DeviceName}productKey{s.ProductKey}timestamp{ts}");
+            var sign = DeviceSignature.Sign("hmacsha256", s.DeviceSecret, $"clientId{clientId}deviceName{s.DeviceName}productKey{s.ProductKey}timestamp{ts}");
             return JsonSerializer.Serialize(new { productKey = s.ProductKey, deviceName = s.DeviceName, clientId, timestamp = ts, signmethod = "hmacSha256", sign });
         }).ToArray();
         Assert.Equal(200, Code(await TopoAddAsync(gw, topoItems)));
@@ -130,7 +131,7 @@ public sealed class GatewayTests(ThingyardServer server) : IClassFixture<Thingya
         {
             var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
             var clientId = $"{s.ProductKey}.{s.DeviceName}|lan=Python,_v=2.2.1,_ss=1|";
-            var sign = MqttDevice.Hmac("hmacsha256", s.DeviceSecret, $"clientId{clientId}deviceName{s.DeviceName}productKey{s.ProductKey}timestamp{ts}");
+            var sign = DeviceSignature.Sign("hmacsha256", s.DeviceSecret, $"clientId{clientId}deviceName{s.DeviceName}productKey{s.ProductKey}timestamp{ts}");
             return new { productKey = s.ProductKey, deviceName = s.DeviceName, clientId, timestamp = ts, cleanSession = "false", sign };
         }).ToArray();
         var login = await gw.Mqtt.RequestAsync(gw.Session("batch_login"), "",

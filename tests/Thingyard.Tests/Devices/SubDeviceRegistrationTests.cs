@@ -3,6 +3,7 @@
 // sub-device products (node type device with a gateway protocol) of the gateway's account with dynamic registration
 // on; every other request gets the same answer, so a gateway cannot probe which names exist.
 using System.Text.Json;
+using Thingyard.Protocol.Signing;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
@@ -30,7 +31,7 @@ public sealed class SubDeviceRegistrationTests(ThingyardServer server) : IClassF
 
     static string Proxied(string pk, string dn, string productSecret, string random = "8Ygb7ULYh53B6OA")
     {
-        var sign = MqttDevice.Hmac("hmacsha256", productSecret, $"deviceName{dn}productKey{pk}random{random}");
+        var sign = DeviceSignature.Sign("hmacsha256", productSecret, $"deviceName{dn}productKey{pk}random{random}");
         return $$"""{"productKey":"{{pk}}","deviceName":"{{dn}}","random":"{{random}}","signMethod":"hmacSha256","sign":"{{sign}}"}""";
     }
 

@@ -1,12 +1,13 @@
 // A device on a real MQTT connection (MQTTnet client) signed the way the official SDKs sign, with helpers to
 // send Alink requests and wait for what the platform sends back.
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
+using Thingyard.Protocol.Devices;
+using Thingyard.Protocol.Signing;
 
 namespace Thingyard.Tests.Infrastructure;
 
@@ -39,29 +40,19 @@ public sealed class MqttDevice : IAsyncDisposable
         };
     }
 
-    public static string Hmac(string method, string secret, string content)
-    {
-        var key = Encoding.UTF8.GetBytes(secret);
-        var data = Encoding.UTF8.GetBytes(content);
-        return Convert.ToHexStringLower(method switch
-        {
-            "hmacmd5" => HMACMD5.HashData(key, data),
-            "hmacsha256" => HMACSHA256.HashData(key, data),
-            _ => HMACSHA1.HashData(key, data),
-        });
-    }
-
     /// <summary>The JS SDK's CONNECT: clientId "pk&amp;dn|securemode=3,signmethod=...,timestamp=...|", username "dn&amp;pk".</summary>
     public static MqttClientOptionsBuilder SdkOptions(ThingyardServer server, string pk, string dn, string secret, string signMethod = "hmacsha1", long? timestamp = null)
     {
-        var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ToString();
-        var clientId = $"{pk}&{dn}";
-        var password = Hmac(signMethod, secret, $"clientId{clientId}deviceName{dn}productKey{pk}timestamp{ts}");
+        var c = DeviceCredentials.Create(new DeviceTriplet(pk, dn, secret), new CredentialOptions
+        {
+            SignMethod = signMethod, Timestamp = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Extra = [new("lan", "CSharp"), new("_v", "test")],
+        });
         return new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", server.MqttPort)
             .WithProtocolVersion(MqttProtocolVersion.V311)
-            .WithClientId($"{clientId}|securemode=3,signmethod={signMethod},timestamp={ts},lan=CSharp,_v=test|")
-            .WithCredentials($"{dn}&{pk}", password)
+            .WithClientId(c.ClientId)
+            .WithCredentials(c.UserName, c.Password)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
             .WithCleanSession(true)
             .WithTimeout(TimeSpan.FromSeconds(10));

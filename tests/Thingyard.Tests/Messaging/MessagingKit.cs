@@ -2,6 +2,7 @@
 // Base64, property posts, and a gateway that has added sub-devices to its topology over MQTT.
 using System.Text;
 using System.Text.Json;
+using Thingyard.Protocol.Signing;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
@@ -59,7 +60,7 @@ public static class MessagingKit
     {
         var clientId = $"{sub.ProductKey}&{sub.DeviceName}";
         var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
-        var sign = MqttDevice.Hmac("hmacsha1", sub.DeviceSecret, $"clientId{clientId}deviceName{sub.DeviceName}productKey{sub.ProductKey}timestamp{ts}");
+        var sign = DeviceSignature.Sign("hmacsha1", sub.DeviceSecret, $"clientId{clientId}deviceName{sub.DeviceName}productKey{sub.ProductKey}timestamp{ts}");
         return (clientId, ts, sign);
     }
 

@@ -5,6 +5,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
+using Thingyard.Protocol.Signing;
 using Thingyard.Accounts;
 using Thingyard.Connectivity;
 using Thingyard.Storage;
@@ -83,7 +84,7 @@ public sealed class SecretsAtRestTests
         // Registration checks the sign against the product secret and issues a new secret, sealed as well.
         var registration = server.Services.GetRequiredService<DynamicRegistration>();
         var pre = await server.NewTestDeviceAsync(pk);
-        var sign = MqttDevice.Hmac("hmacsha1", productSecret, $"deviceName{pre.DeviceName}productKey{pk}random{"r1"}");
+        var sign = DeviceSignature.Sign("hmacsha1", productSecret, $"deviceName{pre.DeviceName}productKey{pk}random{"r1"}");
         var issued = await registration.RegisterAsync(pk, pre.DeviceName, "r1", "hmacsha1", sign, registrationFree: false);
         Assert.True(issued.Ok, issued.Message);
         AssertSealed(issued.DeviceSecret!, (await RawAsync(server, DeviceRow, ("@pk", pk), ("@dn", pre.DeviceName)))[0]);
@@ -93,7 +94,7 @@ public sealed class SecretsAtRestTests
         // A registration-free device's token too.
         var free = RegistryCalls.Unique("nwl");
         var token = (await registration.RegisterAsync(pk, free, "r2", "hmacsha1",
-            MqttDevice.Hmac("hmacsha1", productSecret, $"deviceName{free}productKey{pk}random{"r2"}"), registrationFree: true)).DeviceToken!;
+            DeviceSignature.Sign("hmacsha1", productSecret, $"deviceName{free}productKey{pk}random{"r2"}"), registrationFree: true)).DeviceToken!;
         AssertSealed(token, (await RawAsync(server, DeviceRow, ("@pk", pk), ("@dn", free)))[1]);
         var connWl = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", server.MqttPort)
             .WithClientId($"{pk}.{free}|securemode=-2,authType=connwl|").WithCredentials($"{free}&{pk}", token)
