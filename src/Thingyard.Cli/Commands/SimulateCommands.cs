@@ -8,6 +8,7 @@ using Thingyard.Cli.Output;
 using Thingyard.Cli.Simulation;
 using Thingyard.Protocol.Devices;
 using Thingyard.Protocol.OpenApi;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Cli.Commands;
 
@@ -68,7 +69,7 @@ public static class SimulateCommands
         var live = !json && ReferenceEquals(cli.Out, Console.Out) && !Console.IsOutputRedirected;
 
         List<DeviceTriplet> triplets;
-        JsonElement tsl;
+        ThingModel tsl;
         int registered;
         using (var http = new HttpClient { BaseAddress = endpoint })
         {
@@ -150,7 +151,7 @@ public static class SimulateCommands
     }
 
     /// <summary>The published thing model, or the draft while nothing is published (which is also what the platform checks against).</summary>
-    static async Task<JsonElement> ThingModelAsync(ThingyardRpcClient rpc, string productKey, CancellationToken ct)
+    static async Task<ThingModel> ThingModelAsync(ThingyardRpcClient rpc, string productKey, CancellationToken ct)
     {
         JsonElement body;
         try
@@ -164,12 +165,11 @@ public static class SimulateCommands
         var text = body.GetProperty("Data").GetProperty("TslStr").GetString();
         try
         {
-            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(text) ? "{}" : text);
-            return doc.RootElement.Clone();
+            return TslParser.Parse(string.IsNullOrWhiteSpace(text) ? "{}" : text);
         }
-        catch (JsonException e)
+        catch (TslValidationException e)
         {
-            throw new CliException($"the thing model of {productKey} is not valid JSON: {e.Message}");
+            throw new CliException($"the thing model of {productKey} is not valid TSL: {e.Message}");
         }
     }
 

@@ -189,7 +189,7 @@ public sealed class SimulatedDevice(DeviceTriplet device, MqttEndpoint endpoint,
         if (generator.Events.Count > 0 && random.NextDouble() < EventChance)
         {
             var ev = generator.Events[random.Next(generator.Events.Count)];
-            await PublishAsync(client, $"{_sys}thing/event/{ev.Identifier}/post", Request($"thing.event.{ev.Identifier}.post", generator.Object(ev.Outputs)), ct);
+            await PublishAsync(client, $"{_sys}thing/event/{ev.Identifier}/post", Request($"thing.event.{ev.Identifier}.post", generator.Object(ev.OutputData)), ct);
             stats.EventPosted();
         }
     }
@@ -267,7 +267,7 @@ public sealed class SimulatedDevice(DeviceTriplet device, MqttEndpoint endpoint,
     }
 
     byte[] ServiceReply(string identifier, JsonElement? id) => generator.Services.TryGetValue(identifier, out var service)
-        ? Reply(id, 200, generator.Object(service.Outputs), "success")
+        ? Reply(id, 200, generator.Object(service.OutputData), "success")
         : Reply(id, 460, "{}", $"the service '{identifier}' is not in the thing model");
 
     byte[] Request(string method, string paramsJson)

@@ -1,51 +1,36 @@
-// Values for a thing model, read straight from its TSL JSON and valid by construction: int/float/double on the step grid
-// within min..max (floats always with a decimal point), bool and enum keys, text within its length, date as UTC ms,
+// Values for a thing model (parsed by the platform's own TslParser) that are valid by construction: int/float/double on the
+// step grid within min..max (floats always with a decimal point), bool and enum keys, text within its length, date as UTC ms,
 // every struct member, arrays within their size. Numeric properties drift like sensor readings rather than jump.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Cli.Simulation;
 
 public sealed class TslValueGenerator
 {
-    /// <summary>A property, or an event's or service's parameter: its identifier and its TSL dataType object.</summary>
-    public sealed record Param(string Identifier, JsonElement DataType);
-
-    public sealed record Event(string Identifier, IReadOnlyList<Param> Outputs);
-
-    public sealed record Service(string Identifier, string CallType, IReadOnlyList<Param> Outputs);
-
     static readonly string[] Words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"];
     const int DefaultTextLength = 10240;
 
     readonly Random _random;
     readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<Param> Properties { get; }
+    public IReadOnlyList<TslProperty> Properties { get; }
     /// <summary>The model's own events, without the implicit "post" (thing.event.property.post).</summary>
-    public IReadOnlyList<Event> Events { get; }
-    public IReadOnlyDictionary<string, Service> Services { get; }
+    public IReadOnlyList<TslEvent> Events { get; }
+    public IReadOnlyDictionary<string, TslService> Services { get; }
 
-    /// <param name="tsl">A TSL document: {"properties": [...], "events": [...], "services": [...]}; missing lists count as empty.</param>
-    public TslValueGenerator(JsonElement tsl, Random? random = null)
+    public TslValueGenerator(ThingModel model, Random? random = null)
     {
         _random = random ?? new Random();
-        Properties = Features(tsl, "properties").Select(p => Parameter(p)).OfType<Param>().ToList();
-        Events = Features(tsl, "events")
-            .Where(e => Text(e, "identifier") is { } id && id != "post" && Text(e, "method") != "thing.event.property.post")
-            .Select(e => new Event(Text(e, "identifier")!, Parameters(e, "outputData"))).ToList();
-        Services = Features(tsl, "services")
-            .Where(s => Text(s, "identifier") is { Length: > 0 })
-            .Select(s => new Service(Text(s, "identifier")!, Text(s, "callType") ?? "async", Parameters(s, "outputData")))
-            .DistinctBy(s => s.Identifier).ToDictionary(s => s.Identifier, StringComparer.Ordinal);
+        Properties = model.Properties;
+        Events = model.Events.Where(e => e.Identifier != TslEvent.PostIdentifier).ToList();
+        Services = model.Services.ToDictionary(s => s.Identifier, StringComparer.Ordinal);
     }
 
-    public static TslValueGenerator Parse(string tslJson, Random? random = null)
-    {
-        using var doc = JsonDocument.Parse(tslJson);
-        return new TslValueGenerator(doc.RootElement.Clone(), random);
-    }
+    /// <exception cref="TslValidationException">The TSL is not a valid thing model.</exception>
+    public static TslValueGenerator Parse(string tslJson, Random? random = null) => new(TslParser.Parse(tslJson), random);
 
     /// <summary>params of a property post: every property with a fresh value, or the value in <paramref name="fixedValues"/> (raw JSON).</summary>
     public string PropertyParams(IReadOnlyDictionary<string, string>? fixedValues = null) => Json(w =>
@@ -61,10 +46,10 @@ public sealed class TslValueGenerator
     });
 
     /// <summary>An object with a value for every parameter: an event's outputs or a service's outputs.</summary>
-    public string Object(IReadOnlyList<Param> parameters) => Json(w => WriteObject(w, parameters));
+    public string Object(IReadOnlyList<TslParam> parameters) => Json(w => WriteObject(w, parameters));
 
     /// <summary>One value of a dataType, as JSON text.</summary>
-    public string Value(JsonElement dataType) => Json(w => WriteValue(w, dataType, walkKey: null));
+    public string Value(TslDataType dataType) => Json(w => WriteValue(w, dataType, walkKey: null));
 
     static string Json(Action<Utf8JsonWriter> write)
     {
@@ -73,7 +58,7 @@ public sealed class TslValueGenerator
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    void WriteObject(Utf8JsonWriter w, IReadOnlyList<Param> parameters)
+    void WriteObject(Utf8JsonWriter w, IReadOnlyList<TslParam> parameters)
     {
         w.WriteStartObject();
         foreach (var p in parameters)
@@ -84,40 +69,36 @@ public sealed class TslValueGenerator
         w.WriteEndObject();
     }
 
-    void WriteValue(Utf8JsonWriter w, JsonElement dataType, string? walkKey)
+    void WriteValue(Utf8JsonWriter w, TslDataType dataType, string? walkKey)
     {
-        var specs = dataType.TryGetProperty("specs", out var s) ? s : default;
-        switch (Text(dataType, "type"))
+        switch (dataType.Type)
         {
-            case "int" or "float" or "double":
-                w.WriteRawValue(Number(Text(dataType, "type")!, specs, walkKey));
+            case TslTypes.Int or TslTypes.Float or TslTypes.Double:
+                w.WriteRawValue(Number(dataType.Type, dataType.Numeric, walkKey));
                 break;
-            case "text":
-                w.WriteStringValue(TextValue(Count(specs, "length") is { } length and >= 1 ? length : DefaultTextLength));
+            case TslTypes.Text:
+                w.WriteStringValue(TextValue(dataType.Text?.Length is { } length and >= 1 ? length : TslTextSpecs.MaxLength));
                 break;
-            case "date":
+            case TslTypes.Date:
                 w.WriteStringValue(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
                 break;
-            case "bool":
-                w.WriteNumberValue(Pick(Keys(specs).Where(k => k is 0 or 1).DefaultIfEmpty(0).Distinct().ToList()));
+            case TslTypes.Bool:
+                w.WriteNumberValue(Pick(Keys(dataType.Enum).Where(k => k is 0 or 1).DefaultIfEmpty(0).Distinct().ToList()));
                 break;
-            case "enum":
-                w.WriteNumberValue(Pick(Keys(specs).DefaultIfEmpty(0).ToList()));
+            case TslTypes.Enum:
+                w.WriteNumberValue(Pick(Keys(dataType.Enum).DefaultIfEmpty(0).ToList()));
                 break;
-            case "struct":
-                WriteObject(w, specs.ValueKind == JsonValueKind.Array ? specs.EnumerateArray().Select(Parameter).OfType<Param>().ToList() : []);
+            case TslTypes.Struct:
+                WriteObject(w, dataType.Struct?.Members ?? []);
                 break;
-            case "array":
+            case TslTypes.Array:
                 w.WriteStartArray();
-                if (specs.ValueKind == JsonValueKind.Object && specs.TryGetProperty("item", out var item) && IsKnown(item))
-                {
-                    var size = Math.Max(1, Count(specs, "size") ?? 1);
-                    for (var n = _random.Next(1, Math.Min(size, 4) + 1); n > 0; n--) WriteValue(w, item, walkKey: null);
-                }
+                if (dataType.Array is { } array)
+                    for (var n = _random.Next(1, Math.Min(Math.Max(1, array.Size), 4) + 1); n > 0; n--) WriteValue(w, array.Item, walkKey: null);
                 w.WriteEndArray();
                 break;
             default:
-                w.WriteNullValue(); // never reached for a parsed feature: unknown types are left out
+                w.WriteNullValue(); // the parser admits no other type
                 break;
         }
     }
@@ -126,15 +107,15 @@ public sealed class TslValueGenerator
     /// min + k * step with k from 0 to (max - min) / step, in decimal arithmetic so 0.1 steps stay exact. Without a step, int steps
     /// by 1 and float/double by about a thousandth of the range. With <paramref name="walkKey"/> k moves a little from its last value.
     /// </summary>
-    string Number(string type, JsonElement specs, string? walkKey)
+    string Number(string type, TslNumericSpecs? specs, string? walkKey)
     {
-        var isInt = type == "int";
-        var min = Decimal(specs, "min");
-        var max = Decimal(specs, "max");
-        var step = Decimal(specs, "step");
+        var isInt = type == TslTypes.Int;
+        var min = Decimal(specs?.Min);
+        var max = Decimal(specs?.Max);
+        var step = Decimal(specs?.Step);
         // Bounds beyond decimal's range (the float and double limits) take the double path.
-        if ((min is null && Double(specs, "min") is not null) || (max is null && Double(specs, "max") is not null))
-            return Huge(isInt, Double(specs, "min") ?? 0, Double(specs, "max") ?? 0);
+        if ((min is null && specs?.Min is not null) || (max is null && specs?.Max is not null))
+            return Huge(isInt, specs?.Min ?? 0, specs?.Max ?? 0);
         try
         {
             var lo = min ?? (max is { } m ? Math.Min(0, m - 100) : 0);
@@ -203,52 +184,10 @@ public sealed class TslValueGenerator
 
     int Pick(IReadOnlyList<int> values) => values[_random.Next(values.Count)];
 
-    static IEnumerable<int> Keys(JsonElement specs) => specs.ValueKind == JsonValueKind.Object
-        ? specs.EnumerateObject().Select(p => int.TryParse(p.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? (int?)n : null)
-            .OfType<int>()
-        : [];
+    static IEnumerable<int> Keys(TslEnumSpecs? specs) => specs?.Values.Keys ?? [];
 
-    // ---- reading the TSL ----
-
-    static IEnumerable<JsonElement> Features(JsonElement tsl, string list) =>
-        tsl.ValueKind == JsonValueKind.Object && tsl.TryGetProperty(list, out var items) && items.ValueKind == JsonValueKind.Array
-            ? items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object)
-            : [];
-
-    static List<Param> Parameters(JsonElement feature, string list) =>
-        feature.TryGetProperty(list, out var items) && items.ValueKind == JsonValueKind.Array
-            ? items.EnumerateArray().Select(Parameter).OfType<Param>().ToList()
-            : [];
-
-    /// <summary>{identifier, dataType} when the identifier is set and the type is one this generator knows.</summary>
-    static Param? Parameter(JsonElement p) =>
-        p.ValueKind == JsonValueKind.Object && Text(p, "identifier") is { Length: > 0 } id && p.TryGetProperty("dataType", out var dt) && IsKnown(dt)
-            ? new Param(id, dt.Clone())
-            : null;
-
-    static bool IsKnown(JsonElement dataType) =>
-        Text(dataType, "type") is "int" or "float" or "double" or "text" or "date" or "bool" or "enum" or "struct" or "array";
-
-    static string? Text(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    /// <summary>A spec number, written as a string ("0.1", the TSL form) or as a JSON number.</summary>
-    static decimal? Decimal(JsonElement specs, string name)
-    {
-        if (specs.ValueKind != JsonValueKind.Object || !specs.TryGetProperty(name, out var v)) return null;
-        if (v.ValueKind == JsonValueKind.Number) return v.TryGetDecimal(out var d) ? d : null;
-        return v.ValueKind == JsonValueKind.String &&
-            decimal.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-    }
-
-    static double? Double(JsonElement specs, string name)
-    {
-        if (specs.ValueKind != JsonValueKind.Object || !specs.TryGetProperty(name, out var v)) return null;
-        if (v.ValueKind == JsonValueKind.Number) return v.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
-        return v.ValueKind == JsonValueKind.String &&
-            double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed) ? parsed : null;
-    }
-
-    static int? Count(JsonElement specs, string name) =>
-        Decimal(specs, name) is { } d && d == Math.Floor(d) && d is >= 0 and <= int.MaxValue ? (int)d : null;
+    /// <summary>A spec number as decimal, exact for what TSL writes ("0.1" parses to the double nearest 0.1, which decimal
+    /// rounds back to 0.1); null when absent or beyond decimal's range.</summary>
+    static decimal? Decimal(double? value) =>
+        value is { } v && double.IsFinite(v) && Math.Abs(v) < 7.9e28 ? (decimal)v : null;
 }

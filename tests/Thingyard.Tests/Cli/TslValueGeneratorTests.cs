@@ -78,14 +78,14 @@ public sealed class TslValueGeneratorTests
         {
             foreach (var ev in model.Events)
             {
-                var outputs = JsonDocument.Parse(generator.Object(generator.Events.Single(e => e.Identifier == ev.Identifier).Outputs)).RootElement;
+                var outputs = JsonDocument.Parse(generator.Object(generator.Events.Single(e => e.Identifier == ev.Identifier).OutputData)).RootElement;
                 Assert.Null(TslValueChecker.CheckParams(ev.OutputData, outputs, ev.Identifier));
                 Assert.Equal(ev.OutputData.Count, outputs.EnumerateObject().Count());
                 foreach (var o in ev.OutputData) Specs(o.DataType, outputs.GetProperty(o.Identifier), $"{name}: {ev.Identifier}.{o.Identifier}");
             }
             foreach (var service in model.Services)
             {
-                var outputs = JsonDocument.Parse(generator.Object(generator.Services[service.Identifier].Outputs)).RootElement;
+                var outputs = JsonDocument.Parse(generator.Object(generator.Services[service.Identifier].OutputData)).RootElement;
                 Assert.Null(TslValueChecker.CheckParams(service.OutputData, outputs, service.Identifier));
                 foreach (var o in service.OutputData) Specs(o.DataType, outputs.GetProperty(o.Identifier), $"{name}: {service.Identifier}.{o.Identifier}");
             }
