@@ -1,14 +1,11 @@
-// Connectivity wiring: broker, hooks, message handlers, telemetry pipeline, downlink, and the HTTP endpoints
+// Connectivity wiring: broker, hooks, the uplink router and its route table (areas add their routes: AddThings,
+// AddGateways, AddShadows), telemetry pipeline, downlink, and the HTTP endpoints
 // that belong to devices (/mqtt WebSocket, /auth/register/device).
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Accounts;
 using Thingyard.Connectivity;
-using Thingyard.Gateways;
 using Thingyard.Registry;
-using Thingyard.Server.Gateways;
 using Thingyard.Server.Hosting;
-using Thingyard.Server.Shadows;
-using Thingyard.Server.Things;
 using Thingyard.Storage;
 using Thingyard.Telemetry;
 
@@ -30,18 +27,13 @@ public static class ConnectivitySetup
         services.AddSingleton<MessageTap>();
         services.AddSingleton<Downlink>();
         services.AddSingleton<TelemetryPipeline>();
-        services.AddSingleton<ShadowStore>();
-        services.AddSingleton<Topology>();
-        services.AddSingleton<SubDeviceRegistration>();
-        services.AddSingleton<ModelCache>();
-        services.AddSingleton<ThingUplinks>();
-        services.AddSingleton<ThingCommands>();
-        services.AddSingleton<GatewayUplinks>();
-        services.AddSingleton<ShadowMessages>();
         services.AddSingleton<MqttRegistrationFlow>();
         services.AddSingleton<BrokerHooks>();
         services.AddSingleton<ConnectionGate>();
         services.AddSingleton<MqttListener>();
+        services.AddSingleton<SystemUplinks>();
+        services.AddUplinkRoutes(SystemUplinks.Routes);
+        services.AddSingleton<UplinkRoutes>();
         services.AddSingleton<UplinkRouter>();
         services.AddSingleton<DeviceTls>();
         services.AddSingleton<MqttBroker>();

@@ -23,6 +23,9 @@ public sealed class Uplink(DeviceSession session, DeviceIdentity device, string 
     /// <summary>Telemetry to commit before a QoS 1 publish is acknowledged.</summary>
     public List<TelemetryEntry> Entries { get; } = [];
 
+    /// <summary>The topic level the route's pattern names with {name} (an event identifier, an RRPC id, ...).</summary>
+    public string? RouteArg { get; set; }
+
     /// <summary>The parsed Alink request, when the handler asked for one.</summary>
     public AlinkRequest? Request { get; set; }
 }

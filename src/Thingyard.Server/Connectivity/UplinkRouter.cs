@@ -1,22 +1,17 @@
 // Every device publish comes through here: ACL (the topic must be the device's own or a logged-in sub-device's),
-// size and rate limits, then dispatch by topic. Nothing is relayed broker-side: the platform consumes device
+// size and rate limits, then the route table (UplinkRoutes) picks the handler. Nothing is relayed broker-side: the platform consumes device
 // messages itself. A QoS 1 publish is acknowledged (PUBACK) only after its telemetry is committed.
 using System.Buffers;
-using System.Text.Json;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
-using Thingyard.Server.Gateways;
 using Thingyard.Server.Hosting;
-using Thingyard.Server.Shadows;
-using Thingyard.Server.Things;
 using Thingyard.Telemetry;
 using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Connectivity;
 
 public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats stats, MessageTap tap, Downlink downlink,
-    TelemetryPipeline telemetry, ThingUplinks things, GatewayUplinks gateways, ShadowMessages shadows, TimeProvider time,
-    ILogger<UplinkRouter> log)
+    TelemetryPipeline telemetry, UplinkRoutes routes, TimeProvider time, ILogger<UplinkRouter> log)
 {
     static void Refuse(InterceptingPublishEventArgs e, MqttPubAckReasonCode code, string why)
     {
@@ -90,54 +85,18 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
         }
     }
 
+    /// <summary>The route table picks the handler; topics without a route (custom /pk/dn/user/... ones) are only seen by
+    /// watchers, never relayed to other devices.</summary>
     async Task DispatchAsync(Uplink u)
     {
-        var l = u.Levels;
-        switch (l[1])
+        if (routes.Match(u.Levels) is not { } route) return;
+        switch (route.Payload)
         {
-            case "sys" when l.Length >= 6 && l[4] == "thing":
-                if (!ParseAlink(u)) return;
-                await ThingAsync(u, l);
-                return;
-            case "sys" when l.Length == 7 && l[4] == "rrpc" && l[5] == "response":
-                RrpcResponse(u, l[6]);
-                return;
-            case "ext" when l[2] == "session" && l.Length == 7 && l[5] == "combine":
-                if (!ParseAlink(u)) return;
-                await gateways.HandleAsync(u, "combine/" + l[6]);
-                return;
-            case "ext" when l[2] == "ntp" && l.Length == 6 && l[5] == "request":
-                if (TextPayload(u)) Ntp(u);
-                return;
-            case "ext" when l[2] == "rrpc":
-                RrpcResponse(u, l[3]);
-                return;
-            case "shadow" when l[2] == "update":
-                await shadows.HandleAsync(u);
-                return;
-            default:
-                // Custom (/pk/dn/user/...) and other topics: visible to watchers, not relayed to other devices.
-                return;
+            case UplinkPayload.Alink when !ParseAlink(u): return;
+            case UplinkPayload.Text when !TextPayload(u): return;
         }
-    }
-
-    async Task ThingAsync(Uplink u, string[] l)
-    {
-        var path = string.Join('/', l, 5, l.Length - 5); // after /sys/pk/dn/thing/
-        switch (path)
-        {
-            case "event/property/post": await things.PropertyPostAsync(u); return;
-            case "event/property/batch/post": await things.BatchPostAsync(u); return;
-            case "service/property/set_reply": things.CallReply(u); return;
-            case "deviceinfo/update": await things.DeviceInfoAsync(u, delete: false); return;
-            case "deviceinfo/delete": await things.DeviceInfoAsync(u, delete: true); return;
-            case "config/get": await things.ConfigGetAsync(u); return;
-            case "topo/add" or "topo/delete" or "topo/get" or "sub/register" or "proxy/provisioning/product_register": await gateways.HandleAsync(u, path); return;
-            case "bootstrap/notify_reply" or "config/push_reply": return;
-        }
-        if (l.Length == 8 && l[5] == "event" && l[7] == "post") { await things.EventPostAsync(u, l[6]); return; }
-        if (l.Length == 7 && l[5] == "service" && l[6].EndsWith("_reply", StringComparison.Ordinal)) { things.CallReply(u); return; }
-        u.Reply(downlink, AlinkCodes.TopicParseError, message: $"topic {u.Topic} is not a known thing topic");
+        if (route.ArgLevel >= 0) u.RouteArg = u.Levels[route.ArgLevel];
+        await route.Handler(u);
     }
 
     /// <summary>NTP requests are JSON but not Alink requests: the payload must at least be UTF-8 text.</summary>
@@ -157,40 +116,5 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
         log.LogInformation("Bad Alink payload from {Device} on {Topic}: {Error}", u.Device, u.Topic, error);
         u.Reply(downlink, AlinkCodes.BadParams, message: error);
         return false;
-    }
-
-    /// <summary>An RRPC answer: /sys/pk/dn/rrpc/response/{id} or the /ext/rrpc/{id}/... topic it was asked on.</summary>
-    void RrpcResponse(Uplink u, string id)
-    {
-        var raw = u.Payload.ToArray();
-        DeviceReply reply;
-        try
-        {
-            using var doc = JsonDocument.Parse(raw);
-            reply = doc.RootElement.ValueKind == JsonValueKind.Object ? Downlink.ParseReply(doc.RootElement, raw) : new DeviceReply(200, null, null, raw);
-        }
-        catch (JsonException) { reply = new DeviceReply(200, null, null, raw); }
-        downlink.Complete(u.Device.DeviceId, "rrpc:" + id, reply);
-        // A synchronous service call travels as RRPC; record its outcome like any service reply (no-op otherwise).
-        if (reply.DataJson is not null) u.Entries.Add(TelemetryEntry.ServiceReply(u.Device.DeviceId, id, reply.Code, reply.DataJson));
-    }
-
-    void Ntp(Uplink u)
-    {
-        var received = u.NowMs;
-        string? sent = null;
-        try
-        {
-            using var doc = JsonDocument.Parse(u.Payload);
-            if (doc.RootElement.TryGetProperty("deviceSendTime", out var t)) sent = t.ValueKind == JsonValueKind.String ? t.GetString() : t.GetRawText();
-        }
-        catch (JsonException) { }
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            deviceSendTime = sent ?? "",
-            serverRecvTime = received.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            serverSendTime = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        downlink.Send(u.Session, u.Device.DeviceId, $"/ext/ntp/{u.Device.ProductKey}/{u.Device.DeviceName}/response", payload);
     }
 }

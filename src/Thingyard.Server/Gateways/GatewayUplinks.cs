@@ -21,7 +21,24 @@ public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology,
         public int Code { get; } = code;
     }
 
-    public async Task HandleAsync(Uplink u, string action)
+    public static void Routes(UplinkRoutes routes, IServiceProvider services)
+    {
+        var g = services.GetRequiredService<GatewayUplinks>();
+        routes.Alink("/sys/+/+/thing/topo/add", u => g.AsGatewayAsync(u, g.TopoAddAsync))
+            .Alink("/sys/+/+/thing/topo/delete", u => g.AsGatewayAsync(u, g.TopoDeleteAsync))
+            .Alink("/sys/+/+/thing/topo/get", u => g.AsGatewayAsync(u, g.TopoGetAsync))
+            .Alink("/sys/+/+/thing/sub/register", u => g.AsGatewayAsync(u, g.SubRegisterAsync))
+            .Alink("/sys/+/+/thing/proxy/provisioning/product_register", u => g.AsGatewayAsync(u, g.ProductRegisterAsync))
+            .Alink("/ext/session/+/+/combine/login", u => g.AsGatewayAsync(u, u => g.LoginAsync(u, [u.Request!.Params], batch: false)))
+            .Alink("/ext/session/+/+/combine/batch_login", u => g.AsGatewayAsync(u, u => g.LoginAsync(u, BatchList(u.Request!.Params, "deviceList"), batch: true)))
+            .Alink("/ext/session/+/+/combine/logout", u => g.AsGatewayAsync(u, u => g.Logout(u, [u.Request!.Params], batch: false)))
+            .Alink("/ext/session/+/+/combine/batch_logout", u => g.AsGatewayAsync(u, u => g.Logout(u, BatchList(u.Request!.Params, null), batch: true)))
+            .Alink("/ext/session/+/+/combine/{action}", u => g.AsGatewayAsync(u, g.Unknown));
+    }
+
+    /// <summary>Runs a gateway action: only a gateway, on its own topics, may manage sub-devices; a refusal is answered
+    /// with its code.</summary>
+    async Task AsGatewayAsync(Uplink u, Func<Uplink, Task> action)
     {
         if (!u.Session.Device.IsGateway || u.Device != u.Session.Device)
         {
@@ -30,26 +47,18 @@ public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology,
         }
         try
         {
-            switch (action)
-            {
-                case "topo/add": await TopoAddAsync(u); break;
-                case "topo/delete": await TopoDeleteAsync(u); break;
-                case "topo/get": await TopoGetAsync(u); break;
-                case "sub/register": await SubRegisterAsync(u); break;
-                case "proxy/provisioning/product_register": await ProductRegisterAsync(u); break;
-                case "combine/login": await LoginAsync(u, [u.Request!.Params], batch: false); break;
-                case "combine/batch_login": await LoginAsync(u, BatchList(u.Request!.Params, "deviceList"), batch: true); break;
-                case "combine/logout": Logout(u, [u.Request!.Params], batch: false); break;
-                case "combine/batch_logout": Logout(u, BatchList(u.Request!.Params, null), batch: true); break;
-                default: u.Reply(downlink, AlinkCodes.TopicParseError, message: $"unknown gateway topic {u.Topic}"); break;
-            }
+            await action(u);
         }
         catch (Refusal r)
         {
-            log.LogInformation("Gateway {Gateway}: {Action} refused: {Message}", u.Device, action, r.Message);
+            log.LogInformation("Gateway {Gateway}: {Topic} refused: {Message}", u.Device, u.Topic, r.Message);
             u.Reply(downlink, r.Code, message: r.Message);
         }
     }
+
+    void Unknown(Uplink u) => u.Reply(downlink, AlinkCodes.TopicParseError, message: $"unknown gateway topic {u.Topic}");
+
+    Task AsGatewayAsync(Uplink u, Action<Uplink> action) => AsGatewayAsync(u, x => { action(x); return Task.CompletedTask; });
 
     static List<JsonElement> BatchList(JsonElement p, string? key)
     {

@@ -8,6 +8,9 @@ using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
 using Thingyard.Server.Rest;
 using Thingyard.Server.Rpc;
+using Thingyard.Server.Gateways;
+using Thingyard.Server.Shadows;
+using Thingyard.Server.Things;
 using Thingyard.Server.ThingModels;
 using Thingyard.Storage;
 
@@ -48,6 +51,9 @@ public static class ThingyardApp
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();
+        builder.Services.AddThings();
+        builder.Services.AddGateways();
+        builder.Services.AddShadows();
         builder.Services.AddDistribution();
         builder.Services.AddRemoteConfig();
         builder.Services.AddRpc();

@@ -34,7 +34,6 @@ public static class ThingModelApi
     {
         var p = await products.GetAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
         await store.ImportAsync(p, "", body.GetRawText(), http.RequestAborted);
-        http.RequestServices.GetRequiredService<Things.ModelCache>().Invalidate(p.Id);
         return TypedResults.Content(await store.TslAsync(p, "", false, null, http.RequestAborted), "application/json");
     }
 
@@ -42,7 +41,6 @@ public static class ThingModelApi
     {
         var p = await products.GetAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
         var version = await store.PublishAsync(p, body?.Version, body?.Description, http.RequestAborted);
-        http.RequestServices.GetRequiredService<Things.ModelCache>().Invalidate(p.Id);
         var published = (await store.VersionsAsync(p, http.RequestAborted)).First(v => v.Version == version);
         return TypedResults.Ok(new VersionDto(version, published.Description, published.CreatedAtMs));
     }

@@ -25,13 +25,11 @@ public static class ThingModelRpc
     static string Module(RpcCall c) => c.Optional("FunctionBlockId") ?? "";
 
     /// <summary>Devices are checked against the new model from their next message on.</summary>
-    static void Changed(RpcCall c, Product product) => c.Service<Things.ModelCache>().Invalidate(product.Id);
 
     static async Task<object> CreateThingModel(RpcCall c)
     {
         var product = await ProductOf(c);
         await c.Service<ThingModelStore>().AddFeaturesAsync(product, Module(c), c.Optional("FunctionBlockName"), c.Required("ThingModelJson"), c.Ct);
-        Changed(c, product);
         return new { };
     }
 
@@ -39,7 +37,6 @@ public static class ThingModelRpc
     {
         var product = await ProductOf(c);
         await c.Service<ThingModelStore>().ReplaceFeatureAsync(product, Module(c), c.Required("Identifier"), c.Required("ThingModelJson"), c.Ct);
-        Changed(c, product);
         return new { };
     }
 
@@ -49,7 +46,6 @@ public static class ThingModelRpc
         var ids = c.List("PropertyIdentifier").Concat(c.List("ServiceIdentifier")).Concat(c.List("EventIdentifier")).ToList();
         if (ids.Count == 0) throw RpcGatewayException.Missing("PropertyIdentifier.1");
         await c.Service<ThingModelStore>().RemoveFeaturesAsync(product, Module(c), ids, c.Ct);
-        Changed(c, product);
         return new { };
     }
 
@@ -60,7 +56,6 @@ public static class ThingModelRpc
             ? RpcGatewayException.Missing("TslStr")
             : RpcGatewayException.Invalid("TslUrl", "this server does not fetch TSL from URLs; send the document as TslStr."));
         await c.Service<ThingModelStore>().ImportAsync(product, Module(c), tsl, c.Ct);
-        Changed(c, product);
         return new { };
     }
 
@@ -68,7 +63,6 @@ public static class ThingModelRpc
     {
         var product = await ProductOf(c);
         await c.Service<ThingModelStore>().PublishAsync(product, c.Optional("ModelVersion"), c.Optional("Description"), c.Ct);
-        Changed(c, product);
         return new { };
     }
 
@@ -113,5 +107,6 @@ public static class ThingModelRpc
 
 public static class ThingModelsSetup
 {
-    public static IServiceCollection AddThingModels(this IServiceCollection services) => services.AddScoped<ThingModelStore>();
+    public static IServiceCollection AddThingModels(this IServiceCollection services) =>
+        services.AddScoped<ThingModelStore>().AddSingleton<ThingModelChanges>();
 }

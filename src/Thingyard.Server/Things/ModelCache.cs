@@ -8,11 +8,19 @@ using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Server.Things;
 
-public sealed class ModelCache(IDbContextFactory<ThingyardDb> dbs, TimeProvider time)
+public sealed class ModelCache
 {
     static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
+    readonly IDbContextFactory<ThingyardDb> dbs;
     // The load itself is cached, so concurrent messages for a product wait on one query.
-    readonly ExpiringCache<long, Task<ThingModel>> _cache = new(Ttl, time);
+    readonly ExpiringCache<long, Task<ThingModel>> _cache;
+
+    public ModelCache(IDbContextFactory<ThingyardDb> dbs, TimeProvider time, ThingModelChanges changes)
+    {
+        this.dbs = dbs;
+        _cache = new(Ttl, time);
+        changes.Changed += productId => _cache.Remove(productId); // an edit or publish shows on the next message
+    }
 
     public Task<ThingModel> GetAsync(long productId)
     {
@@ -21,9 +29,6 @@ public sealed class ModelCache(IDbContextFactory<ThingyardDb> dbs, TimeProvider 
         _cache.Set(productId, load);
         return load;
     }
-
-    /// <summary>Called after a thing model is edited or published.</summary>
-    public void Invalidate(long productId) => _cache.Remove(productId);
 
     async Task<ThingModel> LoadAsync(long productId)
     {

@@ -139,6 +139,16 @@ public sealed class ThingUplinks(ModelCache models, Downlink downlink, ConfigDel
         u.Reply(downlink, AlinkCodes.BadParams, message: message);
     }
 
+    /// <summary>A /thing/ topic no route knows.</summary>
+    public void Unknown(Uplink u) => u.Reply(downlink, AlinkCodes.TopicParseError, message: $"topic {u.Topic} is not a known thing topic");
+
+    /// <summary>/thing/service/{x}: a device publishes only the _reply of a call there.</summary>
+    public void ServiceTopic(Uplink u)
+    {
+        if (u.RouteArg!.EndsWith("_reply", StringComparison.Ordinal)) CallReply(u);
+        else Unknown(u);
+    }
+
     /// <summary>A reply to property set or a service call: completes a waiting call and records the outcome.</summary>
     public void CallReply(Uplink u)
     {

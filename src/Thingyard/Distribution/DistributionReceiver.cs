@@ -11,7 +11,7 @@ namespace Thingyard.Distribution;
 
 public sealed class DistributionRefusedException(string message) : Exception(message);
 
-public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, DeviceChanges changes, TimeProvider time)
+public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, DeviceChanges changes, ThingModelChanges models, TimeProvider time)
 {
     public async Task ReceiveProductAsync(ProductCopy copy, CancellationToken ct = default)
     {
@@ -51,6 +51,7 @@ public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, Dev
             db.ThingModels.Add(new ThingModelRevision { ProductId = product.Id, Version = "distributed", TslJson = tsl, CreatedAtMs = now, Description = $"from {copy.SourceInstanceId}" });
             db.ThingModels.Add(new ThingModelRevision { ProductId = product.Id, TslJson = tsl, CreatedAtMs = now });
             await db.SaveChangesAsync(ct);
+            models.Publish(product.Id);
         }
     }
 

@@ -8,7 +8,7 @@ using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.ThingModels;
 
-public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time)
+public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time, ThingModelChanges changes)
 {
     public const int VersionsKept = 10;
 
@@ -68,6 +68,7 @@ public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time)
         var stale = versions.OrderByDescending(v => v.CreatedAtMs).Skip(VersionsKept - 1).Select(v => v.Version).ToList();
         await db.ThingModels.Where(m => m.ProductId == product.Id && stale.Contains(m.Version)).ExecuteDeleteAsync(ct);
         await db.SaveChangesAsync(ct);
+        changes.Publish(product.Id);
         return version;
     }
 
@@ -129,5 +130,6 @@ public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time)
             if (functionBlockName is not null) row.FunctionBlockName = functionBlockName;
         }
         await db.SaveChangesAsync(ct);
+        changes.Publish(product.Id);
     }
 }
