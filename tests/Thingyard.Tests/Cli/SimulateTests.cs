@@ -40,7 +40,7 @@ public sealed class SimulateTests(ThingyardServer server) : IClassFixture<Thingy
     });
 
     [Fact]
-    public async Task ThreeDevicesGoOnlineAndTheirPropertyPostsAreStored()
+    public async Task Three_devices_go_online_and_their_property_posts_are_stored()
     {
         var pk = await server.NewModelledProductAsync();
         string[] names = ["sim-0001", "sim-0002", "sim-0003"];
@@ -75,7 +75,7 @@ public sealed class SimulateTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task SimulatedDeviceAnswersServiceCallsAndPropertySets()
+    public async Task Simulated_device_answers_service_calls_and_property_sets()
     {
         var pk = await server.NewModelledProductAsync();
         // Registered beforehand: the simulator must find it and connect with its existing secret.
@@ -114,7 +114,7 @@ public sealed class SimulateTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task AnUnreachableBrokerIsAnError()
+    public async Task An_unreachable_broker_is_an_error()
     {
         var pk = await server.NewModelledProductAsync();
         var result = await CliRun.RunAsync(server, "simulate", "--product", pk, "--count", "1", "--prefix", "dead", "--duration", "5", "--mqtt", "mqtt://127.0.0.1:1");
@@ -123,7 +123,7 @@ public sealed class SimulateTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task UnknownProductFailsBeforeAnythingConnects()
+    public async Task Unknown_product_fails_before_anything_connects()
     {
         var result = await CliRun.RunAsync(server, "simulate", "--product", "a1NoSuchProd", "--count", "1", "--duration", "1", "--mqtt", Mqtt);
         Assert.Equal(1, result.Code);
@@ -131,7 +131,7 @@ public sealed class SimulateTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task BadOptionsAreUsageErrors()
+    public async Task Bad_options_are_usage_errors()
     {
         Assert.Equal(2, (await CliRun.RunAsync(server, "simulate", "--count", "1")).Code);
         Assert.Equal(2, (await CliRun.RunAsync(server, "simulate", "--product", "a1X", "--count", "0")).Code);
@@ -140,7 +140,7 @@ public sealed class SimulateTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public void CredentialsAreSignedTheWayTheJsSdkSignsThem()
+    public void Credentials_are_signed_the_way_the_js_sdk_signs_them()
     {
         var (clientId, userName, password) = SimulatedDevice.Credentials(new DeviceTriplet("a1PK", "dev1", "secret123"), 1795374847728);
         Assert.Equal("a1PK&dev1|securemode=3,signmethod=hmacsha1,timestamp=1795374847728,lan=thingyard-sim|", clientId);
@@ -150,7 +150,7 @@ public sealed class SimulateTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public void MqttEndpointsDefaultToPort1883()
+    public void Mqtt_endpoints_default_to_port_1883()
     {
         Assert.Equal(new MqttEndpoint("broker.local", 1883, false), MqttEndpoint.Parse("mqtt://broker.local"));
         Assert.Equal(new MqttEndpoint("10.0.0.2", 2883, true), MqttEndpoint.Parse("mqtts://10.0.0.2:2883"));

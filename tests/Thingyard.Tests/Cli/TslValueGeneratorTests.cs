@@ -49,7 +49,7 @@ public sealed class TslValueGeneratorTests
 
     [Theory]
     [MemberData(nameof(Documents))]
-    public void PropertyPostsPassThePlatformsChecks(string name, string tsl)
+    public void Property_posts_pass_the_platforms_checks(string name, string tsl)
     {
         var model = TslParser.Parse(tsl);
         var generator = TslValueGenerator.Parse(tsl, new Random(42));
@@ -68,7 +68,7 @@ public sealed class TslValueGeneratorTests
 
     [Theory]
     [MemberData(nameof(Documents))]
-    public void EventAndServiceOutputsPassThePlatformsChecks(string name, string tsl)
+    public void Event_and_service_outputs_pass_the_platforms_checks(string name, string tsl)
     {
         var model = TslParser.Parse(tsl);
         var generator = TslValueGenerator.Parse(tsl);
@@ -93,7 +93,7 @@ public sealed class TslValueGeneratorTests
     }
 
     [Fact]
-    public void EveryEnumAndBoolValueTurnsUpAndNumbersMoveAcrossTheRange()
+    public void Every_enum_and_bool_value_turns_up_and_numbers_move_across_the_range()
     {
         var generator = TslValueGenerator.Parse(Edges, new Random(7));
         var signed = new HashSet<int>();
@@ -114,7 +114,7 @@ public sealed class TslValueGeneratorTests
     }
 
     [Fact]
-    public void ValuesTheCloudSetAreKeptInLaterPosts()
+    public void Values_the_cloud_set_are_kept_in_later_posts()
     {
         var generator = TslValueGenerator.Parse(ConnectivityCalls.SampleTsl);
         var post = JsonDocument.Parse(generator.PropertyParams(new Dictionary<string, string> { ["mode"] = "1", ["temperature"] = "21.5" })).RootElement;
@@ -124,7 +124,7 @@ public sealed class TslValueGeneratorTests
     }
 
     [Fact]
-    public void AMissingOrEmptyModelGivesNothingToPost()
+    public void A_missing_or_empty_model_gives_nothing_to_post()
     {
         var generator = TslValueGenerator.Parse("{}");
         Assert.Empty(generator.Properties);

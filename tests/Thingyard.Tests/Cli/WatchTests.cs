@@ -31,7 +31,7 @@ public sealed class WatchTests(ThingyardServer server) : IClassFixture<Thingyard
     }
 
     [Fact]
-    public async Task WatchWithCountPrintsThePropertyPostAsJsonLines()
+    public async Task Watch_with_count_prints_the_property_post_as_json_lines()
     {
         var pk = await server.NewModelledProductAsync();
         var d = await server.NewTestDeviceAsync(pk);
@@ -55,7 +55,7 @@ public sealed class WatchTests(ThingyardServer server) : IClassFixture<Thingyard
     }
 
     [Fact]
-    public async Task HumanOutputIsOneLinePerMessageWithAnArrow()
+    public async Task Human_output_is_one_line_per_message_with_an_arrow()
     {
         var pk = await server.NewModelledProductAsync();
         var d = await server.NewTestDeviceAsync(pk);
@@ -75,7 +75,7 @@ public sealed class WatchTests(ThingyardServer server) : IClassFixture<Thingyard
     }
 
     [Fact]
-    public async Task BinaryPayloadsComeAsBase64()
+    public async Task Binary_payloads_come_as_base64()
     {
         var pk = await server.NewModelledProductAsync();
         var d = await server.NewTestDeviceAsync(pk);
@@ -94,7 +94,7 @@ public sealed class WatchTests(ThingyardServer server) : IClassFixture<Thingyard
     }
 
     [Fact]
-    public async Task AnotherAccountsDeviceCannotBeWatched()
+    public async Task Another_accounts_device_cannot_be_watched()
     {
         var pk = await server.NewModelledProductAsync();
         var d = await server.NewTestDeviceAsync(pk);
@@ -108,7 +108,7 @@ public sealed class WatchTests(ThingyardServer server) : IClassFixture<Thingyard
     }
 
     [Fact]
-    public async Task TheStreamEndpointIsInTheOpenApiDocument()
+    public async Task The_stream_endpoint_is_in_the_open_api_document()
     {
         using var http = server.Http();
         var doc = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json")).RootElement;
@@ -118,7 +118,7 @@ public sealed class WatchTests(ThingyardServer server) : IClassFixture<Thingyard
     }
 
     [Fact]
-    public async Task WrongKeyIsRefusedWithTheProblemTitle()
+    public async Task Wrong_key_is_refused_with_the_problem_title()
     {
         var pk = await server.NewModelledProductAsync();
         var env = CliRun.Environment(server);

@@ -9,7 +9,7 @@ namespace Thingyard.Tests.Registry;
 public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixture<ThingyardServer>
 {
     [Fact]
-    public async Task BatchCheckDeviceNamesAcceptsGoodNamesIntoAnApply()
+    public async Task Batch_check_device_names_accepts_good_names_into_an_apply()
     {
         var productKey = await server.NewProductAsync();
         var body = await server.Call("BatchCheckDeviceNames", List("DeviceName", "chk-001", "chk-002", "chk-003").With(("ProductKey", productKey)));
@@ -27,7 +27,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task BatchRegistrationCreatesEveryCheckedName()
+    public async Task Batch_registration_creates_every_checked_name()
     {
         var productKey = await server.NewProductAsync();
         var names = new[] { "batch-001", "batch-002", "batch-003" };
@@ -58,7 +58,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task BatchCheckDeviceNamesAcceptsTheDeviceNameListForm()
+    public async Task Batch_check_device_names_accepts_the_device_name_list_form()
     {
         var productKey = await server.NewProductAsync();
         var applyId = (await server.Call("BatchCheckDeviceNames", ("ProductKey", productKey),
@@ -72,7 +72,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task BatchCheckDeviceNamesReportsBadTakenAndRepeatedNamesAndTheApplyCannotStart()
+    public async Task Batch_check_device_names_reports_bad_taken_and_repeated_names_and_the_apply_cannot_start()
     {
         var productKey = await server.NewProductAsync();
         await server.NewDeviceAsync(productKey, "taken-001");
@@ -94,7 +94,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task ANameTakenAfterTheCheckIsSkippedAndReportedInvalid()
+    public async Task A_name_taken_after_the_check_is_skipped_and_reported_invalid()
     {
         var productKey = await server.NewProductAsync();
         var applyId = (await server.Call("BatchCheckDeviceNames", List("DeviceName", "race-001", "race-002").With(("ProductKey", productKey)))).Str("Data.ApplyId");
@@ -112,7 +112,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task BatchRegisterDeviceGeneratesCountDevicesPagedByApplyId()
+    public async Task Batch_register_device_generates_count_devices_paged_by_apply_id()
     {
         var productKey = await server.NewProductAsync();
         var applyId = (await server.Call("BatchRegisterDevice", ("ProductKey", productKey), ("Count", "4"))).Str("Data.ApplyId");
@@ -135,7 +135,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     [Theory]
     [InlineData("0")]
     [InlineData("10001")]
-    public async Task BatchRegisterDeviceRefusesACountOutOfRange(string count)
+    public async Task Batch_register_device_refuses_a_count_out_of_range(string count)
     {
         var productKey = await server.NewProductAsync();
         var failure = await server.Fails("BatchRegisterDevice", ("ProductKey", productKey), ("Count", count));
@@ -143,7 +143,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task AnApplyIsFoundOnlyWithItsOwnProduct()
+    public async Task An_apply_is_found_only_with_its_own_product()
     {
         var productKey = await server.NewProductAsync();
         var otherProduct = await server.NewProductAsync();
@@ -158,7 +158,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task UnknownApplyIdsAreNotFound()
+    public async Task Unknown_apply_ids_are_not_found()
     {
         var productKey = await server.NewProductAsync();
         Assert.Equal("iot.device.NotExistedApply", (await server.Fails("QueryBatchRegisterDeviceStatus", ("ProductKey", productKey), ("ApplyId", "987654321"))).Code);
@@ -167,7 +167,7 @@ public sealed class BatchRegistrationTests(ThingyardServer server) : IClassFixtu
     }
 
     [Fact]
-    public async Task TypedSdkRunsACheckedBatchToTheEnd()
+    public async Task Typed_sdk_runs_a_checked_batch_to_the_end()
     {
         var productKey = await server.NewProductAsync("TypedBatch");
         var checkedNames = await NodeSdk.RpcAsync(server, "typed", "BatchCheckDeviceNames",

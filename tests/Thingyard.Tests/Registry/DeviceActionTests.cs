@@ -11,7 +11,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     const string UtcPattern = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$";
 
     [Fact]
-    public async Task RegisterDeviceWithANameAnswersItsTriplet()
+    public async Task Register_device_with_a_name_answers_its_triplet()
     {
         var productKey = await server.NewProductAsync();
         var data = (await server.Call("RegisterDevice", ("ProductKey", productKey), ("DeviceName", "sensor-01"), ("Nickname", "kitchen_sensor"))).At("Data");
@@ -24,7 +24,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task RegisterDeviceWithoutANameGeneratesOne()
+    public async Task Register_device_without_a_name_generates_one()
     {
         var productKey = await server.NewProductAsync();
         var data = await server.NewDeviceAsync(productKey);
@@ -40,7 +40,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     [InlineData("has space")]
     [InlineData("slash/name")]
     [InlineData("this-device-name-is-33-chars-long")]
-    public async Task RegisterDeviceRefusesABadDeviceName(string deviceName)
+    public async Task Register_device_refuses_a_bad_device_name(string deviceName)
     {
         var productKey = await server.NewProductAsync();
         var failure = await server.Fails("RegisterDevice", ("ProductKey", productKey), ("DeviceName", deviceName));
@@ -49,7 +49,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task RegisterDeviceRefusesADuplicateNameAndKeepsTheFirstDevice()
+    public async Task Register_device_refuses_a_duplicate_name_and_keeps_the_first_device()
     {
         var productKey = await server.NewProductAsync();
         var first = await server.NewDeviceAsync(productKey, "dup-device");
@@ -63,7 +63,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task TheSameDeviceNameMayBeUsedInAnotherProduct()
+    public async Task The_same_device_name_may_be_used_in_another_product()
     {
         var a = await server.NewDeviceAsync(await server.NewProductAsync(), "shared-name");
         var b = await server.NewDeviceAsync(await server.NewProductAsync(), "shared-name");
@@ -72,14 +72,14 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task RegisterDeviceInAnUnknownProductIsNotFound()
+    public async Task Register_device_in_an_unknown_product_is_not_found()
     {
         var failure = await server.Fails("RegisterDevice", ("ProductKey", "a1nosuchprd"), ("DeviceName", "orphan-1"));
         Assert.Equal("iot.prod.NotExistedProduct", failure.Code);
     }
 
     [Fact]
-    public async Task QueryDeviceDetailFindsTheDeviceByIotIdAndByName()
+    public async Task Query_device_detail_finds_the_device_by_iot_id_and_by_name()
     {
         var productName = Unique("Detail");
         var productKey = (await server.Call("CreateProduct", ("ProductName", productName), ("NodeType", "1"))).Str("ProductKey");
@@ -106,7 +106,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task QueryDeviceDetailOfAnUnknownDeviceIsNotFound()
+    public async Task Query_device_detail_of_an_unknown_device_is_not_found()
     {
         var productKey = await server.NewProductAsync();
         Assert.Equal("iot.device.NotExistedDevice", (await server.Fails("QueryDeviceDetail", ("IotId", "nosuchiotid0000000000000100"))).Code);
@@ -114,7 +114,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task NamingADeviceNeedsIotIdOrProductKeyAndDeviceName()
+    public async Task Naming_a_device_needs_iot_id_or_product_key_and_device_name()
     {
         var productKey = await server.NewProductAsync();
         var failure = await server.Fails("QueryDeviceDetail", ("ProductKey", productKey));
@@ -122,7 +122,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task QueryDeviceInfoAnswersTheTriplet()
+    public async Task Query_device_info_answers_the_triplet()
     {
         var productKey = await server.NewProductAsync();
         var device = (await server.Call("RegisterDevice", ("ProductKey", productKey), ("DeviceName", "info-dev"), ("Nickname", "info_nick"))).At("Data");
@@ -136,7 +136,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task QueryDevicePagesByCurrentPageAndByNextToken()
+    public async Task Query_device_pages_by_current_page_and_by_next_token()
     {
         var productKey = await server.NewProductAsync();
         var names = Enumerable.Range(1, 5).Select(i => $"page-dev-{i}").ToList();
@@ -174,13 +174,13 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task QueryDeviceOfAnUnknownProductIsNotFound()
+    public async Task Query_device_of_an_unknown_product_is_not_found()
     {
         Assert.Equal("iot.prod.NotExistedProduct", (await server.Fails("QueryDevice", ("ProductKey", "a1nosuchprd"))).Code);
     }
 
     [Fact]
-    public async Task QueryDeviceByStatusListsOnlyDevicesInThatStatus()
+    public async Task Query_device_by_status_lists_only_devices_in_that_status()
     {
         var productKey = await server.NewProductAsync();
         foreach (var n in new[] { "status-a", "status-b", "status-c" }) await server.NewDeviceAsync(productKey, n);
@@ -206,7 +206,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task BatchQueryDeviceDetailReturnsOnlyTheKnownDevices()
+    public async Task Batch_query_device_detail_returns_only_the_known_devices()
     {
         var productName = Unique("Batchq");
         var productKey = (await server.Call("CreateProduct", ("ProductName", productName), ("NodeType", "0"))).Str("ProductKey");
@@ -226,7 +226,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task DeleteDeviceRemovesItAndFreesItsName()
+    public async Task Delete_device_removes_it_and_frees_its_name()
     {
         var productKey = await server.NewProductAsync();
         var device = await server.NewDeviceAsync(productKey, "doomed-dev");
@@ -244,7 +244,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task DeleteDeviceByIotIdWorks()
+    public async Task Delete_device_by_iot_id_works()
     {
         var productKey = await server.NewProductAsync();
         var device = await server.NewDeviceAsync(productKey, "by-iotid");
@@ -253,7 +253,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task DisableThenEnableReturnsANeverConnectedDeviceToUnactive()
+    public async Task Disable_then_enable_returns_a_never_connected_device_to_unactive()
     {
         var productKey = await server.NewProductAsync();
         var device = await server.NewDeviceAsync(productKey, "toggle-dev");
@@ -272,7 +272,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task EnablingADeviceThatIsNotDisabledChangesNothing()
+    public async Task Enabling_a_device_that_is_not_disabled_changes_nothing()
     {
         var productKey = await server.NewProductAsync();
         var device = await server.NewDeviceAsync(productKey, "never-off");
@@ -281,7 +281,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task BatchGetDeviceStateAnswersByDeviceNamesAndByIotIds()
+    public async Task Batch_get_device_state_answers_by_device_names_and_by_iot_ids()
     {
         var productKey = await server.NewProductAsync();
         var a = await server.NewDeviceAsync(productKey, "state-a");
@@ -304,7 +304,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task QueryDeviceStatisticsCountsWithLowercaseKeys()
+    public async Task Query_device_statistics_counts_with_lowercase_keys()
     {
         var productKey = await server.NewProductAsync();
         foreach (var n in new[] { "stat-a", "stat-b", "stat-c" }) await server.NewDeviceAsync(productKey, n);
@@ -323,7 +323,7 @@ public sealed class DeviceActionTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task TypedSdkReadsEveryDeviceResponse()
+    public async Task Typed_sdk_reads_every_device_response()
     {
         var productKey = await server.NewProductAsync("TypedDev");
         var registered = await NodeSdk.RpcAsync(server, "typed", "RegisterDevice", new { ProductKey = productKey, DeviceName = "typed-dev-1" });

@@ -11,7 +11,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
         names.SelectMany((n, i) => new[] { ($"Device.{i + 1}.ProductKey", productKey), ($"Device.{i + 1}.DeviceName", n) }).ToArray();
 
     [Fact]
-    public async Task CreateDeviceGroupAnswersItsIdNameAndDescription()
+    public async Task Create_device_group_answers_its_id_name_and_description()
     {
         var name = Unique("Floor");
         var data = (await server.Call("CreateDeviceGroup", ("GroupName", name), ("GroupDesc", "second floor"))).At("Data");
@@ -23,7 +23,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task GroupNamesMustBeValidAndUniqueUnderTheSameParent()
+    public async Task Group_names_must_be_valid_and_unique_under_the_same_parent()
     {
         var name = Unique("Twin");
         var parent = (await server.Call("CreateDeviceGroup", ("GroupName", name))).Str("Data.GroupId");
@@ -37,14 +37,14 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task CreatingUnderAnUnknownParentIsNotFound()
+    public async Task Creating_under_an_unknown_parent_is_not_found()
     {
         var failure = await server.Fails("CreateDeviceGroup", ("GroupName", Unique("Lost")), ("SuperGroupId", "NoSuchGroup00000"));
         Assert.Equal("iot.group.NotExistedGroup", failure.Code);
     }
 
     [Fact]
-    public async Task UpdateDeviceGroupChangesTheDescriptionQueryDeviceGroupInfoShows()
+    public async Task Update_device_group_changes_the_description_query_device_group_info_shows()
     {
         var name = Unique("Upd");
         var groupId = (await server.Call("CreateDeviceGroup", ("GroupName", name), ("GroupDesc", "old"))).Str("Data.GroupId");
@@ -63,7 +63,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task QueryDeviceGroupListFiltersByNameAndParentAndPages()
+    public async Task Query_device_group_list_filters_by_name_and_parent_and_pages()
     {
         var prefix = Unique("Lst");
         var ids = new List<string>();
@@ -90,7 +90,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task BatchAddDeviceGroupRelationsCountsAddedAlreadyRelatedAndValidDevices()
+    public async Task Batch_add_device_group_relations_counts_added_already_related_and_valid_devices()
     {
         var productKey = await server.NewProductAsync();
         var a = await server.NewDeviceAsync(productKey, "member-a");
@@ -127,7 +127,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task QueryDeviceGroupByDeviceListsTheDevicesGroups()
+    public async Task Query_device_group_by_device_lists_the_devices_groups()
     {
         var productKey = await server.NewProductAsync();
         await server.NewDeviceAsync(productKey, "multi-member");
@@ -148,7 +148,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task ADeviceJoinsAtMostTenGroups()
+    public async Task A_device_joins_at_most_ten_groups()
     {
         var productKey = await server.NewProductAsync();
         await server.NewDeviceAsync(productKey, "popular-dev");
@@ -168,7 +168,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task BatchDeleteDeviceGroupRelationsRemovesOnlyTheNamedMembers()
+    public async Task Batch_delete_device_group_relations_removes_only_the_named_members()
     {
         var productKey = await server.NewProductAsync();
         await server.NewDeviceAsync(productKey, "stay-dev");
@@ -188,7 +188,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task DeleteDeviceGroupRemovesTheGroupButNotItsDevices()
+    public async Task Delete_device_group_removes_the_group_but_not_its_devices()
     {
         var productKey = await server.NewProductAsync();
         var device = await server.NewDeviceAsync(productKey, "orphaned-dev");
@@ -206,7 +206,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task DeleteDeviceGroupIsRefusedWhileItHasSubGroups()
+    public async Task Delete_device_group_is_refused_while_it_has_sub_groups()
     {
         var parent = await server.NewGroupAsync("Parent");
         var child = await server.NewGroupAsync("Child", parent);
@@ -219,7 +219,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task DeletingADeviceRemovesItFromItsGroups()
+    public async Task Deleting_a_device_removes_it_from_its_groups()
     {
         var productKey = await server.NewProductAsync();
         await server.NewDeviceAsync(productKey, "leaving-dev");
@@ -235,7 +235,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task SetDeviceGroupTagsReplacesTheGroupsTags()
+    public async Task Set_device_group_tags_replaces_the_groups_tags()
     {
         var groupId = await server.NewGroupAsync();
         await server.Call("SetDeviceGroupTags", ("GroupId", groupId),
@@ -270,7 +270,7 @@ public sealed class GroupActionTests(ThingyardServer server) : IClassFixture<Thi
     }
 
     [Fact]
-    public async Task TypedSdkReadsTheGroupResponses()
+    public async Task Typed_sdk_reads_the_group_responses()
     {
         var productKey = await server.NewProductAsync();
         await server.NewDeviceAsync(productKey, "sdk-member");

@@ -19,7 +19,7 @@ public sealed class ParameterValidationTests(ThingyardServer server) : IClassFix
     [InlineData("CreateDeviceGroup", "GroupName")]
     [InlineData("QueryDeviceGroupInfo", "GroupId")]
     [InlineData("SaveDeviceProp", "Props")]
-    public async Task AMissingRequiredParameterIsHttp400NamingIt(string action, string missing)
+    public async Task A_missing_required_parameter_is_http_400_naming_it(string action, string missing)
     {
         var failure = await server.Fails(action);
         Assert.Equal(400, failure.Status);
@@ -29,7 +29,7 @@ public sealed class ParameterValidationTests(ThingyardServer server) : IClassFix
     }
 
     [Fact]
-    public async Task CreateProductWithoutNodeTypeIsMissingParameter()
+    public async Task Create_product_without_node_type_is_missing_parameter()
     {
         var failure = await server.Fails("CreateProduct", ("ProductName", Unique("NoNode")));
         Assert.Equal(400, failure.Status);
@@ -45,7 +45,7 @@ public sealed class ParameterValidationTests(ThingyardServer server) : IClassFix
     [InlineData("CreateProduct", "NodeType", "gateway")]
     [InlineData("BatchRegisterDevice", "Count", "ten")]
     [InlineData("QueryPageByApplyId", "ApplyId", "x1")]
-    public async Task ANonIntegerIsInvalidParameter(string action, string key, string value)
+    public async Task A_non_integer_is_invalid_parameter(string action, string key, string value)
     {
         var failure = await server.Fails(action, (key, value), ("ProductName", Unique("Int")), ("ProductKey", "a1nosuchprd"));
         Assert.Equal(400, failure.Status);
@@ -60,7 +60,7 @@ public sealed class ParameterValidationTests(ThingyardServer server) : IClassFix
     [InlineData("QueryDevice", "PageSize", "51")]
     [InlineData("QueryDevice", "CurrentPage", "-1")]
     [InlineData("QueryDeviceGroupList", "PageSize", "500")]
-    public async Task PagingOutOfRangeIsInvalidPageParams(string action, string key, string value)
+    public async Task Paging_out_of_range_is_invalid_page_params(string action, string key, string value)
     {
         var failure = await server.Fails(action, (key, value));
         Assert.Equal(200, failure.Status);
@@ -70,7 +70,7 @@ public sealed class ParameterValidationTests(ThingyardServer server) : IClassFix
     }
 
     [Fact]
-    public async Task PopCoreSeesTheGatewayAndBusinessErrorCodes()
+    public async Task Pop_core_sees_the_gateway_and_business_error_codes()
     {
         var missing = await NodeSdk.RpcAsync(server, "pop-get", "QueryProduct", new { RegionId = "cn-shanghai" });
         Assert.False(missing.GetProperty("ok").GetBoolean());
@@ -83,7 +83,7 @@ public sealed class ParameterValidationTests(ThingyardServer server) : IClassFix
     }
 
     [Fact]
-    public async Task V3SdkReadsABusinessErrorFromAnHttp200Body()
+    public async Task V3_sdk_reads_a_business_error_from_an_http_200_body()
     {
         var result = await NodeSdk.RpcAsync(server, "v3", "QueryDevice", new { PageSize = 1000 });
         Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());

@@ -8,7 +8,7 @@ namespace Thingyard.Tests.Registry;
 public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<ThingyardServer>
 {
     [Fact]
-    public async Task CreateProductAnswersTheProductKeyAndEchoesTheSettings()
+    public async Task Create_product_answers_the_product_key_and_echoes_the_settings()
     {
         var name = Unique("Gateway");
         var body = await server.Call("CreateProduct", ("ProductName", name), ("NodeType", "1"), ("DataFormat", "0"),
@@ -30,7 +30,7 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
-    public async Task QueryProductReportsTheStoredProductAndItsDeviceCount()
+    public async Task Query_product_reports_the_stored_product_and_its_device_count()
     {
         var name = Unique("Cellular");
         var before = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
@@ -55,7 +55,7 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
-    public async Task UpdateProductChangesTheNameAndDescription()
+    public async Task Update_product_changes_the_name_and_description()
     {
         var productKey = await server.NewProductAsync("Before");
         var newName = Unique("After");
@@ -68,7 +68,7 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
-    public async Task UpdateProductKeepsWhatItIsNotGiven()
+    public async Task Update_product_keeps_what_it_is_not_given()
     {
         var name = Unique("Keep");
         var productKey = (await server.Call("CreateProduct", ("ProductName", name), ("NodeType", "0"), ("Description", "original"))).Str("ProductKey");
@@ -81,7 +81,7 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
-    public async Task ProductNamesAreUniqueOnCreateAndOnUpdate()
+    public async Task Product_names_are_unique_on_create_and_on_update()
     {
         var taken = Unique("Taken");
         await server.Call("CreateProduct", ("ProductName", taken), ("NodeType", "0"));
@@ -100,21 +100,21 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     [InlineData("abc")]
     [InlineData("has space")]
     [InlineData("this_product_name_is_too_long_x")]
-    public async Task CreateProductRefusesABadName(string name)
+    public async Task Create_product_refuses_a_bad_name(string name)
     {
         var failure = await server.Fails("CreateProduct", ("ProductName", name), ("NodeType", "0"));
         Assert.Equal("iot.prod.InvalidFormattedName", failure.Code);
     }
 
     [Fact]
-    public async Task CreateProductRefusesAnUnknownNodeType()
+    public async Task Create_product_refuses_an_unknown_node_type()
     {
         var failure = await server.Fails("CreateProduct", ("ProductName", Unique("Node")), ("NodeType", "7"));
         Assert.Equal("iot.prod.InvalidNodeType", failure.Code);
     }
 
     [Fact]
-    public async Task QueryProductListPagesNewestFirst()
+    public async Task Query_product_list_pages_newest_first()
     {
         var total = (await server.Call("QueryProductList", ("PageSize", "1"))).At("Data.Total").GetInt32();
         var keys = new List<string>();
@@ -139,7 +139,7 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
-    public async Task DeleteProductIsRefusedWhileItHasDevices()
+    public async Task Delete_product_is_refused_while_it_has_devices()
     {
         var productKey = await server.NewProductAsync("Busy");
         await server.NewDeviceAsync(productKey, "busy-dev");
@@ -158,7 +158,7 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
-    public async Task UnknownProductKeysAreNotFound()
+    public async Task Unknown_product_keys_are_not_found()
     {
         Assert.Equal("iot.prod.NotExistedProduct", (await server.Fails("QueryProduct", ("ProductKey", "a1nosuchprd"))).Code);
         Assert.Equal("iot.prod.NotExistedProduct", (await server.Fails("UpdateProduct", ("ProductKey", "a1nosuchprd"), ("Description", "x"))).Code);
@@ -166,7 +166,7 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
-    public async Task TypedSdkRunsTheProductLifecycle()
+    public async Task Typed_sdk_runs_the_product_lifecycle()
     {
         var name = Unique("TypedLife");
         var created = await NodeSdk.RpcAsync(server, "typed", "CreateProduct", new { ProductName = name, NodeType = 0, NetType = "ETHERNET" });

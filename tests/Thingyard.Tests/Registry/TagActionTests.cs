@@ -25,7 +25,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task SaveDevicePropStoresPropsThatQueryDevicePropReturns()
+    public async Task Save_device_prop_stores_props_that_query_device_prop_returns()
     {
         var productKey = await server.NewProductAsync();
         var device = await server.NewDeviceAsync(productKey, "prop-dev");
@@ -38,7 +38,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task SaveDevicePropMergesIntoTheExistingProps()
+    public async Task Save_device_prop_merges_into_the_existing_props()
     {
         var productKey = await server.NewProductAsync();
         var iotId = (await server.NewDeviceAsync(productKey, "merge-dev")).Str("IotId");
@@ -50,7 +50,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task DeleteDevicePropRemovesOneKey()
+    public async Task Delete_device_prop_removes_one_key()
     {
         var productKey = await server.NewProductAsync();
         var iotId = (await server.NewDeviceAsync(productKey, "del-prop-dev")).Str("IotId");
@@ -84,7 +84,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task PropsOfAnUnknownDeviceAreNotFound()
+    public async Task Props_of_an_unknown_device_are_not_found()
     {
         var productKey = await server.NewProductAsync();
         Assert.Equal("iot.device.NotExistedDevice",
@@ -93,7 +93,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task QueryDeviceByTagsFindsDevicesByKeyAndByValue()
+    public async Task Query_device_by_tags_finds_devices_by_key_and_by_value()
     {
         var productName = Unique("Tagged");
         var productKey = (await server.Call("CreateProduct", ("ProductName", productName), ("NodeType", "0"))).Str("ProductKey");
@@ -125,7 +125,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task CreateProductTagsThenListProductTagsReturnsThem()
+    public async Task Create_product_tags_then_list_product_tags_returns_them()
     {
         var productKey = await server.NewProductAsync();
         var created = await server.Call("CreateProductTags", ProductTags(("vendor", "acme"), ("model", "x1")).With(("ProductKey", productKey)));
@@ -135,7 +135,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task CreateProductTagsReportsTheInvalidTagsAndSavesTheRest()
+    public async Task Create_product_tags_reports_the_invalid_tags_and_saves_the_rest()
     {
         var productKey = await server.NewProductAsync();
         var body = await server.Call("CreateProductTags",
@@ -148,7 +148,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task UpdateProductTagsChangesValues()
+    public async Task Update_product_tags_changes_values()
     {
         var productKey = await server.NewProductAsync();
         await server.Call("CreateProductTags", ProductTags(("stage", "beta"), ("owner", "team_a")).With(("ProductKey", productKey)));
@@ -160,7 +160,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task DeleteProductTagsRemovesTheNamedKeys()
+    public async Task Delete_product_tags_removes_the_named_keys()
     {
         var productKey = await server.NewProductAsync();
         await server.Call("CreateProductTags", ProductTags(("k1", "v1"), ("k2", "v2"), ("k3", "v3")).With(("ProductKey", productKey)));
@@ -171,7 +171,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task ListProductByTagsFindsProductsByKeyAndValue()
+    public async Task List_product_by_tags_finds_products_by_key_and_value()
     {
         var tagKey = Unique("line");
         var p1Name = Unique("ByTagA");
@@ -194,7 +194,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task ProductTagsOfAnUnknownProductAreNotFound()
+    public async Task Product_tags_of_an_unknown_product_are_not_found()
     {
         Assert.Equal("iot.prod.NotExistedProduct", (await server.Fails("ListProductTags", ("ProductKey", "a1nosuchprd"))).Code);
         Assert.Equal("iot.prod.NotExistedProduct",
@@ -202,7 +202,7 @@ public sealed class TagActionTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task TypedSdkReadsTheTagResponses()
+    public async Task Typed_sdk_reads_the_tag_responses()
     {
         var productKey = await server.NewProductAsync("TypedTag");
         var device = await server.NewDeviceAsync(productKey, "sdk-tag-dev");

@@ -16,7 +16,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     [InlineData("v3")]
     [InlineData("v3-body")]
     [InlineData("v3-v1sig")]
-    public async Task AcceptsEverySigningModeOfTheOfficialSdks(string mode)
+    public async Task Accepts_every_signing_mode_of_the_official_sdks(string mode)
     {
         var name = "Sig_" + mode.Replace("-", "_");
         var created = await NodeSdk.RpcAsync(server, mode, "CreateProduct", new { ProductName = name, NodeType = 0 });
@@ -28,7 +28,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task TypedSdkModelsReadOurResponseKeys()
+    public async Task Typed_sdk_models_read_our_response_keys()
     {
         var created = await NodeSdk.RpcAsync(server, "typed", "CreateProduct", new { ProductName = "Typed_model", NodeType = 1 });
         Assert.Equal("Typed_model", created.Str("body.Data.ProductName"));
@@ -46,7 +46,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     [Theory]
     [InlineData("pop-get")]
     [InlineData("v3")]
-    public async Task RejectsAWrongSecret(string mode)
+    public async Task Rejects_a_wrong_secret(string mode)
     {
         var result = await NodeSdk.RpcAsync(server, mode, "QueryProductList", secret: "not-the-secret");
         Assert.False(result.GetProperty("ok").GetBoolean());
@@ -54,14 +54,14 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task RejectsAnUnknownAccessKey()
+    public async Task Rejects_an_unknown_access_key()
     {
         var result = await NodeSdk.RpcAsync(server, "v3", "QueryProductList", keyId: "LTAInobody");
         Assert.Equal("InvalidAccessKeyId.NotFound", result.Str("data.Code"));
     }
 
     [Fact]
-    public async Task RefusesAReplayedRequest()
+    public async Task Refuses_a_replayed_request()
     {
         using var http = server.Http();
         var query = SignedQuery(new() { ["Action"] = "QueryProductList" }, DateTime.UtcNow);
@@ -73,7 +73,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task RefusesAStaleTimestamp()
+    public async Task Refuses_a_stale_timestamp()
     {
         using var http = server.Http();
         var response = await http.GetAsync("/?" + SignedQuery(new() { ["Action"] = "QueryProductList" }, DateTime.UtcNow.AddMinutes(-20)));
@@ -82,7 +82,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task RefusesATamperedParameter()
+    public async Task Refuses_a_tampered_parameter()
     {
         using var http = server.Http();
         var query = SignedQuery(new() { ["Action"] = "QueryProduct", ["ProductKey"] = "a1aaaaaaaaa" }, DateTime.UtcNow)
@@ -92,7 +92,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task UnsignedRequestsNameTheMissingParameter()
+    public async Task Unsigned_requests_name_the_missing_parameter()
     {
         using var http = server.Http();
         var response = await http.GetAsync("/?Action=QueryProductList");
@@ -104,7 +104,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task UnknownActionsAreNotFound()
+    public async Task Unknown_actions_are_not_found()
     {
         var result = await NodeSdk.RpcAsync(server, "v3", "MakeCoffee");
         Assert.Equal("InvalidAction.NotFound", result.Str("data.Code"));
@@ -112,7 +112,7 @@ public sealed class SignatureTests(ThingyardServer server) : IClassFixture<Thing
     }
 
     [Fact]
-    public async Task AnswersInXmlWhenAsked()
+    public async Task Answers_in_xml_when_asked()
     {
         using var http = server.Http();
         var response = await http.GetAsync("/?" + SignedQuery(new() { ["Action"] = "QueryProductList", ["Format"] = "XML" }, DateTime.UtcNow));

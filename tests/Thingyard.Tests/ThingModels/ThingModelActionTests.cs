@@ -25,7 +25,7 @@ public sealed class ThingModelActionTests(ThingyardServer server) : IClassFixtur
         server.Call("CreateThingModel", ("ProductKey", productKey), ("ThingModelJson", json));
 
     [Fact]
-    public async Task CreateThingModelAddsFeaturesThatGetThingModelTslShows()
+    public async Task Create_thing_model_adds_features_that_get_thing_model_tsl_shows()
     {
         var productKey = await server.NewProductAsync("Tsl");
 
@@ -48,7 +48,7 @@ public sealed class ThingModelActionTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task ADuplicateIdentifierIsRefused()
+    public async Task A_duplicate_identifier_is_refused()
     {
         var productKey = await server.NewProductAsync("TslDup");
         await Create(productKey, Doc(Property("speed", IntType())));
@@ -61,7 +61,7 @@ public sealed class ThingModelActionTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnInvalidModelIsRefusedWithThePathAndTheDraftStaysAsItWas()
+    public async Task An_invalid_model_is_refused_with_the_path_and_the_draft_stays_as_it_was()
     {
         var productKey = await server.NewProductAsync("TslBad");
         await Create(productKey, Doc(Property("speed", IntType())));
@@ -76,7 +76,7 @@ public sealed class ThingModelActionTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task ImportThingModelTslReplacesTheDraft()
+    public async Task Import_thing_model_tsl_replaces_the_draft()
     {
         var productKey = await server.NewProductAsync("TslImport");
         await Create(productKey, Doc(Property("old", IntType())));
@@ -102,7 +102,7 @@ public sealed class ThingModelActionTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task PublishedVersionsAreReadBackByVersion()
+    public async Task Published_versions_are_read_back_by_version()
     {
         var productKey = await server.NewProductAsync("TslPub");
         var notYet = await server.Fails("GetThingModelTslPublished", ("ProductKey", productKey));
@@ -136,7 +136,7 @@ public sealed class ThingModelActionTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task UpdateThingModelReplacesAFeature()
+    public async Task Update_thing_model_replaces_a_feature()
     {
         var productKey = await server.NewProductAsync("TslUpd");
         await Create(productKey, Doc(string.Join(",", Property("a", IntType()), Property("b", IntType()))));
@@ -155,7 +155,7 @@ public sealed class ThingModelActionTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task DeleteThingModelRemovesFeaturesOfEachKind()
+    public async Task Delete_thing_model_removes_features_of_each_kind()
     {
         var productKey = await server.NewProductAsync("TslDel");
         await Create(productKey, Doc(

@@ -11,7 +11,7 @@ public sealed class ThingModelDraftTests
     static readonly ThingModel Start = TslParser.Parse(Full);
 
     [Fact]
-    public void AddFeaturesAppendsAndIgnoresPpkAndProductKey()
+    public void Add_features_appends_and_ignores_ppk_and_product_key()
     {
         var json = $$"""
             { "_ppk": { "version": "draft" }, "productKey": "a1TestProd1",
@@ -28,7 +28,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void AddingAnExistingIdentifierIsRefused()
+    public void Adding_an_existing_identifier_is_refused()
     {
         var e = Assert.Throws<IotException>(() => ThingModelDraft.AddFeatures(Start, Doc(services: """
             { "identifier": "humidity", "name": "Humidity", "callType": "sync", "inputData": [], "outputData": [] }
@@ -38,7 +38,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void AddingInvalidOrNoFeaturesIsAValidationError()
+    public void Adding_invalid_or_no_features_is_a_validation_error()
     {
         var invalid = Assert.Throws<TslValidationException>(() => ThingModelDraft.AddFeatures(Start, WithType(IntType(min: "x"))));
         Assert.Equal(["properties[0].dataType.specs.min: must be a number"], invalid.Errors);
@@ -47,7 +47,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void AddingPastThe300FeatureLimitIsRefused()
+    public void Adding_past_the_300_feature_limit_is_refused()
     {
         var big = ThingModelDraft.AddFeatures(ThingModelDraft.Empty,
             Doc(string.Join(",", Enumerable.Range(0, 300).Select(i => Property($"p{i}", """{ "type": "date" }""")))));
@@ -56,7 +56,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void ReplaceFeatureKeepsItsPlaceAndMayRename()
+    public void Replace_feature_keeps_its_place_and_may_rename()
     {
         var next = ThingModelDraft.ReplaceFeature(Start, "humidity",
             Doc(Property("relHumidity", IntType(max: "99"), accessMode: "r", name: "Relative humidity")));
@@ -68,7 +68,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void ReplaceFeatureMayChangeItsKind()
+    public void Replace_feature_may_change_its_kind()
     {
         var next = ThingModelDraft.ReplaceFeature(Start, "reboot",
             Doc(events: """{ "identifier": "reboot", "name": "Rebooted", "type": "info", "outputData": [] }"""));
@@ -78,7 +78,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void ReplaceFeatureRefusesUnknownClashingAndManyFeatures()
+    public void Replace_feature_refuses_unknown_clashing_and_many_features()
     {
         var unknown = Assert.Throws<IotException>(() => ThingModelDraft.ReplaceFeature(Start, "nothing", Doc(Property("nothing", IntType()))));
         Assert.Equal(IotErrors.TslFeatureNotFound, unknown.Code);
@@ -92,7 +92,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void RemoveFeaturesTakesAnyKind()
+    public void Remove_features_takes_any_kind()
     {
         var next = ThingModelDraft.RemoveFeatures(Start, ["humidity", "overheat", "reboot"]);
 
@@ -103,7 +103,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void RemovingAnUnknownIdentifierRemovesNothing()
+    public void Removing_an_unknown_identifier_removes_nothing()
     {
         var e = Assert.Throws<IotException>(() => ThingModelDraft.RemoveFeatures(Start, ["humidity", "ghost"]));
         Assert.Equal(IotErrors.TslFeatureNotFound, e.Code);
@@ -111,7 +111,7 @@ public sealed class ThingModelDraftTests
     }
 
     [Fact]
-    public void LookupsFollowWithExpressions()
+    public void Lookups_follow_with_expressions()
     {
         var renamed = Start with { Properties = [Start.Properties[0] with { Identifier = "t2" }] };
 

@@ -16,7 +16,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void FullDocumentParsesEveryType()
+    public void Full_document_parses_every_type()
     {
         var model = TslParser.Parse(Full);
 
@@ -49,27 +49,27 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void NumbersInSpecsMayBeJsonNumbersToo()
+    public void Numbers_in_specs_may_be_json_numbers_too()
     {
         var model = TslParser.Parse(WithType("""{ "type": "int", "specs": { "min": -5, "max": 5, "step": 1 } }"""));
         Assert.Equal(new TslNumericSpecs(-5, 5, 1), model.Properties[0].DataType.Numeric);
     }
 
     [Fact]
-    public void MissingListsMeanEmpty()
+    public void Missing_lists_mean_empty()
     {
         Assert.Equal(ThingModelDraft.Empty, TslParser.Parse("{}"));
     }
 
     [Fact]
-    public void MalformedJsonIsOneRootError()
+    public void Malformed_json_is_one_root_error()
     {
         var error = Assert.Single(Errors("""{ "properties": [ """));
         Assert.StartsWith("$: not valid JSON", error);
     }
 
     [Fact]
-    public void TheDocumentMustBeAnObjectWithArrays()
+    public void The_document_must_be_an_object_with_arrays()
     {
         Assert.Equal(["$: must be a JSON object with properties, events and services"], Errors("[]"));
         Assert.Equal(["properties: must be an array"], Errors("""{ "properties": {} }"""));
@@ -77,7 +77,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void UnknownTypeIsNamedWithItsPath()
+    public void Unknown_type_is_named_with_its_path()
     {
         FailsWith(WithType("""{ "type": "no-such-type", "specs": {} }"""),
             "properties[0].dataType.type: unknown type 'no-such-type' (use int, float, double, text, date, bool, enum, struct or array)");
@@ -86,7 +86,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void SpecNumbersMustBeNumbers()
+    public void Spec_numbers_must_be_numbers()
     {
         var json = Doc(string.Join(",", Property("a", IntType()), Property("b", IntType()), Property("c", IntType(min: "low"))));
         Assert.Equal(["properties[2].dataType.specs.min: must be a number"], Errors(json));
@@ -95,13 +95,13 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void MinMustNotExceedMax()
+    public void Min_must_not_exceed_max()
     {
         Assert.Equal(["properties[0].dataType.specs.min: must not be greater than max (10)"], Errors(WithType(IntType(min: "20", max: "10"))));
     }
 
     [Fact]
-    public void IntSpecsMustBeIntegersInRange()
+    public void Int_specs_must_be_integers_in_range()
     {
         FailsWith(WithType(IntType(max: "10.5", step: "1")), "properties[0].dataType.specs.max: must be an integer for an int");
         FailsWith(WithType(IntType(max: "3000000000")), "properties[0].dataType.specs.max: must be within the 32-bit integer range");
@@ -109,7 +109,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void StepMustBePositiveAndFitTheRange()
+    public void Step_must_be_positive_and_fit_the_range()
     {
         Assert.Equal(["properties[0].dataType.specs.step: must be greater than 0"], Errors(WithType(IntType(step: "0"))));
         Assert.Equal(["properties[0].dataType.specs.step: must not be greater than max - min (10)"], Errors(WithType(IntType(max: "10", step: "11"))));
@@ -117,7 +117,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void TextLengthIsOneTo10240()
+    public void Text_length_is_one_to_10240()
     {
         TslParser.Parse(WithType("""{ "type": "text", "specs": { "length": "10240" } }"""));
         Assert.Equal(["properties[0].dataType.specs.length: must be an integer from 1 to 10240"],
@@ -128,7 +128,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void BoolKeysAreExactlyZeroAndOne()
+    public void Bool_keys_are_exactly_zero_and_one()
     {
         var errors = Errors(WithType("""{ "type": "bool", "specs": { "0": "off", "2": "on" } }"""));
         Assert.Equal(["properties[0].dataType.specs.2: a bool has only the values 0 and 1",
@@ -138,7 +138,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void EnumKeysAreIntegersAndThereAreOneToHundred()
+    public void Enum_keys_are_integers_and_there_are_one_to_hundred()
     {
         Assert.Equal(["properties[0].dataType.specs.low: an enum value must be an integer"],
             Errors(WithType("""{ "type": "enum", "specs": { "low": "Low", "2": "High" } }""")));
@@ -150,7 +150,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void ArraySizeIsOneTo512AndItemsHaveAllowedTypes()
+    public void Array_size_is_one_to_512_and_items_have_allowed_types()
     {
         Assert.Equal(["properties[0].dataType.specs.size: must be an integer from 1 to 512"],
             Errors(WithType("""{ "type": "array", "specs": { "size": "513", "item": { "type": "int" } } }""")));
@@ -163,7 +163,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void StructsHoldValidMembersNestedAtMostTwoLevels()
+    public void Structs_hold_valid_members_nested_at_most_two_levels()
     {
         Assert.Equal(["properties[0].dataType.specs[1].dataType.type: a struct member cannot be a struct or an array"],
             Errors(WithType("""
@@ -188,7 +188,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void IdentifiersAreUniqueAcrossPropertiesEventsAndServices()
+    public void Identifiers_are_unique_across_properties_events_and_services()
     {
         var json = Doc(Property("temperature", IntType()),
             """{ "identifier": "temperature", "name": "Hot", "type": "alert", "outputData": [] }""",
@@ -198,7 +198,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void ParameterIdentifiersAreUniqueWithinTheirList()
+    public void Parameter_identifiers_are_unique_within_their_list()
     {
         var json = Doc(services: """
             { "identifier": "move", "name": "Move", "callType": "async",
@@ -217,14 +217,14 @@ public sealed class TslParserTests
     [InlineData("event")]
     [InlineData("time")]
     [InlineData("value")]
-    public void ReservedIdentifiersAreRefused(string identifier)
+    public void Reserved_identifiers_are_refused(string identifier)
     {
         FailsWith(Doc(Property(identifier, IntType())),
             $"properties[0].identifier: '{identifier}' is reserved (set, get, post, property, event, time, value)");
     }
 
     [Fact]
-    public void ImplicitFeaturesAreSkippedButTheirIdentifiersStayReserved()
+    public void Implicit_features_are_skipped_but_their_identifiers_stay_reserved()
     {
         // The generated post/set/get (recognised by their property methods) are not features; custom ones with those names are refused.
         var json = Doc(
@@ -238,7 +238,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void IdentifierAndNameRules()
+    public void Identifier_and_name_rules()
     {
         var tooLong = new string('a', 51);
         var json = Doc(string.Join(",",
@@ -261,7 +261,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void AccessModeCallTypeAndEventTypeHaveFixedValues()
+    public void Access_mode_call_type_and_event_type_have_fixed_values()
     {
         var json = Doc(
             Property("p1", IntType(), accessMode: "w"),
@@ -275,7 +275,7 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void MethodsMustMatchTheIdentifier()
+    public void Methods_must_match_the_identifier()
     {
         var json = Doc(
             events: """{ "identifier": "e1", "name": "E", "type": "info", "method": "thing.event.e2.post", "outputData": [] }""",
@@ -284,21 +284,21 @@ public sealed class TslParserTests
     }
 
     [Fact]
-    public void FieldKindsAreChecked()
+    public void Field_kinds_are_checked()
     {
         var json = Doc("""{ "identifier": "p1", "name": "P", "accessMode": "r", "required": "yes", "desc": 5, "dataType": { "type": "date" } }""");
         Assert.Equal(["properties[0].required: must be true or false", "properties[0].desc: must be a string"], Errors(json));
     }
 
     [Fact]
-    public void AModuleHoldsAtMost300Features()
+    public void A_module_holds_at_most_300_features()
     {
         var json = Doc(string.Join(",", Enumerable.Range(0, 301).Select(i => Property($"p{i}", """{ "type": "date" }"""))));
         Assert.Equal(["$: a thing model module holds at most 300 properties, events and services together (found 301)"], Errors(json));
     }
 
     [Fact]
-    public void EveryProblemIsReportedAndTheMessageJoinsThem()
+    public void Every_problem_is_reported_and_the_message_joins_them()
     {
         var json = Doc(
             string.Join(",", Property("a", IntType(min: "x")), Property("b", """{ "type": "text", "specs": { "length": "99999" } }""")),

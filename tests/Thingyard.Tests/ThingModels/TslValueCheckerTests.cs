@@ -19,7 +19,7 @@ public sealed class TslValueCheckerTests
     [InlineData("0")]
     [InlineData("100")]
     [InlineData("57")]
-    public void IntInRangeConforms(string value) => Assert.Null(Check("humidity", value));
+    public void Int_in_range_conforms(string value) => Assert.Null(Check("humidity", value));
 
     [Theory]
     [InlineData("101", "humidity: 101 is above max 100")]
@@ -28,7 +28,7 @@ public sealed class TslValueCheckerTests
     [InlineData("\"5\"", "humidity: must be an integer, not a string")]
     [InlineData("true", "humidity: must be an integer, not a boolean")]
     [InlineData("3000000000", "humidity: 3000000000 is outside the 32-bit integer range")]
-    public void IntOutOfSpecIsRefused(string value, string expected) => Assert.Equal(expected, Check("humidity", value));
+    public void Int_out_of_spec_is_refused(string value, string expected) => Assert.Equal(expected, Check("humidity", value));
 
     [Theory]
     [InlineData("-40")]
@@ -42,10 +42,10 @@ public sealed class TslValueCheckerTests
     [InlineData("-40.5", "temperature: -40.5 is below min -40")]
     [InlineData("\"21.5\"", "temperature: must be a number, not a string")]
     [InlineData("null", "temperature: must be a number, not null")]
-    public void FloatOutOfSpecIsRefused(string value, string expected) => Assert.Equal(expected, Check("temperature", value));
+    public void Float_out_of_spec_is_refused(string value, string expected) => Assert.Equal(expected, Check("temperature", value));
 
     [Fact]
-    public void DoubleChecksItsRange()
+    public void Double_checks_its_range()
     {
         Assert.Null(Check("energy", "123456.789"));
         Assert.Equal("energy: 1e10 is above max 1000000000", Check("energy", "1e10"));
@@ -53,7 +53,7 @@ public sealed class TslValueCheckerTests
     }
 
     [Fact]
-    public void TextIsAStringWithinItsLength()
+    public void Text_is_a_string_within_its_length()
     {
         Assert.Null(Check("label", "\"12345678\""));
         Assert.Null(Check("label", "\"温度温度温度温度\"")); // 8 characters, 24 bytes
@@ -63,7 +63,7 @@ public sealed class TslValueCheckerTests
     }
 
     [Fact]
-    public void DateIsUtcMillisecondsAsStringOrNumber()
+    public void Date_is_utc_milliseconds_as_string_or_number()
     {
         Assert.Null(Check("installedAt", "\"1700000000000\""));
         Assert.Null(Check("installedAt", "1700000000000"));
@@ -73,7 +73,7 @@ public sealed class TslValueCheckerTests
     }
 
     [Fact]
-    public void BoolIsTheInteger0Or1()
+    public void Bool_is_the_integer_0_or_1()
     {
         Assert.Null(Check("power", "0"));
         Assert.Null(Check("power", "1"));
@@ -83,7 +83,7 @@ public sealed class TslValueCheckerTests
     }
 
     [Fact]
-    public void EnumIsOneOfTheDefinedIntegers()
+    public void Enum_is_one_of_the_defined_integers()
     {
         Assert.Null(Check("mode", "2"));
         Assert.Equal("mode: 4 is not one of the enum values (1, 2, 3)", Check("mode", "4"));
@@ -91,7 +91,7 @@ public sealed class TslValueCheckerTests
     }
 
     [Fact]
-    public void StructMembersConformAndMayBeMissing()
+    public void Struct_members_conform_and_may_be_missing()
     {
         Assert.Null(Check("position", """{ "lat": 30.1, "lng": 120.2, "fix": 1 }"""));
         Assert.Null(Check("position", """{ "lat": 30.1 }"""));
@@ -101,7 +101,7 @@ public sealed class TslValueCheckerTests
     }
 
     [Fact]
-    public void ArraysHoldAtMostSizeConformingItems()
+    public void Arrays_hold_at_most_size_conforming_items()
     {
         Assert.Null(Check("samples", "[]"));
         Assert.Null(Check("samples", "[1, 2, 3]"));
@@ -113,7 +113,7 @@ public sealed class TslValueCheckerTests
     }
 
     [Fact]
-    public void ParamsAreCheckedByIdentifierAndUnknownKeysReported()
+    public void Params_are_checked_by_identifier_and_unknown_keys_reported()
     {
         var reboot = Model.Service("reboot")!;
         using var ok = JsonDocument.Parse("""{ "delay": 30 }""");
@@ -130,7 +130,7 @@ public sealed class TslValueCheckerTests
     }
 
     [Fact]
-    public void ConformingValuesAllocateNothing()
+    public void Conforming_values_allocate_nothing()
     {
         using var doc = JsonDocument.Parse("""{ "temperature": 21.5, "humidity": 40, "label": "abc", "installedAt": "1700000000000", "power": 1, "mode": 2, "position": { "lat": 1, "lng": 2, "fix": 0 }, "samples": [1,2,3] }""");
         var properties = Model.Properties.ToDictionary(p => p.Identifier);

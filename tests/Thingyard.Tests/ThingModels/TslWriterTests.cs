@@ -9,7 +9,7 @@ namespace Thingyard.Tests.ThingModels;
 public sealed class TslWriterTests
 {
     [Fact]
-    public void AFullDocumentRoundTrips()
+    public void A_full_document_round_trips()
     {
         var model = TslParser.Parse(TslSamples.Full);
 
@@ -21,7 +21,7 @@ public sealed class TslWriterTests
     }
 
     [Fact]
-    public void ABuiltModelRoundTrips()
+    public void A_built_model_round_trips()
     {
         var model = new ThingModel(
             [
@@ -44,7 +44,7 @@ public sealed class TslWriterTests
     }
 
     [Fact]
-    public void TheDocumentCarriesSchemaProfileAndSpecNumbersAsStrings()
+    public void The_document_carries_schema_profile_and_spec_numbers_as_strings()
     {
         var tsl = Write(TslSamples.Full);
 
@@ -70,7 +70,7 @@ public sealed class TslWriterTests
     }
 
     [Fact]
-    public void TheImplicitPostEventListsEveryProperty()
+    public void The_implicit_post_event_lists_every_property()
     {
         var tsl = Write(TslSamples.Full);
         var events = tsl.GetProperty("events");
@@ -86,7 +86,7 @@ public sealed class TslWriterTests
     }
 
     [Fact]
-    public void TheImplicitSetAndGetServicesCoverTheProperties()
+    public void The_implicit_set_and_get_services_cover_the_properties()
     {
         var tsl = Write(TslSamples.Full);
         var services = tsl.GetProperty("services");
@@ -106,7 +106,7 @@ public sealed class TslWriterTests
     }
 
     [Fact]
-    public void ImplicitFeaturesAreNotDuplicatedWhenReadBack()
+    public void Implicit_features_are_not_duplicated_when_read_back()
     {
         var once = TslWriter.ToTslJson(TslParser.Parse(TslSamples.Full), "a1TestProd1");
         var twice = JsonDocument.Parse(TslWriter.ToTslJson(TslParser.Parse(once), "a1TestProd1")).RootElement;
@@ -117,7 +117,7 @@ public sealed class TslWriterTests
     }
 
     [Fact]
-    public void AnEmptyModelStillHasPostSetAndGet()
+    public void An_empty_model_still_has_post_set_and_get()
     {
         var tsl = JsonDocument.Parse(TslWriter.ToTslJson(ThingModelDraft.Empty, "a1Empty")).RootElement;
 
