@@ -23,7 +23,9 @@ public static class ThingyardApp
 
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content (appsettings.json) beside the server's binaries, whatever the working directory; relative settings
+        // (DataDir, key and certificate paths) are taken from the working directory the server was started in.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // The default listener applies only when neither --urls, ASPNETCORE_URLS nor configuration names one
         // (an "Urls" in appsettings.json would silently win over ASPNETCORE_URLS).
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
