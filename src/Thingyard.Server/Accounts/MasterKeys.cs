@@ -1,18 +1,17 @@
 // The master key as the Security settings name it, and the previous one while keys are rotated.
 using Thingyard.Accounts;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Accounts;
 
 public static class MasterKeys
 {
-    public static SecretProtector Current(ThingyardOptions options) =>
-        SecretProtector.FromConfiguration(options.Security.MasterKey, options.Security.MasterKeyPath, options.DataDir);
+    public static SecretProtector Current(SecurityOptions security, string dataDir) =>
+        SecretProtector.FromConfiguration(security.MasterKey, security.MasterKeyPath, dataDir);
 
     /// <summary>Null unless a rotation is under way (PreviousMasterKey or PreviousMasterKeyPath set).</summary>
-    public static SecretProtector? Previous(ThingyardOptions options)
+    public static SecretProtector? Previous(SecurityOptions security)
     {
-        var security = options.Security;
         if (!string.IsNullOrWhiteSpace(security.PreviousMasterKey)) return new SecretProtector(Convert.FromBase64String(security.PreviousMasterKey));
         return string.IsNullOrWhiteSpace(security.PreviousMasterKeyPath) ? null : SecretProtector.FromKeyFile(security.PreviousMasterKeyPath);
     }

@@ -4,7 +4,7 @@
 // ECDSA certificate and uses RSA key exchange, which also needs the keyEncipherment usage.
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Connectivity;
 
@@ -13,9 +13,8 @@ public static class BrokerCertificate
     public const string FileName = "mqtt-tls.pfx";
     public const string PemFileName = "mqtt-tls.crt";
 
-    public static X509Certificate2 Load(ThingyardOptions options, ILogger log)
+    public static X509Certificate2 Load(MqttOptions mqtt, SecurityOptions security, string dataDir, ILogger log)
     {
-        var mqtt = options.Mqtt;
         if (!string.IsNullOrEmpty(mqtt.CertificatePath))
         {
             var configured = X509CertificateLoader.LoadPkcs12FromFile(mqtt.CertificatePath, mqtt.CertificatePassword);
@@ -24,15 +23,15 @@ public static class BrokerCertificate
             return configured;
         }
 
-        var path = Path.Combine(options.DataDir, FileName);
-        var pem = Path.Combine(options.DataDir, PemFileName);
-        var password = CertificatePassword.For(options);
+        var path = Path.Combine(dataDir, FileName);
+        var pem = Path.Combine(dataDir, PemFileName);
+        var password = CertificatePassword.For(security, dataDir);
         if (!File.Exists(path))
         {
             Write(path, pem, CreateSelfSigned(), password);
             log.LogWarning("Generated a self-signed TLS certificate for the device ports at {Path} (devices trust {Pem}); configure Thingyard:Mqtt:CertificatePath for production", path, pem);
         }
-        var certificate = CertificatePassword.Load(options, path, password);
+        var certificate = CertificatePassword.Load(security, path, password);
         if (!IsRsa(certificate))
         {
             // Made by an earlier version (ECDSA P-256), never configured by the user: replace it.

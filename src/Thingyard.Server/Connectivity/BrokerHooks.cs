@@ -13,7 +13,7 @@ using Thingyard.Protocol.Topics;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class BrokerHooks(Hosting.ThingyardOptions options, DeviceAuthenticator authenticator, DeviceSessions sessions, TelemetryPipeline telemetry,
+public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator authenticator, DeviceSessions sessions, TelemetryPipeline telemetry,
     ConnectivityStats stats, MessageTap tap, GatewayUplinks gateways, MqttRegistrationFlow registration, TimeProvider time,
     ILogger<BrokerHooks> log)
 {
@@ -147,13 +147,13 @@ public sealed class BrokerHooks(Hosting.ThingyardOptions options, DeviceAuthenti
     Task SubscribingAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
-        if (e.SessionItems?[DeviceSession.ItemKey] is DeviceSession counted && counted.SubscriptionCount >= options.Mqtt.MaxSubscriptionsPerClient
+        if (e.SessionItems?[DeviceSession.ItemKey] is DeviceSession counted && counted.SubscriptionCount >= mqtt.MaxSubscriptionsPerClient
             && !counted.HasFilter(filter))
         {
             stats.RefusedSubscription();
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.QuotaExceeded;
-            log.LogInformation("Refused subscription of {ClientId} to {Filter}: over {Max} subscriptions", LogText.Clip(e.ClientId), LogText.Clip(filter), options.Mqtt.MaxSubscriptionsPerClient);
+            log.LogInformation("Refused subscription of {ClientId} to {Filter}: over {Max} subscriptions", LogText.Clip(e.ClientId), LogText.Clip(filter), mqtt.MaxSubscriptionsPerClient);
             return Task.CompletedTask;
         }
         var allowed = e.SessionItems?[DeviceSession.ItemKey] is DeviceSession session

@@ -6,16 +6,16 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Thingyard.Common;
 using Thingyard.Server.Accounts;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Connectivity;
 
 public static class CertificatePassword
 {
-    public static string For(ThingyardOptions options) => MasterKeys.Current(options).Derive(BrokerCertificate.FileName);
+    public static string For(SecurityOptions security, string dataDir) => MasterKeys.Current(security, dataDir).Derive(BrokerCertificate.FileName);
 
     /// <summary>Loads the generated PFX (owner-only), re-protecting a password-less one or one under the previous key.</summary>
-    public static X509Certificate2 Load(ThingyardOptions options, string path, string password)
+    public static X509Certificate2 Load(SecurityOptions security, string path, string password)
     {
         OwnerOnly.Restrict(path);
         try
@@ -24,7 +24,7 @@ public static class CertificatePassword
         }
         catch (CryptographicException)
         {
-            var old = MasterKeys.Previous(options)?.Derive(BrokerCertificate.FileName);
+            var old = MasterKeys.Previous(security)?.Derive(BrokerCertificate.FileName);
             X509Certificate2 loaded;
             try { loaded = X509CertificateLoader.LoadPkcs12FromFile(path, old, X509KeyStorageFlags.Exportable); }
             catch (CryptographicException) when (old is not null) { loaded = X509CertificateLoader.LoadPkcs12FromFile(path, null, X509KeyStorageFlags.Exportable); }

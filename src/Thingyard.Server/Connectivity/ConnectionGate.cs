@@ -3,11 +3,11 @@
 // (the cheap kind of flood). Refusals are counted and logged at most once per 10 s per kind.
 using System.Collections.Concurrent;
 using System.Net;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class ConnectionGate(ThingyardOptions options, ConnectivityStats stats, ILogger<ConnectionGate> log)
+public sealed class ConnectionGate(MqttOptions mqtt, InstanceOptions instance, ConnectivityStats stats, ILogger<ConnectionGate> log)
 {
     const int DescriptorReserve = 256; // database files, logs, outgoing peer and database connections
 
@@ -22,9 +22,9 @@ public sealed class ConnectionGate(ThingyardOptions options, ConnectivityStats s
     }
 
     /// <summary>The cap in force: configured, or what the descriptor limit leaves after HTTP and a reserve.</summary>
-    public int MaxConnections { get; } = options.Mqtt.MaxConnections > 0
-        ? options.Mqtt.MaxConnections
-        : (int)Math.Max(64, (DescriptorLimit.Current() ?? 65_536) - options.MaxHttpConnections - DescriptorReserve);
+    public int MaxConnections { get; } = mqtt.MaxConnections > 0
+        ? mqtt.MaxConnections
+        : (int)Math.Max(64, (DescriptorLimit.Current() ?? 65_536) - instance.MaxHttpConnections - DescriptorReserve);
 
     public int Open => Volatile.Read(ref _open);
 
@@ -41,10 +41,10 @@ public sealed class ConnectionGate(ThingyardOptions options, ConnectivityStats s
         var counts = _byAddress.GetOrAdd(address, _ => new Counts());
         lock (counts)
         {
-            if (counts.Open >= options.Mqtt.MaxConnectionsPerAddress || counts.Pending >= options.Mqtt.MaxPendingConnectionsPerAddress)
+            if (counts.Open >= mqtt.MaxConnectionsPerAddress || counts.Pending >= mqtt.MaxPendingConnectionsPerAddress)
             {
                 Interlocked.Decrement(ref _open);
-                Refuse(counts.Open >= options.Mqtt.MaxConnectionsPerAddress
+                Refuse(counts.Open >= mqtt.MaxConnectionsPerAddress
                     ? $"{counts.Open} connections from {address} (Thingyard:Mqtt:MaxConnectionsPerAddress)"
                     : $"{counts.Pending} connections from {address} have not sent CONNECT (Thingyard:Mqtt:MaxPendingConnectionsPerAddress)", remote);
                 return null;

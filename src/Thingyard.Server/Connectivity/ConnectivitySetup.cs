@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Thingyard.Accounts;
 using Thingyard.Connectivity;
 using Thingyard.Registry;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 using Thingyard.Storage;
 using Thingyard.Telemetry;
 
@@ -16,10 +16,10 @@ public static class ConnectivitySetup
     public static IServiceCollection AddConnectivity(this IServiceCollection services)
     {
         services.AddSingleton(sp => new DeviceDirectory(sp.GetRequiredService<IDbContextFactory<ThingyardDb>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<DeviceChanges>()) { SelfInstanceId = sp.GetRequiredService<ThingyardOptions>().InstanceId });
+            sp.GetRequiredService<DeviceChanges>()) { SelfInstanceId = sp.GetRequiredService<InstanceOptions>().InstanceId });
         services.AddSingleton(sp => new DeviceAuthenticator(sp.GetRequiredService<DeviceDirectory>(), sp.GetRequiredService<AuthThrottle>())
         {
-            MinKeepAlive = Math.Clamp(sp.GetRequiredService<ThingyardOptions>().Mqtt.MinKeepAliveSeconds, 1, DeviceAuthenticator.MaxKeepAlive),
+            MinKeepAlive = sp.GetRequiredService<MqttOptions>().MinKeepAliveSeconds, // 1..MaxKeepAlive, see MqttOptionsValidator
         });
         services.AddSingleton<DynamicRegistration>();
         services.AddSingleton<DeviceSessions>();

@@ -4,7 +4,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Connectivity;
 
@@ -19,19 +19,19 @@ public sealed class DeviceTls
     readonly ConnectivityStats _stats;
     readonly ILogger<DeviceTls> _log;
 
-    public DeviceTls(ThingyardOptions options, ConnectivityStats stats, ILogger<DeviceTls> log)
+    public DeviceTls(MqttOptions mqtt, SecurityOptions security, InstanceOptions instance, ConnectivityStats stats, ILogger<DeviceTls> log)
     {
         _stats = stats;
         _log = log;
         _failures = new HandshakeFailureLog(log);
-        HandshakeTimeout = TimeSpan.FromSeconds(options.Mqtt.ConnectTimeoutSeconds);
-        Policy = options.Mqtt.TlsPolicy;
+        HandshakeTimeout = TimeSpan.FromSeconds(mqtt.ConnectTimeoutSeconds);
+        Policy = mqtt.TlsPolicy;
         _suites = DeviceCipherSuites.PolicyFor(Policy);
         if (_suites is null)
             log.LogWarning("This platform cannot restrict TLS cipher suites: Thingyard:Mqtt:TlsPolicy {Policy} is not applied, the system's suites are offered", Policy);
         _certificate = new(() =>
         {
-            var certificate = BrokerCertificate.Load(options, log);
+            var certificate = BrokerCertificate.Load(mqtt, security, instance.DataDir, log);
             log.LogInformation("Device TLS: certificate {Subject} ({Key}), cipher suites {Policy}", certificate.Subject, KeyOf(certificate), Policy.ToString().ToLowerInvariant());
             return SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
         });

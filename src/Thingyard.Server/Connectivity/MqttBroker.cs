@@ -5,11 +5,11 @@ using System.Net;
 using MQTTnet.AspNetCore;
 using MQTTnet.Server;
 using Thingyard.Registry;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes, MqttListener listener,
+public sealed class MqttBroker(MqttOptions mqtt, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes, MqttListener listener,
     Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ThingyardDb> dbs, ILogger<MqttBroker> log)
     : IHostedService
 {
@@ -23,7 +23,6 @@ public sealed class MqttBroker(ThingyardOptions options, BrokerHooks hooks, Upli
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await ResetStatusAsync(cancellationToken);
-        var mqtt = options.Mqtt;
         var address = IPAddress.Parse(mqtt.BindAddress);
 
         var builder = new MqttServerOptionsBuilder()

@@ -10,11 +10,11 @@ using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Formatter;
 using MQTTnet.Implementations;
 using MQTTnet.Server;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, DeviceTls deviceTls, ConnectivityStats stats,
+public sealed class MqttListener(MqttOptions mqtt, ConnectionGate gate, DeviceTls deviceTls, ConnectivityStats stats,
     ILogger<MqttListener> log) : IMqttServerAdapter
 {
     /// <summary>Room for a topic and MQTT 5 properties around the largest accepted payload.</summary>
@@ -37,12 +37,12 @@ public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, 
         _server = serverOptions;
         _logger = logger;
         var endpoint = serverOptions.DefaultEndpointOptions;
-        var address = IPAddress.Parse(options.Mqtt.BindAddress);
-        if (endpoint.IsEnabled && options.Mqtt.Port >= 0) Port = Listen(address, options.Mqtt.Port, endpoint, tls: false);
-        if (options.Mqtt.TlsPort >= 0)
+        var address = IPAddress.Parse(mqtt.BindAddress);
+        if (endpoint.IsEnabled && mqtt.Port >= 0) Port = Listen(address, mqtt.Port, endpoint, tls: false);
+        if (mqtt.TlsPort >= 0)
         {
             _ = deviceTls.Certificate; // made (or checked) now: a bad certificate fails the start, not the first device
-            TlsPort = Listen(address, options.Mqtt.TlsPort, endpoint, tls: true);
+            TlsPort = Listen(address, mqtt.TlsPort, endpoint, tls: true);
         }
         return Task.CompletedTask;
     }
@@ -138,7 +138,7 @@ public sealed class MqttListener(ThingyardOptions options, ConnectionGate gate, 
 
     async Task RunAsync(IMqttChannel channel, bool allowFragmentation, ConnectionGate.Ticket ticket)
     {
-        var limited = new PacketLimitChannel(channel, options.Mqtt.MaxConnectPacketBytes, options.Mqtt.MaxPayloadBytes + PacketHeadroom,
+        var limited = new PacketLimitChannel(channel, mqtt.MaxConnectPacketBytes, mqtt.MaxPayloadBytes + PacketHeadroom,
             ticket.Connected, stats.OversizedPacket);
         var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_server.WriterBufferSize, _server.WriterBufferSizeMax));
         using var adapter = new MqttChannelAdapter(limited, formatter, _logger) { AllowPacketFragmentation = allowFragmentation };

@@ -4,13 +4,13 @@
 using System.Buffers;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 using Thingyard.Telemetry;
 using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats stats, MessageTap tap, Downlink downlink,
+public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, MessageTap tap, Downlink downlink,
     TelemetryPipeline telemetry, UplinkRoutes routes, TimeProvider time, ILogger<UplinkRouter> log)
 {
     static void Refuse(InterceptingPublishEventArgs e, MqttPubAckReasonCode code, string why)
@@ -26,12 +26,12 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
         var message = e.ApplicationMessage;
         var topic = message.Topic;
         var payload = message.Payload;
-        if (payload.Length > options.Mqtt.MaxPayloadBytes)
+        if (payload.Length > mqtt.MaxPayloadBytes)
         {
             stats.OversizedPublish();
-            log.LogWarning("Dropped {Bytes}-byte publish from {Device} on {Topic}: over the {Max}-byte limit", payload.Length, session.Device, topic, options.Mqtt.MaxPayloadBytes);
+            log.LogWarning("Dropped {Bytes}-byte publish from {Device} on {Topic}: over the {Max}-byte limit", payload.Length, session.Device, topic, mqtt.MaxPayloadBytes);
             // MQTT 5 clients learn why from the PUBACK; an MQTT 3.1.1 PUBACK carries no reason.
-            Refuse(e, MqttPubAckReasonCode.ImplementationSpecificError, $"payload over the {options.Mqtt.MaxPayloadBytes}-byte limit");
+            Refuse(e, MqttPubAckReasonCode.ImplementationSpecificError, $"payload over the {mqtt.MaxPayloadBytes}-byte limit");
             return;
         }
         var owner = session.Owner(topic);
@@ -43,7 +43,7 @@ public sealed class UplinkRouter(ThingyardOptions options, ConnectivityStats sta
             return;
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!session.TakeUplinkToken(now, options.Mqtt.MessagesPerSecondPerDevice * (1 + (session.Device.IsGateway ? session.SubDevices.Count : 0))))
+        if (!session.TakeUplinkToken(now, mqtt.MessagesPerSecondPerDevice * (1 + (session.Device.IsGateway ? session.SubDevices.Count : 0))))
         {
             stats.ThrottledPublish();
             Refuse(e, MqttPubAckReasonCode.QuotaExceeded, "over the per-device message rate");

@@ -24,15 +24,15 @@ public sealed class BootstrapService
     readonly InstanceDirectory instances;
     readonly PeerClient peers;
     readonly DeviceLocator locator;
-    readonly Hosting.ThingyardOptions options;
+    readonly FederationOptions federation;
     readonly ILogger<BootstrapService> log;
     // Null answers (no peer knows the device) are kept too, so made-up names cannot make every request a peer round.
     readonly ExpiringCache<(string, string), DeviceLocation?> _peerAnswers;
 
     public BootstrapService(IDbContextFactory<ThingyardDb> dbs, InstanceDirectory instances, PeerClient peers, DeviceLocator locator,
-        Hosting.ThingyardOptions options, TimeProvider time, DeviceChanges changes, ILogger<BootstrapService> log)
+        FederationOptions federation, TimeProvider time, DeviceChanges changes, ILogger<BootstrapService> log)
     {
-        (this.dbs, this.instances, this.peers, this.locator, this.options, this.log) = (dbs, instances, peers, locator, options, log);
+        (this.dbs, this.instances, this.peers, this.locator, this.federation, this.log) = (dbs, instances, peers, locator, federation, log);
         _peerAnswers = new(PeerAnswerTtl, time, maxEntries: 100_000);
         changes.Changed += c => _peerAnswers.Remove((c.ProductKey, c.DeviceName));
     }
@@ -57,7 +57,7 @@ public sealed class BootstrapService
     public async Task<InstanceInfo> ResolveAsync(string productKey, string deviceName, IPAddress? address, string? requestHost, CancellationToken ct = default)
     {
         var here = await LocateHereAsync(productKey, deviceName, ct);
-        if (here is null or { Home: false } && options.Federation.ServesBootstrap && instances.PeeringEnabled)
+        if (here is null or { Home: false } && federation.ServesBootstrap && instances.PeeringEnabled)
         {
             if (!_peerAnswers.TryGet((productKey, deviceName), out var remote))
             {

@@ -2,7 +2,7 @@
 // overrides first, then the MaxMind-format city database when one is configured.
 using System.Net;
 using Thingyard.Distribution;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Distribution;
 
@@ -12,9 +12,8 @@ public sealed class DeviceLocator
     readonly (IPNetwork Network, double Lat, double Lon)[] _overrides;
     readonly Lazy<MaxMindReader?> _database;
 
-    public DeviceLocator(ThingyardOptions options, ILogger<DeviceLocator> log)
+    public DeviceLocator(FederationOptions f, ILogger<DeviceLocator> log)
     {
-        var f = options.Federation;
         _proxies = f.TrustedProxies.Select(ParseNetwork).ToArray();
         _overrides = f.GeoIpOverrides.Select(o => (ParseNetwork(o.Cidr), o.Latitude, o.Longitude)).ToArray();
         _database = new Lazy<MaxMindReader?>(() =>
@@ -65,6 +64,7 @@ public sealed class DeviceLocator
 
     static IPAddress? Normalize(IPAddress? a) => a is { IsIPv4MappedToIPv6: true } ? a.MapToIPv4() : a;
 
+    /// <summary>Settings are checked at start (FederationOptionsValidator, with the same parser).</summary>
     static IPNetwork ParseNetwork(string text) =>
-        text.Contains('/') ? IPNetwork.Parse(text) : new IPNetwork(IPAddress.Parse(text), IPAddress.Parse(text).GetAddressBytes().Length * 8);
+        IpText.TryParseNetwork(text, out var network) ? network : throw new FormatException($"Not an IP address or CIDR block: {text}");
 }

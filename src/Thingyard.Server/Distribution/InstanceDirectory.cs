@@ -1,25 +1,24 @@
 // This instance and its peers, as configured. Bootstrap and distribution jobs look instances up here.
 using Thingyard.Distribution;
 using Thingyard.Server.Connectivity;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Distribution;
 
-public sealed class InstanceDirectory(ThingyardOptions options, MqttBroker broker)
+public sealed class InstanceDirectory(InstanceOptions instance, FederationOptions f, MqttBroker broker)
 {
-    readonly Dictionary<string, InstanceInfo> _peers = options.Federation.Peers
-        .Where(p => !string.IsNullOrEmpty(p.InstanceId) && p.InstanceId != options.InstanceId)
+    readonly Dictionary<string, InstanceInfo> _peers = f.Peers
+        .Where(p => !string.IsNullOrEmpty(p.InstanceId) && p.InstanceId != instance.InstanceId)
         .ToDictionary(p => p.InstanceId, p => p.ToInfo(), StringComparer.Ordinal);
 
-    public string SelfId => options.InstanceId;
+    public string SelfId => instance.InstanceId;
 
     /// <summary>This instance; the MQTT host defaults to <paramref name="requestHost"/> (what the device reached us by).</summary>
     public InstanceInfo Self(string? requestHost = null)
     {
-        var f = options.Federation;
         return new InstanceInfo
         {
-            InstanceId = options.InstanceId, RegionId = options.RegionId, Name = f.Name,
+            InstanceId = instance.InstanceId, RegionId = instance.RegionId, Name = f.Name,
             HttpUrl = f.HttpUrl?.TrimEnd('/') ?? "", MqttHost = f.MqttHost ?? requestHost ?? "localhost",
             MqttPort = f.MqttPort ?? broker.Port, Latitude = f.Latitude, Longitude = f.Longitude,
         };
@@ -31,7 +30,7 @@ public sealed class InstanceDirectory(ThingyardOptions options, MqttBroker broke
 
     /// <summary>Any known instance (this one included) by id.</summary>
     public InstanceInfo? Find(string instanceId, string? requestHost = null) =>
-        instanceId == options.InstanceId ? Self(requestHost) : Peer(instanceId);
+        instanceId == instance.InstanceId ? Self(requestHost) : Peer(instanceId);
 
-    public bool PeeringEnabled => !string.IsNullOrEmpty(options.Federation.SharedSecret);
+    public bool PeeringEnabled => !string.IsNullOrEmpty(f.SharedSecret);
 }

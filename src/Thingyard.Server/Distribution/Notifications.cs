@@ -2,20 +2,19 @@
 // each new notification POSTed there as JSON. Authorization codes reach the receiving account this way.
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Thingyard.Server.Hosting;
 using Thingyard.Storage;
 
 namespace Thingyard.Server.Distribution;
 
 public sealed record NotificationDto(long Id, string Kind, string Message, long CreatedAt, bool Read);
 
-public sealed class Notifications(IDbContextFactory<ThingyardDb> dbs, ThingyardOptions options, ILogger<Notifications> log)
+public sealed class Notifications(IDbContextFactory<ThingyardDb> dbs, FederationOptions federation, ILogger<Notifications> log)
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public async Task DeliverPendingAsync(long accountId, CancellationToken ct = default)
     {
-        var url = options.Federation.NotificationWebhook;
+        var url = federation.NotificationWebhook;
         if (string.IsNullOrEmpty(url)) return;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var latest = await db.Notifications.Where(n => n.AccountId == accountId).OrderByDescending(n => n.Id).FirstOrDefaultAsync(ct);

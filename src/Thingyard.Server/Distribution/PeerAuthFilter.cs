@@ -1,7 +1,6 @@
 // Guards /internal/federation: only calls signed by a configured peer with the shared secret get through.
 using Thingyard.Accounts;
 using Thingyard.Distribution;
-using Thingyard.Server.Hosting;
 
 namespace Thingyard.Server.Distribution;
 
@@ -15,7 +14,7 @@ public static class PeerBodies
     });
 }
 
-public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory instances, NonceGuard nonces, TimeProvider time,
+public sealed class PeerAuthFilter(FederationOptions federation, InstanceDirectory instances, NonceGuard nonces, TimeProvider time,
     ILogger<PeerAuthFilter> log) : IEndpointFilter
 {
     public const string PeerItem = "thingyard.peer";
@@ -35,7 +34,7 @@ public sealed class PeerAuthFilter(ThingyardOptions options, InstanceDirectory i
         var nonce = http.Request.Headers[PeerSignature.NonceHeader].ToString();
         var why = instances.Peer(peerId) is null
             ? $"'{peerId}' is not a configured peer"
-            : PeerSignature.Check(options.Federation.SharedSecret ?? "", http.Request.Method, http.Request.Path + http.Request.QueryString, peerId,
+            : PeerSignature.Check(federation.SharedSecret ?? "", http.Request.Method, http.Request.Path + http.Request.QueryString, peerId,
                 http.Request.Headers[PeerSignature.TimestampHeader], nonce, http.Request.Headers[PeerSignature.SignatureHeader],
                 buffer.GetBuffer().AsSpan(0, (int)buffer.Length), time.GetUtcNow().ToUnixTimeMilliseconds());
         // Only a genuine call spends its nonce, so forged calls cannot burn the nonces of real ones.

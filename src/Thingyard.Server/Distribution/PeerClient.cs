@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Thingyard.Distribution;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Distribution;
 
@@ -14,7 +14,7 @@ public sealed class PeerCallException(string message) : Exception(message);
 /// <summary>A peer's calls get no answer: why (the latest), and since when.</summary>
 public sealed record PeerOutage(string Problem, DateTimeOffset Since);
 
-public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
+public sealed class PeerClient(InstanceOptions instance, FederationOptions federation, TimeProvider time)
 {
     static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     {
@@ -38,17 +38,17 @@ public sealed class PeerClient(ThingyardOptions options, TimeProvider time)
 
     async Task<T?> SendAsync<T>(InstanceInfo peer, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken ct)
     {
-        var secret = options.Federation.SharedSecret;
+        var secret = federation.SharedSecret;
         if (string.IsNullOrEmpty(secret)) throw new PeerCallException("federation is not configured (Thingyard:Federation:SharedSecret)");
         if (string.IsNullOrEmpty(peer.HttpUrl)) throw new PeerCallException($"instance {peer.InstanceId} has no HttpUrl");
         Interlocked.Increment(ref _calls);
         using var request = new HttpRequestMessage(method, peer.HttpUrl + pathAndQuery);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        request.Headers.Add(PeerSignature.InstanceHeader, options.InstanceId);
+        request.Headers.Add(PeerSignature.InstanceHeader, instance.InstanceId);
         request.Headers.Add(PeerSignature.TimestampHeader, now.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var nonce = PeerSignature.NewNonce();
         request.Headers.Add(PeerSignature.NonceHeader, nonce);
-        request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign(secret, method.Method, pathAndQuery, options.InstanceId, now, nonce, body ?? []));
+        request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Sign(secret, method.Method, pathAndQuery, instance.InstanceId, now, nonce, body ?? []));
         if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
         HttpResponseMessage response;
         try { response = await Http.SendAsync(request, ct); }

@@ -5,7 +5,7 @@ using Thingyard.Connectivity;
 using Thingyard.Gateways;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rpc;
 using Thingyard.Server.Things;
@@ -41,7 +41,7 @@ public static class GatewayRpc
                 gateway.IpAddress, NodeType = product.NodeType.ToString(System.Globalization.CultureInfo.InvariantCulture), gateway.ProductKey,
                 ProductName = product.Name, Status = status.ToLowerInvariant(),
                 UtcActive = RpcTime.Utc(gateway.ActivatedAtMs), UtcCreate = RpcTime.Utc(gateway.CreatedAtMs), UtcOnline = RpcTime.Utc(gateway.LastOnlineAtMs),
-                iotId = gateway.IotId, region = c.Service<ThingyardOptions>().RegionId,
+                iotId = gateway.IotId, region = c.Service<InstanceOptions>().RegionId,
             },
         };
     }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Thingyard.Server.Connectivity;
+using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.Hosting;
 
@@ -20,12 +21,12 @@ public sealed class DeviceHttpsServer : IServer
     readonly string _host;
     readonly ILogger<DeviceHttpsServer> _log;
 
-    DeviceHttpsServer(IServer main, IServiceProvider services, ThingyardOptions options, DeviceTls tls, ILoggerFactory loggers)
+    DeviceHttpsServer(IServer main, IServiceProvider services, MqttOptions mqtt, DeviceTls tls, ILoggerFactory loggers)
     {
         _main = main;
         _log = loggers.CreateLogger<DeviceHttpsServer>();
         _ = tls.Certificate; // a bad certificate fails the start, not the first device
-        var address = IPAddress.Parse(options.Mqtt.BindAddress);
+        var address = IPAddress.Parse(mqtt.BindAddress);
         _host = address.Equals(IPAddress.Any) ? "0.0.0.0" : address.ToString();
         var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
         void Https(ListenOptions listen)
@@ -34,8 +35,8 @@ public sealed class DeviceHttpsServer : IServer
             listen.Use(next => connection => TlsOverKestrel.RunAsync(connection, next, tls, "device HTTPS"));
         }
         // 0.0.0.0 means every interface, IPv6 too where the system has it, as the MQTT listeners do.
-        if (address.Equals(IPAddress.Any)) kestrel.ListenAnyIP(options.Mqtt.DeviceHttpsPort, Https);
-        else kestrel.Listen(address, options.Mqtt.DeviceHttpsPort, Https);
+        if (address.Equals(IPAddress.Any)) kestrel.ListenAnyIP(mqtt.DeviceHttpsPort, Https);
+        else kestrel.Listen(address, mqtt.DeviceHttpsPort, Https);
         _devices = new KestrelServer(Options.Create(kestrel), services.GetRequiredService<Microsoft.AspNetCore.Connections.IConnectionListenerFactory>(), loggers);
     }
 
@@ -48,7 +49,7 @@ public sealed class DeviceHttpsServer : IServer
             : main.ImplementationInstance is { } instance ? new ServiceDescriptor(typeof(IServer), MainServerKey, instance)
             : new ServiceDescriptor(typeof(IServer), MainServerKey, (sp, _) => main.ImplementationFactory!(sp), main.Lifetime));
         services.AddSingleton(sp => new DeviceHttpsServer(sp.GetRequiredKeyedService<IServer>(MainServerKey), sp,
-            sp.GetRequiredService<ThingyardOptions>(), sp.GetRequiredService<DeviceTls>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<MqttOptions>(), sp.GetRequiredService<DeviceTls>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IServer>(sp => sp.GetRequiredService<DeviceHttpsServer>());
     }
 

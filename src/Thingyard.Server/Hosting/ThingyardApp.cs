@@ -1,4 +1,4 @@
-// Builds the host: options, one Add/Map per area, storage migrated and the admin key ensured before listening.
+// Builds the host: settings (checked first), one Add/Map per area, storage migrated and the admin key ensured before listening.
 using Thingyard.Accounts;
 using Thingyard.Common;
 using Thingyard.Server.Accounts;
@@ -9,6 +9,7 @@ using Thingyard.Server.RemoteConfig;
 using Thingyard.Server.Rest;
 using Thingyard.Server.Rpc;
 using Thingyard.Server.Gateways;
+using Thingyard.Server.Settings;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
 using Thingyard.Server.ThingModels;
@@ -22,32 +23,34 @@ public static class ThingyardApp
 
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content (appsettings.json) beside the server's binaries, whatever the working directory; relative settings
+        // (DataDir, key and certificate paths) are taken from the working directory the server was started in.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // The default listener applies only when neither --urls, ASPNETCORE_URLS nor configuration names one
         // (an "Urls" in appsettings.json would silently win over ASPNETCORE_URLS).
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        // Every section bound and checked before anything below writes to disk (the data folder, master.key, ...);
+        // the services get the same sections, checked again by the host at start (SettingsSetup).
+        var settings = SettingsSetup.ReadValidated(builder.Configuration);
+        var (instance, storage) = (settings.Get<InstanceOptions>(), settings.Get<StorageOptions>());
         // A cap below the descriptor limit: a socket flood is refused connection by connection instead of exhausting
         // descriptors (see ConnectionGate for MQTT).
-        var maxHttp = builder.Configuration.GetValue("Thingyard:MaxHttpConnections", 1000);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxConcurrentConnections = maxHttp;
-            k.Limits.MaxConcurrentUpgradedConnections = maxHttp;
+            k.Limits.MaxConcurrentConnections = instance.MaxHttpConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = instance.MaxHttpConnections;
         });
-        var options = builder.Configuration.GetSection("Thingyard").Get<ThingyardOptions>() ?? new ThingyardOptions();
-        options.DataDir = Path.GetFullPath(options.DataDir);
-        var folderNotice = OwnerOnly.CreateFolder(options.DataDir); // it holds the database, keys and the TLS key
+        var folderNotice = OwnerOnly.CreateFolder(instance.DataDir); // it holds the database, keys and the TLS key
         // Before anything below writes into the data folder (AddAccounts creates master.key).
-        LostDatabaseCheck.ThrowIfLost(options.Storage, options.DataDir,
+        LostDatabaseCheck.ThrowIfLost(storage, instance.DataDir,
             ["master.key", AdminBootstrap.KeyFileName, BrokerCertificate.FileName, BrokerCertificate.PemFileName]);
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(options.Storage);
+        builder.Services.AddThingyardSettings(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SignedLinks>();
         builder.Services.AddSingleton<PublicUrls>();
-        builder.Services.AddThingyardStorage(options.Storage, options.DataDir);
-        builder.Services.AddAccounts(options);
+        builder.Services.AddThingyardStorage(storage, instance.DataDir);
+        builder.Services.AddAccounts(settings.Get<SecurityOptions>(), instance.DataDir);
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();
@@ -58,21 +61,21 @@ public static class ThingyardApp
         builder.Services.AddRemoteConfig();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
-        if (options.Mqtt.DeviceHttpsPort >= 0) DeviceHttpsServer.Add(builder.Services);
+        if (settings.Get<MqttOptions>().DeviceHttpsPort >= 0) DeviceHttpsServer.Add(builder.Services);
         builder.Services.AddHealth();
 
         var app = builder.Build();
         await StorageSetup.MigrateAsync(app.Services);
-        LostDatabaseCheck.MarkUsed(options.Storage, options.DataDir);
+        LostDatabaseCheck.MarkUsed(storage, instance.DataDir);
         await app.Services.GetRequiredService<Thingyard.Accounts.NonceGuard>().LoadAsync(); // before any signed call
         var (sealedCount, resealed) = await StoredSecrets.BringUnderAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
-            app.Services.GetRequiredService<SecretProtector>(), MasterKeys.Previous(options));
+            app.Services.GetRequiredService<SecretProtector>(), MasterKeys.Previous(settings.Get<SecurityOptions>()));
         if (sealedCount + resealed > 0)
             app.Logger.LogWarning("Stored secrets: {Sealed} sealed that were in clear, {Resealed} sealed again with the current master key", sealedCount, resealed);
         var notice = await AdminBootstrap.EnsureAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
-            app.Services.GetRequiredService<AccessKeyStore>(), options.Admin, options.DataDir);
+            app.Services.GetRequiredService<AccessKeyStore>(), settings.Get<AdminOptions>(), instance.DataDir);
         if (notice is not null) app.Logger.LogWarning("{Notice}", notice);
-        if (folderNotice is not null) app.Logger.LogWarning("Could not make the data folder {Path} owner-only (0700): {Reason}", options.DataDir, folderNotice);
+        if (folderNotice is not null) app.Logger.LogWarning("Could not make the data folder {Path} owner-only (0700): {Reason}", instance.DataDir, folderNotice);
 
         app.MapRpc();
         app.MapRestApi();

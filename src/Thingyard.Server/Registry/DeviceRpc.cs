@@ -32,7 +32,7 @@ public static class DeviceRpc
     {
         var registry = c.Service<DeviceRegistry>();
         var d = await registry.GetAsync(c.AccountId, c.Device(), c.Ct);
-        return new { Data = Detail(d, await registry.ProductOfAsync(d, c.Ct), c.Service<Hosting.ThingyardOptions>().RegionId) };
+        return new { Data = Detail(d, await registry.ProductOfAsync(d, c.Ct), c.Service<Settings.InstanceOptions>().RegionId) };
     }
 
     internal static object Detail(Device d, Product p, string region) => new
@@ -97,7 +97,7 @@ public static class DeviceRpc
         var registry = c.Service<DeviceRegistry>();
         var devices = await registry.FindManyAsync(c.AccountId, productKey, c.List("DeviceName"), [], c.Ct);
         var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, productKey, c.Ct);
-        var region = c.Service<Hosting.ThingyardOptions>().RegionId;
+        var region = c.Service<Settings.InstanceOptions>().RegionId;
         return new { Data = new { Data = devices.Select(d => Detail(d, product, region)) } };
     }
 

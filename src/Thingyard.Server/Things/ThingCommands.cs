@@ -5,7 +5,7 @@ using System.Text.Json;
 using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
 using Thingyard.Protocol.Alink;
@@ -21,7 +21,7 @@ public enum RrpcCode { SUCCESS, TIMEOUT, OFFLINE, HALFCONN, UNKNOWN }
 public sealed record RrpcOutcome(string MessageId, RrpcCode Code, byte[]? Payload);
 
 public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSessions sessions, TelemetryPipeline telemetry,
-    ThingyardOptions options, TimeProvider time)
+    MqttOptions mqtt, TimeProvider time)
 {
     /// <summary>thing.service.property.set: the items must be writable properties with values the model accepts.</summary>
     public async Task<string> SetPropertiesAsync(Device device, string itemsJson, CancellationToken ct = default)
@@ -64,14 +64,14 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
             Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/{identifier}", payload);
             return new ServiceOutcome(id, null);
         }
-        var wait = downlink.ExpectReply(device.Id, "rrpc:" + id, TimeSpan.FromMilliseconds(options.Mqtt.SyncCallTimeoutMs));
+        var wait = downlink.ExpectReply(device.Id, "rrpc:" + id, TimeSpan.FromMilliseconds(mqtt.SyncCallTimeoutMs));
         // The connection's client id chose the form: ext RRPC wraps the service topic, and the answer comes back on it.
         var topic = sessions.Route(device.Id)?.Features.ExtRrpc == true
             ? $"/ext/rrpc/{id}/sys/{device.ProductKey}/{device.DeviceName}/thing/service/{identifier}"
             : $"/sys/{device.ProductKey}/{device.DeviceName}/rrpc/request/{id}";
         Send(device, topic, payload, forgetOnFailure: "rrpc:" + id);
         try { return new ServiceOutcome(id, await wait.WaitAsync(ct)); }
-        catch (TimeoutException) { throw new IotException(IotErrors.DeviceOffline, $"The device did not answer the call to '{identifier}' within {options.Mqtt.SyncCallTimeoutMs} ms."); }
+        catch (TimeoutException) { throw new IotException(IotErrors.DeviceOffline, $"The device did not answer the call to '{identifier}' within {mqtt.SyncCallTimeoutMs} ms."); }
     }
 
     /// <summary>RRpc: a raw request on /sys/pk/dn/rrpc/request/{id} (or a custom /ext/rrpc topic) and the device's raw answer.</summary>

@@ -6,7 +6,7 @@ using Thingyard.Common;
 using Thingyard.Connectivity;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 using Thingyard.Server.Rpc;
 using Thingyard.Protocol.Topics;
 
@@ -148,7 +148,7 @@ public static class ThingRpc
     {
         var device = await DeviceOf(c);
         var request = Base64(c, "RequestBase64Byte");
-        var timeout = c.Int("Timeout") ?? Math.Clamp(c.Service<ThingyardOptions>().Mqtt.SyncCallTimeoutMs, MinRrpcTimeoutMs, MaxRrpcTimeoutMs);
+        var timeout = c.Int("Timeout") ?? Math.Clamp(c.Service<MqttOptions>().SyncCallTimeoutMs, MinRrpcTimeoutMs, MaxRrpcTimeoutMs);
         if (timeout is < MinRrpcTimeoutMs or > MaxRrpcTimeoutMs)
             throw IotException.Invalid($"Timeout must be between {MinRrpcTimeoutMs} and {MaxRrpcTimeoutMs} ms.");
         var outcome = await Commands(c).RrpcAsync(device, request, timeout, c.Optional("Topic"), c.Ct);
@@ -180,7 +180,7 @@ public static class ThingRpc
         byte[] bytes;
         try { bytes = Convert.FromBase64String(text); }
         catch (FormatException) { throw new IotException(NotBase64, $"{name} is not Base64-encoded."); }
-        var max = c.Service<ThingyardOptions>().Mqtt.MaxPayloadBytes;
+        var max = c.Service<MqttOptions>().MaxPayloadBytes;
         if (bytes.Length > max) throw IotException.Invalid($"{name} decodes to {bytes.Length} bytes; a message holds at most {max}.");
         return bytes;
     }

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Thingyard.Server.Connectivity;
-using Thingyard.Server.Hosting;
+using Thingyard.Server.Settings;
 using Thingyard.Tests.Infrastructure;
 
 namespace Thingyard.Tests.Connectivity;
@@ -17,7 +17,7 @@ public sealed class BrokerCertificateTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     X509Certificate2 Load(string? configuredPath = null) => BrokerCertificate.Load(
-        new ThingyardOptions { DataDir = _dir, Mqtt = { CertificatePath = configuredPath } }, _logs.CreateLogger("test"));
+        new MqttOptions { CertificatePath = configuredPath }, new SecurityOptions(), _dir, _logs.CreateLogger("test"));
 
     string Pfx => Path.Combine(_dir, BrokerCertificate.FileName);
     string Pem => Path.Combine(_dir, BrokerCertificate.PemFileName);

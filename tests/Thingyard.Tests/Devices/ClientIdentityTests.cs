@@ -67,7 +67,7 @@ public sealed class ClientIdentityTests(ThingyardServer server) : IClassFixture<
     {
         var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
         await using var device = await DeviceKit.ConnectAsync(server, d, new ConnectStyle());
-        var max = server.Services.GetRequiredService<Thingyard.Server.Hosting.ThingyardOptions>().Mqtt.MaxSubscriptionsPerClient;
+        var max = server.Services.GetRequiredService<Thingyard.Server.Settings.MqttOptions>().MaxSubscriptionsPerClient;
         for (var i = 0; i < max; i++)
             Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, (await device.SubscribeAsync($"/{d.ProductKey}/{d.DeviceName}/user/t{i}")).Items.Single().ResultCode);
 

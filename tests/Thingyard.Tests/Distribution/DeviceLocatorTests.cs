@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Thingyard.Distribution;
 using Thingyard.Server.Distribution;
-using Thingyard.Server.Hosting;
 
 namespace Thingyard.Tests.Distribution;
 
@@ -23,8 +22,8 @@ public sealed class DeviceLocatorTests(Federation fed) : IClassFixture<Federatio
 
     static DeviceLocator Locator(Action<FederationOptions>? configure = null)
     {
-        var options = new ThingyardOptions();
-        configure?.Invoke(options.Federation);
+        var options = new FederationOptions();
+        configure?.Invoke(options);
         return new DeviceLocator(options, NullLogger<DeviceLocator>.Instance);
     }
 

@@ -1,28 +1,9 @@
-// Settings bound from the "Thingyard" section (environment: Thingyard__Section__Key); every default works on a laptop.
-using Thingyard.Accounts;
+// Section Thingyard:Mqtt: the device listeners (MQTT over TCP and TLS, device HTTPS) and the limits devices meet.
+using Microsoft.Extensions.Options;
 using Thingyard.Connectivity;
 using Thingyard.Server.Connectivity;
-using Thingyard.Storage;
 
-namespace Thingyard.Server.Hosting;
-
-public sealed class ThingyardOptions
-{
-    public string DataDir { get; set; } = "./data";
-    public string RegionId { get; set; } = "cn-shanghai";
-    public string InstanceId { get; set; } = "iotx-thingyard";
-    /// <summary>Base URL devices reach this server's HTTP on (download links in MQTT messages); defaults to
-    /// Federation:HttpUrl, then to the address the server listens on.</summary>
-    public string? PublicHttpUrl { get; set; }
-    /// <summary>Open HTTP connections Kestrel accepts (REST, RPC, device HTTP, WebSocket MQTT); further ones wait in the
-    /// listen backlog. Also reserved out of the descriptor limit when the MQTT cap is automatic.</summary>
-    public int MaxHttpConnections { get; set; } = 1000;
-    public MqttOptions Mqtt { get; set; } = new();
-    public StorageOptions Storage { get; set; } = new();
-    public AdminOptions Admin { get; set; } = new();
-    public SecurityOptions Security { get; set; } = new();
-    public Distribution.FederationOptions Federation { get; set; } = new();
-}
+namespace Thingyard.Server.Settings;
 
 public sealed class MqttOptions
 {
@@ -66,17 +47,40 @@ public sealed class MqttOptions
     public int SyncCallTimeoutMs { get; set; } = 5000;
 }
 
-public sealed class SecurityOptions
+public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
 {
-    /// <summary>Base64 of 32 bytes sealing secrets at rest; when empty, the key file is used (and created).</summary>
-    public string? MasterKey { get; set; }
-    /// <summary>The key file; by default master.key in the data folder. Keep it elsewhere so a copy of the data folder
-    /// (or of the database) does not carry its own key.</summary>
-    public string? MasterKeyPath { get; set; }
-    /// <summary>While rotating: the key the stored secrets were sealed with; at start everything is sealed again with the
-    /// current key. Remove it once the server has started.</summary>
-    public string? PreviousMasterKey { get; set; }
-    public string? PreviousMasterKeyPath { get; set; }
-    /// <summary>Failed credential checks allowed per address and per device or AccessKey before a lockout.</summary>
-    public AuthThrottleOptions AuthFailures { get; set; } = new();
+    /// <summary>The largest payload an MQTT packet can carry (its remaining length is at most 268,435,455 bytes).</summary>
+    public const int MaxMqttPayload = 268_435_455;
+
+    public ValidateOptionsResult Validate(string? name, MqttOptions o)
+    {
+        var e = new SettingErrors(Sections.Mqtt);
+        var ports = new[] { (nameof(o.Port), o.Port), (nameof(o.TlsPort), o.TlsPort), (nameof(o.DeviceHttpsPort), o.DeviceHttpsPort) };
+        for (var i = 0; i < ports.Length; i++)
+        {
+            var (key, port) = ports[i];
+            if (port is < -1 or > 65535)
+                e.Add(key, $"{port} is not a port; use 1 to 65535, 0 for a free port or -1 to turn the listener off");
+            else if (port > 0 && ports[..i].FirstOrDefault(p => p.Item2 == port).Item1 is { } taken)
+                e.Add(key, $"{port} is also {e.Key(taken)}; give each listener its own port");
+        }
+        if (!Enum.IsDefined(o.TlsPolicy)) e.Add(nameof(o.TlsPolicy), $"{SettingErrors.Quote(o.TlsPolicy.ToString())} is not a TLS policy; use Compatible or Modern");
+        if (!IpText.TryParseAddress(o.BindAddress, out _))
+            e.Add(nameof(o.BindAddress), $"{SettingErrors.Quote(o.BindAddress)} is not an IP address; use e.g. 0.0.0.0 (every interface), 127.0.0.1 or ::");
+        if (!string.IsNullOrEmpty(o.CertificatePath) && !File.Exists(o.CertificatePath))
+            e.Add(nameof(o.CertificatePath), $"{SettingErrors.Quote(o.CertificatePath)} does not exist; give a PFX file, or leave it unset for a generated certificate");
+        if (string.IsNullOrEmpty(o.CertificatePath) && !string.IsNullOrEmpty(o.CertificatePassword))
+            e.Add(nameof(o.CertificatePassword), $"is set but {e.Key(nameof(o.CertificatePath))} is not; set the password with the PFX it opens");
+        e.Range(nameof(o.MaxPayloadBytes), o.MaxPayloadBytes, 1, MaxMqttPayload, " (bytes)");
+        e.AtLeast(nameof(o.MessagesPerSecondPerDevice), o.MessagesPerSecondPerDevice, 1);
+        e.Range(nameof(o.MinKeepAliveSeconds), o.MinKeepAliveSeconds, 1, DeviceAuthenticator.MaxKeepAlive, " (seconds)");
+        e.AtLeast(nameof(o.MaxConnections), o.MaxConnections, 0, accepted: "0 (automatic) or more");
+        e.AtLeast(nameof(o.MaxConnectionsPerAddress), o.MaxConnectionsPerAddress, 1);
+        e.AtLeast(nameof(o.MaxPendingConnectionsPerAddress), o.MaxPendingConnectionsPerAddress, 1);
+        e.AtLeast(nameof(o.ConnectTimeoutSeconds), o.ConnectTimeoutSeconds, 1, " (seconds)");
+        e.AtLeast(nameof(o.MaxConnectPacketBytes), o.MaxConnectPacketBytes, 1, " (bytes)");
+        e.AtLeast(nameof(o.MaxSubscriptionsPerClient), o.MaxSubscriptionsPerClient, 1);
+        e.AtLeast(nameof(o.SyncCallTimeoutMs), o.SyncCallTimeoutMs, 1, " (ms)");
+        return e.Result;
+    }
 }

@@ -1,0 +1,15 @@
+// The configuration sections, one options class each (see SettingsSetup). Environment variables spell them with "__"
+// (Thingyard__Mqtt__Port), command-line flags and appsettings.json with ":" or nesting.
+namespace Thingyard.Server.Settings;
+
+public static class Sections
+{
+    /// <summary>InstanceOptions: the keys directly under Thingyard (DataDir, InstanceId, ...).</summary>
+    public const string Instance = "Thingyard";
+    public const string Mqtt = "Thingyard:Mqtt";
+    public const string Storage = "Thingyard:Storage";
+    public const string Admin = "Thingyard:Admin";
+    public const string Security = "Thingyard:Security";
+    public const string AuthFailures = "Thingyard:Security:AuthFailures";
+    public const string Federation = "Thingyard:Federation";
+}
