@@ -1,8 +1,10 @@
 // Who is on an MQTT connection once authenticated: the device and what the broker needs to know about it.
+using Thingyard.Access;
+
 namespace Thingyard.Connectivity;
 
 public sealed record DeviceIdentity(long DeviceId, long AccountId, long ProductId, string ProductKey, string DeviceName,
-    string IotId, int NodeType, int DataFormat)
+    string IotId, int NodeType, int DataFormat) : IAccountOwned
 {
     public bool IsGateway => NodeType == 1;
     public override string ToString() => $"{ProductKey}/{DeviceName}";

@@ -1,8 +1,10 @@
 // Cross-account distribution needs the receiving account's consent: a one-time code, valid five minutes,
 // issued to that account's notification inbox and handed by its owner to the distributing account.
+using Thingyard.Access;
+
 namespace Thingyard.Distribution;
 
-public sealed class AuthorizationCode
+public sealed class AuthorizationCode : IAccountOwned
 {
     public long Id { get; set; }
     /// <summary>The receiving account (on this instance) that issued the code.</summary>
@@ -17,7 +19,7 @@ public sealed class AuthorizationCode
 }
 
 /// <summary>A message to an account (authorization codes, distribution results), read through the API.</summary>
-public sealed class Notification
+public sealed class Notification : IAccountOwned
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

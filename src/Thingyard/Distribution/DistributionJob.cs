@@ -1,8 +1,10 @@
 // A distribution job at the source instance: a product, or up to 1,000 devices of one product, sent to one target
 // instance (strategy 0, "specified region") or to a set of candidates (strategy 1, "nearest access").
+using Thingyard.Access;
+
 namespace Thingyard.Distribution;
 
-public sealed class DistributionJob
+public sealed class DistributionJob : IAccountOwned
 {
     public long Id { get; set; }
     public required string JobId { get; set; }

@@ -1,7 +1,9 @@
 // A batch registration job (ApplyId): names checked first, devices created by the worker, status queried by clients.
+using Thingyard.Access;
+
 namespace Thingyard.Registry;
 
-public sealed class BatchRegistration
+public sealed class BatchRegistration : IAccountOwned
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

@@ -1,7 +1,9 @@
 // A device: one thing with its own triplet (ProductKey, DeviceName, DeviceSecret) and its registry state.
+using Thingyard.Access;
+
 namespace Thingyard.Registry;
 
-public sealed class Device
+public sealed class Device : IAccountOwned
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

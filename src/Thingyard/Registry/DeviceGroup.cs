@@ -1,7 +1,9 @@
 // Device groups (with optional parent) and their memberships; tags ride on the group as a JSON object.
+using Thingyard.Access;
+
 namespace Thingyard.Registry;
 
-public sealed class DeviceGroup
+public sealed class DeviceGroup : IAccountOwned
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

@@ -1,7 +1,9 @@
 // A product: the type shared by a family of devices (keys, node type, data format, auth, thing model).
+using Thingyard.Access;
+
 namespace Thingyard.Registry;
 
-public sealed class Product
+public sealed class Product : IAccountOwned
 {
     public long Id { get; set; }
     public long AccountId { get; set; }
