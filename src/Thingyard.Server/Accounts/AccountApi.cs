@@ -20,10 +20,10 @@ public static class AccountApi
     /// <summary>Admin only. The new account's secret is returned once and stored only sealed.</summary>
     static async Task<Created<NewAccessKey>> Create(HttpContext http, AccountAdmin admin, CreateAccountRequest body)
     {
-        var key = await admin.CreateAccountAsync(RestAuthFilter.AccountId(http), body.Name, http.RequestAborted, body.Uid);
+        var key = await admin.CreateAccountAsync(RestAuthFilter.CallerOf(http), body.Name, http.RequestAborted, body.Uid);
         return TypedResults.Created($"/api/v1/accounts/{key.AccountUid}", key);
     }
 
     static async Task<Created<NewAccessKey>> AddKey(HttpContext http, AccountAdmin admin) =>
-        TypedResults.Created("/api/v1/accounts/me", await admin.AddKeyAsync(RestAuthFilter.AccountId(http), http.RequestAborted));
+        TypedResults.Created("/api/v1/accounts/me", await admin.AddKeyAsync(RestAuthFilter.CallerOf(http).AccountId, http.RequestAborted));
 }

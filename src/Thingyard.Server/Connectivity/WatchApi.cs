@@ -46,7 +46,7 @@ public static class WatchApi
         string productKey, string deviceName)
     {
         // Looked up in the caller's account before anything is written, so another account's device is a plain 404.
-        var device = await devices.GetAsync(RestAuthFilter.AccountId(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
+        var device = await devices.GetAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
         // The stream ends when the client leaves or the server stops (a watcher must not hold up shutdown).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var messages = tap.WatchAsync(device.Id, stop.Token).GetAsyncEnumerator(stop.Token);

@@ -37,7 +37,7 @@ public static class DistributionApi
     public static RouteGroupBuilder MapNotificationApi(this RouteGroupBuilder group)
     {
         group.MapGet("/", async (HttpContext http, Notifications inbox, bool? markRead) =>
-            TypedResults.Ok(await inbox.InboxAsync(RestAuthFilter.AccountId(http), markRead ?? false, http.RequestAborted)))
+            TypedResults.Ok(await inbox.InboxAsync(RestAuthFilter.CallerOf(http), markRead ?? false, http.RequestAborted)))
             .WithSummary("The account's notifications (authorization codes for cross-account distribution, ...)");
         return group;
     }
@@ -46,7 +46,7 @@ public static class DistributionApi
     {
         var names = body.DeviceNames ?? [];
         var targets = body.TargetInstanceIds ?? (body.TargetInstanceId is null ? [] : [body.TargetInstanceId]);
-        var job = await service.CreateAsync(RestAuthFilter.AccountId(http), new NewDistribution(names.Count == 0 ? "product" : "device",
+        var job = await service.CreateAsync(RestAuthFilter.CallerOf(http), new NewDistribution(names.Count == 0 ? "product" : "device",
             body.ProductKey, names, body.Strategy, targets, body.TargetUid, null, body.AuthCode), http.RequestAborted);
         return TypedResults.Created($"/api/v1/distribution/jobs/{job.JobId}", await DtoAsync(jobs, job, http.RequestAborted));
     }
@@ -58,14 +58,14 @@ public static class DistributionApi
         var text = await reader.ReadToEndAsync(http.RequestAborted);
         var names = text.Split('\n').Select(l => l.Trim().Trim('"')).Where(l => l.Length > 0)
             .Where((l, i) => !(i == 0 && l.Equals("DeviceName", StringComparison.OrdinalIgnoreCase))).ToList();
-        var job = await service.CreateAsync(RestAuthFilter.AccountId(http), new NewDistribution("device", productKey, names, 0,
+        var job = await service.CreateAsync(RestAuthFilter.CallerOf(http), new NewDistribution("device", productKey, names, 0,
             [targetInstanceId], targetUid, null, authCode), http.RequestAborted);
         return TypedResults.Created($"/api/v1/distribution/jobs/{job.JobId}", await DtoAsync(jobs, job, http.RequestAborted));
     }
 
     static async Task<Ok<List<DistributionJobDto>>> List(HttpContext http, DistributionJobs jobs, string? productKey, int? page, int? pageSize)
     {
-        var (list, _) = await jobs.ListAsync(RestAuthFilter.AccountId(http), productKey, null, null, null,
+        var (list, _) = await jobs.ListAsync(RestAuthFilter.CallerOf(http), productKey, null, null, null,
             Common.Paging.Of(page, pageSize, 20, 100), http.RequestAborted);
         var result = new List<DistributionJobDto>();
         foreach (var j in list) result.Add(await DtoAsync(jobs, j, http.RequestAborted));
@@ -73,26 +73,26 @@ public static class DistributionApi
     }
 
     static async Task<Ok<DistributionJobDto>> Get(HttpContext http, DistributionJobs jobs, string jobId) =>
-        TypedResults.Ok(await DtoAsync(jobs, await jobs.GetAsync(RestAuthFilter.AccountId(http), jobId, http.RequestAborted), http.RequestAborted));
+        TypedResults.Ok(await DtoAsync(jobs, await jobs.GetAsync(RestAuthFilter.CallerOf(http), jobId, http.RequestAborted), http.RequestAborted));
 
     static async Task<IResult> Result(HttpContext http, DistributionJobs jobs, string jobId)
     {
-        var job = await jobs.GetAsync(RestAuthFilter.AccountId(http), jobId, http.RequestAborted);
+        var job = await jobs.GetAsync(RestAuthFilter.CallerOf(http), jobId, http.RequestAborted);
         return Results.File(Encoding.UTF8.GetBytes(DistributionJobs.ResultCsv(await jobs.ItemsAsync(job.Id, http.RequestAborted))), "text/csv", $"{jobId}.csv");
     }
 
     static async Task<Ok<DistributionJobDto>> Retry(HttpContext http, DistributionService service, DistributionJobs jobs, string jobId) =>
-        TypedResults.Ok(await DtoAsync(jobs, await service.RetryAsync(RestAuthFilter.AccountId(http), jobId, http.RequestAborted), http.RequestAborted));
+        TypedResults.Ok(await DtoAsync(jobs, await service.RetryAsync(RestAuthFilter.CallerOf(http), jobId, http.RequestAborted), http.RequestAborted));
 
     static async Task<NoContent> Delete(HttpContext http, DistributionJobs jobs, string jobId)
     {
-        await jobs.DeleteAsync(RestAuthFilter.AccountId(http), jobId, http.RequestAborted);
+        await jobs.DeleteAsync(RestAuthFilter.CallerOf(http), jobId, http.RequestAborted);
         return TypedResults.NoContent();
     }
 
     static async Task<Accepted> RequestCode(HttpContext http, DistributionService service, AuthCodeRequestDto body)
     {
-        await service.RequestCodeAsync(RestAuthFilter.AccountId(http), body.TargetInstanceId, body.TargetUid, http.RequestAborted);
+        await service.RequestCodeAsync(RestAuthFilter.CallerOf(http), body.TargetInstanceId, body.TargetUid, http.RequestAborted);
         return TypedResults.Accepted((string?)null);
     }
 

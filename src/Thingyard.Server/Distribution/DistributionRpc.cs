@@ -28,7 +28,7 @@ public static class DistributionRpc
     static async Task<object> CreateProductJob(RpcCall c)
     {
         CheckSource(c);
-        var job = await c.Service<DistributionService>().CreateAsync(c.AccountId, new NewDistribution("product", c.Required("ProductKey"), [], 0,
+        var job = await c.Service<DistributionService>().CreateAsync(c.Caller, new NewDistribution("product", c.Required("ProductKey"), [], 0,
             [c.Required("TargetInstanceId")], c.Optional("TargetUid"), c.Optional("TargetAliyunId"), c.Optional("AuthCode")), c.Ct);
         return new { job.JobId };
     }
@@ -40,7 +40,7 @@ public static class DistributionRpc
         if (c.Optional("TargetInstanceId") is { } single) targets.Add(single);
         var names = c.List("DeviceName");
         if (names.Count == 0) throw RpcGatewayException.Missing("DeviceName.1");
-        var job = await c.Service<DistributionService>().CreateAsync(c.AccountId, new NewDistribution("device", c.Required("ProductKey"), names,
+        var job = await c.Service<DistributionService>().CreateAsync(c.Caller, new NewDistribution("device", c.Required("ProductKey"), names,
             c.Int("Strategy") ?? 0, targets, c.Optional("TargetUid"), c.Optional("TargetAliyunId"), c.Optional("AuthCode")), c.Ct);
         return new { job.JobId };
     }
@@ -60,7 +60,7 @@ public static class DistributionRpc
 
     static async Task<object> QueryJob(RpcCall c)
     {
-        var job = await c.Service<DistributionJobs>().GetAsync(c.AccountId, c.Required("JobId"), c.Ct);
+        var job = await c.Service<DistributionJobs>().GetAsync(c.Caller, c.Required("JobId"), c.Ct);
         return new { Data = JobInfo(job, c.Service<InstanceDirectory>(), c.Request.AccountUid, names: false) };
     }
 
@@ -68,7 +68,7 @@ public static class DistributionRpc
     {
         var paging = c.Optional("NextToken") is { } token && int.TryParse(token, out var next)
             ? Common.Paging.Of(next, c.Int("PageSize"), 10, 50) : c.Paging(10, 50);
-        var (jobs, total) = await c.Service<DistributionJobs>().ListAsync(c.AccountId, c.Optional("ProductKey"), c.Int("Status"),
+        var (jobs, total) = await c.Service<DistributionJobs>().ListAsync(c.Caller, c.Optional("ProductKey"), c.Int("Status"),
             c.Optional("TargetUid"), c.Optional("JobId"), paging, c.Ct);
         var uid = c.Request.AccountUid;
         var instances = c.Service<InstanceDirectory>();
@@ -85,26 +85,26 @@ public static class DistributionRpc
 
     static async Task<object> QueryDetail(RpcCall c)
     {
-        var job = await c.Service<DistributionJobs>().GetAsync(c.AccountId, c.Required("JobId"), c.Ct);
+        var job = await c.Service<DistributionJobs>().GetAsync(c.Caller, c.Required("JobId"), c.Ct);
         var http = c.Service<IHttpContextAccessor>().HttpContext!;
         return new { File = c.Service<ResultLinks>().Link(http.Request, job.JobId) };
     }
 
     static async Task<object> DeleteJob(RpcCall c)
     {
-        await c.Service<DistributionJobs>().DeleteAsync(c.AccountId, c.Required("JobId"), c.Ct);
+        await c.Service<DistributionJobs>().DeleteAsync(c.Caller, c.Required("JobId"), c.Ct);
         return new { };
     }
 
     static async Task<object> RetryJob(RpcCall c)
     {
-        var job = await c.Service<DistributionService>().RetryAsync(c.AccountId, c.Required("JobId"), c.Ct);
+        var job = await c.Service<DistributionService>().RetryAsync(c.Caller, c.Required("JobId"), c.Ct);
         return new { job.JobId };
     }
 
     static async Task<object> ListDevices(RpcCall c)
     {
-        var (rows, total) = await c.Service<DistributionService>().DistributedDevicesAsync(c.AccountId, c.Optional("ProductKey"),
+        var (rows, total) = await c.Service<DistributionService>().DistributedDevicesAsync(c.Caller, c.Optional("ProductKey"),
             c.Optional("DeviceName"), c.Optional("TargetUid"), c.Paging(10, 50), c.Ct);
         var instances = c.Service<InstanceDirectory>();
         var self = instances.Self();
@@ -135,7 +135,7 @@ public static class DistributionRpc
 
     static async Task<object> ListProducts(RpcCall c)
     {
-        var (rows, total) = await c.Service<DistributionService>().DistributedProductsAsync(c.AccountId, c.Optional("ProductKey"),
+        var (rows, total) = await c.Service<DistributionService>().DistributedProductsAsync(c.Caller, c.Optional("ProductKey"),
             c.Optional("TargetInstanceId"), c.Optional("TargetUid"), c.Paging(10, 50), c.Ct);
         var instances = c.Service<InstanceDirectory>();
         var self = instances.Self();
@@ -159,7 +159,7 @@ public static class DistributionRpc
 
     static async Task<object> RequestCode(RpcCall c)
     {
-        await c.Service<DistributionService>().RequestCodeAsync(c.AccountId, c.Required("TargetInstanceId"), c.Required("TargetUid"), c.Ct);
+        await c.Service<DistributionService>().RequestCodeAsync(c.Caller, c.Required("TargetInstanceId"), c.Required("TargetUid"), c.Ct);
         return new { };
     }
 }

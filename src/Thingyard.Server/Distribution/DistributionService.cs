@@ -1,6 +1,7 @@
 // What the RPC actions and the REST API share: creating jobs against the federation (checking target instances,
 // consuming cross-account codes at the target), asking a target account for a code, and listing what was distributed.
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Distribution;
 using Thingyard.Storage;
@@ -14,13 +15,13 @@ public sealed record DistributedProductRow(string ProductKey, long GmtCreate, st
 public sealed class DistributionService(DistributionJobs jobs, InstanceDirectory instances, PeerClient peers, DistributionWorker worker,
     ThingyardDb db)
 {
-    public async Task<DistributionJob> CreateAsync(long accountId, NewDistribution request, CancellationToken ct)
+    public async Task<DistributionJob> CreateAsync(Caller caller, NewDistribution request, CancellationToken ct)
     {
-        var job = await jobs.CreateAsync(accountId, instances.SelfId, request,
+        var job = await jobs.CreateAsync(caller, instances.SelfId, request,
             id => instances.Find(id) is not null,
             async (target, targetUid, code) =>
             {
-                var sourceUid = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Uid).FirstAsync(ct);
+                var sourceUid = await db.Accounts.Of(caller).Select(a => a.Uid).FirstAsync(ct);
                 var peer = instances.Peer(target) ?? throw IotException.Invalid($"Instance {target} is not part of this federation.");
                 try { await peers.PostAsync<object>(peer, "/internal/federation/auth-codes/use", new AuthCodeUse(targetUid, sourceUid, code), ct); }
                 catch (PeerCallException e) { throw new IotException(DistributionJobs.InvalidJob, $"The target refused the authorization code: {e.Message}"); }
@@ -30,27 +31,26 @@ public sealed class DistributionService(DistributionJobs jobs, InstanceDirectory
     }
 
     /// <summary>Asks the target instance to issue a code to the target account's inbox (valid 5 minutes).</summary>
-    public async Task RequestCodeAsync(long accountId, string targetInstanceId, string targetUid, CancellationToken ct)
+    public async Task RequestCodeAsync(Caller caller, string targetInstanceId, string targetUid, CancellationToken ct)
     {
         var peer = instances.Peer(targetInstanceId) ?? throw IotException.Invalid($"Instance {targetInstanceId} is not part of this federation.");
-        var sourceUid = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Uid).FirstAsync(ct);
+        var sourceUid = await db.Accounts.Of(caller).Select(a => a.Uid).FirstAsync(ct);
         try { await peers.PostAsync<object>(peer, "/internal/federation/auth-codes", new AuthCodeRequest(targetUid, sourceUid, instances.SelfId), ct); }
         catch (PeerCallException e) { throw new IotException(DistributionJobs.InvalidJob, $"The target could not issue a code: {e.Message}"); }
     }
 
-    public async Task<DistributionJob> RetryAsync(long accountId, string jobId, CancellationToken ct)
+    public async Task<DistributionJob> RetryAsync(Caller caller, string jobId, CancellationToken ct)
     {
-        var job = await jobs.RetryAsync(accountId, jobId, ct);
+        var job = await jobs.RetryAsync(caller, jobId, ct);
         worker.Wake();
         return job;
     }
 
-    public async Task<(List<DistributedDeviceRow> Rows, int Total)> DistributedDevicesAsync(long accountId, string? productKey, string? deviceName,
+    public async Task<(List<DistributedDeviceRow> Rows, int Total)> DistributedDevicesAsync(Caller caller, string? productKey, string? deviceName,
         string? targetUid, Paging paging, CancellationToken ct)
     {
         var q = from x in db.DeviceDistributions
-                join d in db.Devices on x.DeviceId equals d.Id
-                where d.AccountId == accountId
+                join d in db.Devices.VisibleTo(caller) on x.DeviceId equals d.Id
                 select new { x, d };
         if (!string.IsNullOrEmpty(productKey)) q = q.Where(r => r.d.ProductKey == productKey);
         if (!string.IsNullOrEmpty(deviceName)) q = q.Where(r => r.d.DeviceName == deviceName);
@@ -61,12 +61,11 @@ public sealed class DistributionService(DistributionJobs jobs, InstanceDirectory
         return (rows, await q.CountAsync(ct));
     }
 
-    public async Task<(List<DistributedProductRow> Rows, int Total)> DistributedProductsAsync(long accountId, string? productKey, string? targetInstanceId,
+    public async Task<(List<DistributedProductRow> Rows, int Total)> DistributedProductsAsync(Caller caller, string? productKey, string? targetInstanceId,
         string? targetUid, Paging paging, CancellationToken ct)
     {
         var q = from x in db.ProductDistributions
-                join p in db.Products on x.ProductId equals p.Id
-                where p.AccountId == accountId
+                join p in db.Products.VisibleTo(caller) on x.ProductId equals p.Id
                 select new { x, p };
         if (!string.IsNullOrEmpty(productKey)) q = q.Where(r => r.p.ProductKey == productKey);
         if (!string.IsNullOrEmpty(targetInstanceId)) q = q.Where(r => r.x.TargetInstanceId == targetInstanceId);

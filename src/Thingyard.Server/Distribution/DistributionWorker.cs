@@ -3,6 +3,7 @@
 // crash resumes at the next start, and a failed job can be retried, without duplicates. Online devices are told on
 // /sys/pk/dn/thing/bootstrap/notify and dropped.
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Distribution;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
@@ -51,8 +52,8 @@ public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, Insta
         await db.SaveChangesAsync(ct);
         try
         {
-            var product = await db.Products.FirstAsync(p => p.AccountId == job.AccountId && p.ProductKey == job.ProductKey, ct);
-            var sourceUid = await db.Accounts.Where(a => a.Id == job.AccountId).Select(a => a.Uid).FirstAsync(ct);
+            var product = await db.Products.OwnedBy(job.AccountId).FirstAsync(p => p.ProductKey == job.ProductKey, ct);
+            var sourceUid = await db.Accounts.OwnerOf(job).Select(a => a.Uid).FirstAsync(ct);
             foreach (var target in job.Targets.Where(t => t != instances.SelfId))
                 await SendProductAsync(db, job, product, sourceUid, target, ct);
             if (job.Kind == "device")

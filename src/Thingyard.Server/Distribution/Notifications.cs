@@ -2,6 +2,7 @@
 // each new notification POSTed there as JSON. Authorization codes reach the receiving account this way.
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Storage;
 
 namespace Thingyard.Server.Distribution;
@@ -12,14 +13,15 @@ public sealed class Notifications(IDbContextFactory<ThingyardDb> dbs, Federation
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public async Task DeliverPendingAsync(long accountId, CancellationToken ct = default)
+    /// <summary>Posts the account's latest notification to the webhook (for the account a peer just issued a code of).</summary>
+    public async Task DeliverPendingAsync(long ownerAccountId, CancellationToken ct = default)
     {
         var url = federation.NotificationWebhook;
         if (string.IsNullOrEmpty(url)) return;
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var latest = await db.Notifications.Where(n => n.AccountId == accountId).OrderByDescending(n => n.Id).FirstOrDefaultAsync(ct);
-        var uid = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Uid).FirstAsync(ct);
+        var latest = await db.Notifications.OwnedBy(ownerAccountId).OrderByDescending(n => n.Id).FirstOrDefaultAsync(ct);
         if (latest is null) return;
+        var uid = await db.Accounts.OwnerOf(latest).Select(a => a.Uid).FirstAsync(ct);
         try
         {
             using var response = await Http.PostAsJsonAsync(url, new { accountUid = uid, kind = latest.Kind, message = latest.Message, createdAt = latest.CreatedAtMs }, ct);
@@ -28,10 +30,10 @@ public sealed class Notifications(IDbContextFactory<ThingyardDb> dbs, Federation
         catch (HttpRequestException e) { log.LogWarning("Notification webhook unreachable: {Message}", e.Message); }
     }
 
-    public async Task<List<NotificationDto>> InboxAsync(long accountId, bool markRead, CancellationToken ct = default)
+    public async Task<List<NotificationDto>> InboxAsync(Caller caller, bool markRead, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var rows = await db.Notifications.Where(n => n.AccountId == accountId).OrderByDescending(n => n.Id).Take(100).ToListAsync(ct);
+        var rows = await db.Notifications.VisibleTo(caller).OrderByDescending(n => n.Id).Take(100).ToListAsync(ct);
         var result = rows.Select(n => new NotificationDto(n.Id, n.Kind, n.Message, n.CreatedAtMs, n.Read)).ToList();
         if (markRead && rows.Any(n => !n.Read))
         {

@@ -95,7 +95,7 @@ public static class GatewayRpc
     static async Task<object> BatchAddThingTopo(RpcCall c)
     {
         var registry = c.Service<DeviceRegistry>();
-        var gateway = await registry.GetAsync(c.AccountId, DeviceRef.Of(null, c.Required("GwProductKey"), c.Required("GwDeviceName")), c.Ct);
+        var gateway = await registry.GetAsync(c.Caller, DeviceRef.Of(null, c.Required("GwProductKey"), c.Required("GwDeviceName")), c.Ct);
         if ((await registry.ProductOfAsync(gateway, c.Ct)).NodeType != 1)
             throw IotException.Invalid($"The device '{gateway.ProductKey}/{gateway.DeviceName}' is not a gateway.");
         var items = c.Objects("TopoAddItem");
@@ -105,7 +105,7 @@ public static class GatewayRpc
         foreach (var item in items)
         {
             string Field(string name) => item.TryGetValue(name, out var v) && v.Length > 0 ? v : throw RpcGatewayException.Missing($"TopoAddItem.N.{name}");
-            var sub = await registry.GetAsync(c.AccountId, DeviceRef.Of(null, Field("ProductKey"), Field("DeviceName")), c.Ct);
+            var sub = await registry.GetAsync(c.Caller, DeviceRef.Of(null, Field("ProductKey"), Field("DeviceName")), c.Ct);
             if (sub.Id == gateway.Id) throw IotException.Invalid("A gateway cannot be its own sub-device.");
             var signed = new Dictionary<string, string>(StringComparer.Ordinal)
             {

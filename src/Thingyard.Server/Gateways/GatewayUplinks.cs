@@ -1,6 +1,7 @@
 // Gateway messages: topology add/delete/get, sub-device registration, and sub-device login/logout (single and batch)
 // carried on the gateway's own connection. Each sub-device proves itself with an HMAC made with its own secret.
 using System.Text.Json;
+using Thingyard.Access;
 using Thingyard.Connectivity;
 using Thingyard.Gateways;
 using Thingyard.Registry;
@@ -80,7 +81,7 @@ public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology,
         var dn = Text(item, "deviceName");
         if (pk.Length == 0 || dn.Length == 0) throw new Refusal(AlinkCodes.BadParams, "productKey and deviceName are required");
         var sub = await directory.FindAsync(pk, dn);
-        if (sub is null || sub.Identity.AccountId != u.Device.AccountId) throw new Refusal(AlinkCodes.DeviceNotFound, $"sub-device {pk}/{dn} does not exist");
+        if (sub is null || !sub.Identity.IsVisibleTo(Caller.Device(u.Device))) throw new Refusal(AlinkCodes.DeviceNotFound, $"sub-device {pk}/{dn} does not exist");
         if (sub.Identity.DeviceId == u.Device.DeviceId) throw new Refusal(AlinkCodes.TopoSelf, "a gateway cannot be its own sub-device");
         return sub;
     }

@@ -19,28 +19,28 @@ public static class BatchApi
     /// <summary>Names are checked first: a job with invalid or taken names is reported and creates nothing.</summary>
     static async Task<Accepted<BatchDto>> Start(HttpContext http, BatchRegistrar batches, BatchRegistrationWorker worker, BatchRequest body)
     {
-        var account = RestAuthFilter.AccountId(http);
+        var caller = RestAuthFilter.CallerOf(http);
         BatchRegistration job;
         if (body.Names is { Count: > 0 } names)
         {
-            job = await batches.CheckNamesAsync(account, body.ProductKey, names, http.RequestAborted);
-            if (job.Status == BatchStatus.CheckSuccess) job = await batches.StartAsync(account, body.ProductKey, job.Id, http.RequestAborted);
+            job = await batches.CheckNamesAsync(caller, body.ProductKey, names, http.RequestAborted);
+            if (job.Status == BatchStatus.CheckSuccess) job = await batches.StartAsync(caller, body.ProductKey, job.Id, http.RequestAborted);
         }
         else
         {
-            job = await batches.GenerateAsync(account, body.ProductKey, body.Count ?? 0, http.RequestAborted);
+            job = await batches.GenerateAsync(caller, body.ProductKey, body.Count ?? 0, http.RequestAborted);
         }
         if (job.Status == BatchStatus.Create) worker.Enqueue(job.Id);
         return TypedResults.Accepted($"/api/v1/batches/{job.Id}", BatchDto.Of(job));
     }
 
     static async Task<Ok<BatchDto>> Get(HttpContext http, BatchRegistrar batches, long applyId) =>
-        TypedResults.Ok(BatchDto.Of(await batches.GetAsync(RestAuthFilter.AccountId(http), applyId, http.RequestAborted)));
+        TypedResults.Ok(BatchDto.Of(await batches.GetAsync(RestAuthFilter.CallerOf(http), applyId, http.RequestAborted)));
 
     static async Task<Ok<PageDto<DeviceDto>>> Devices(HttpContext http, BatchRegistrar batches, long applyId, int? page, int? pageSize)
     {
         var paging = Paging.Of(page, pageSize, 50, 1000);
-        var (devices, total) = await batches.DevicesAsync(RestAuthFilter.AccountId(http), applyId, paging, http.RequestAborted);
+        var (devices, total) = await batches.DevicesAsync(RestAuthFilter.CallerOf(http), applyId, paging, http.RequestAborted);
         return TypedResults.Ok(new PageDto<DeviceDto>(devices.Select(DeviceDto.Of).ToList(), total, paging.Page, paging.PageSize));
     }
 }

@@ -17,7 +17,7 @@ public static class BatchRpc
     {
         var names = c.List("DeviceName");
         names.AddRange(c.Objects("DeviceNameList").Select(o => o.GetValueOrDefault("DeviceName") ?? ""));
-        var job = await c.Service<BatchRegistrar>().CheckNamesAsync(c.AccountId, c.Required("ProductKey"), names, c.Ct);
+        var job = await c.Service<BatchRegistrar>().CheckNamesAsync(c.Caller, c.Required("ProductKey"), names, c.Ct);
         var (_, invalid) = BatchRegistrar.Lists(job);
         return new { Data = new { ApplyId = job.Id, InvalidDeviceNameList = invalid.Count > 0 ? new { InvalidDeviceName = invalid } : null } };
     }
@@ -25,7 +25,7 @@ public static class BatchRpc
     static async Task<object> BatchRegisterDevice(RpcCall c)
     {
         var count = c.Int("Count") ?? throw RpcGatewayException.Missing("Count");
-        var job = await c.Service<BatchRegistrar>().GenerateAsync(c.AccountId, c.Required("ProductKey"), count, c.Ct);
+        var job = await c.Service<BatchRegistrar>().GenerateAsync(c.Caller, c.Required("ProductKey"), count, c.Ct);
         c.Service<BatchRegistrationWorker>().Enqueue(job.Id);
         return new { Data = new { ApplyId = job.Id } };
     }
@@ -33,7 +33,7 @@ public static class BatchRpc
     static async Task<object> BatchRegisterDeviceWithApplyId(RpcCall c)
     {
         var applyId = c.Long("ApplyId") ?? throw RpcGatewayException.Missing("ApplyId");
-        var job = await c.Service<BatchRegistrar>().StartAsync(c.AccountId, c.Required("ProductKey"), applyId, c.Ct);
+        var job = await c.Service<BatchRegistrar>().StartAsync(c.Caller, c.Required("ProductKey"), applyId, c.Ct);
         c.Service<BatchRegistrationWorker>().Enqueue(job.Id);
         return new { Data = new { ApplyId = job.Id } };
     }
@@ -41,7 +41,7 @@ public static class BatchRpc
     static async Task<object> QueryBatchRegisterDeviceStatus(RpcCall c)
     {
         var applyId = c.Long("ApplyId") ?? throw RpcGatewayException.Missing("ApplyId");
-        var job = await c.Service<BatchRegistrar>().GetAsync(c.AccountId, applyId, c.Ct);
+        var job = await c.Service<BatchRegistrar>().GetAsync(c.Caller, applyId, c.Ct);
         if (c.Optional("ProductKey") is { } pk && pk != job.ProductKey)
             throw new Common.IotException(Common.IotErrors.ApplyNotFound, $"ApplyId {applyId} does not belong to product '{pk}'.");
         var (valid, invalid) = BatchRegistrar.Lists(job);
@@ -52,7 +52,7 @@ public static class BatchRpc
     {
         var applyId = c.Long("ApplyId") ?? throw RpcGatewayException.Missing("ApplyId");
         var paging = c.Paging(10, 50);
-        var (devices, total) = await c.Service<BatchRegistrar>().DevicesAsync(c.AccountId, applyId, paging, c.Ct);
+        var (devices, total) = await c.Service<BatchRegistrar>().DevicesAsync(c.Caller, applyId, paging, c.Ct);
         return new
         {
             Page = paging.Page, PageSize = paging.PageSize, PageCount = paging.PageCount(total), Total = total,

@@ -24,41 +24,41 @@ public static class DeviceApi
     static async Task<Ok<PageDto<DeviceDto>>> List(HttpContext http, DeviceRegistry devices, string productKey, string? status, int? page, int? pageSize)
     {
         var paging = Paging.Of(page, pageSize, 20);
-        var (items, total) = await devices.ListAsync(RestAuthFilter.AccountId(http), productKey, status, paging, http.RequestAborted);
+        var (items, total) = await devices.ListAsync(RestAuthFilter.CallerOf(http), productKey, status, paging, http.RequestAborted);
         return TypedResults.Ok(new PageDto<DeviceDto>(items.Select(DeviceDto.Of).ToList(), total, paging.Page, paging.PageSize));
     }
 
     static async Task<Created<DeviceDto>> Register(HttpContext http, DeviceRegistry devices, string productKey, RegisterDeviceRequest body)
     {
-        var d = await devices.RegisterAsync(RestAuthFilter.AccountId(http), productKey, body.DeviceName, body.Nickname, http.RequestAborted);
+        var d = await devices.RegisterAsync(RestAuthFilter.CallerOf(http), productKey, body.DeviceName, body.Nickname, http.RequestAborted);
         return TypedResults.Created($"/api/v1/products/{productKey}/devices/{d.DeviceName}", DeviceDto.Of(d));
     }
 
     static async Task<Ok<DeviceDto>> Get(HttpContext http, DeviceRegistry devices, string productKey, string deviceName) =>
-        TypedResults.Ok(DeviceDto.Of(await devices.GetAsync(RestAuthFilter.AccountId(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
+        TypedResults.Ok(DeviceDto.Of(await devices.GetAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
 
     static async Task<NoContent> Delete(HttpContext http, DeviceRegistry devices, string productKey, string deviceName)
     {
-        await devices.DeleteAsync(RestAuthFilter.AccountId(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
+        await devices.DeleteAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
         return TypedResults.NoContent();
     }
 
     static async Task<Ok<DeviceDto>> Disable(HttpContext http, DeviceRegistry devices, string productKey, string deviceName) =>
-        TypedResults.Ok(DeviceDto.Of(await devices.DisableAsync(RestAuthFilter.AccountId(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
+        TypedResults.Ok(DeviceDto.Of(await devices.DisableAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
 
     static async Task<Ok<DeviceDto>> Enable(HttpContext http, DeviceRegistry devices, string productKey, string deviceName) =>
-        TypedResults.Ok(DeviceDto.Of(await devices.EnableAsync(RestAuthFilter.AccountId(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
+        TypedResults.Ok(DeviceDto.Of(await devices.EnableAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
 
     static async Task<Ok<Dictionary<string, string>>> GetTags(HttpContext http, DeviceRegistry devices, DeviceTags tags, string productKey, string deviceName)
     {
-        var d = await devices.GetAsync(RestAuthFilter.AccountId(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
+        var d = await devices.GetAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
         return TypedResults.Ok(await tags.GetAsync(d, http.RequestAborted));
     }
 
     static async Task<Ok<Dictionary<string, string>>> SaveTags(HttpContext http, DeviceRegistry devices, DeviceTags tags, string productKey, string deviceName, Dictionary<string, string> body)
     {
         var props = DeviceTags.ParseProps(System.Text.Json.JsonSerializer.Serialize(body));
-        var d = await devices.GetAsync(RestAuthFilter.AccountId(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
+        var d = await devices.GetAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
         await tags.SaveAsync(d, props, http.RequestAborted);
         return TypedResults.Ok(await tags.GetAsync(d, http.RequestAborted));
     }

@@ -1,5 +1,6 @@
 // RPC actions for single devices and device lists: register, query, enable/disable, delete, status.
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Registry;
 using Thingyard.Server.Rpc;
 using Thingyard.Storage;
@@ -24,14 +25,14 @@ public static class DeviceRpc
 
     static async Task<object> RegisterDevice(RpcCall c)
     {
-        var d = await c.Service<DeviceRegistry>().RegisterAsync(c.AccountId, c.Required("ProductKey"), c.Optional("DeviceName"), c.Optional("Nickname"), c.Ct);
+        var d = await c.Service<DeviceRegistry>().RegisterAsync(c.Caller, c.Required("ProductKey"), c.Optional("DeviceName"), c.Optional("Nickname"), c.Ct);
         return new { Data = new { d.DeviceName, d.DeviceSecret, d.IotId, d.Nickname, d.ProductKey } };
     }
 
     static async Task<object> QueryDeviceDetail(RpcCall c)
     {
         var registry = c.Service<DeviceRegistry>();
-        var d = await registry.GetAsync(c.AccountId, c.Device(), c.Ct);
+        var d = await registry.GetAsync(c.Caller, c.Device(), c.Ct);
         return new { Data = Detail(d, await registry.ProductOfAsync(d, c.Ct), c.Service<Settings.InstanceOptions>().RegionId) };
     }
 
@@ -45,7 +46,7 @@ public static class DeviceRpc
 
     static async Task<object> QueryDeviceInfo(RpcCall c)
     {
-        var d = await c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
+        var d = await c.Service<DeviceRegistry>().GetAsync(c.Caller, c.Device(), c.Ct);
         return new { Data = new { d.DeviceName, d.DeviceSecret, d.IotId, d.Nickname, d.ProductKey } };
     }
 
@@ -60,7 +61,7 @@ public static class DeviceRpc
             ? Common.Paging.Of(next, c.Int("PageSize"), 10, 50)
             : c.Paging(10, 50);
         var productKey = status is null ? c.Optional("ProductKey") : c.Required("ProductKey");
-        var (devices, total) = await c.Service<DeviceRegistry>().ListAsync(c.AccountId, productKey, status, paging, c.Ct);
+        var (devices, total) = await c.Service<DeviceRegistry>().ListAsync(c.Caller, productKey, status, paging, c.Ct);
         var pageCount = paging.PageCount(total);
         if (status is not null)
             return new
@@ -95,33 +96,33 @@ public static class DeviceRpc
     {
         var productKey = c.Required("ProductKey");
         var registry = c.Service<DeviceRegistry>();
-        var devices = await registry.FindManyAsync(c.AccountId, productKey, c.List("DeviceName"), [], c.Ct);
-        var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, productKey, c.Ct);
+        var devices = await registry.FindManyAsync(c.Caller, productKey, c.List("DeviceName"), [], c.Ct);
+        var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, productKey, c.Ct);
         var region = c.Service<Settings.InstanceOptions>().RegionId;
         return new { Data = new { Data = devices.Select(d => Detail(d, product, region)) } };
     }
 
     static async Task<object> DeleteDevice(RpcCall c)
     {
-        await c.Service<DeviceRegistry>().DeleteAsync(c.AccountId, c.Device(), c.Ct);
+        await c.Service<DeviceRegistry>().DeleteAsync(c.Caller, c.Device(), c.Ct);
         return new { };
     }
 
     static async Task<object> DisableThing(RpcCall c)
     {
-        await c.Service<DeviceRegistry>().DisableAsync(c.AccountId, c.Device(), c.Ct);
+        await c.Service<DeviceRegistry>().DisableAsync(c.Caller, c.Device(), c.Ct);
         return new { };
     }
 
     static async Task<object> EnableThing(RpcCall c)
     {
-        await c.Service<DeviceRegistry>().EnableAsync(c.AccountId, c.Device(), c.Ct);
+        await c.Service<DeviceRegistry>().EnableAsync(c.Caller, c.Device(), c.Ct);
         return new { };
     }
 
     static async Task<object> GetDeviceStatus(RpcCall c)
     {
-        var d = await c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
+        var d = await c.Service<DeviceRegistry>().GetAsync(c.Caller, c.Device(), c.Ct);
         return new { Data = new { Status = LiveStatus(d, c.Service<Connectivity.DeviceSessions>()), Timestamp = d.LastOnlineAtMs ?? d.ModifiedAtMs } };
     }
 
@@ -134,7 +135,7 @@ public static class DeviceRpc
 
     static async Task<object> BatchGetDeviceState(RpcCall c)
     {
-        var devices = await c.Service<DeviceRegistry>().FindManyAsync(c.AccountId, c.Optional("ProductKey"), c.List("DeviceName"), c.List("IotId"), c.Ct);
+        var devices = await c.Service<DeviceRegistry>().FindManyAsync(c.Caller, c.Optional("ProductKey"), c.List("DeviceName"), c.List("IotId"), c.Ct);
         var sessions = c.Service<Connectivity.DeviceSessions>();
         return new
         {
@@ -151,15 +152,15 @@ public static class DeviceRpc
     static async Task<object> QueryDeviceStatistics(RpcCall c)
     {
         var db = c.Service<ThingyardDb>();
-        var query = db.Devices.Where(d => d.AccountId == c.AccountId);
+        var query = db.Devices.VisibleTo(c.Caller);
         if (c.Optional("ProductKey") is { } pk)
         {
-            var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, pk, c.Ct);
+            var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, pk, c.Ct);
             query = query.Where(d => d.ProductId == product.Id);
         }
         if (c.Optional("GroupId") is { } groupId)
         {
-            var group = await c.Service<GroupRegistry>().GetAsync(c.AccountId, groupId, c.Ct);
+            var group = await c.Service<GroupRegistry>().GetAsync(c.Caller, groupId, c.Ct);
             query = query.Where(d => db.DeviceGroupMembers.Any(m => m.GroupId == group.Id && m.DeviceId == d.Id));
         }
         return new

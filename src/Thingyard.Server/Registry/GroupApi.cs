@@ -24,41 +24,41 @@ public static class GroupApi
     static async Task<Ok<PageDto<GroupDto>>> List(HttpContext http, GroupRegistry groups, string? name, int? page, int? pageSize)
     {
         var paging = Paging.Of(page, pageSize, 20);
-        var (items, total) = await groups.ListAsync(RestAuthFilter.AccountId(http), name, null, paging, http.RequestAborted);
+        var (items, total) = await groups.ListAsync(RestAuthFilter.CallerOf(http), name, null, paging, http.RequestAborted);
         return TypedResults.Ok(new PageDto<GroupDto>(items.Select(GroupDto.Of).ToList(), total, paging.Page, paging.PageSize));
     }
 
     static async Task<Created<GroupDto>> Create(HttpContext http, GroupRegistry groups, CreateGroupRequest body)
     {
-        var g = await groups.CreateAsync(RestAuthFilter.AccountId(http), body.Name, body.Description, body.SuperGroupId, http.RequestAborted);
+        var g = await groups.CreateAsync(RestAuthFilter.CallerOf(http), body.Name, body.Description, body.SuperGroupId, http.RequestAborted);
         return TypedResults.Created($"/api/v1/groups/{g.GroupId}", GroupDto.Of(g));
     }
 
     static async Task<Ok<GroupDto>> Get(HttpContext http, GroupRegistry groups, string groupId) =>
-        TypedResults.Ok(GroupDto.Of(await groups.GetAsync(RestAuthFilter.AccountId(http), groupId, http.RequestAborted)));
+        TypedResults.Ok(GroupDto.Of(await groups.GetAsync(RestAuthFilter.CallerOf(http), groupId, http.RequestAborted)));
 
     static async Task<NoContent> Delete(HttpContext http, GroupRegistry groups, string groupId)
     {
-        await groups.DeleteAsync(RestAuthFilter.AccountId(http), groupId, http.RequestAborted);
+        await groups.DeleteAsync(RestAuthFilter.CallerOf(http), groupId, http.RequestAborted);
         return TypedResults.NoContent();
     }
 
     static async Task<Ok<PageDto<DeviceDto>>> Devices(HttpContext http, GroupRegistry groups, string groupId, int? page, int? pageSize)
     {
         var paging = Paging.Of(page, pageSize, 20);
-        var (items, total) = await groups.DevicesAsync(RestAuthFilter.AccountId(http), groupId, paging, http.RequestAborted);
+        var (items, total) = await groups.DevicesAsync(RestAuthFilter.CallerOf(http), groupId, paging, http.RequestAborted);
         return TypedResults.Ok(new PageDto<DeviceDto>(items.Select(DeviceDto.Of).ToList(), total, paging.Page, paging.PageSize));
     }
 
     static async Task<Ok<GroupRegistry.AddResult>> AddDevices(HttpContext http, GroupRegistry groups, DeviceRegistry devices, string groupId, GroupDevicesRequest body)
     {
         var found = await Resolve(http, devices, body);
-        return TypedResults.Ok(await groups.AddDevicesAsync(RestAuthFilter.AccountId(http), groupId, found, http.RequestAborted));
+        return TypedResults.Ok(await groups.AddDevicesAsync(RestAuthFilter.CallerOf(http), groupId, found, http.RequestAborted));
     }
 
     static async Task<NoContent> RemoveDevices(HttpContext http, GroupRegistry groups, DeviceRegistry devices, string groupId, [FromBody] GroupDevicesRequest body)
     {
-        await groups.RemoveDevicesAsync(RestAuthFilter.AccountId(http), groupId, await Resolve(http, devices, body), http.RequestAborted);
+        await groups.RemoveDevicesAsync(RestAuthFilter.CallerOf(http), groupId, await Resolve(http, devices, body), http.RequestAborted);
         return TypedResults.NoContent();
     }
 
@@ -66,7 +66,7 @@ public static class GroupApi
     {
         var found = new List<Device>();
         foreach (var byProduct in body.Devices.GroupBy(d => d.ProductKey))
-            found.AddRange(await devices.FindManyAsync(RestAuthFilter.AccountId(http), byProduct.Key, byProduct.Select(d => d.DeviceName).ToList(), [], http.RequestAborted));
+            found.AddRange(await devices.FindManyAsync(RestAuthFilter.CallerOf(http), byProduct.Key, byProduct.Select(d => d.DeviceName).ToList(), [], http.RequestAborted));
         return found;
     }
 }

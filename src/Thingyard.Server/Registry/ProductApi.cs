@@ -22,46 +22,46 @@ public static class ProductApi
 
     static async Task<Ok<PageDto<ProductDto>>> List(HttpContext http, ProductRegistry products, int? page, int? pageSize)
     {
-        var result = await products.ListAsync(RestAuthFilter.AccountId(http), Paging.Of(page, pageSize, 20), http.RequestAborted);
+        var result = await products.ListAsync(RestAuthFilter.CallerOf(http), Paging.Of(page, pageSize, 20), http.RequestAborted);
         return TypedResults.Ok(new PageDto<ProductDto>(result.Items.Select(i => ProductDto.Of(i.Product, i.DeviceCount)).ToList(),
             result.Total, result.Paging.Page, result.Paging.PageSize));
     }
 
     static async Task<Created<ProductDto>> Create(HttpContext http, ProductRegistry products, CreateProductRequest body)
     {
-        var p = await products.CreateAsync(RestAuthFilter.AccountId(http), new NewProduct(body.Name, body.NodeType, body.DataFormat,
+        var p = await products.CreateAsync(RestAuthFilter.CallerOf(http), new NewProduct(body.Name, body.NodeType, body.DataFormat,
             body.AuthType, body.Description, body.NetType, DynamicRegistration: body.DynamicRegistration), http.RequestAborted);
         return TypedResults.Created($"/api/v1/products/{p.ProductKey}", ProductDto.Of(p, 0));
     }
 
     static async Task<Ok<ProductDto>> Get(HttpContext http, ProductRegistry products, string productKey)
     {
-        var p = await products.GetAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
+        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
         return TypedResults.Ok(ProductDto.Of(p, await products.DeviceCountAsync(p, http.RequestAborted)));
     }
 
     static async Task<Ok<ProductDto>> Update(HttpContext http, ProductRegistry products, string productKey, UpdateProductRequest body)
     {
-        var p = await products.UpdateAsync(RestAuthFilter.AccountId(http), productKey,
+        var p = await products.UpdateAsync(RestAuthFilter.CallerOf(http), productKey,
             new ProductChanges(body.Name, body.Description, body.DynamicRegistration), http.RequestAborted);
         return TypedResults.Ok(ProductDto.Of(p));
     }
 
     static async Task<NoContent> Delete(HttpContext http, ProductRegistry products, string productKey)
     {
-        await products.DeleteAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
+        await products.DeleteAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
         return TypedResults.NoContent();
     }
 
     static async Task<Ok<List<TagDto>>> ListTags(HttpContext http, ProductRegistry products, ProductTags tags, string productKey)
     {
-        var p = await products.GetAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
+        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
         return TypedResults.Ok((await tags.ListAsync(p, http.RequestAborted)).Select(t => new TagDto(t.Key, t.Value)).ToList());
     }
 
     static async Task<Results<Ok<List<TagDto>>, ProblemHttpResult>> SaveTags(HttpContext http, ProductRegistry products, ProductTags tags, string productKey, List<TagDto> body)
     {
-        var p = await products.GetAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
+        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
         var invalid = await tags.SaveAsync(p, body.Select(t => KeyValuePair.Create(t.Key, t.Value)).ToList(), http.RequestAborted);
         if (invalid.Count > 0)
             return TypedResults.Problem(statusCode: 400, title: IotErrors.InvalidTag,

@@ -17,7 +17,7 @@ public static class ProductRpc
     static async Task<object> CreateProduct(RpcCall c)
     {
         var authType = c.Optional("AuthType") ?? (c.Bool("Id2") == true ? "id2" : "secret");
-        var p = await c.Service<ProductRegistry>().CreateAsync(c.AccountId, new NewProduct(
+        var p = await c.Service<ProductRegistry>().CreateAsync(c.Caller, new NewProduct(
             c.Required("ProductName"), c.Int("NodeType") ?? throw RpcGatewayException.Missing("NodeType"),
             c.Int("DataFormat") ?? 1, authType, c.Optional("Description"), c.Optional("NetType") ?? "WIFI",
             c.Optional("ProtocolType"), c.Optional("CategoryKey"), c.Bool("DynamicRegistration") ?? false), c.Ct);
@@ -34,7 +34,7 @@ public static class ProductRpc
 
     static async Task<object> UpdateProduct(RpcCall c)
     {
-        await c.Service<ProductRegistry>().UpdateAsync(c.AccountId, c.Required("ProductKey"),
+        await c.Service<ProductRegistry>().UpdateAsync(c.Caller, c.Required("ProductKey"),
             new ProductChanges(c.Optional("ProductName"), c.Optional("Description"), c.Bool("DynamicRegistration")), c.Ct);
         return new { };
     }
@@ -42,7 +42,7 @@ public static class ProductRpc
     static async Task<object> QueryProduct(RpcCall c)
     {
         var registry = c.Service<ProductRegistry>();
-        var p = await registry.GetAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+        var p = await registry.GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
         return new
         {
             Data = new
@@ -57,7 +57,7 @@ public static class ProductRpc
 
     static async Task<object> QueryProductList(RpcCall c)
     {
-        var page = await c.Service<ProductRegistry>().ListAsync(c.AccountId, c.Paging(10, 200), c.Ct);
+        var page = await c.Service<ProductRegistry>().ListAsync(c.Caller, c.Paging(10, 200), c.Ct);
         return new
         {
             Data = new
@@ -77,7 +77,7 @@ public static class ProductRpc
 
     static async Task<object> DeleteProduct(RpcCall c)
     {
-        await c.Service<ProductRegistry>().DeleteAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+        await c.Service<ProductRegistry>().DeleteAsync(c.Caller, c.Required("ProductKey"), c.Ct);
         return new { };
     }
 

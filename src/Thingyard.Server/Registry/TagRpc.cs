@@ -20,14 +20,14 @@ public static class TagRpc
     static async Task<object> SaveDeviceProp(RpcCall c)
     {
         var props = DeviceTags.ParseProps(c.Required("Props"));
-        var device = await c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
+        var device = await c.Service<DeviceRegistry>().GetAsync(c.Caller, c.Device(), c.Ct);
         await c.Service<DeviceTags>().SaveAsync(device, props, c.Ct);
         return new { };
     }
 
     static async Task<object> QueryDeviceProp(RpcCall c)
     {
-        var device = await c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
+        var device = await c.Service<DeviceRegistry>().GetAsync(c.Caller, c.Device(), c.Ct);
         var props = await c.Service<DeviceTags>().GetAsync(device, c.Ct);
         return new { Props = System.Text.Json.JsonSerializer.Serialize(props) };
     }
@@ -35,7 +35,7 @@ public static class TagRpc
     static async Task<object> DeleteDeviceProp(RpcCall c)
     {
         var key = c.Required("PropKey");
-        var device = await c.Service<DeviceRegistry>().GetAsync(c.AccountId, c.Device(), c.Ct);
+        var device = await c.Service<DeviceRegistry>().GetAsync(c.Caller, c.Device(), c.Ct);
         await c.Service<DeviceTags>().DeleteAsync(device, key, c.Ct);
         return new { };
     }
@@ -45,7 +45,7 @@ public static class TagRpc
         var tag = c.Objects("Tag").FirstOrDefault() ?? throw RpcGatewayException.Missing("Tag.1.TagKey");
         var key = tag.GetValueOrDefault("TagKey") ?? throw RpcGatewayException.Missing("Tag.1.TagKey");
         var paging = c.Paging(10, 50);
-        var (devices, total) = await c.Service<DeviceTags>().FindDevicesAsync(c.AccountId, key, tag.GetValueOrDefault("TagValue"), paging, c.Ct);
+        var (devices, total) = await c.Service<DeviceTags>().FindDevicesAsync(c.Caller, key, tag.GetValueOrDefault("TagValue"), paging, c.Ct);
         var productNames = await c.Service<ProductRegistry>().NamesAsync(devices.Select(d => d.ProductId), c.Ct);
         return new
         {
@@ -56,7 +56,7 @@ public static class TagRpc
 
     static async Task<object> SaveProductTags(RpcCall c)
     {
-        var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+        var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
         var tags = c.Objects("ProductTag").Select(t => KeyValuePair.Create(t.GetValueOrDefault("TagKey") ?? "", t.GetValueOrDefault("TagValue") ?? "")).ToList();
         if (tags.Count == 0) throw RpcGatewayException.Missing("ProductTag.1.TagKey");
         var invalid = await c.Service<ProductTags>().SaveAsync(product, tags, c.Ct);
@@ -65,14 +65,14 @@ public static class TagRpc
 
     static async Task<object> DeleteProductTags(RpcCall c)
     {
-        var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+        var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
         await c.Service<ProductTags>().DeleteAsync(product, c.List("ProductTagKey"), c.Ct);
         return new { };
     }
 
     static async Task<object> ListProductTags(RpcCall c)
     {
-        var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+        var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
         var tags = await c.Service<ProductTags>().ListAsync(product, c.Ct);
         return new { Data = new { ProductTag = tags.Select(t => new { TagKey = t.Key, TagValue = t.Value }) } };
     }
@@ -80,7 +80,7 @@ public static class TagRpc
     static async Task<object> ListProductByTags(RpcCall c)
     {
         var tags = c.Objects("ProductTag").Select(t => KeyValuePair.Create(t.GetValueOrDefault("TagKey") ?? "", t.GetValueOrDefault("TagValue") ?? "")).ToList();
-        var products = await c.Service<ProductTags>().FindProductsAsync(c.AccountId, tags, c.Paging(10, 50), c.Ct);
+        var products = await c.Service<ProductTags>().FindProductsAsync(c.Caller, tags, c.Paging(10, 50), c.Ct);
         return new
         {
             ProductInfos = new

@@ -32,7 +32,7 @@ public static class RemoteConfigApi
 
     static async Task<Ok<ConfigStatusDto>> Get(HttpContext http, ProductRegistry products, RemoteConfigs configs, string productKey)
     {
-        var p = await products.GetAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
+        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
         var versions = await configs.VersionsAsync(p.Id, http.RequestAborted);
         return TypedResults.Ok(new ConfigStatusDto(versions.Count == 0 ? null : ConfigFileDto.Of(versions[0], withContent: true),
             versions.Select(v => ConfigFileDto.Of(v, withContent: false)).ToList()));
@@ -40,14 +40,14 @@ public static class RemoteConfigApi
 
     static async Task<Ok<ConfigFileDto>> Save(HttpContext http, ProductRegistry products, RemoteConfigs configs, string productKey, SaveConfigRequest body)
     {
-        var p = await products.GetAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
+        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
         var file = await configs.SaveAsync(p, body.Content ?? "", http.RequestAborted);
         return TypedResults.Ok(ConfigFileDto.Of(file, withContent: false));
     }
 
     static async Task<Ok<ConfigPushDto>> Push(HttpContext http, ProductRegistry products, RemoteConfigs configs, ConfigDelivery delivery, string productKey)
     {
-        var p = await products.GetAsync(RestAuthFilter.AccountId(http), productKey, http.RequestAborted);
+        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
         var file = await configs.CurrentAsync(p.Id, http.RequestAborted)
             ?? throw new IotException(IotErrors.ConfigNotFound, $"Product {productKey} has no configuration file to push.");
         return TypedResults.Ok(new ConfigPushDto(file.ConfigId, delivery.Push(p, file)));

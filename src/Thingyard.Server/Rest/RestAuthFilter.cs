@@ -1,8 +1,9 @@
-// Authenticates REST calls with HTTP Basic (AccessKeyId:AccessKeySecret) and remembers the caller's account. Failures
+// Authenticates REST calls with HTTP Basic (AccessKeyId:AccessKeySecret) and remembers who is calling. Failures
 // count against the caller's address and the AccessKey (AuthThrottle); past the limits calls get 429 unchecked.
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Thingyard.Access;
 using Thingyard.Accounts;
 using Thingyard.Server.Distribution;
 
@@ -10,9 +11,10 @@ namespace Thingyard.Server.Rest;
 
 public sealed class RestAuthFilter(AccessKeyStore keys, AuthThrottle throttle, DeviceLocator locator, ILogger<RestAuthFilter> log) : IEndpointFilter
 {
-    const string AccountKey = "thingyard.account";
+    const string CallerKey = "thingyard.caller";
 
-    public static long AccountId(HttpContext http) => (long)http.Items[AccountKey]!;
+    /// <summary>Who is calling (set once the AccessKey is verified): handlers pass it to every registry and service.</summary>
+    public static Caller CallerOf(HttpContext http) => (Caller)http.Items[CallerKey]!;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -31,7 +33,7 @@ public sealed class RestAuthFilter(AccessKeyStore keys, AuthThrottle throttle, D
             var credential = await keys.FindAsync(keyId, http.RequestAborted);
             if (credential is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credential.Secret), Encoding.UTF8.GetBytes(secret!)))
             {
-                http.Items[AccountKey] = credential.AccountId;
+                http.Items[CallerKey] = Caller.Account(credential.AccountId);
                 return await next(context);
             }
         }

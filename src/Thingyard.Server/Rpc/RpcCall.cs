@@ -1,5 +1,6 @@
-// What an action handler receives: typed access to the merged parameters, the account and services.
+// What an action handler receives: typed access to the merged parameters, who is calling and services.
 using System.Globalization;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Registry;
 
@@ -8,7 +9,8 @@ namespace Thingyard.Server.Rpc;
 public sealed class RpcCall(RpcRequest request, IServiceProvider services, CancellationToken ct)
 {
     public RpcRequest Request { get; } = request;
-    public long AccountId => Request.AccountId;
+    /// <summary>Who is calling: account-owned data is read and changed only as this caller may (AccessRules).</summary>
+    public Caller Caller { get; } = Caller.Account(request.AccountId);
     public CancellationToken Ct { get; } = ct;
 
     public T Service<T>() where T : notnull => services.GetRequiredService<T>();

@@ -20,7 +20,7 @@ public static class ThingModelRpc
         .Add("QueryThingModelPublished", c => QueryThingModel(c, published: true))
         .Add("ListThingModelVersion", ListThingModelVersion);
 
-    static Task<Product> ProductOf(RpcCall c) => c.Service<ProductRegistry>().GetAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+    static Task<Product> ProductOf(RpcCall c) => c.Service<ProductRegistry>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
 
     static string Module(RpcCall c) => c.Optional("FunctionBlockId") ?? "";
 

@@ -30,7 +30,7 @@ public static class ThingRpc
         .Add("QueryDeviceSubTopic", QueryDeviceSubTopic);
 
     /// <summary>The device named by IotId or ProductKey+DeviceName, in the caller's account only (a read-only copy).</summary>
-    internal static Task<Device> DeviceOf(RpcCall c) => c.Service<DeviceCache>().GetAsync(c.AccountId, c.Device(), c.Ct);
+    internal static Task<Device> DeviceOf(RpcCall c) => c.Service<DeviceCache>().GetAsync(c.Caller, c.Device(), c.Ct);
 
     static ThingCommands Commands(RpcCall c) => c.Service<ThingCommands>();
 
@@ -102,7 +102,7 @@ public static class ThingRpc
         var productKey = c.Required("ProductKey");
         var names = c.List("DeviceName");
         if (names.Count == 0) throw RpcGatewayException.Missing("DeviceName.1");
-        var found = await c.Service<DeviceRegistry>().FindManyAsync(c.AccountId, productKey, names, [], c.Ct);
+        var found = await c.Service<DeviceRegistry>().FindManyAsync(c.Caller, productKey, names, [], c.Ct);
         var byName = found.ToDictionary(d => d.DeviceName, StringComparer.Ordinal);
         var missing = names.FirstOrDefault(n => !byName.ContainsKey(n));
         if (missing is not null) throw IotException.DeviceNotFound($"{productKey}/{missing}");
@@ -119,7 +119,7 @@ public static class ThingRpc
         var qos = c.Int("Qos") ?? 0;
         if (qos is not (0 or 1)) throw RpcGatewayException.Invalid("Qos", "must be 0 or 1");
         var device = c.Optional("IotId") is null && c.Optional("DeviceName") is null
-            ? await c.Service<DeviceRegistry>().GetAsync(c.AccountId, DeviceRef.Of(null, c.Required("ProductKey"), DeviceNameIn(topic, c.Required("ProductKey"))), c.Ct)
+            ? await c.Service<DeviceRegistry>().GetAsync(c.Caller, DeviceRef.Of(null, c.Required("ProductKey"), DeviceNameIn(topic, c.Required("ProductKey"))), c.Ct)
             : await DeviceOf(c);
         return new { MessageId = Commands(c).Publish(device, topic, payload, qos) };
     }
@@ -136,7 +136,7 @@ public static class ThingRpc
     /// <summary>PubBroadcast to /broadcast/{pk}/...: every connected device of the product subscribed to it receives it.</summary>
     static async Task<object> PubBroadcast(RpcCall c)
     {
-        var product = await c.Service<ProductRegistry>().GetAsync(c.AccountId, c.Required("ProductKey"), c.Ct);
+        var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
         var topic = c.Required("TopicFullName");
         var payload = Base64(c, "MessageContent");
         return new { MessageId = long.Parse(Commands(c).Broadcast(product, topic, payload), CultureInfo.InvariantCulture) };

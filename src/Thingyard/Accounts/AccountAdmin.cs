@@ -1,5 +1,6 @@
 // Account administration: the first (admin) account creates accounts; any account can add AccessKeys for itself.
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Storage;
 
@@ -12,9 +13,9 @@ public sealed class AccountAdmin(ThingyardDb db, AccessKeyStore keys)
     public async Task<bool> IsAdminAsync(long accountId, CancellationToken ct = default) =>
         await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstOrDefaultAsync(ct) == accountId;
 
-    public async Task<NewAccessKey> CreateAccountAsync(long callerId, string name, CancellationToken ct = default, string? uid = null)
+    public async Task<NewAccessKey> CreateAccountAsync(Caller caller, string name, CancellationToken ct = default, string? uid = null)
     {
-        if (!await IsAdminAsync(callerId, ct)) throw new IotException("iot.common.RamActionPermissionDeny", "Only the admin account can create accounts.");
+        if (!await IsAdminAsync(caller.AccountId, ct)) throw new IotException("iot.common.RamActionPermissionDeny", "Only the admin account can create accounts.");
         if (name.Length is 0 or > 64) throw IotException.Invalid("Account name must be 1 to 64 characters.");
         var account = await keys.CreateAccountAsync(name, ct, uid);
         return await AddKeyAsync(account.Id, ct);

@@ -2,6 +2,7 @@
 // deleting. The work itself is done by the server's DistributionWorker.
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Storage;
@@ -24,12 +25,11 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
 
     /// <summary>Checks the request and records the job with one pending item per device. <paramref name="knownInstance"/>
     /// says whether an instance id is this instance or a peer; <paramref name="consumeCode"/> uses a cross-account code.</summary>
-    public async Task<DistributionJob> CreateAsync(long accountId, string selfInstanceId, NewDistribution request, Func<string, bool> knownInstance,
+    public async Task<DistributionJob> CreateAsync(Caller caller, string selfInstanceId, NewDistribution request, Func<string, bool> knownInstance,
         Func<string, string, string, Task> consumeCode, CancellationToken ct = default)
     {
-        var account = await db.Accounts.FirstAsync(a => a.Id == accountId, ct);
-        var product = await db.Products.FirstOrDefaultAsync(p => p.AccountId == accountId && p.ProductKey == request.ProductKey, ct)
-            ?? throw IotException.ProductNotFound(request.ProductKey);
+        var account = await db.Accounts.Of(caller).FirstAsync(ct);
+        var product = await db.Products.FindVisibleAsync(caller, p => p.ProductKey == request.ProductKey, () => IotException.ProductNotFound(request.ProductKey), ct);
         if (product.IsDistributedCopy)
             throw new IotException(CopyReadOnly, $"Product {product.ProductKey} was distributed to this instance from {product.SourceInstanceId}; distribute it from there.");
         if (request.Strategy is not (0 or 1)) throw IotException.Invalid("Strategy must be 0 (specified region) or 1 (nearest access).");
@@ -49,7 +49,7 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         var names = request.DeviceNames.Where(n => n.Length > 0).Distinct().ToList();
         if (request.Kind == "device" && names.Count is 0 or > MaxDevicesPerJob)
             throw IotException.Invalid($"A job distributes 1 to {MaxDevicesPerJob} devices.");
-        var open = await db.DistributionJobs.CountAsync(j => j.AccountId == accountId && j.Status < DistributionStatus.Completed, ct);
+        var open = await db.DistributionJobs.OwnedBy(caller.AccountId).CountAsync(j => j.Status < DistributionStatus.Completed, ct);
         if (open >= MaxOpenJobsPerAccount) throw new IotException(TooManyJobs, $"An account runs at most {MaxOpenJobsPerAccount} distribution jobs at a time.");
         if (crossAccount)
         {
@@ -61,7 +61,7 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var job = new DistributionJob
         {
-            JobId = "dj_" + Ids.Alphanumeric(20), AccountId = accountId, Kind = request.Kind, ProductKey = product.ProductKey,
+            JobId = "dj_" + Ids.Alphanumeric(20), AccountId = caller.AccountId, Kind = request.Kind, ProductKey = product.ProductKey,
             SourceInstanceId = selfInstanceId, TargetUid = targetUid, TargetAliyunId = request.TargetAliyunId, Strategy = request.Strategy,
             TargetInstanceIds = string.Join(',', targets), Total = names.Count, AuthCode = crossAccount ? "used" : null,
             CreatedAtMs = now, ModifiedAtMs = now,
@@ -73,14 +73,15 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         return job;
     }
 
-    public async Task<DistributionJob> GetAsync(long accountId, string jobId, CancellationToken ct = default) =>
-        await db.DistributionJobs.AsNoTracking().FirstOrDefaultAsync(j => j.AccountId == accountId && j.JobId == jobId, ct)
-        ?? throw new IotException(JobNotFound, $"The distribution job '{jobId}' does not exist.");
+    public Task<DistributionJob> GetAsync(Caller caller, string jobId, CancellationToken ct = default) =>
+        db.DistributionJobs.AsNoTracking().FindVisibleAsync(caller, j => j.JobId == jobId, () => NotFound(jobId), ct);
 
-    public async Task<(List<DistributionJob> Jobs, int Total)> ListAsync(long accountId, string? productKey, int? status, string? targetUid, string? jobId,
+    static IotException NotFound(string jobId) => new(JobNotFound, $"The distribution job '{jobId}' does not exist.");
+
+    public async Task<(List<DistributionJob> Jobs, int Total)> ListAsync(Caller caller, string? productKey, int? status, string? targetUid, string? jobId,
         Paging paging, CancellationToken ct = default)
     {
-        var q = db.DistributionJobs.AsNoTracking().Where(j => j.AccountId == accountId && j.Kind == "device");
+        var q = db.DistributionJobs.AsNoTracking().VisibleTo(caller).Where(j => j.Kind == "device");
         if (!string.IsNullOrEmpty(productKey)) q = q.Where(j => j.ProductKey == productKey);
         if (status is { } s) q = q.Where(j => j.Status == s);
         if (!string.IsNullOrEmpty(targetUid)) q = q.Where(j => j.TargetUid == targetUid);
@@ -89,10 +90,9 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
     }
 
     /// <summary>Failed devices (other than missing ones) go back to pending and the job runs again; done devices are not redone.</summary>
-    public async Task<DistributionJob> RetryAsync(long accountId, string jobId, CancellationToken ct = default)
+    public async Task<DistributionJob> RetryAsync(Caller caller, string jobId, CancellationToken ct = default)
     {
-        var job = await db.DistributionJobs.FirstOrDefaultAsync(j => j.AccountId == accountId && j.JobId == jobId, ct)
-            ?? throw new IotException(JobNotFound, $"The distribution job '{jobId}' does not exist.");
+        var job = await db.DistributionJobs.FindVisibleAsync(caller, j => j.JobId == jobId, () => NotFound(jobId), ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.DistributionItems.Where(i => i.JobId == job.Id && i.State == DistributionItemState.Failed && i.Code != DistributionFailure.NotFound)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.State, DistributionItemState.Pending).SetProperty(i => i.ModifiedAtMs, now), ct);
@@ -104,10 +104,9 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
     }
 
     /// <summary>Deletes the job's record; what it distributed stays distributed.</summary>
-    public async Task DeleteAsync(long accountId, string jobId, CancellationToken ct = default)
+    public async Task DeleteAsync(Caller caller, string jobId, CancellationToken ct = default)
     {
-        var job = await db.DistributionJobs.FirstOrDefaultAsync(j => j.AccountId == accountId && j.JobId == jobId, ct)
-            ?? throw new IotException(JobNotFound, $"The distribution job '{jobId}' does not exist.");
+        var job = await db.DistributionJobs.FindVisibleAsync(caller, j => j.JobId == jobId, () => NotFound(jobId), ct);
         if (job.Status < DistributionStatus.Completed) throw new IotException(InvalidJob, "A job that is still running cannot be deleted.");
         db.DistributionJobs.Remove(job);
         await db.SaveChangesAsync(ct);

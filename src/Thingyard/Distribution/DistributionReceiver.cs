@@ -2,6 +2,7 @@
 // recalls when devices are distributed back, and the one-time codes a receiving account issues for cross-account jobs.
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Registry;
 using Thingyard.Storage;
 using Thingyard.ThingModels;
@@ -23,7 +24,7 @@ public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, Dev
         if (product is null)
         {
             var name = copy.Name;
-            if (await db.Products.AnyAsync(p => p.AccountId == account.Id && p.Name == name, ct)) name = $"{copy.Name}_{copy.ProductKey}";
+            if (await db.Products.OwnedBy(account.Id).AnyAsync(p => p.Name == name, ct)) name = $"{copy.Name}_{copy.ProductKey}";
             product = new Product
             {
                 AccountId = account.Id, ProductKey = copy.ProductKey, ProductSecret = copy.ProductSecret, Name = name,
@@ -31,7 +32,7 @@ public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, Dev
             };
             db.Products.Add(product);
         }
-        else if (product.SourceInstanceId != copy.SourceInstanceId || product.AccountId != account.Id)
+        else if (product.SourceInstanceId != copy.SourceInstanceId || !product.IsOwnedBy(account.Id))
             throw new DistributionRefusedException($"product {copy.ProductKey} already exists here and was not distributed from {copy.SourceInstanceId} to this account");
         product.Description = copy.Description;
         product.NodeType = copy.NodeType;
@@ -130,10 +131,8 @@ public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, Dev
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var code = await (from c in db.AuthorizationCodes
-                          join a in db.Accounts on c.AccountId equals a.Id
-                          where c.Code == use.Code && a.Uid == use.TargetUid
-                          select c).FirstOrDefaultAsync(ct);
+        var account = await db.Accounts.FirstOrDefaultAsync(a => a.Uid == use.TargetUid, ct);
+        var code = account is null ? null : await db.AuthorizationCodes.OwnedBy(account.Id).FirstOrDefaultAsync(c => c.Code == use.Code, ct);
         if (code is null || code.ForUid != use.ForUid) throw new DistributionRefusedException("the authorization code is not valid for this account");
         if (code.UsedAtMs is not null) throw new DistributionRefusedException("the authorization code was already used");
         if (code.ExpiresAtMs < now) throw new DistributionRefusedException("the authorization code has expired");

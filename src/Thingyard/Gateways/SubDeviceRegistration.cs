@@ -4,6 +4,7 @@
 // account that have dynamic registration on, and only for pre-registered devices that are neither activated nor
 // disabled. Every refusal reads the same, so a gateway cannot learn which names or products exist.
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Connectivity;
 using Thingyard.Registry;
@@ -57,7 +58,7 @@ public sealed class SubDeviceRegistration(IDbContextFactory<ThingyardDb> dbs, De
     {
         if (r.ProductKey.Length == 0 || r.DeviceName.Length == 0) return null;
         var product = await db.Products.FirstOrDefaultAsync(p => p.ProductKey == r.ProductKey, ct);
-        if (product is null || product.AccountId != gateway.AccountId || !IsSubDeviceProduct(product) || !product.DynamicRegistration
+        if (product is null || !product.IsVisibleTo(Caller.Device(gateway)) || !IsSubDeviceProduct(product) || !product.DynamicRegistration
             || product.IsDistributedCopy)
             return null;
         if (r.Sign is { } sign)

@@ -1,6 +1,7 @@
 // Batch registration: check names into a job (ApplyId), then create its devices in chunks; safe to resume after a crash.
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Storage;
 
@@ -12,9 +13,9 @@ public sealed class BatchRegistrar(ThingyardDb db, ProductRegistry products, Dev
     const int Chunk = 500;
 
     /// <summary>BatchCheckDeviceNames: validates the names and records a job; invalid or taken names make it CHECK_FAILED.</summary>
-    public async Task<BatchRegistration> CheckNamesAsync(long accountId, string productKey, IReadOnlyList<string> names, CancellationToken ct = default)
+    public async Task<BatchRegistration> CheckNamesAsync(Caller caller, string productKey, IReadOnlyList<string> names, CancellationToken ct = default)
     {
-        var product = ProductRegistry.Writable(await products.GetAsync(accountId, productKey, ct));
+        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct));
         if (names.Count is 0 or > MaxPerJob) throw IotException.Invalid($"Give 1 to {MaxPerJob} device names.");
         var invalid = names.Where(n => !NameRules.IsValidDeviceName(n)).ToList();
         invalid.AddRange(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key));
@@ -27,9 +28,9 @@ public sealed class BatchRegistrar(ThingyardDb db, ProductRegistry products, Dev
     }
 
     /// <summary>BatchRegisterDevice: Count generated names, queued for creation at once.</summary>
-    public async Task<BatchRegistration> GenerateAsync(long accountId, string productKey, int count, CancellationToken ct = default)
+    public async Task<BatchRegistration> GenerateAsync(Caller caller, string productKey, int count, CancellationToken ct = default)
     {
-        var product = ProductRegistry.Writable(await products.GetAsync(accountId, productKey, ct));
+        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct));
         if (count is < 1 or > MaxPerJob) throw IotException.Invalid($"Count must be between 1 and {MaxPerJob}.");
         var names = Enumerable.Range(0, count).Select(_ => Ids.Alphanumeric(20)).ToList();
         var job = NewJob(product, names, [], BatchStatus.Create);
@@ -39,9 +40,9 @@ public sealed class BatchRegistrar(ThingyardDb db, ProductRegistry products, Dev
     }
 
     /// <summary>BatchRegisterDeviceWithApplyId: moves a checked job to creation.</summary>
-    public async Task<BatchRegistration> StartAsync(long accountId, string productKey, long applyId, CancellationToken ct = default)
+    public async Task<BatchRegistration> StartAsync(Caller caller, string productKey, long applyId, CancellationToken ct = default)
     {
-        var job = await GetAsync(accountId, applyId, ct);
+        var job = await GetAsync(caller, applyId, ct);
         if (job.ProductKey != productKey) throw new IotException(IotErrors.ApplyNotFound, $"ApplyId {applyId} does not belong to product '{productKey}'.");
         if (job.Status == BatchStatus.CheckFailed)
             throw new IotException(IotErrors.ApplyNotReady, $"ApplyId {applyId} failed its name check: {job.InvalidNamesJson}");
@@ -51,9 +52,9 @@ public sealed class BatchRegistrar(ThingyardDb db, ProductRegistry products, Dev
         return job;
     }
 
-    public async Task<BatchRegistration> GetAsync(long accountId, long applyId, CancellationToken ct = default) =>
-        await db.BatchRegistrations.FirstOrDefaultAsync(j => j.Id == applyId && j.AccountId == accountId, ct)
-        ?? throw new IotException(IotErrors.ApplyNotFound, $"ApplyId {applyId} does not exist.");
+    public Task<BatchRegistration> GetAsync(Caller caller, long applyId, CancellationToken ct = default) =>
+        db.BatchRegistrations.FindVisibleAsync(caller, j => j.Id == applyId,
+            () => new IotException(IotErrors.ApplyNotFound, $"ApplyId {applyId} does not exist."), ct);
 
     public Task<List<long>> PendingAsync(CancellationToken ct = default) =>
         db.BatchRegistrations.Where(j => j.Status == BatchStatus.Create).OrderBy(j => j.Id).Select(j => j.Id).ToListAsync(ct);
@@ -83,10 +84,10 @@ public sealed class BatchRegistrar(ThingyardDb db, ProductRegistry products, Dev
             .SetProperty(j => j.FinishedAtMs, time.GetUtcNow().ToUnixTimeMilliseconds()), ct);
     }
 
-    public async Task<(List<Device> Devices, int Total)> DevicesAsync(long accountId, long applyId, Paging paging, CancellationToken ct = default)
+    public async Task<(List<Device> Devices, int Total)> DevicesAsync(Caller caller, long applyId, Paging paging, CancellationToken ct = default)
     {
-        var job = await GetAsync(accountId, applyId, ct);
-        var query = db.Devices.Where(d => d.ApplyId == job.Id && d.AccountId == accountId);
+        var job = await GetAsync(caller, applyId, ct);
+        var query = db.Devices.VisibleTo(caller).Where(d => d.ApplyId == job.Id);
         return (await query.OrderBy(d => d.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct), await query.CountAsync(ct));
     }
 

@@ -1,5 +1,7 @@
-// Devices of an account: register, look up, list, enable/disable, delete; every query is scoped to the account.
+// Devices of an account: register, look up, list, enable/disable, delete; every query is as the caller sees it (AccessRules).
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Storage;
 
@@ -9,9 +11,9 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
 {
     public const int MaxDevicesPerCall = 100;
 
-    public async Task<Device> RegisterAsync(long accountId, string productKey, string? deviceName, string? nickname, CancellationToken ct = default)
+    public async Task<Device> RegisterAsync(Caller caller, string productKey, string? deviceName, string? nickname, CancellationToken ct = default)
     {
-        var product = ProductRegistry.Writable(await products.GetAsync(accountId, productKey, ct));
+        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct));
         deviceName = string.IsNullOrEmpty(deviceName) ? Ids.Alphanumeric(20) : deviceName;
         NameRules.CheckDeviceName(deviceName);
         if (!string.IsNullOrEmpty(nickname)) NameRules.CheckNickname(nickname);
@@ -34,38 +36,37 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         };
     }
 
-    public Task<Device> GetAsync(long accountId, DeviceRef r, CancellationToken ct = default) => GetAsync(db.Devices, accountId, r, ct);
+    /// <summary>The device named by IotId or ProductKey+DeviceName, if the caller may see it; otherwise DeviceNotFound
+    /// (another account's device is not found either).</summary>
+    public Task<Device> GetAsync(Caller caller, DeviceRef r, CancellationToken ct = default) =>
+        db.Devices.FindVisibleAsync(caller, Named(r), () => NotFound(r), ct);
 
-    /// <summary>The device named by IotId or ProductKey+DeviceName in the account, or DeviceNotFound (another account's
-    /// device is not found either).</summary>
-    internal static async Task<Device> GetAsync(IQueryable<Device> devices, long accountId, DeviceRef r, CancellationToken ct)
-    {
-        var query = devices.Where(d => d.AccountId == accountId);
-        query = string.IsNullOrEmpty(r.IotId)
-            ? query.Where(d => d.ProductKey == r.ProductKey && d.DeviceName == r.DeviceName)
-            : query.Where(d => d.IotId == r.IotId);
-        return await query.FirstOrDefaultAsync(ct) ?? throw IotException.DeviceNotFound(r.ToString());
-    }
+    /// <summary>The device the reference names, whoever owns it: callers check visibility before using it (DeviceCache).</summary>
+    internal static Expression<Func<Device, bool>> Named(DeviceRef r) => string.IsNullOrEmpty(r.IotId)
+        ? d => d.ProductKey == r.ProductKey && d.DeviceName == r.DeviceName
+        : d => d.IotId == r.IotId;
+
+    internal static IotException NotFound(DeviceRef r) => IotException.DeviceNotFound(r.ToString());
 
     /// <summary>Devices named in a batch call; unknown names are left out, as the platform does.</summary>
-    public async Task<List<Device>> FindManyAsync(long accountId, string? productKey, IReadOnlyList<string> deviceNames, IReadOnlyList<string> iotIds, CancellationToken ct = default)
+    public async Task<List<Device>> FindManyAsync(Caller caller, string? productKey, IReadOnlyList<string> deviceNames, IReadOnlyList<string> iotIds, CancellationToken ct = default)
     {
         if (deviceNames.Count + iotIds.Count > MaxDevicesPerCall)
             throw IotException.Invalid($"At most {MaxDevicesPerCall} devices per call.");
         if (deviceNames.Count > 0 && string.IsNullOrEmpty(productKey))
             throw IotException.Invalid("ProductKey is required with DeviceName.N.");
-        var found = await db.Devices.Where(d => d.AccountId == accountId &&
-                ((d.ProductKey == productKey && deviceNames.Contains(d.DeviceName)) || iotIds.Contains(d.IotId)))
+        var found = await db.Devices.VisibleTo(caller)
+            .Where(d => (d.ProductKey == productKey && deviceNames.Contains(d.DeviceName)) || iotIds.Contains(d.IotId))
             .ToListAsync(ct);
         return found;
     }
 
-    public async Task<(List<Device> Devices, int Total)> ListAsync(long accountId, string? productKey, string? status, Paging paging, CancellationToken ct = default)
+    public async Task<(List<Device> Devices, int Total)> ListAsync(Caller caller, string? productKey, string? status, Paging paging, CancellationToken ct = default)
     {
-        var query = db.Devices.Where(d => d.AccountId == accountId);
+        var query = db.Devices.VisibleTo(caller);
         if (!string.IsNullOrEmpty(productKey))
         {
-            var product = await products.GetAsync(accountId, productKey, ct);
+            var product = await products.GetAsync(caller, productKey, ct);
             query = query.Where(d => d.ProductId == product.Id);
         }
         if (!string.IsNullOrEmpty(status))
@@ -78,9 +79,9 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         return (items, total);
     }
 
-    public async Task DeleteAsync(long accountId, DeviceRef r, CancellationToken ct = default)
+    public async Task DeleteAsync(Caller caller, DeviceRef r, CancellationToken ct = default)
     {
-        var device = await GetAsync(accountId, r, ct);
+        var device = await GetAsync(caller, r, ct);
         if (device.SourceInstanceId is not null)
             throw new IotException(IotErrors.DeviceDistributed,
                 $"Device {device.DeviceName} was distributed here from instance {device.SourceInstanceId}; distribute it back and delete it there.");
@@ -91,9 +92,9 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         changes.Publish(DeviceChangeKind.Deleted, device);
     }
 
-    public async Task<Device> DisableAsync(long accountId, DeviceRef r, CancellationToken ct = default)
+    public async Task<Device> DisableAsync(Caller caller, DeviceRef r, CancellationToken ct = default)
     {
-        var device = await GetAsync(accountId, r, ct);
+        var device = await GetAsync(caller, r, ct);
         device.Status = DeviceStatus.Disabled;
         device.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(ct);
@@ -102,9 +103,9 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
     }
 
     /// <summary>An enabled device returns to UNACTIVE if it never connected, otherwise OFFLINE until it reconnects.</summary>
-    public async Task<Device> EnableAsync(long accountId, DeviceRef r, CancellationToken ct = default)
+    public async Task<Device> EnableAsync(Caller caller, DeviceRef r, CancellationToken ct = default)
     {
-        var device = await GetAsync(accountId, r, ct);
+        var device = await GetAsync(caller, r, ct);
         if (device.Status == DeviceStatus.Disabled)
         {
             device.Status = device.ActivatedAtMs is null ? DeviceStatus.Unactive : DeviceStatus.Offline;

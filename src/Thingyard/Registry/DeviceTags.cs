@@ -2,6 +2,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Storage;
 
@@ -63,10 +64,10 @@ public sealed partial class DeviceTags(ThingyardDb db)
     public Task<int> DeleteAsync(Device device, string key, CancellationToken ct = default) =>
         db.DeviceTags.Where(t => t.DeviceId == device.Id && t.Key == key).ExecuteDeleteAsync(ct);
 
-    public async Task<(List<Device> Devices, int Total)> FindDevicesAsync(long accountId, string key, string? value, Paging paging, CancellationToken ct = default)
+    public async Task<(List<Device> Devices, int Total)> FindDevicesAsync(Caller caller, string key, string? value, Paging paging, CancellationToken ct = default)
     {
         var query = db.DeviceTags.Where(t => t.Key == key && (value == null || t.Value == value))
-            .Join(db.Devices.Where(d => d.AccountId == accountId), t => t.DeviceId, d => d.Id, (t, d) => d);
+            .Join(db.Devices.VisibleTo(caller), t => t.DeviceId, d => d.Id, (t, d) => d);
         return (await query.OrderBy(d => d.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct), await query.CountAsync(ct));
     }
 }

@@ -1,5 +1,6 @@
-// Products of an account: create, update, query, list and delete, always scoped to the calling account.
+// Products of an account: create, update, query, list and delete, always as the caller sees them (AccessRules).
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Storage;
 
@@ -16,7 +17,7 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
     static readonly string[] AuthTypes = ["secret", "id2", "x509"];
     static readonly string[] NetTypes = ["WIFI", "CELLULAR", "ETHERNET", "OTHER", "LORA"];
 
-    public async Task<Product> CreateAsync(long accountId, NewProduct p, CancellationToken ct = default)
+    public async Task<Product> CreateAsync(Caller caller, NewProduct p, CancellationToken ct = default)
     {
         NameRules.CheckProductName(p.Name);
         if (p.NodeType is not (0 or 1)) throw new IotException(IotErrors.InvalidNodeType, "NodeType must be 0 (device) or 1 (gateway).");
@@ -24,12 +25,12 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
         if (!AuthTypes.Contains(p.AuthType)) throw new IotException(IotErrors.InvalidAuthType, "AuthType must be secret, id2 or x509.");
         if (!NetTypes.Contains(p.NetType)) throw IotException.Invalid("NetType must be WIFI, CELLULAR, ETHERNET, OTHER or LORA.");
         if (p.Description is { Length: > 100 }) throw IotException.Invalid("Description must be at most 100 characters.");
-        await EnsureNameFreeAsync(accountId, p.Name, null, ct);
+        await EnsureNameFreeAsync(caller.AccountId, p.Name, null, ct);
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var product = new Product
         {
-            AccountId = accountId, ProductKey = Ids.ProductKey(), ProductSecret = Ids.ProductSecret(), Name = p.Name,
+            AccountId = caller.AccountId, ProductKey = Ids.ProductKey(), ProductSecret = Ids.ProductSecret(), Name = p.Name,
             Description = p.Description, NodeType = p.NodeType, DataFormat = p.DataFormat, AuthType = p.AuthType,
             NetType = p.NetType, ProtocolType = p.ProtocolType, CategoryKey = p.CategoryKey,
             DynamicRegistration = p.DynamicRegistration, CreatedAtMs = now, ModifiedAtMs = now,
@@ -39,20 +40,19 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
         return product;
     }
 
-    public async Task<Product> GetAsync(long accountId, string? productKey, CancellationToken ct = default)
+    public async Task<Product> GetAsync(Caller caller, string? productKey, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(productKey)) throw new IotException("iot.prod.NullProductKey", "ProductKey is required.");
-        return await db.Products.FirstOrDefaultAsync(p => p.ProductKey == productKey && p.AccountId == accountId, ct)
-            ?? throw IotException.ProductNotFound(productKey);
+        return await db.Products.FindVisibleAsync(caller, p => p.ProductKey == productKey, () => IotException.ProductNotFound(productKey), ct);
     }
 
-    public async Task<Product> UpdateAsync(long accountId, string productKey, ProductChanges changes, CancellationToken ct = default)
+    public async Task<Product> UpdateAsync(Caller caller, string productKey, ProductChanges changes, CancellationToken ct = default)
     {
-        var product = Writable(await GetAsync(accountId, productKey, ct));
+        var product = Writable(await GetAsync(caller, productKey, ct));
         if (changes.Name is not null && changes.Name != product.Name)
         {
             NameRules.CheckProductName(changes.Name);
-            await EnsureNameFreeAsync(accountId, changes.Name, product.Id, ct);
+            await EnsureNameFreeAsync(product.AccountId, changes.Name, product.Id, ct);
             product.Name = changes.Name;
         }
         if (changes.Description is not null)
@@ -66,9 +66,9 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
         return product;
     }
 
-    public async Task<Page<(Product Product, int DeviceCount)>> ListAsync(long accountId, Paging paging, CancellationToken ct = default)
+    public async Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, CancellationToken ct = default)
     {
-        var query = db.Products.Where(p => p.AccountId == accountId);
+        var query = db.Products.VisibleTo(caller);
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(p => p.Id).Skip(paging.Skip).Take(paging.PageSize)
             .Select(p => new { Product = p, Count = db.Devices.Count(d => d.ProductId == p.Id) })
@@ -87,9 +87,9 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
         db.Devices.CountAsync(d => d.ProductId == product.Id, ct);
 
     /// <summary>Like the platform, a product that still has devices cannot be deleted.</summary>
-    public async Task DeleteAsync(long accountId, string productKey, CancellationToken ct = default)
+    public async Task DeleteAsync(Caller caller, string productKey, CancellationToken ct = default)
     {
-        var product = Writable(await GetAsync(accountId, productKey, ct));
+        var product = Writable(await GetAsync(caller, productKey, ct));
         if (await DeviceCountAsync(product, ct) > 0)
             throw new IotException(IotErrors.ProductHasDevices, $"The product '{productKey}' still has devices; delete them first.");
         db.Products.Remove(product);
@@ -102,9 +102,10 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
             $"Product {product.ProductKey} was distributed here from instance {product.SourceInstanceId} and is read-only; change it at its source.")
         : product;
 
-    async Task EnsureNameFreeAsync(long accountId, string name, long? except, CancellationToken ct)
+    /// <summary>Product names are unique within the owning account.</summary>
+    async Task EnsureNameFreeAsync(long ownerAccountId, string name, long? except, CancellationToken ct)
     {
-        if (await db.Products.AnyAsync(p => p.AccountId == accountId && p.Name == name && p.Id != except, ct))
+        if (await db.Products.OwnedBy(ownerAccountId).AnyAsync(p => p.Name == name && p.Id != except, ct))
             throw new IotException(IotErrors.ProductNameExists, $"A product named '{name}' already exists.");
     }
 }

@@ -1,5 +1,6 @@
 // Product tags: create/update, delete, list and find products by tag, with the platform's key and value rules.
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Storage;
 
@@ -31,7 +32,7 @@ public sealed class ProductTags(ThingyardDb db)
     public Task<int> DeleteAsync(Product product, IReadOnlyList<string> keys, CancellationToken ct = default) =>
         db.ProductTags.Where(t => t.ProductId == product.Id && keys.Contains(t.Key)).ExecuteDeleteAsync(ct);
 
-    public async Task<List<Product>> FindProductsAsync(long accountId, IReadOnlyList<KeyValuePair<string, string>> tags, Paging paging, CancellationToken ct = default)
+    public async Task<List<Product>> FindProductsAsync(Caller caller, IReadOnlyList<KeyValuePair<string, string>> tags, Paging paging, CancellationToken ct = default)
     {
         if (tags.Count == 0) throw IotException.Invalid("Give at least one ProductTag.");
         var ids = new HashSet<long>();
@@ -40,7 +41,7 @@ public sealed class ProductTags(ThingyardDb db)
             var matches = await db.ProductTags.Where(t => t.Key == key && (value == "" || t.Value == value)).Select(t => t.ProductId).ToListAsync(ct);
             ids.UnionWith(matches);
         }
-        return await db.Products.Where(p => p.AccountId == accountId && ids.Contains(p.Id))
+        return await db.Products.VisibleTo(caller).Where(p => ids.Contains(p.Id))
             .OrderBy(p => p.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
     }
 }
