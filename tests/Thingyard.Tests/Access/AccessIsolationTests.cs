@@ -1,0 +1,365 @@
+// Every account-owned lookup and list, over RPC and over REST, asked by another account: a lookup of the owner's
+// product, device, group, batch, thing model, telemetry, shadow, topology, tags, configuration or distribution job is
+// "not found" (as for a name that does not exist), a list comes back empty, and no answer carries the owner's data.
+// Each case is also replayed as the owner where that only reads, so a case that names nothing real cannot pass.
+// The cases are keyed by the server's own action and route tables: an action or route that is neither covered here
+// nor declared not account-owned (with the reason) fails the coverage tests, so a new one cannot skip this check.
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Thingyard.Protocol.OpenApi;
+using Thingyard.Server.Rpc;
+using Thingyard.Tests.Connectivity;
+using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Messaging;
+using Thingyard.Tests.Registry;
+using static Thingyard.Tests.Registry.RegistryCalls;
+
+namespace Thingyard.Tests.Access;
+
+/// <summary>One RPC call as B. Count null: a lookup or change that must be not-found; otherwise a list whose size
+/// Count reads, which must be 0 for B. Owner: the owner may repeat it (it only reads), and must succeed.</summary>
+public sealed record RpcCase((string, string)[] Params, Func<JsonElement, int>? Count = null, bool Owner = true);
+
+/// <summary>One REST call as B, as <see cref="RpcCase"/>: a 404 for lookups and changes, an empty list for lists.</summary>
+public sealed record RestCase(HttpMethod Method, string Path, Func<HttpContent>? Body = null, Func<JsonElement, int>? Count = null, bool Owner = true);
+
+public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<AccessWorld>
+{
+    // ---- RPC ---------------------------------------------------------------------------------------------------
+
+    static RpcCase Lookup(params (string, string)[] p) => new(p);
+    static RpcCase Change(params (string, string)[] p) => new(p, Owner: false);
+    static RpcCase Listing(Func<JsonElement, int> count, params (string, string)[] p) => new(p, count);
+    static Func<JsonElement, int> Items(string path) => r => r.At(path).GetArrayLength();
+
+    static (string, string)[] Pk(AccessWorld w, params (string, string)[] more) => [("ProductKey", w.ProductKey), .. more];
+    static (string, string)[] Group(AccessWorld w, params (string, string)[] more) => [("GroupId", w.GroupId), .. more];
+    static (string, string)[] Named(AccessWorld w, params (string, string)[] more) =>
+        [("ProductKey", w.ProductKey), ("DeviceName.1", w.Device.DeviceName), .. more];
+    static (string, string)[] ByIotId(AccessWorld w, params (string, string)[] more) => [("IotId", w.Device.IotId), .. more];
+
+    /// <summary>Every account-owned action, with the calls that name the owner's data.</summary>
+    static readonly Dictionary<string, Func<AccessWorld, RpcCase[]>> RpcCases = new()
+    {
+        // Products
+        ["QueryProduct"] = w => [Lookup(Pk(w))],
+        ["QueryProductList"] = w => [Listing(Items("Data.List.ProductInfo"), ("PageSize", "200"))],
+        ["UpdateProduct"] = w => [Change(Pk(w, ("Description", "taken")))],
+        ["DeleteProduct"] = w => [Change(Pk(w))],
+        // Devices
+        ["RegisterDevice"] = w => [Change(Pk(w, ("DeviceName", "intruder_1")))],
+        ["QueryDeviceDetail"] = w => [Lookup(w.Device.Args()), Lookup(ByIotId(w))],
+        ["QueryDeviceInfo"] = w => [Lookup(w.Device.Args()), Lookup(ByIotId(w))],
+        ["QueryDevice"] = w => [Listing(Items("Data.DeviceInfo"), ("PageSize", "50")), Lookup(Pk(w))],
+        ["QueryDeviceByStatus"] = w => [Lookup(Pk(w, ("Status", "UNACTIVE")))],
+        ["BatchQueryDeviceDetail"] = w => [Lookup(Named(w))],
+        ["DeleteDevice"] = w => [Change(w.Device.Args()), Change(ByIotId(w))],
+        ["DisableThing"] = w => [Change(w.Device.Args()), Change(ByIotId(w))],
+        ["EnableThing"] = w => [Change(w.Device.Args()), Change(ByIotId(w))],
+        ["GetDeviceStatus"] = w => [Lookup(w.Device.Args()), Lookup(ByIotId(w))],
+        ["BatchGetDeviceState"] = w =>
+        [
+            Listing(Items("DeviceStatusList.DeviceStatus"), ("IotId.1", w.Device.IotId)),
+            Listing(Items("DeviceStatusList.DeviceStatus"), Named(w)),
+        ],
+        ["QueryDeviceStatistics"] = w => [Listing(r => r.At("Data.deviceCount").GetInt32()), Lookup(Pk(w)), Lookup(Group(w))],
+        // Batch registration
+        ["BatchCheckDeviceNames"] = w => [Change(Pk(w, ("DeviceName.1", "intruder_2")))],
+        ["BatchRegisterDevice"] = w => [Change(Pk(w, ("Count", "1")))],
+        ["BatchRegisterDeviceWithApplyId"] = w => [Change(Pk(w, ("ApplyId", w.ApplyId)))],
+        ["QueryBatchRegisterDeviceStatus"] = w => [Lookup(Pk(w, ("ApplyId", w.ApplyId))), Lookup(("ApplyId", w.ApplyId))],
+        ["QueryPageByApplyId"] = w => [Lookup(("ApplyId", w.ApplyId))],
+        // Groups
+        ["CreateDeviceGroup"] = w => [Change(("GroupName", Unique("Sub")), ("SuperGroupId", w.GroupId))],
+        ["UpdateDeviceGroup"] = w => [Change(Group(w, ("GroupDesc", "taken")))],
+        ["DeleteDeviceGroup"] = w => [Change(Group(w))],
+        ["QueryDeviceGroupInfo"] = w => [Lookup(Group(w))],
+        ["QueryDeviceGroupList"] = w => [Listing(Items("Data.GroupInfo"), ("PageSize", "200"))],
+        ["BatchAddDeviceGroupRelations"] = w => [Change(Group(w, ("Device.1.ProductKey", w.ProductKey), ("Device.1.DeviceName", w.Device.DeviceName)))],
+        ["BatchDeleteDeviceGroupRelations"] = w => [Change(Group(w, ("Device.1.ProductKey", w.ProductKey), ("Device.1.DeviceName", w.Device.DeviceName)))],
+        ["QueryDeviceListByDeviceGroup"] = w => [Lookup(Group(w))],
+        ["QueryDeviceGroupByDevice"] = w => [Lookup(w.Device.Args()), Lookup(ByIotId(w))],
+        ["SetDeviceGroupTags"] = w => [Change(Group(w, ("TagString", """[{"tagKey":"a","tagValue":"b"}]""")))],
+        ["QueryDeviceGroupTagList"] = w => [Lookup(Group(w))],
+        // Tags
+        ["SaveDeviceProp"] = w => [Change(w.Device.Args(("Props", """{"owner":"b"}""")))],
+        ["QueryDeviceProp"] = w => [Lookup(w.Device.Args()), Lookup(ByIotId(w))],
+        ["DeleteDeviceProp"] = w => [Change(w.Device.Args(("PropKey", w.DeviceTagKey)))],
+        ["QueryDeviceByTags"] = w =>
+        [
+            Listing(Items("Data.SimpleDeviceInfo"), ("Tag.1.TagKey", w.DeviceTagKey)),
+            Listing(Items("Data.SimpleDeviceInfo"), ("Tag.1.TagKey", w.DeviceTagKey), ("Tag.1.TagValue", w.DeviceTagValue)),
+        ],
+        ["CreateProductTags"] = w => [Change(Pk(w, ("ProductTag.1.TagKey", "owner"), ("ProductTag.1.TagValue", "b")))],
+        ["UpdateProductTags"] = w => [Change(Pk(w, ("ProductTag.1.TagKey", w.ProductTagKey), ("ProductTag.1.TagValue", "b")))],
+        ["DeleteProductTags"] = w => [Change(Pk(w, ("ProductTagKey.1", w.ProductTagKey)))],
+        ["ListProductTags"] = w => [Lookup(Pk(w))],
+        ["ListProductByTags"] = w =>
+        [
+            Listing(Items("ProductInfos.ProductInfo"), ("ProductTag.1.TagKey", w.ProductTagKey)),
+            Listing(Items("ProductInfos.ProductInfo"), ("ProductTag.1.TagKey", w.ProductTagKey), ("ProductTag.1.TagValue", w.ProductTagValue)),
+        ],
+        // Thing models
+        ["CreateThingModel"] = w => [Change(Pk(w, ("ThingModelJson", """{"properties":[]}""")))],
+        ["UpdateThingModel"] = w => [Change(Pk(w, ("Identifier", "temperature"), ("ThingModelJson", """{"properties":[]}""")))],
+        ["DeleteThingModel"] = w => [Change(Pk(w, ("PropertyIdentifier.1", "temperature")))],
+        ["ImportThingModelTsl"] = w => [Change(Pk(w, ("TslStr", ConnectivityCalls.SampleTsl)))],
+        ["PublishThingModel"] = w => [Change(Pk(w))],
+        ["GetThingModelTsl"] = w => [Lookup(Pk(w))],
+        ["GetThingModelTslPublished"] = w => [Lookup(Pk(w))],
+        ["QueryThingModel"] = w => [Lookup(Pk(w))],
+        ["QueryThingModelPublished"] = w => [Lookup(Pk(w))],
+        ["ListThingModelVersion"] = w => [Lookup(Pk(w))],
+        // Commands and messages to devices
+        ["SetDeviceProperty"] = w => [Change(w.Device.Args(("Items", """{"mode":1}"""))), Change(ByIotId(w, ("Items", """{"mode":1}""")))],
+        ["SetDevicesProperty"] = w => [Change(Named(w, ("Items", """{"mode":1}""")))],
+        ["InvokeThingService"] = w => [Change(w.Device.Args(("Identifier", "reboot"), ("Args", """{"delay":1}""")))],
+        ["InvokeThingsService"] = w => [Change(Named(w, ("Identifier", "reboot"), ("Args", "{}")))],
+        ["Pub"] = w =>
+        [
+            Change(w.Device.Args(("TopicFullName", $"/{w.ProductKey}/{w.Device.DeviceName}/user/get"), ("MessageContent", MessagingKit.B64("x")))),
+            Change(Pk(w, ("TopicFullName", $"/{w.ProductKey}/{w.Device.DeviceName}/user/get"), ("MessageContent", MessagingKit.B64("x")))),
+        ],
+        ["PubBroadcast"] = w => [Change(Pk(w, ("TopicFullName", $"/broadcast/{w.ProductKey}/x"), ("MessageContent", MessagingKit.B64("x"))))],
+        ["RRpc"] = w => [Change(w.Device.Args(("RequestBase64Byte", MessagingKit.B64("x")), ("Timeout", "1000")))],
+        ["QueryDeviceSubTopic"] = w => [Lookup(w.Device.Args())],
+        // Telemetry
+        ["QueryDevicePropertyStatus"] = w => [Lookup(w.Device.Args()), Lookup(ByIotId(w))],
+        ["QueryDevicePropertyData"] = w => [Lookup(w.Device.Args([("Identifier", "serial"), .. w.Window]))],
+        ["QueryDevicePropertiesData"] = w => [Lookup(w.Device.Args([("Identifier.1", "serial"), .. w.Window]))],
+        ["QueryDeviceEventData"] = w => [Lookup(w.Device.Args(w.Window))],
+        ["QueryDeviceServiceData"] = w => [Lookup(w.Device.Args(w.Window))],
+        // Shadows
+        ["GetDeviceShadow"] = w => [Lookup(w.Device.Args())],
+        ["UpdateDeviceShadow"] = w => [Change(w.Device.Args(("ShadowMessage", """{"method":"update","state":{"desired":{"a":1}},"version":99}""")))],
+        // Gateway topology
+        ["GetGatewayBySubDevice"] = w => [Lookup(w.Device.Args())],
+        ["GetThingTopo"] = w => [Lookup(w.Gateway.Args())],
+        ["RemoveThingTopo"] = w => [Change(w.Device.Args()), Change(w.Gateway.Args())],
+        ["BatchAddThingTopo"] = w =>
+        {
+            var (clientId, timestamp, sign) = MessagingKit.SubSign(w.Device);
+            return
+            [
+                Change(("GwProductKey", w.Gateway.ProductKey), ("GwDeviceName", w.Gateway.DeviceName), ("TopoAddItem.1.ProductKey", w.Device.ProductKey),
+                    ("TopoAddItem.1.DeviceName", w.Device.DeviceName), ("TopoAddItem.1.ClientId", clientId), ("TopoAddItem.1.Timestamp", timestamp),
+                    ("TopoAddItem.1.SignMethod", "hmacsha1"), ("TopoAddItem.1.Sign", sign)),
+            ];
+        },
+        // Distribution
+        ["CreateProductDistributeJob"] = w => [Change(Pk(w, ("TargetInstanceId", AccessWorld.Elsewhere)))],
+        ["CreateDeviceDistributeJob"] = w => [Change(Pk(w, ("DeviceName.1", w.Device.DeviceName), ("TargetInstanceId", AccessWorld.Elsewhere)))],
+        ["QueryDeviceDistributeJob"] = w => [Lookup(("JobId", w.JobId))],
+        ["ListDeviceDistributeJob"] = w =>
+        [
+            Listing(Items("Data.JobInfo.items")), Listing(Items("Data.JobInfo.items"), ("JobId", w.JobId)), Listing(Items("Data.JobInfo.items"), Pk(w)),
+        ],
+        ["QueryDeviceDistributeDetail"] = w => [Lookup(("JobId", w.JobId))],
+        ["DeleteDeviceDistributeJob"] = w => [Change(("JobId", w.JobId))],
+        ["RetryDeviceDistributeJob"] = w => [Change(("JobId", w.JobId))],
+        ["ListDistributedDevice"] = w =>
+        [
+            Listing(Items("Data.Info.items")), Listing(Items("Data.Info.items"), Pk(w)), Listing(Items("Data.Info.items"), ("DeviceName", w.Moved.DeviceName)),
+        ],
+        ["ListDistributedProduct"] = w => [Listing(Items("Data.Info.items")), Listing(Items("Data.Info.items"), Pk(w))],
+    };
+
+    /// <summary>Actions that read or change no account's data, and why.</summary>
+    static readonly Dictionary<string, string> RpcNotAccountOwned = new()
+    {
+        ["CreateProduct"] = "creates a product in the caller's own account; names are per account (AccountIsolationTests)",
+        ["RequestDistributeAuthCode"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
+    };
+
+    public static TheoryData<string> RpcActionNames => new(RpcCases.Keys.Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void Every_rpc_action_is_checked_here_or_declared_not_account_owned()
+    {
+        var table = world.Server.Services.GetRequiredService<RpcActions>().Names.ToList();
+
+        var uncovered = table.Where(a => !RpcCases.ContainsKey(a) && !RpcNotAccountOwned.ContainsKey(a)).ToList();
+        Assert.True(uncovered.Count == 0, "Add these actions to RpcCases (another account must get not-found or an empty list), or to " +
+            "RpcNotAccountOwned with the reason they touch no account's data: " + string.Join(", ", uncovered));
+        var stale = RpcCases.Keys.Concat(RpcNotAccountOwned.Keys).Except(table).ToList();
+        Assert.True(stale.Count == 0, "Not in the action table (any more): " + string.Join(", ", stale));
+        Assert.Empty(RpcCases.Keys.Intersect(RpcNotAccountOwned.Keys));
+    }
+
+    [Theory]
+    [MemberData(nameof(RpcActionNames))]
+    public async Task Another_account_gets_not_found_or_nothing_from_the_rpc_action(string action)
+    {
+        foreach (var c in RpcCases[action](world))
+        {
+            var what = $"{action}({string.Join(", ", c.Params.Select(p => p.Item1))})";
+            JsonElement answer = default;
+            RpcCallException? refused = null;
+            try { answer = await world.Server.CallAs(world.B, action, c.Params); }
+            catch (RpcCallException e) { refused = e; }
+
+            if (c.Count is null)
+            {
+                Assert.True(refused is not null, $"{what}: B was answered: {answer}");
+                Assert.True(refused.Code.Contains("NotExisted", StringComparison.Ordinal), $"{what}: {refused.Code} {refused.Message}");
+                world.AssertNothingOfA(refused.Body.ValueKind == JsonValueKind.Undefined ? refused.Message : refused.Body.ToString(), what, namesMayBeEchoed: true);
+                if (c.Owner) await world.Server.Call(action, c.Params); // the same call names real data of A's
+            }
+            else
+            {
+                Assert.True(refused is null, $"{what}: {refused?.Code} {refused?.Message}");
+                Assert.True(c.Count(answer) == 0, $"{what}: B's list is not empty: {answer}");
+                world.AssertNothingOfA(answer.ToString(), what, namesMayBeEchoed: false);
+                Assert.True(c.Count(await world.Server.Call(action, c.Params)) > 0, $"{what}: A's own list is empty, so the case proves nothing");
+            }
+        }
+    }
+
+    // ---- REST --------------------------------------------------------------------------------------------------
+
+    static readonly HttpMethod Get = HttpMethod.Get, Post = HttpMethod.Post, Put = HttpMethod.Put, Patch = HttpMethod.Patch, Delete = HttpMethod.Delete;
+
+    static RestCase RestLookup(string path) => new(Get, path);
+    static RestCase RestChange(HttpMethod method, string path, object? body = null) =>
+        new(method, path, body is null ? null : () => JsonContent.Create(body), Owner: false);
+    static RestCase RestList(string path, Func<JsonElement, int> count) => new(Get, path, Count: count);
+    static readonly Func<JsonElement, int> PageItems = r => r.At("items").GetArrayLength();
+    static readonly Func<JsonElement, int> ArrayItems = r => r.GetArrayLength();
+
+    static string Product(AccessWorld w) => $"/api/v1/products/{w.ProductKey}";
+    static string Device(AccessWorld w) => $"/api/v1/products/{w.ProductKey}/devices/{w.Device.DeviceName}";
+
+    /// <summary>Every account-owned route (method and pattern as the server maps it), with the calls that name the owner's data.</summary>
+    static readonly Dictionary<string, Func<AccessWorld, RestCase[]>> RestCases = new()
+    {
+        ["GET /api/v1/products"] = w => [RestList("/api/v1/products?pageSize=100", PageItems)],
+        ["GET /api/v1/products/{productKey}"] = w => [RestLookup(Product(w))],
+        ["PATCH /api/v1/products/{productKey}"] = w => [RestChange(Patch, Product(w), new { description = "taken" })],
+        ["DELETE /api/v1/products/{productKey}"] = w => [RestChange(Delete, Product(w))],
+        ["GET /api/v1/products/{productKey}/tags"] = w => [RestLookup(Product(w) + "/tags")],
+        ["PUT /api/v1/products/{productKey}/tags"] = w => [RestChange(Put, Product(w) + "/tags", new[] { new { key = "owner", value = "b" } })],
+        ["GET /api/v1/products/{productKey}/devices"] = w => [RestLookup(Product(w) + "/devices")],
+        ["POST /api/v1/products/{productKey}/devices"] = w => [RestChange(Post, Product(w) + "/devices", new { deviceName = "intruder_3" })],
+        ["GET /api/v1/products/{productKey}/devices/{deviceName}"] = w => [RestLookup(Device(w))],
+        ["DELETE /api/v1/products/{productKey}/devices/{deviceName}"] = w => [RestChange(Delete, Device(w))],
+        ["POST /api/v1/products/{productKey}/devices/{deviceName}/disable"] = w => [RestChange(Post, Device(w) + "/disable")],
+        ["POST /api/v1/products/{productKey}/devices/{deviceName}/enable"] = w => [RestChange(Post, Device(w) + "/enable")],
+        ["GET /api/v1/products/{productKey}/devices/{deviceName}/tags"] = w => [RestLookup(Device(w) + "/tags")],
+        ["PUT /api/v1/products/{productKey}/devices/{deviceName}/tags"] = w => [RestChange(Put, Device(w) + "/tags", new Dictionary<string, string> { ["owner"] = "b" })],
+        // The owner's stream would stay open: B's 404 is all there is to check.
+        ["GET /api/v1/products/{productKey}/devices/{deviceName}/messages"] = w => [RestChange(Get, Device(w) + "/messages")],
+        ["GET /api/v1/products/{productKey}/thing-model"] = w => [RestLookup(Product(w) + "/thing-model"), RestLookup(Product(w) + "/thing-model?published=true")],
+        ["PUT /api/v1/products/{productKey}/thing-model"] = w =>
+            [new(Put, Product(w) + "/thing-model", () => new StringContent(ConnectivityCalls.SampleTsl, Encoding.UTF8, "application/json"), Owner: false)],
+        ["POST /api/v1/products/{productKey}/thing-model/publish"] = w => [RestChange(Post, Product(w) + "/thing-model/publish", new { })],
+        ["GET /api/v1/products/{productKey}/thing-model/versions"] = w => [RestLookup(Product(w) + "/thing-model/versions")],
+        ["GET /api/v1/products/{productKey}/config"] = w => [RestLookup(Product(w) + "/config")],
+        ["PUT /api/v1/products/{productKey}/config"] = w => [RestChange(Put, Product(w) + "/config", new { content = "taken" })],
+        ["POST /api/v1/products/{productKey}/config/push"] = w => [RestChange(Post, Product(w) + "/config/push")],
+        ["POST /api/v1/batches"] = w => [RestChange(Post, "/api/v1/batches", new { productKey = w.ProductKey, count = 1 })],
+        ["GET /api/v1/batches/{applyId:long}"] = w => [RestLookup($"/api/v1/batches/{w.ApplyId}")],
+        ["GET /api/v1/batches/{applyId:long}/devices"] = w => [RestLookup($"/api/v1/batches/{w.ApplyId}/devices")],
+        ["GET /api/v1/groups"] = w => [RestList("/api/v1/groups?pageSize=100", PageItems)],
+        ["POST /api/v1/groups"] = w => [RestChange(Post, "/api/v1/groups", new { name = Unique("Sub"), superGroupId = w.GroupId })],
+        ["GET /api/v1/groups/{groupId}"] = w => [RestLookup($"/api/v1/groups/{w.GroupId}")],
+        ["DELETE /api/v1/groups/{groupId}"] = w => [RestChange(Delete, $"/api/v1/groups/{w.GroupId}")],
+        ["GET /api/v1/groups/{groupId}/devices"] = w => [RestLookup($"/api/v1/groups/{w.GroupId}/devices")],
+        ["POST /api/v1/groups/{groupId}/devices"] = w =>
+            [RestChange(Post, $"/api/v1/groups/{w.GroupId}/devices", new { devices = new[] { new { productKey = w.ProductKey, deviceName = w.Device.DeviceName } } })],
+        ["DELETE /api/v1/groups/{groupId}/devices"] = w =>
+            [RestChange(Delete, $"/api/v1/groups/{w.GroupId}/devices", new { devices = new[] { new { productKey = w.ProductKey, deviceName = w.Device.DeviceName } } })],
+        ["POST /api/v1/distribution/jobs"] = w =>
+            [RestChange(Post, "/api/v1/distribution/jobs", new { productKey = w.ProductKey, targetInstanceId = AccessWorld.Elsewhere })],
+        ["POST /api/v1/distribution/jobs/csv"] = w =>
+        [
+            new(Post, $"/api/v1/distribution/jobs/csv?productKey={w.ProductKey}&targetInstanceId={AccessWorld.Elsewhere}",
+                () => new StringContent("DeviceName\n" + w.Device.DeviceName + "\n", Encoding.UTF8, "text/csv"), Owner: false),
+        ],
+        ["GET /api/v1/distribution/jobs"] = w => [RestList("/api/v1/distribution/jobs", ArrayItems), RestList($"/api/v1/distribution/jobs?productKey={w.ProductKey}", ArrayItems)],
+        ["GET /api/v1/distribution/jobs/{jobId}"] = w => [RestLookup($"/api/v1/distribution/jobs/{w.JobId}")],
+        ["GET /api/v1/distribution/jobs/{jobId}/result.csv"] = w => [RestLookup($"/api/v1/distribution/jobs/{w.JobId}/result.csv")],
+        ["POST /api/v1/distribution/jobs/{jobId}/retry"] = w => [RestChange(Post, $"/api/v1/distribution/jobs/{w.JobId}/retry")],
+        ["DELETE /api/v1/distribution/jobs/{jobId}"] = w => [RestChange(Delete, $"/api/v1/distribution/jobs/{w.JobId}")],
+        ["GET /api/v1/notifications"] = w => [RestList("/api/v1/notifications", ArrayItems)],
+    };
+
+    /// <summary>Routes that read or change no account's data, and why.</summary>
+    static readonly Dictionary<string, string> RestNotAccountOwned = new()
+    {
+        ["POST /api/v1/accounts"] = "creates an account; the admin only (AccountIsolationTests)",
+        ["POST /api/v1/accounts/me/access-keys"] = "adds an AccessKey to the caller's own account",
+        ["POST /api/v1/products"] = "creates a product in the caller's own account",
+        ["GET /api/v1/distribution/template.csv"] = "a fixed template",
+        ["POST /api/v1/distribution/auth-codes"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
+    };
+
+    public static TheoryData<string> RestRouteNames => new(RestCases.Keys.Order(StringComparer.Ordinal));
+
+    /// <summary>"METHOD /pattern" of every route under /api/v1, as the server mapped them.</summary>
+    List<string> RestRoutes() =>
+        world.Server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
+            .Distinct().ToList();
+
+    [Fact]
+    public void Every_rest_route_is_checked_here_or_declared_not_account_owned()
+    {
+        var routes = RestRoutes();
+
+        var uncovered = routes.Where(r => !RestCases.ContainsKey(r) && !RestNotAccountOwned.ContainsKey(r)).ToList();
+        Assert.True(uncovered.Count == 0, "Add these routes to RestCases (another account must get 404 or an empty list), or to " +
+            "RestNotAccountOwned with the reason they touch no account's data: " + string.Join(", ", uncovered));
+        var stale = RestCases.Keys.Concat(RestNotAccountOwned.Keys).Except(routes).ToList();
+        Assert.True(stale.Count == 0, "Not mapped (any more): " + string.Join(", ", stale) + "; mapped: " + string.Join(", ", routes));
+        Assert.Empty(RestCases.Keys.Intersect(RestNotAccountOwned.Keys));
+    }
+
+    static async Task<(HttpStatusCode Status, string Text)> SendAsync(HttpClient http, RestCase c)
+    {
+        using var request = new HttpRequestMessage(c.Method, c.Path) { Content = c.Body?.Invoke() };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        // A live stream (a device's messages) never ends: its status is the answer.
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream") return (response.StatusCode, "(a stream)");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(RestRouteNames))]
+    public async Task Another_account_gets_not_found_or_nothing_from_the_rest_route(string route)
+    {
+        using var asB = world.Server.Rest(world.B.AccessKeyId, world.B.AccessKeySecret);
+        using var asOwner = world.Server.Rest();
+        foreach (var c in RestCases[route](world))
+        {
+            var what = $"{c.Method} {c.Path}";
+            var (status, text) = await SendAsync(asB, c);
+
+            if (c.Count is null)
+            {
+                Assert.True(status == HttpStatusCode.NotFound, $"{what}: B got {(int)status}: {text}");
+                var title = JsonDocument.Parse(text).RootElement.Str("title");
+                Assert.True(title.Contains("NotExisted", StringComparison.Ordinal), $"{what}: {title}");
+                world.AssertNothingOfA(text, what, namesMayBeEchoed: true);
+                if (c.Owner)
+                {
+                    var (ownerStatus, ownerText) = await SendAsync(asOwner, c);
+                    Assert.True((int)ownerStatus is >= 200 and < 300, $"{what}: the owner got {(int)ownerStatus}: {ownerText}");
+                }
+            }
+            else
+            {
+                Assert.True(status == HttpStatusCode.OK, $"{what}: B got {(int)status}: {text}");
+                Assert.True(c.Count(JsonDocument.Parse(text).RootElement) == 0, $"{what}: B's list is not empty: {text}");
+                world.AssertNothingOfA(text, what, namesMayBeEchoed: false);
+                var (_, ownerText) = await SendAsync(asOwner, c);
+                Assert.True(c.Count(JsonDocument.Parse(ownerText).RootElement) > 0, $"{what}: A's own list is empty, so the case proves nothing");
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+// The data for the access isolation tests: account A (the admin) owns one of everything account-owned (products,
+// devices, a gateway with a sub-device, tags, a group, a batch, thing models, telemetry, a shadow, a configuration
+// file, a distribution job with what it distributed, a notification); account B owns nothing and asks for all of it.
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Thingyard.Distribution;
+using Thingyard.Server.Distribution;
+using Thingyard.Tests.Connectivity;
+using Thingyard.Tests.Devices;
+using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Messaging;
+using Thingyard.Tests.Registry;
+using static Thingyard.Tests.Infrastructure.Json;
+using static Thingyard.Tests.Registry.RegistryCalls;
+
+namespace Thingyard.Tests.Access;
+
+public sealed class AccessWorld : IAsyncLifetime
+{
+    /// <summary>An instance no one runs: the target of A's (recorded) distribution job.</summary>
+    public const string Elsewhere = "iotx-elsewhere";
+
+    public ThingyardServer Server { get; } = new();
+    public TestAccount B { get; private set; } = null!;
+
+    public string ProductKey { get; private set; } = "";
+    /// <summary>Connected once: posted properties and an event, was called, has a shadow, is a sub-device of Gateway.</summary>
+    public TestDevice Device { get; private set; } = null!;
+    /// <summary>Distributed to another instance (recorded in the database).</summary>
+    public TestDevice Moved { get; private set; } = null!;
+    public TestDevice Gateway { get; private set; } = null!;
+    public string GroupId { get; private set; } = "";
+    public string ApplyId { get; private set; } = "";
+    public string JobId { get; private set; } = "";
+    public string DeviceTagKey { get; private set; } = "";
+    public string DeviceTagValue { get; private set; } = "";
+    public string ProductTagKey { get; private set; } = "";
+    public string ProductTagValue { get; private set; } = "";
+
+    /// <summary>A's keys, names and ids. B names them in its calls, so a not-found message may echo them; a list never.</summary>
+    public List<string> Identifiers { get; } = [];
+
+    /// <summary>A's data, which no answer to B may carry.</summary>
+    public List<string> Secrets { get; } = [];
+
+    /// <summary>StartTime and EndTime around everything A's device reported.</summary>
+    public (string, string)[] Window { get; } =
+        [("StartTime", "0"), ("EndTime", DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds().ToString())];
+
+    public async Task InitializeAsync()
+    {
+        await Server.InitializeAsync();
+        var s = Server;
+
+        ProductKey = await s.NewModelledProductAsync();
+        var product = (await s.Call("QueryProduct", ("ProductKey", ProductKey))).At("Data");
+        Device = await s.NewTestDeviceAsync(ProductKey);
+        Moved = await s.NewTestDeviceAsync(ProductKey);
+        Gateway = await s.NewTestDeviceAsync(await s.NewModelledProductAsync(nodeType: 1));
+
+        DeviceTagKey = Unique("dtag");
+        DeviceTagValue = Unique("dval");
+        await s.Call("SaveDeviceProp", Device.Args(("Props", $$"""{"{{DeviceTagKey}}":"{{DeviceTagValue}}"}""")));
+        ProductTagKey = Unique("ptag");
+        ProductTagValue = Unique("pval");
+        await s.Call("CreateProductTags", ("ProductKey", ProductKey), ("ProductTag.1.TagKey", ProductTagKey), ("ProductTag.1.TagValue", ProductTagValue));
+
+        var groupName = Unique("Grp");
+        GroupId = (await s.Call("CreateDeviceGroup", ("GroupName", groupName))).Str("Data.GroupId");
+        await s.Call("BatchAddDeviceGroupRelations", ("GroupId", GroupId), ("Device.1.ProductKey", ProductKey), ("Device.1.DeviceName", Device.DeviceName));
+        var groupTag = Unique("gval");
+        await s.Call("SetDeviceGroupTags", ("GroupId", GroupId), ("TagString", $$"""[{"tagKey":"owner","tagValue":"{{groupTag}}"}]"""));
+
+        var batchName = Unique("batch");
+        ApplyId = (await s.Call("BatchCheckDeviceNames", ("ProductKey", ProductKey), ("DeviceName.1", batchName))).Str("Data.ApplyId");
+        await s.Call("BatchRegisterDeviceWithApplyId", ("ProductKey", ProductKey), ("ApplyId", ApplyId));
+        Assert.Equal("CREATE_SUCCESS", (await s.WaitForBatchAsync(ProductKey, ApplyId)).Str("Status"));
+
+        var (clientId, timestamp, sign) = MessagingKit.SubSign(Device);
+        await s.Call("BatchAddThingTopo", ("GwProductKey", Gateway.ProductKey), ("GwDeviceName", Gateway.DeviceName),
+            ("TopoAddItem.1.ProductKey", Device.ProductKey), ("TopoAddItem.1.DeviceName", Device.DeviceName), ("TopoAddItem.1.ClientId", clientId),
+            ("TopoAddItem.1.Timestamp", timestamp), ("TopoAddItem.1.SignMethod", "hmacsha1"), ("TopoAddItem.1.Sign", sign));
+
+        var serial = Unique("SN");
+        await using (var mqtt = await s.ConnectOnlineAsync(Device, "thing/service/#"))
+        {
+            await mqtt.PostPropertiesAsync($$"""{"temperature":42.7,"serial":"{{serial}}"}""");
+            var evented = await mqtt.RequestAsync(mqtt.Sys("thing/event/overheat/post"), "thing.event.overheat.post", """{"value":{"temp":88.6}}""");
+            Assert.Equal(200, evented.GetProperty("code").GetInt32());
+            await s.Call("InvokeThingService", Device.Args(("Identifier", "reboot"), ("Args", """{"delay":7}""")));
+            // Telemetry is written asynchronously: wait until all of it can be read back.
+            Assert.Contains(serial, (await ConnectivityCalls.EventuallyAsync(() => s.Call("QueryDevicePropertyStatus", Device.Args()),
+                r => r.ToString().Contains(serial, StringComparison.Ordinal))).ToString());
+            Assert.Equal(1, (await ConnectivityCalls.EventuallyAsync(() => s.Call("QueryDeviceEventData", Device.Args(Window)),
+                r => r.At("Data.List.EventInfo").GetArrayLength() > 0)).At("Data.List.EventInfo").GetArrayLength());
+            Assert.Equal(1, (await ConnectivityCalls.EventuallyAsync(() => s.Call("QueryDeviceServiceData", Device.Args(Window)),
+                r => r.At("Data.List.ServiceInfo").GetArrayLength() > 0)).At("Data.List.ServiceInfo").GetArrayLength());
+        }
+
+        var shadowNote = Unique("shadow");
+        await s.Call("UpdateDeviceShadow", Device.Args(("ShadowMessage", $$$"""{"method":"update","state":{"desired":{"note":"{{{shadowNote}}}"}},"version":1}""")));
+        var config = Unique("config");
+        using (var rest = s.Rest())
+            await JsonOf(await rest.PutAsJsonAsync($"/api/v1/products/{ProductKey}/config", new { content = config }), HttpStatusCode.OK);
+
+        // Distribution needs a second instance; what a finished job leaves behind is written directly.
+        JobId = "dj_" + Unique("job").Replace("_", "");
+        var note = Unique("note");
+        await using (var db = await s.DbAsync())
+        {
+            var admin = db.Accounts.OrderBy(a => a.Id).First();
+            var productId = db.Products.Single(p => p.ProductKey == ProductKey).Id;
+            var movedId = db.Devices.Single(d => d.ProductKey == ProductKey && d.DeviceName == Moved.DeviceName).Id;
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var job = new DistributionJob
+            {
+                JobId = JobId, AccountId = admin.Id, Kind = "device", ProductKey = ProductKey, TargetUid = admin.Uid,
+                SourceInstanceId = s.Services.GetRequiredService<InstanceDirectory>().SelfId, TargetInstanceIds = Elsewhere,
+                Status = DistributionStatus.Completed, Total = 1, CreatedAtMs = now, ModifiedAtMs = now,
+            };
+            db.DistributionJobs.Add(job);
+            await db.SaveChangesAsync();
+            db.DistributionItems.Add(new DistributionItem
+            {
+                JobId = job.Id, DeviceName = Moved.DeviceName, State = DistributionItemState.Done, Code = 200, TargetInstanceId = Elsewhere, ModifiedAtMs = now,
+            });
+            db.DeviceDistributions.Add(new DeviceDistribution
+            {
+                DeviceId = movedId, JobId = JobId, TargetInstanceIds = Elsewhere, TargetUid = admin.Uid, CreatedAtMs = now, ModifiedAtMs = now,
+            });
+            db.ProductDistributions.Add(new ProductDistribution { ProductId = productId, TargetInstanceId = Elsewhere, TargetUid = admin.Uid, JobId = JobId, CreatedAtMs = now });
+            db.Notifications.Add(new Notification { AccountId = admin.Id, Kind = "test", Message = note, CreatedAtMs = now });
+            await db.SaveChangesAsync();
+        }
+
+        B = await s.NewAccountAsync(Unique("b"));
+
+        Identifiers.AddRange([ProductKey, Gateway.ProductKey, Device.DeviceName, Device.IotId, Moved.DeviceName, Moved.IotId,
+            Gateway.DeviceName, Gateway.IotId, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey]);
+        Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
+            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note]);
+    }
+
+    /// <summary>Fails when an answer to B carries A's data (or, for lists, anything of A's at all).</summary>
+    public void AssertNothingOfA(string answer, string what, bool namesMayBeEchoed)
+    {
+        foreach (var secret in Secrets)
+            Assert.False(answer.Contains(secret, StringComparison.Ordinal), $"{what}: the answer to B carries A's '{secret}': {answer}");
+        if (namesMayBeEchoed) return;
+        foreach (var name in Identifiers)
+            Assert.False(answer.Contains(name, StringComparison.Ordinal), $"{what}: the answer to B names A's '{name}': {answer}");
+    }
+
+    public Task DisposeAsync() => Server.DisposeAsync();
+}
