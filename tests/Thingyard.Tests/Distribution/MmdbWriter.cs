@@ -1,7 +1,8 @@
 // A tiny MaxMind DB writer for tests: networks with their data go into a binary trie (the most specific network wins),
 // written with 24-, 28- or 32-bit records as an IPv4 or IPv6 tree; values are maps, arrays, strings, doubles, floats,
 // booleans, bytes and unsigned/signed integers. Repeated strings and records are written once and then pointed to, as
-// real writers do, so every database it builds has pointers.
+// real writers do, so every database it builds has pointers. It stays hand-written: NuGet has MaxMind's reader
+// (MaxMind.Db, which the server uses) but no maintained .NET writer.
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
