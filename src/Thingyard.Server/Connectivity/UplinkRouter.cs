@@ -2,8 +2,10 @@
 // size and rate limits, then the route table (UplinkRoutes) picks the handler. Nothing is relayed broker-side: the platform consumes device
 // messages itself. A QoS 1 publish is acknowledged (PUBACK) only after its telemetry is committed.
 using System.Buffers;
+using System.Diagnostics;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Thingyard.Server.Hosting;
 using Thingyard.Server.Settings;
 using Thingyard.Telemetry;
 using Thingyard.Protocol.Alink;
@@ -52,6 +54,10 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Mess
         stats.Accepted();
         tap.Up(owner.DeviceId, topic, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
 
+        // Null unless traces are exported (Observability): then this is one check per publish.
+        using var activity = Observability.Activities.StartActivity("MQTT uplink", ActivityKind.Consumer);
+        activity?.SetTag("messaging.system", "mqtt");
+        activity?.SetTag("messaging.destination.name", topic);
         var uplink = new Uplink(session, owner, topic, topic.Split('/'), payload, (int)message.QualityOfServiceLevel, now);
         try
         {
@@ -62,6 +68,7 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Mess
                 // be resent by the SDK for ever, and the device would never get past it.
                 stats.BadPayload();
                 log.LogWarning(ex, "Rejected {Topic} from {Device}: its handler failed on the payload", topic, owner);
+                activity?.SetStatus(ActivityStatusCode.Error, "bad payload");
                 uplink.Entries.Clear();
                 uplink.Reply(downlink, AlinkCodes.BadParams, message: "the request could not be processed");
                 return;
@@ -75,6 +82,7 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Mess
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             log.LogError(ex, "Failed to handle {Topic} from {Device}", topic, owner);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             uplink.Reply(downlink, AlinkCodes.SystemError, message: "internal error");
             // Not acknowledged as stored: the device's QoS 1 retry will bring it again.
             if (uplink.Qos >= 1) e.CloseConnection = true;

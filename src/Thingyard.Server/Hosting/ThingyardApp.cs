@@ -63,6 +63,7 @@ public static class ThingyardApp
         builder.Services.AddRestApi();
         if (settings.Get<MqttOptions>().DeviceHttpsPort >= 0) DeviceHttpsServer.Add(builder.Services);
         builder.Services.AddHealth();
+        builder.Services.AddObservability(settings.Get<TelemetryOptions>(), builder.Configuration);
 
         var app = builder.Build();
         await StorageSetup.MigrateAsync(app.Services);

@@ -1,5 +1,7 @@
 // The Alibaba RPC OpenAPI at "/": authenticate, dispatch by Action, answer in the platform's shapes.
+using System.Diagnostics;
 using Thingyard.Common;
+using Thingyard.Server.Hosting;
 
 namespace Thingyard.Server.Rpc;
 
@@ -20,6 +22,7 @@ public static class RpcEndpoint
         var host = http.Request.Host.Host;
         string? action = null;
         var xmlRoot = (string?)null;
+        Activity? activity = null;
         try
         {
             var request = await authenticator.AuthenticateAsync(http.Request, requestId, http.RequestAborted);
@@ -30,6 +33,15 @@ public static class RpcEndpoint
             if (!actions.TryGet(action, out var handler))
                 throw new RpcGatewayException(404, "InvalidAction.NotFound", $"Specified api '{action}' is not found, please check your url and method.");
 
+            // Null unless traces are exported (Observability): no allocation then.
+            activity = Observability.Activities.StartActivity("RPC action");
+            if (activity is not null)
+            {
+                activity.DisplayName = action;
+                activity.SetTag("rpc.system", "alibaba-pop");
+                activity.SetTag("rpc.method", action);
+                activity.SetTag("thingyard.request_id", requestId);
+            }
             var result = await handler(new RpcCall(request, http.RequestServices, http.RequestAborted));
             await RpcResponseWriter.WriteAsync(http.Response, 200, RpcResponseWriter.Success(requestId, result), xmlRoot);
         }
@@ -41,13 +53,19 @@ public static class RpcEndpoint
         catch (IotException e)
         {
             log.LogInformation("RPC {Action} failed ({RequestId}): {Code} {Message}", action, requestId, e.Code, e.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Code);
             await RpcResponseWriter.WriteAsync(http.Response, 200, RpcResponseWriter.BusinessError(requestId, e.Code, e.Message), xmlRoot);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "RPC {Action} crashed ({RequestId})", action, requestId);
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             await RpcResponseWriter.WriteAsync(http.Response, 500,
                 RpcResponseWriter.BusinessError(requestId, IotErrors.SystemException, "An internal error occurred; the request changed nothing it could not finish."), xmlRoot);
+        }
+        finally
+        {
+            activity?.Dispose();
         }
     }
 }

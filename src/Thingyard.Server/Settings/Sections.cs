@@ -12,4 +12,5 @@ public static class Sections
     public const string Security = "Thingyard:Security";
     public const string AuthFailures = "Thingyard:Security:AuthFailures";
     public const string Federation = "Thingyard:Federation";
+    public const string Telemetry = "Thingyard:Telemetry";
 }

@@ -59,6 +59,7 @@ public static class SettingsSetup
         new Section<SecurityOptions, SecurityOptionsValidator>(Sections.Security),
         new Section<AuthThrottleOptions, AuthFailuresValidator>(Sections.AuthFailures),
         new Section<FederationOptions, FederationOptionsValidator>(Sections.Federation),
+        new Section<TelemetryOptions, TelemetryOptionsValidator>(Sections.Telemetry),
     ];
 
     /// <summary>Binds every section (IOptions&lt;T&gt; and T itself), validated when the host starts.</summary>

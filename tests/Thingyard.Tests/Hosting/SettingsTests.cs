@@ -69,6 +69,17 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public async Task A_trace_endpoint_that_is_not_a_url_and_an_unknown_protocol_are_refused()
+    {
+        var failures = await RefusedAsync(new() { ["Thingyard:Telemetry:OtlpEndpoint"] = "collector:4318", ["Thingyard:Telemetry:OtlpProtocol"] = "http/json" });
+        Assert.Equal(
+        [
+            "Thingyard:Telemetry:OtlpEndpoint: \"collector:4318\" is not an http:// or https:// URL; use e.g. http://otel-collector:4318",
+            "Thingyard:Telemetry:OtlpProtocol: \"http/json\" is not an OTLP protocol; use http/protobuf or grpc",
+        ], failures);
+    }
+
+    [Fact]
     public async Task A_port_that_is_not_a_number_is_refused_naming_the_key()
     {
         var failure = await RefusedOnceAsync(new() { ["Thingyard:Mqtt:Port"] = "18 83" });

@@ -26,7 +26,7 @@ public sealed class StorageFaultTests
         Assert.Equal(HttpStatusCode.OK, live);
         Assert.Equal("ok", liveBody.Str("status"));
         using var http = server.Http();
-        Assert.Contains("\nthingyard_storage_faulted 1\n", await http.GetStringAsync("/metrics"));
+        Assert.Equal(1, MetricsText.Parse(await http.GetStringAsync("/metrics"))["thingyard_storage_faulted"]);
     }
 
     /// <summary>A registration is refused with the storage error itself.</summary>
