@@ -57,7 +57,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task CreatedProductAppearsInTheList()
+    public async Task Created_product_appears_in_the_list()
     {
         var name = UniqueName("Cli_list");
         var (code, output, error) = await RunAsync("product", "create", name, "--node-type", "gateway", "--description", "from the CLI");
@@ -74,7 +74,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task JsonOutputIsTheResponseBody()
+    public async Task Json_output_is_the_response_body()
     {
         var name = UniqueName("Cli_json");
         var (code, output, _) = await RunAsync("product", "create", name, "--json");
@@ -89,7 +89,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task RegisteredDeviceShowsTheSecretTheServerHolds()
+    public async Task Registered_device_shows_the_secret_the_server_holds()
     {
         var productKey = await CreateProductAsync();
         var registered = await RunAsync("device", "register", productKey, "cli-dev1", "--nickname", "Kitchen");
@@ -109,7 +109,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task PublishedThingModelHasTheImportedProperty()
+    public async Task Published_thing_model_has_the_imported_property()
     {
         var productKey = await CreateProductAsync();
         var file = WriteFile("tsl.json", $$"""
@@ -137,7 +137,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task InvalidTslIsRefusedWithTheIotCode()
+    public async Task Invalid_tsl_is_refused_with_the_iot_code()
     {
         var productKey = await CreateProductAsync();
         var file = WriteFile("bad.json", """
@@ -152,7 +152,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task UnknownProductFailsWithTheIotCode()
+    public async Task Unknown_product_fails_with_the_iot_code()
     {
         var (code, output, error) = await RunAsync("product", "show", "a1NoSuchProd");
         Assert.Equal(1, code);
@@ -161,7 +161,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task WithoutConfigurationCommandsSayHowToConfigure()
+    public async Task Without_configuration_commands_say_how_to_configure()
     {
         var (code, output, error) = await RunAsync(Unconfigured(), "product", "list");
         Assert.Equal(1, code);
@@ -171,7 +171,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task ConfigSetIsWhatLaterCommandsUseAndShowMasksTheSecret()
+    public async Task Config_set_is_what_later_commands_use_and_show_masks_the_secret()
     {
         var env = Unconfigured();
         var set = await RunAsync(env, "config", "set", "--endpoint", server.BaseAddress.ToString(),
@@ -191,7 +191,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task OptionsOverrideTheEnvironmentWhichOverridesTheFile()
+    public async Task Options_override_the_environment_which_overrides_the_file()
     {
         var env = Unconfigured();
         await RunAsync(env, "config", "set", "--endpoint", "http://127.0.0.1:1", "--access-key-id", ThingyardServer.AdminKeyId,
@@ -207,7 +207,7 @@ public sealed class CliTests(ThingyardServer server) : IClassFixture<ThingyardSe
     }
 
     [Fact]
-    public async Task UsageErrorsExitWithTwo()
+    public async Task Usage_errors_exit_with_two()
     {
         Assert.Equal(2, (await RunAsync("product", "create")).Code);
         Assert.Equal(2, (await RunAsync("product", "create", "Cli_bad_type", "--node-type", "toaster")).Code);

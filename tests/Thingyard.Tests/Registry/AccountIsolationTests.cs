@@ -46,7 +46,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task CannotQueryAnotherAccountsProduct()
+    public async Task Cannot_query_another_accounts_product()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -64,7 +64,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task CannotQueryAnotherAccountsDevice()
+    public async Task Cannot_query_another_accounts_device()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -78,7 +78,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task CannotDeleteOrDisableAnotherAccountsDevice()
+    public async Task Cannot_delete_or_disable_another_accounts_device()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -93,7 +93,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task CannotReadOrWriteAnotherAccountsDeviceProps()
+    public async Task Cannot_read_or_write_another_accounts_device_props()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -112,7 +112,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task BatchCallsLeaveOutAnotherAccountsDevices()
+    public async Task Batch_calls_leave_out_another_accounts_devices()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -128,7 +128,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task CannotFollowOrStartAnotherAccountsBatch()
+    public async Task Cannot_follow_or_start_another_accounts_batch()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -147,7 +147,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task CannotSeeOrChangeAnotherAccountsGroup()
+    public async Task Cannot_see_or_change_another_accounts_group()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -176,7 +176,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task ListsNeverContainAnotherAccountsResources()
+    public async Task Lists_never_contain_another_accounts_resources()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -203,7 +203,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnotherAccountMayReuseAProductNameAndADeviceName()
+    public async Task Another_account_may_reuse_a_product_name_and_a_device_name()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -217,7 +217,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task TheOfficialSdkGetsTheSameNotFoundCodesForAnotherAccount()
+    public async Task The_official_sdk_gets_the_same_not_found_codes_for_another_account()
     {
         var w = await ArrangeAsync();
         var other = await server.NewAccountAsync();
@@ -239,7 +239,7 @@ public sealed class AccountIsolationTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task OnlyTheAdminCanCreateAccounts()
+    public async Task Only_the_admin_can_create_accounts()
     {
         var other = await server.NewAccountAsync();
         using var rest = server.Rest(other.AccessKeyId, other.AccessKeySecret);

@@ -24,7 +24,7 @@ public sealed class RestAuthTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task RequestsWithoutCredentialsAreUnauthorized()
+    public async Task Requests_without_credentials_are_unauthorized()
     {
         using var http = server.Http();
         await AssertUnauthorizedAsync(await http.GetAsync("/api/v1/products"));
@@ -36,7 +36,7 @@ public sealed class RestAuthTests(ThingyardServer server) : IClassFixture<Thingy
     [InlineData(ThingyardServer.AdminKeyId, "wrong-secret")]
     [InlineData("LTAInobodyhasthiskey", ThingyardServer.AdminSecret)]
     [InlineData(ThingyardServer.AdminKeyId, "")]
-    public async Task AWrongKeyOrSecretIsUnauthorized(string keyId, string secret)
+    public async Task A_wrong_key_or_secret_is_unauthorized(string keyId, string secret)
     {
         using var http = server.Rest(keyId, secret);
         await AssertUnauthorizedAsync(await http.GetAsync("/api/v1/products"));
@@ -54,7 +54,7 @@ public sealed class RestAuthTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task RefusedRequestsChangeNothing()
+    public async Task Refused_requests_change_nothing()
     {
         var name = RegistryCalls.Unique("Refused");
         using var bad = server.Rest(ThingyardServer.AdminKeyId, "wrong-secret");
@@ -66,7 +66,7 @@ public sealed class RestAuthTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task TheAdminKeyIsAccepted()
+    public async Task The_admin_key_is_accepted()
     {
         using var rest = server.Rest();
         var response = await rest.GetAsync("/api/v1/products");
@@ -77,7 +77,7 @@ public sealed class RestAuthTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task ANewAccountsKeyWorksAndSeesOnlyItsOwnEmptyRegistry()
+    public async Task A_new_accounts_key_works_and_sees_only_its_own_empty_registry()
     {
         using (var admin = server.Rest())
             Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/products", new { name = RegistryCalls.Unique("AdminOnly") })).StatusCode);
@@ -91,7 +91,7 @@ public sealed class RestAuthTests(ThingyardServer server) : IClassFixture<Thingy
     }
 
     [Fact]
-    public async Task AnAccountCanAddAnAccessKeyForItself()
+    public async Task An_account_can_add_an_access_key_for_itself()
     {
         var other = await server.NewAccountAsync("keys");
         using var rest = server.Rest(other.AccessKeyId, other.AccessKeySecret);

@@ -42,7 +42,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task ProductsCanBeCreatedReadUpdatedListedAndDeleted()
+    public async Task Products_can_be_created_read_updated_listed_and_deleted()
     {
         using var rest = server.Rest();
         var name = Unique("RestProd");
@@ -81,7 +81,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task ADuplicateProductNameIsConflict()
+    public async Task A_duplicate_product_name_is_conflict()
     {
         using var rest = server.Rest();
         var name = Unique("RestDup");
@@ -91,7 +91,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task BadProductInputIsBadRequest()
+    public async Task Bad_product_input_is_bad_request()
     {
         using var rest = server.Rest();
         await ProblemOf(await rest.PostAsJsonAsync("/api/v1/products", new { name = "x" }), HttpStatusCode.BadRequest, "iot.prod.InvalidFormattedName");
@@ -99,7 +99,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task AProductWithDevicesCannotBeDeleted()
+    public async Task A_product_with_devices_cannot_be_deleted()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -110,7 +110,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task DevicesCanBeRegisteredListedShownDisabledEnabledAndDeleted()
+    public async Task Devices_can_be_registered_listed_shown_disabled_enabled_and_deleted()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -149,7 +149,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task DeviceRegistrationErrorsAreProblemDetails()
+    public async Task Device_registration_errors_are_problem_details()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -163,7 +163,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task DeviceTagsCanBeSavedAndRead()
+    public async Task Device_tags_can_be_saved_and_read()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -184,7 +184,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task ProductTagsCanBeSavedAndRead()
+    public async Task Product_tags_can_be_saved_and_read()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -202,7 +202,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task BatchesCreateEveryNamedDevice()
+    public async Task Batches_create_every_named_device()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -224,7 +224,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task ABatchWithBadNamesIsReportedAndCreatesNothing()
+    public async Task A_batch_with_bad_names_is_reported_and_creates_nothing()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -236,7 +236,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task ABatchByCountGeneratesDevices()
+    public async Task A_batch_by_count_generates_devices()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -251,7 +251,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task GroupsCanBeCreatedFilledListedEmptiedAndDeleted()
+    public async Task Groups_can_be_created_filled_listed_emptied_and_deleted()
     {
         using var rest = server.Rest();
         var productKey = await NewProductAsync(rest);
@@ -288,7 +288,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task AnotherAccountsResourcesAreNotFound()
+    public async Task Another_accounts_resources_are_not_found()
     {
         using var admin = server.Rest();
         var productKey = await NewProductAsync(admin, "Private");
@@ -319,7 +319,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task TheOpenApiDocumentListsTheRegistryPaths()
+    public async Task The_open_api_document_lists_the_registry_paths()
     {
         using var http = server.Http();
         var response = await http.GetAsync("/openapi/v1.json");
@@ -335,7 +335,7 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
-    public async Task TheReferencePageIsServed()
+    public async Task The_reference_page_is_served()
     {
         using var http = server.Http();
         var response = await http.GetAsync("/api/reference/index.html");

@@ -7,7 +7,7 @@ namespace Thingyard.Tests.Storage;
 public sealed class MigrationTests
 {
     [Fact]
-    public void SqliteMigrationsMatchTheModel()
+    public void Sqlite_migrations_match_the_model()
     {
         using var db = new SqliteDesignTimeFactory().CreateDbContext([]);
         Assert.False(db.Database.HasPendingModelChanges(), "Run: dotnet ef migrations add <Name> --context SqliteThingyardDb (see docs/operations.md)");
@@ -15,7 +15,7 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public void PostgresMigrationsMatchTheModel()
+    public void Postgres_migrations_match_the_model()
     {
         using var db = new PostgresDesignTimeFactory().CreateDbContext([]);
         Assert.False(db.Database.HasPendingModelChanges(), "Run: dotnet ef migrations add <Name> --context PostgresThingyardDb (see docs/operations.md)");
