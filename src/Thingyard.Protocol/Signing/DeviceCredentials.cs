@@ -39,13 +39,10 @@ public static class DeviceCredentials
 
     /// <summary>What the CONNECT password signs: clientId, deviceName, productKey and timestamp (when sent), sorted by name.</summary>
     public static string ConnectContent(string clientIdBase, string productKey, string deviceName, string? timestamp) =>
-        DeviceSignature.Content(timestamp is null
-            ? new Dictionary<string, string> { ["clientId"] = clientIdBase, ["deviceName"] = deviceName, ["productKey"] = productKey }
-            : new Dictionary<string, string> { ["clientId"] = clientIdBase, ["deviceName"] = deviceName, ["productKey"] = productKey, ["timestamp"] = timestamp });
+        DeviceSignature.Content(DeviceSignature.ConnectFields(clientIdBase, productKey, deviceName, timestamp));
 
     /// <summary>The sign of a dynamic registration (HTTPS /auth/register/device or MQTT): deviceName, productKey and random,
     /// keyed with the ProductSecret.</summary>
     public static string RegistrationSign(string signMethod, string productSecret, string productKey, string deviceName, string random) =>
-        DeviceSignature.Sign(signMethod, productSecret,
-            DeviceSignature.Content(new Dictionary<string, string> { ["deviceName"] = deviceName, ["productKey"] = productKey, ["random"] = random }));
+        DeviceSignature.Sign(signMethod, productSecret, DeviceSignature.Content(DeviceSignature.RegistrationFields(productKey, deviceName, random)));
 }

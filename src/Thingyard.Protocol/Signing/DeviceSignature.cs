@@ -19,6 +19,19 @@ public static class DeviceSignature
         return declared != "hmacsha1" && Matches("hmacsha1", secret, content, signature);
     }
 
+    /// <summary>The fields a CONNECT password signs: clientId (the id's base), deviceName, productKey and, when sent,
+    /// timestamp.</summary>
+    public static Dictionary<string, string> ConnectFields(string clientIdBase, string productKey, string deviceName, string? timestamp)
+    {
+        var fields = new Dictionary<string, string> { ["clientId"] = clientIdBase, ["deviceName"] = deviceName, ["productKey"] = productKey };
+        if (timestamp is not null) fields["timestamp"] = timestamp;
+        return fields;
+    }
+
+    /// <summary>The fields a dynamic registration's sign covers (keyed with the ProductSecret).</summary>
+    public static Dictionary<string, string> RegistrationFields(string productKey, string deviceName, string random) =>
+        new() { ["deviceName"] = deviceName, ["productKey"] = productKey, ["random"] = random };
+
     public static string Content(IReadOnlyDictionary<string, string> signed) =>
         string.Concat(signed.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + p.Value));
 

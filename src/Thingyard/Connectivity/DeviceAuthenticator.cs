@@ -49,8 +49,7 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory, AuthThrottle?
         }
         else
         {
-            var signed = new Dictionary<string, string> { ["clientId"] = id.Base, ["deviceName"] = deviceName, ["productKey"] = productKey };
-            if (id["timestamp"] is { } ts) signed["timestamp"] = ts;
+            var signed = DeviceSignature.ConnectFields(id.Base, productKey, deviceName, id["timestamp"]);
             ok = DeviceSignature.Verify(device.DeviceSecret, id["signmethod"], signed, password);
         }
         if (!ok) return Failed(remote, identity, "signature does not match");

@@ -27,8 +27,7 @@ public sealed class DynamicRegistration(IDbContextFactory<ThingyardDb> dbs, Devi
     /// sign = HMAC(productSecret, "deviceName{dn}productKey{pk}random{r}"), declared method first, then SHA-1 (which the
     /// JS SDK always uses).</summary>
     public static bool ProductSignMatches(string productSecret, string productKey, string deviceName, string random, string? signMethod, string sign) =>
-        DeviceSignature.Verify(productSecret, signMethod,
-            new Dictionary<string, string> { ["deviceName"] = deviceName, ["productKey"] = productKey, ["random"] = random }, sign);
+        DeviceSignature.Verify(productSecret, signMethod, DeviceSignature.RegistrationFields(productKey, deviceName, random), sign);
 
     /// <summary>Registers with the product-secret proof (<see cref="ProductSignMatches"/>).</summary>
     public async Task<RegistrationResult> RegisterAsync(string productKey, string deviceName, string random, string? signMethod, string sign,
