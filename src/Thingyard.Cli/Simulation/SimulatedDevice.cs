@@ -4,12 +4,12 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Thingyard.Protocol.Alink;
 using Thingyard.Protocol.Devices;
 using Thingyard.Protocol.Signing;
 
@@ -270,31 +270,12 @@ public sealed class SimulatedDevice(DeviceTriplet device, MqttEndpoint endpoint,
         ? Reply(id, 200, generator.Object(service.OutputData), "success")
         : Reply(id, 460, "{}", $"the service '{identifier}' is not in the thing model");
 
-    byte[] Request(string method, string paramsJson)
-    {
-        var id = Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
-        return Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","version":"1.0","params":{{paramsJson}},"method":"{{method}}"}""");
-    }
+    byte[] Request(string method, string paramsJson) =>
+        AlinkReply.Request(Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture), method, w => w.WriteRawValue(paramsJson));
 
     /// <summary>An Alink reply: the request's id verbatim (string or number), code, data and message.</summary>
-    static byte[] Reply(JsonElement? id, int code, string dataJson, string message)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("id");
-            if (id is { } value) value.WriteTo(w);
-            else w.WriteStringValue("0");
-            w.WriteNumber("code", code);
-            w.WritePropertyName("data");
-            w.WriteRawValue(dataJson);
-            w.WriteString("message", message);
-            w.WriteString("version", "1.0");
-            w.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    static byte[] Reply(JsonElement? id, int code, string dataJson, string message) =>
+        AlinkReply.Write(id, code, method: null, w => w.WriteRawValue(dataJson), message);
 
     static JsonElement? Id(JsonElement? root) =>
         root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("id", out var id) && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
