@@ -11,10 +11,9 @@ namespace Thingyard.Storage;
 
 public static class StorageSetup
 {
+    /// <summary>Takes options the settings validator passed (a Postgres provider has its connection string).</summary>
     public static IServiceCollection AddThingyardStorage(this IServiceCollection services, StorageOptions options, string dataDir)
     {
-        if (options.IsPostgres && string.IsNullOrWhiteSpace(options.ConnectionString))
-            throw new InvalidOperationException("Thingyard:Storage:Provider is Postgres but Thingyard:Storage:ConnectionString is empty.");
         var file = SqliteDatabaseFile.For(options, dataDir);
         var cs = RuntimeConnectionString(options, dataDir, file);
         services.AddSingleton(file);

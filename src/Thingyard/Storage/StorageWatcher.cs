@@ -31,7 +31,7 @@ public sealed class StorageWatcher(string connectionString, StorageOptions optio
         try
         {
             await CheckAsync(stopping);
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, options.HealthCheckIntervalMs)));
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.HealthCheckIntervalMs)); // at least 50: smaller is refused at start
             while (await timer.WaitForNextTickAsync(stopping)) await CheckAsync(stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
