@@ -29,7 +29,10 @@ public sealed class DistributionJobTests(Federation fed) : IClassFixture<Federat
         var notify = await device.NextAsync(r => r.Topic == device.Sys("thing/bootstrap/notify"));
         Assert.Equal("thing.bootstrap.notify", notify.Json.GetProperty("method").GetString());
         Assert.Equal(0, notify.Json.GetProperty("params").GetProperty("cmd").GetInt32());
-        await device.PublishAsync(device.Sys("thing/bootstrap/notify_reply"), "{\"id\":\"" + notify.Json.GetProperty("id").GetString() + "\",\"code\":200,\"data\":{}}");
+        // The platform drops the device 300 ms after the notify whether or not it replies; on a slow run the reply
+        // comes too late to be sent, which is the device's lot too.
+        try { await device.PublishAsync(device.Sys("thing/bootstrap/notify_reply"), "{\"id\":\"" + notify.Json.GetProperty("id").GetString() + "\",\"code\":200,\"data\":{}}"); }
+        catch (MQTTnet.Exceptions.MqttClientNotConnectedException) { }
         await dropped.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Bootstrap from any instance now points at B; B takes the unchanged triplet, A refuses it.
