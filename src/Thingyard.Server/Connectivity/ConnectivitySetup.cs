@@ -24,6 +24,7 @@ public static class ConnectivitySetup
         services.AddSingleton<DynamicRegistration>();
         services.AddSingleton<DeviceSessions>();
         services.AddSingleton<ConnectivityStats>();
+        services.AddSingleton<AccountTraffic>();
         services.AddSingleton<MessageTap>();
         services.AddSingleton<Downlink>();
         services.AddSingleton<TelemetryPipeline>();

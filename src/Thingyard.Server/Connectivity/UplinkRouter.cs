@@ -12,7 +12,7 @@ using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, MessageTap tap, Downlink downlink,
+public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, AccountTraffic traffic, MessageTap tap, Downlink downlink,
     TelemetryPipeline telemetry, UplinkRoutes routes, TimeProvider time, ILogger<UplinkRouter> log)
 {
     static void Refuse(InterceptingPublishEventArgs e, MqttPubAckReasonCode code, string why)
@@ -52,6 +52,7 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Mess
             return;
         }
         stats.Accepted();
+        traffic.Message(session.Device.AccountId);
         tap.Up(owner.DeviceId, topic, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
 
         // Null unless traces are exported (Observability): then this is one check per publish.
@@ -67,6 +68,7 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Mess
                 // Input a handler did not foresee: answer it and acknowledge it. A QoS 1 publish left without PUBACK would
                 // be resent by the SDK for ever, and the device would never get past it.
                 stats.BadPayload();
+                traffic.BadPayload(session.Device.AccountId);
                 log.LogWarning(ex, "Rejected {Topic} from {Device}: its handler failed on the payload", topic, owner);
                 activity?.SetStatus(ActivityStatusCode.Error, "bad payload");
                 uplink.Entries.Clear();
@@ -112,6 +114,7 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Mess
     {
         if (Utf8Payload.IsValid(u.Payload)) return true;
         stats.BadPayload();
+        traffic.BadPayload(u.Session.Device.AccountId);
         log.LogInformation("Bad payload from {Device} on {Topic}: not valid UTF-8", u.Device, u.Topic);
         return false;
     }
@@ -121,6 +124,7 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Mess
         u.Request = AlinkRequest.TryParse(u.Payload, out var error);
         if (u.Request is not null) return true;
         stats.BadPayload();
+        traffic.BadPayload(u.Session.Device.AccountId);
         log.LogInformation("Bad Alink payload from {Device} on {Topic}: {Error}", u.Device, u.Topic, error);
         u.Reply(downlink, AlinkCodes.BadParams, message: error);
         return false;

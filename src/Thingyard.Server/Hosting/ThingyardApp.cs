@@ -3,6 +3,7 @@ using Thingyard.Accounts;
 using Thingyard.Common;
 using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
+using Thingyard.Server.Console;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
@@ -25,7 +26,14 @@ public static class ThingyardApp
     {
         // Content (appsettings.json) beside the server's binaries, whatever the working directory; relative settings
         // (DataDir, key and certificate paths) are taken from the working directory the server was started in.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // ApplicationName names the static web assets manifest (the console's scripts and styles), also when the host is a
+        // test runner.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(ThingyardApp).Assembly.GetName().Name,
+        });
+        // Serves MudBlazor's and the console's files from the build output too, not only from a published wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         // The default listener applies only when neither --urls, ASPNETCORE_URLS nor configuration names one
         // (an "Urls" in appsettings.json would silently win over ASPNETCORE_URLS).
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
@@ -43,7 +51,7 @@ public static class ThingyardApp
         var folderNotice = OwnerOnly.CreateFolder(instance.DataDir); // it holds the database, keys and the TLS key
         // Before anything below writes into the data folder (AddAccounts creates master.key).
         LostDatabaseCheck.ThrowIfLost(storage, instance.DataDir,
-            ["master.key", AdminBootstrap.KeyFileName, BrokerCertificate.FileName, BrokerCertificate.PemFileName]);
+            ["master.key", AdminBootstrap.KeyFileName, ConsoleUsers.PasswordFileName, BrokerCertificate.FileName, BrokerCertificate.PemFileName]);
 
         builder.Services.AddThingyardSettings(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -61,6 +69,7 @@ public static class ThingyardApp
         builder.Services.AddRemoteConfig();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
+        builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);
         if (settings.Get<MqttOptions>().DeviceHttpsPort >= 0) DeviceHttpsServer.Add(builder.Services);
         builder.Services.AddHealth();
         builder.Services.AddObservability(settings.Get<TelemetryOptions>(), builder.Configuration);
@@ -76,8 +85,12 @@ public static class ThingyardApp
         var notice = await AdminBootstrap.EnsureAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
             app.Services.GetRequiredService<AccessKeyStore>(), settings.Get<AdminOptions>(), instance.DataDir);
         if (notice is not null) app.Logger.LogWarning("{Notice}", notice);
+        await using (var scope = app.Services.CreateAsyncScope())
+            if (await scope.ServiceProvider.GetRequiredService<ConsoleUsers>().EnsureFirstAsync(settings.Get<AdminOptions>(), instance.DataDir) is { } userNotice)
+                app.Logger.LogWarning("{Notice}", userNotice);
         if (folderNotice is not null) app.Logger.LogWarning("Could not make the data folder {Path} owner-only (0700): {Reason}", instance.DataDir, folderNotice);
 
+        app.MapConsole(); // authentication and antiforgery first: they apply to the endpoints mapped after
         app.MapRpc();
         app.MapRestApi();
         app.MapConnectivity();

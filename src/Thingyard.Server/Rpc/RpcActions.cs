@@ -1,4 +1,7 @@
-// The action table: every supported Action name and its handler; areas add theirs at start.
+// The action table: every supported Action name and its handler; areas add theirs at start. InvokeAsync is the one
+// way an action runs, from the OpenAPI endpoint or from the console: the caller's role is checked there (Permissions).
+using Thingyard.Access;
+
 namespace Thingyard.Server.Rpc;
 
 public delegate Task<object> RpcHandler(RpcCall call);
@@ -16,4 +19,15 @@ public sealed class RpcActions
     public bool TryGet(string action, out RpcHandler handler) => _handlers.TryGetValue(action, out handler!);
 
     public IEnumerable<string> Names => _handlers.Keys.Order();
+
+    /// <summary>Runs the call's action as its caller may: an unknown action is the gateway's 404, a role that may not
+    /// (a console viewer changing something) the platform's RAM refusal.</summary>
+    public Task<object> InvokeAsync(RpcCall call)
+    {
+        var action = call.Request.Action;
+        if (!_handlers.TryGetValue(action, out var handler))
+            throw new RpcGatewayException(404, "InvalidAction.NotFound", $"Specified api '{action}' is not found, please check your url and method.");
+        call.Caller.Require(Permissions.NeedOf(action));
+        return handler(call);
+    }
 }

@@ -6,11 +6,12 @@ using Thingyard.Registry;
 
 namespace Thingyard.Server.Rpc;
 
-public sealed class RpcCall(RpcRequest request, IServiceProvider services, CancellationToken ct)
+public sealed class RpcCall(RpcRequest request, IServiceProvider services, CancellationToken ct, Caller? caller = null)
 {
     public RpcRequest Request { get; } = request;
-    /// <summary>Who is calling: account-owned data is read and changed only as this caller may (AccessRules).</summary>
-    public Caller Caller { get; } = Caller.Account(request.AccountId);
+    /// <summary>Who is calling: account-owned data is read and changed only as this caller may (AccessRules). A signed
+    /// request acts as its account's owner; the console passes the signed-in user with their role.</summary>
+    public Caller Caller { get; } = caller ?? Caller.Account(request.AccountId);
     public CancellationToken Ct { get; } = ct;
 
     public T Service<T>() where T : notnull => services.GetRequiredService<T>();

@@ -15,8 +15,18 @@ public static class RpcEndpoint
         return app;
     }
 
+    /// <summary>A person opening the server's address: a GET without an Action that asks for HTML. API clients always
+    /// send an Action (and the SDKs never ask for HTML), so their calls and errors are unchanged.</summary>
+    static bool IsBrowserVisit(HttpRequest r) =>
+        HttpMethods.IsGet(r.Method) && !r.Query.ContainsKey("Action") && r.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
+
     static async Task HandleAsync(HttpContext http, RpcAuthenticator authenticator, RpcActions actions, ILoggerFactory loggers)
     {
+        if (IsBrowserVisit(http.Request))
+        {
+            http.Response.Redirect(Console.ConsoleSetup.Base);
+            return;
+        }
         var log = loggers.CreateLogger("Thingyard.Rpc");
         var requestId = Guid.NewGuid().ToString().ToUpperInvariant();
         var host = http.Request.Host.Host;
@@ -30,8 +40,6 @@ public static class RpcEndpoint
             if (request.WantsXml) xmlRoot = action + "Response";
             if (!string.IsNullOrEmpty(request.Version) && request.Version != ApiVersion)
                 throw new RpcGatewayException(400, "InvalidVersion", $"Specified parameter Version '{request.Version}' is not valid; use {ApiVersion}.");
-            if (!actions.TryGet(action, out var handler))
-                throw new RpcGatewayException(404, "InvalidAction.NotFound", $"Specified api '{action}' is not found, please check your url and method.");
 
             // Null unless traces are exported (Observability): no allocation then.
             activity = Observability.Activities.StartActivity("RPC action");
@@ -42,7 +50,7 @@ public static class RpcEndpoint
                 activity.SetTag("rpc.method", action);
                 activity.SetTag("thingyard.request_id", requestId);
             }
-            var result = await handler(new RpcCall(request, http.RequestServices, http.RequestAborted));
+            var result = await actions.InvokeAsync(new RpcCall(request, http.RequestServices, http.RequestAborted));
             await RpcResponseWriter.WriteAsync(http.Response, 200, RpcResponseWriter.Success(requestId, result), xmlRoot);
         }
         catch (RpcGatewayException e)

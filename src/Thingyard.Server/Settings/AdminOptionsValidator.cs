@@ -18,6 +18,10 @@ public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
         }
         if (!string.IsNullOrEmpty(o.AccountUid) && (o.AccountUid.Length > 32 || !o.AccountUid.All(char.IsAsciiDigit)))
             e.Add(nameof(o.AccountUid), $"{SettingErrors.Quote(o.AccountUid)} is not an account uid; use 1 to 32 digits, e.g. 1000000000000001");
+        if (string.IsNullOrWhiteSpace(o.UserName) || o.UserName.Length > 64 || o.UserName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            e.Add(nameof(o.UserName), $"{SettingErrors.Quote(o.UserName)} is not a user name; use 1 to 64 characters without spaces");
+        if (o.Password is { Length: > 0 and < 10 })
+            e.Add(nameof(o.Password), "is too short; use at least 10 characters");
         return e.Result;
     }
 }

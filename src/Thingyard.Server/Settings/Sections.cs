@@ -13,4 +13,5 @@ public static class Sections
     public const string AuthFailures = "Thingyard:Security:AuthFailures";
     public const string Federation = "Thingyard:Federation";
     public const string Telemetry = "Thingyard:Telemetry";
+    public const string Console = "Thingyard:Console";
 }

@@ -60,6 +60,7 @@ public static class SettingsSetup
         new Section<AuthThrottleOptions, AuthFailuresValidator>(Sections.AuthFailures),
         new Section<FederationOptions, FederationOptionsValidator>(Sections.Federation),
         new Section<TelemetryOptions, TelemetryOptionsValidator>(Sections.Telemetry),
+        new Section<Console.ConsoleOptions, ConsoleOptionsValidator>(Sections.Console),
     ];
 
     /// <summary>Binds every section (IOptions&lt;T&gt; and T itself), validated when the host starts.</summary>

@@ -2,11 +2,9 @@
 // (RpcCall.Caller, RestAuthFilter.CallerOf) and pass it down; registries and services decide with it through
 // AccessRules, never by comparing account ids themselves.
 //
-// Today a caller is an account, proven by one of its AccessKeys (signed RPC or REST Basic), or a device acting for its
-// account with its own secret (a gateway naming its sub-devices). The issues after this one extend the record, not its
-// call sites (new members get defaults, so Caller.Account(id) and every signature that takes a Caller stay as they are):
-//   - console users: a UserId beside the AccountId they act in;
-//   - roles: a Role that AccessRules consults before a change (read-only users, operators, admins);
+// A caller is an account, proven by one of its AccessKeys (signed RPC or REST Basic, acting as the owner), a device
+// acting for its account with its own secret (a gateway naming its sub-devices), or a console user signed in with a
+// password, with the Role it has in its account (Permissions decides what a role may do). Still to come:
 //   - grants: the devices and products other accounts shared with this account, loaded once when the caller is
 //     authenticated, so that both the query filter and the in-memory check (cached devices) can admit them.
 using Thingyard.Connectivity;
@@ -20,13 +18,18 @@ public enum CallerKind
     AccessKey,
     /// <summary>A device's own secret (a gateway acting on sub-devices of its account).</summary>
     Device,
+    /// <summary>A person signed in to the web console.</summary>
+    ConsoleUser,
 }
 
-public sealed record Caller(long AccountId, CallerKind Kind = CallerKind.AccessKey)
+public sealed record Caller(long AccountId, CallerKind Kind = CallerKind.AccessKey, Role Role = Role.Owner, long? UserId = null)
 {
     /// <summary>An account calling with one of its AccessKeys.</summary>
     public static Caller Account(long accountId) => new(accountId, CallerKind.AccessKey);
 
     /// <summary>A connected device (a gateway) acting for its account.</summary>
     public static Caller Device(DeviceIdentity device) => new(device.AccountId, CallerKind.Device);
+
+    /// <summary>A console user acting in their account with their role.</summary>
+    public static Caller User(long accountId, long userId, Role role) => new(accountId, CallerKind.ConsoleUser, role, userId);
 }

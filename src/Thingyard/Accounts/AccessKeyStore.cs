@@ -7,6 +7,9 @@ namespace Thingyard.Accounts;
 
 public sealed record AccessKeyCredential(string AccessKeyId, string Secret, long AccountId, string AccountUid);
 
+/// <summary>A key as its account's key list shows it: never the secret.</summary>
+public sealed record AccessKeySummary(string AccessKeyId, bool Enabled, long CreatedAtMs);
+
 public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretProtector protector, TimeProvider time)
 {
     /// <summary>How long a found key is served from memory: every signed API call looks its key up, and a database
@@ -69,4 +72,31 @@ public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretPro
         await db.SaveChangesAsync(ct);
         _cache.Remove(accessKeyId);
     }
+
+    public async Task<List<AccessKeySummary>> ListAsync(long accountId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.AccessKeys.Where(k => k.AccountId == accountId).OrderBy(k => k.CreatedAtMs)
+            .Select(k => new AccessKeySummary(k.Id, k.Enabled, k.CreatedAtMs)).ToListAsync(ct);
+    }
+
+    /// <summary>Enables or disables one of the account's keys; a disabled key is refused from the next call on.</summary>
+    public async Task SetEnabledAsync(long accountId, string accessKeyId, bool enabled, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var key = await db.AccessKeys.FirstOrDefaultAsync(k => k.Id == accessKeyId && k.AccountId == accountId, ct) ?? throw KeyNotFound(accessKeyId);
+        key.Enabled = enabled;
+        await db.SaveChangesAsync(ct);
+        _cache.Remove(accessKeyId);
+    }
+
+    public async Task DeleteAsync(long accountId, string accessKeyId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var deleted = await db.AccessKeys.Where(k => k.Id == accessKeyId && k.AccountId == accountId).ExecuteDeleteAsync(ct);
+        _cache.Remove(accessKeyId);
+        if (deleted == 0) throw KeyNotFound(accessKeyId);
+    }
+
+    static IotException KeyNotFound(string id) => new("iot.accesskey.NotExistedAccessKey", $"The AccessKey {id} does not exist.");
 }

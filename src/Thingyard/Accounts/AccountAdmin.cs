@@ -21,6 +21,32 @@ public sealed class AccountAdmin(ThingyardDb db, AccessKeyStore keys)
         return await AddKeyAsync(account.Id, ct);
     }
 
+    /// <summary>The caller's account's keys (owners and admins).</summary>
+    public Task<List<AccessKeySummary>> ListKeysAsync(Caller caller, CancellationToken ct = default)
+    {
+        caller.Require(Need.ManageAccess);
+        return keys.ListAsync(caller.AccountId, ct);
+    }
+
+    /// <summary>A new key for the caller's account; its secret is in the answer and nowhere else.</summary>
+    public Task<NewAccessKey> AddKeyAsync(Caller caller, CancellationToken ct = default)
+    {
+        caller.Require(Need.ManageAccess);
+        return AddKeyAsync(caller.AccountId, ct);
+    }
+
+    public Task SetKeyEnabledAsync(Caller caller, string accessKeyId, bool enabled, CancellationToken ct = default)
+    {
+        caller.Require(Need.ManageAccess);
+        return keys.SetEnabledAsync(caller.AccountId, accessKeyId, enabled, ct);
+    }
+
+    public Task DeleteKeyAsync(Caller caller, string accessKeyId, CancellationToken ct = default)
+    {
+        caller.Require(Need.ManageAccess);
+        return keys.DeleteAsync(caller.AccountId, accessKeyId, ct);
+    }
+
     public async Task<NewAccessKey> AddKeyAsync(long accountId, CancellationToken ct = default)
     {
         var uid = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Uid).FirstAsync(ct);

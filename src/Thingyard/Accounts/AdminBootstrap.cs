@@ -11,6 +11,10 @@ public sealed class AdminOptions
     public string? AccessKeySecret { get; set; }
     /// <summary>The admin account's uid on first start (give every instance of a federation the same one to share the account).</summary>
     public string? AccountUid { get; set; }
+    /// <summary>The first console user's name (an admin of the first account).</summary>
+    public string UserName { get; set; } = "admin";
+    /// <summary>That user's password on first start; generated and shown once when not set.</summary>
+    public string? Password { get; set; }
 }
 
 public static class AdminBootstrap

@@ -1,5 +1,7 @@
 // The one storage model; SQLite and PostgreSQL each get a subclass so each carries its own migrations. The entities'
-// configurations live beside them (e.g. Registry/DeviceConfiguration.cs).
+// configurations live beside them (e.g. Registry/DeviceConfiguration.cs). It is an Identity user context so ASP.NET Core
+// Identity keeps console users (Accounts/ConsoleUser.cs) in the same database, on both providers.
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Thingyard.Accounts;
@@ -12,7 +14,7 @@ using Thingyard.ThingModels;
 
 namespace Thingyard.Storage;
 
-public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
+public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContext<ConsoleUser, long>(options)
 {
     readonly SecretProtector? _sealing = options.FindExtension<SecretSealing>()?.Protector;
 
@@ -49,6 +51,7 @@ public abstract class ThingyardDb(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        base.OnModelCreating(b); // Identity's user tables, renamed in ConsoleUserConfiguration
         // Each entity's table, keys, indexes and column sizes: an IEntityTypeConfiguration beside the entity.
         b.ApplyConfigurationsFromAssembly(typeof(ThingyardDb).Assembly);
         // Sealing depends on this context's options (the master key), so it is added here rather than in those classes.

@@ -77,10 +77,12 @@ public sealed class LostDatabaseTests
         if (TestDatabase.IsPostgres) return;
         var dataDir = Path.Combine(Path.GetTempPath(), "thingyard-tests", "lostdb-" + Guid.NewGuid().ToString("N"));
         var database = Path.Combine(dataDir, "thingyard.db");
-        // Hardened: the master key from configuration, the admin key configured, no TLS port (no generated certificate).
+        // Hardened: the master key from configuration, the admin key and console password configured, no TLS port (no
+        // generated certificate).
         var settings = new Dictionary<string, string>
         {
             ["Thingyard:Security:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Thingyard:Admin:Password"] = "configured-password-1",
         };
         try
         {
