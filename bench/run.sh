@@ -6,6 +6,7 @@
 #   bench/run.sh --connections 50000          # the full run (the 50k target needs `ulimit -n` above 50,000)
 #   bench/run.sh --distribution               # instead: two federated Thingyard instances, distribution time and
 #                                             # bootstrap requests/s (no Mosquitto needed)
+#   bench/run.sh --console                    # instead: the web console's device list with 10,000 devices
 #   bench/run.sh --help                       # every option
 #
 # Environment: SERVER_ARTIFACTS (default /tmp/bench-server), BENCH_ARTIFACTS (default /tmp/bench-build),
@@ -16,7 +17,7 @@ server_artifacts="${SERVER_ARTIFACTS:-/tmp/bench-server}"
 bench_artifacts="${BENCH_ARTIFACTS:-/tmp/bench-build}"
 
 needs_mosquitto=1
-for arg in "$@"; do [[ "$arg" == --distribution ]] && needs_mosquitto=0; done
+for arg in "$@"; do [[ "$arg" == --distribution || "$arg" == --console ]] && needs_mosquitto=0; done
 if [[ $needs_mosquitto == 1 && ! -x /usr/sbin/mosquitto ]]; then
   echo "[run.sh] installing mosquitto (Debian package; the system service is not used)" >&2
   if [[ $(id -u) -eq 0 ]]; then apt-get install -y mosquitto >/dev/null || { apt-get update >/dev/null && apt-get install -y mosquitto >/dev/null; }

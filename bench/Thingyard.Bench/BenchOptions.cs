@@ -26,6 +26,9 @@ public sealed class BenchOptions
     public bool Distribution { get; private set; }
     /// <summary>Devices per distribution job (the platform's limit is 1,000), bootstrap seconds and loops per case.</summary>
     public int DistributeDevices { get; private set; } = 1_000;
+    /// <summary>--console: only the console bench (device list render with many devices), none of scenarios 1..4.</summary>
+    public bool Console { get; private set; }
+    public int ConsoleDevices { get; private set; } = 10_000;
     public int BootstrapSeconds { get; private set; } = 10;
     public int BootstrapConcurrency { get; private set; } = 32;
     /// <summary>Client sockets bind to 127.0.0.2 .. 127.0.0.(1+n) in turn, to stay clear of ephemeral-port exhaustion.</summary>
@@ -74,6 +77,9 @@ public sealed class BenchOptions
           --distribute-devices N    devices per distribution job (default 1000, at most 1000: the per-job limit)
           --bootstrap-seconds N     measured seconds per bootstrap case (default 10, --quick 3), after --warmup-seconds
           --bootstrap-concurrency N bootstrap requests in flight, one keep-alive connection each (default 32)
+          --console                 run only the console bench: sign in over HTTP and time the server-side render of the
+                                    device list's first page (and the overview) with --console-devices devices
+          --console-devices N       devices registered for --console (default 10000)
           --scenarios 1,2,3,4       which scenarios to run
           --only thingyard|mosquitto
           --server-dll PATH         Thingyard.Server.dll of a Release build (default /tmp/bench-server/bin/Thingyard.Server/release/)
@@ -122,6 +128,8 @@ public sealed class BenchOptions
                 case "--sources": o.SourceAddresses = Int(1, 250); break;
                 case "--distribution": o.Distribution = true; break;
                 case "--distribute-devices": o.DistributeDevices = Int(1, 1_000); break;
+                case "--console": o.Console = true; break;
+                case "--console-devices": o.ConsoleDevices = Int(1, 100_000); break;
                 case "--bootstrap-seconds": o.BootstrapSeconds = Int(1, 300); break;
                 case "--bootstrap-concurrency": o.BootstrapConcurrency = Int(1, 1_000); break;
                 case "--scenarios":

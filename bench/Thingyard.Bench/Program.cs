@@ -37,6 +37,12 @@ if (o.Distribution)
     finally { ChildProcess.KillAll(); }
     return await ReportAsync(results.SingleTable());
 }
+if (o.Console)
+{
+    try { await new ConsoleBench(o, results, Say).RunAsync(); }
+    finally { ChildProcess.KillAll(); }
+    return await ReportAsync(results.SingleTable());
+}
 ThingyardSystem? thingyard = null;
 MosquittoSystem? mosquitto = null;
 try

@@ -179,7 +179,7 @@ public sealed class ThingyardSystem : SystemUnderTest
         return await PageAsync(productKey, applyId, names.Count);
     }
 
-    async Task WaitForJobAsync(string productKey, string applyId)
+    public async Task WaitForJobAsync(string productKey, string applyId)
     {
         var until = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < until)
