@@ -178,4 +178,18 @@ public sealed class DistributionTests(ConsoleFederationFixture fed) : IClassFixt
         await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("the viewer role cannot change anything");
         Assert.Contains("/console/distribution/new", page.Url);
     }
+
+    [Fact]
+    public async Task The_distribution_pages_fit_a_phone_screen()
+    {
+        var (productKey, devices) = await A.ProductWithDevicesAsync(1, "Dist");
+        var jobId = await A.DistributeAsync(productKey, devices, 0, [ToB]);
+        var page = await fed.NewPageAsync(390, 844);
+        await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await page.FitsAsync("/console/distribution", "#new-job");
+        await page.FitsAsync("/console/distribution/new", "#create-job");
+        await page.FitsAsync("/console/distribution/codes", "#request-code");
+        await page.FitsAsync($"/console/distribution/jobs/{jobId}", "#retry-job");
+        await Assertions.Expect(page.JobItem(devices[0])).ToBeVisibleAsync();
+    }
 }

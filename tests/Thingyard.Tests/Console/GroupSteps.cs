@@ -73,6 +73,15 @@ public static class GroupSteps
         await page.GetByRole(AriaRole.Option, new() { Name = option }).ClickAsync();
     }
 
+    /// <summary>Opens a page on a narrow screen and checks that nothing is wider than the screen and the control is on it.</summary>
+    public static async Task FitsAsync(this IPage page, string path, string control)
+    {
+        await page.OpenAsync(path);
+        await Assertions.Expect(page.Locator(control)).ToBeVisibleAsync();
+        var (content, screen) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("window.innerWidth"));
+        Assert.True(content <= screen, $"{path} is {content} px wide on a {screen} px screen");
+    }
+
     /// <summary>A snackbar message (what a change that went through says).</summary>
     public static ILocator Snackbar(this IPage page, string text) => page.Locator(".mud-snackbar", new() { HasTextString = text });
 

@@ -159,4 +159,18 @@ public sealed class GroupTests(ConsoleFixture console) : IClassFixture<ConsoleFi
         await page.ClickAsync("#add-product-tag");
         await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("did not accept the tag no spaces=x");
     }
+
+    [Fact]
+    public async Task The_group_and_tag_pages_fit_a_phone_screen()
+    {
+        var (productKey, devices) = await Server.ProductWithDevicesAsync(1);
+        var groupId = await Server.NewGroupAsync();
+        await Server.Call("BatchAddDeviceGroupRelations", ("GroupId", groupId), ("Device.1.ProductKey", productKey), ("Device.1.DeviceName", devices[0]));
+        var page = await console.NewPageAsync(390, 844);
+        await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await page.FitsAsync("/console/groups", "#create-group");
+        await page.FitsAsync($"/console/groups/{groupId}", "#add-devices");
+        await Assertions.Expect(page.GroupMember(devices[0])).ToBeVisibleAsync();
+        await page.FitsAsync("/console/tags", "#find-by-tag");
+    }
 }
