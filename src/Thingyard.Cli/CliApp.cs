@@ -22,6 +22,7 @@ public static class CliApp
             ConfigCommands.Build(cli), ProductCommands.Build(cli), DeviceCommands.Build(cli), TslCommands.Build(cli),
             SimulateCommands.Build(cli),
             DistributeCommands.Build(cli), DistributeCommands.Notifications(cli),
+            AccessCommands.KeyCommands(cli), AccessCommands.UserCommands(cli),
         };
         var parsed = root.Parse(args);
         var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -54,7 +54,8 @@ public sealed class CliSession : IDisposable
 
     public Task<string> GetTextAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
 
-    Task<string> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct) => Reach(async () =>
+    /// <summary>A REST call whose answer may be empty (204); returns the body's text.</summary>
+    public Task<string> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct) => Reach(async () =>
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = _basic;

@@ -34,6 +34,17 @@ public sealed class ConsoleUsers(UserManager<ConsoleUser> users, IDbContextFacto
         return new ConsoleUserRow(user.Id, user.UserName, role, user.CreatedAtMs, false);
     }
 
+    /// <summary>Checks a new user's name and password with Identity's rules (allowed characters, a name not taken, the
+    /// password's length) without creating anything: an account's first user is checked before the account exists.</summary>
+    public async Task CheckNewAsync(string userName, string password)
+    {
+        var user = new ConsoleUser { UserName = userName.Trim() };
+        var errors = new List<IdentityError>();
+        foreach (var validator in users.UserValidators) errors.AddRange((await validator.ValidateAsync(users, user)).Errors);
+        foreach (var validator in users.PasswordValidators) errors.AddRange((await validator.ValidateAsync(users, user, password)).Errors);
+        if (errors.Count > 0) throw new IotException(IotErrors.InvalidParameter, string.Join(" ", errors.Select(e => e.Description)));
+    }
+
     public async Task SetRoleAsync(Caller caller, long userId, Role role, CancellationToken ct = default)
     {
         caller.Require(Need.ManageAccess);

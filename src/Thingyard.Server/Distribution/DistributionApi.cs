@@ -56,12 +56,17 @@ public static class DistributionApi
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(http.RequestAborted);
-        var names = text.Split('\n').Select(l => l.Trim().Trim('"')).Where(l => l.Length > 0)
-            .Where((l, i) => !(i == 0 && l.Equals("DeviceName", StringComparison.OrdinalIgnoreCase))).ToList();
+        var names = DeviceNamesFromCsv(text);
         var job = await service.CreateAsync(RestAuthFilter.CallerOf(http), new NewDistribution("device", productKey, names, 0,
             [targetInstanceId], targetUid, null, authCode), http.RequestAborted);
         return TypedResults.Created($"/api/v1/distribution/jobs/{job.JobId}", await DtoAsync(jobs, job, http.RequestAborted));
     }
+
+    /// <summary>The device names of a CSV in the template's format: one DeviceName per line, an optional header
+    /// "DeviceName" on the first line, quotes and blank lines ignored (the REST upload and the console's).</summary>
+    public static List<string> DeviceNamesFromCsv(string text) =>
+        text.Split('\n').Select(l => l.Trim().Trim('"')).Where(l => l.Length > 0)
+            .Where((l, i) => !(i == 0 && l.Equals("DeviceName", StringComparison.OrdinalIgnoreCase))).ToList();
 
     static async Task<Ok<List<DistributionJobDto>>> List(HttpContext http, DistributionJobs jobs, string? productKey, int? page, int? pageSize)
     {

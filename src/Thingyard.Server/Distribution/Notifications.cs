@@ -30,6 +30,17 @@ public sealed class Notifications(IDbContextFactory<ThingyardDb> dbs, Federation
         catch (HttpRequestException e) { log.LogWarning("Notification webhook unreachable: {Message}", e.Message); }
     }
 
+    /// <summary>One page of the account's notifications of one kind (or all), newest first; reading marks nothing.</summary>
+    public async Task<(List<NotificationDto> Items, int Total)> PageAsync(Caller caller, string? kind, Common.Paging paging, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var q = db.Notifications.AsNoTracking().VisibleTo(caller);
+        if (!string.IsNullOrEmpty(kind)) q = q.Where(n => n.Kind == kind);
+        var rows = await q.OrderByDescending(n => n.Id).Skip(paging.Skip).Take(paging.PageSize)
+            .Select(n => new NotificationDto(n.Id, n.Kind, n.Message, n.CreatedAtMs, n.Read)).ToListAsync(ct);
+        return (rows, await q.CountAsync(ct));
+    }
+
     public async Task<List<NotificationDto>> InboxAsync(Caller caller, bool markRead, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);

@@ -12,8 +12,11 @@ public sealed class ResultLinks(SignedLinks signed)
 {
     public static readonly TimeSpan Validity = TimeSpan.FromMinutes(10);
 
-    public string Link(HttpRequest request, string jobId) =>
-        $"{request.Scheme}://{request.Host}/distribution/results/{Uri.EscapeDataString(jobId)}.csv?{signed.Query("results/" + jobId, Validity)}";
+    public string Link(HttpRequest request, string jobId) => Link($"{request.Scheme}://{request.Host}", jobId);
+
+    /// <summary>The link under <paramref name="baseUrl"/> (the console passes the address the browser uses).</summary>
+    public string Link(string baseUrl, string jobId) =>
+        $"{baseUrl.TrimEnd('/')}/distribution/results/{Uri.EscapeDataString(jobId)}.csv?{signed.Query("results/" + jobId, Validity)}";
 
     bool Valid(string jobId, long? expires, string? signature) => signed.Valid("results/" + jobId, expires, signature);
 

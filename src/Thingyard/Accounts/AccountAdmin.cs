@@ -13,9 +13,19 @@ public sealed class AccountAdmin(ThingyardDb db, AccessKeyStore keys)
     public async Task<bool> IsAdminAsync(long accountId, CancellationToken ct = default) =>
         await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstOrDefaultAsync(ct) == accountId;
 
-    public async Task<NewAccessKey> CreateAccountAsync(Caller caller, string name, CancellationToken ct = default, string? uid = null)
+    /// <summary>Refuses every caller but the admin account's.</summary>
+    public async Task RequireAdminAsync(Caller caller, CancellationToken ct = default)
     {
         if (!await IsAdminAsync(caller.AccountId, ct)) throw new IotException("iot.common.RamActionPermissionDeny", "Only the admin account can create accounts.");
+    }
+
+    /// <summary>The id of the account with this uid (one the caller just created).</summary>
+    public Task<long> AccountIdAsync(string uid, CancellationToken ct = default) =>
+        db.Accounts.Where(a => a.Uid == uid).Select(a => a.Id).FirstAsync(ct);
+
+    public async Task<NewAccessKey> CreateAccountAsync(Caller caller, string name, CancellationToken ct = default, string? uid = null)
+    {
+        await RequireAdminAsync(caller, ct);
         if (name.Length is 0 or > 64) throw IotException.Invalid("Account name must be 1 to 64 characters.");
         var account = await keys.CreateAccountAsync(name, ct, uid);
         return await AddKeyAsync(account.Id, ct);

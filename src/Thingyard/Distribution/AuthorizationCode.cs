@@ -21,6 +21,10 @@ public sealed class AuthorizationCode : IAccountOwned
 /// <summary>A message to an account (authorization codes, distribution results), read through the API.</summary>
 public sealed class Notification : IAccountOwned
 {
+    /// <summary>The kind of a notification that carries an authorization code for cross-account distribution.</summary>
+    public const string AuthCodeKind = "distribution.authcode";
+
+
     public long Id { get; set; }
     public long AccountId { get; set; }
     public required string Kind { get; set; }

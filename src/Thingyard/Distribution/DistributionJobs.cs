@@ -112,6 +112,25 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Done and failed devices of each job (the console's progress column), counted in the database.</summary>
+    public async Task<Dictionary<long, (int Done, int Failed)>> ProgressAsync(IReadOnlyCollection<DistributionJob> jobs, CancellationToken ct = default)
+    {
+        var ids = jobs.Select(j => j.Id).ToList();
+        var counts = await db.DistributionItems.Where(i => ids.Contains(i.JobId) && i.State != DistributionItemState.Pending)
+            .GroupBy(i => new { i.JobId, i.State }).Select(g => new { g.Key.JobId, g.Key.State, Count = g.Count() }).ToListAsync(ct);
+        return ids.ToDictionary(id => id, id => (
+            counts.Where(c => c.JobId == id && c.State == DistributionItemState.Done).Sum(c => c.Count),
+            counts.Where(c => c.JobId == id && c.State == DistributionItemState.Failed).Sum(c => c.Count)));
+    }
+
+    /// <summary>One page of a job's per-device results, the job found through the access layer first.</summary>
+    public async Task<(List<DistributionItem> Items, int Total)> ItemsAsync(Caller caller, string jobId, Paging paging, CancellationToken ct = default)
+    {
+        var job = await GetAsync(caller, jobId, ct);
+        var q = db.DistributionItems.AsNoTracking().Where(i => i.JobId == job.Id);
+        return (await q.OrderBy(i => i.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct), await q.CountAsync(ct));
+    }
+
     public Task<List<DistributionItem>> ItemsAsync(long jobId, CancellationToken ct = default) =>
         db.DistributionItems.AsNoTracking().Where(i => i.JobId == jobId).OrderBy(i => i.Id).ToListAsync(ct);
 
@@ -122,11 +141,15 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         foreach (var i in items)
         {
             var code = i.State == DistributionItemState.Pending ? 0 : i.Code;
-            var result = i.State == DistributionItemState.Pending ? "pending" : i.Reason ?? DistributionFailure.Describe(i.Code);
+            var result = ResultOf(i);
             csv.Append(Csv(i.DeviceName)).Append(',').Append(code).Append(',').Append(Csv(result)).Append(',').Append(Csv(i.TargetInstanceId ?? "")).Append('\n');
         }
         return csv.ToString();
     }
+
+    /// <summary>What became of one device, in words: "pending", "distributed", or why not.</summary>
+    public static string ResultOf(DistributionItem i) =>
+        i.State == DistributionItemState.Pending ? "pending" : i.Reason ?? DistributionFailure.Describe(i.Code);
 
     static string Csv(string v) => v.IndexOfAny([',', '"', '\n', '\r']) < 0 ? v : "\"" + v.Replace("\"", "\"\"") + "\"";
 }

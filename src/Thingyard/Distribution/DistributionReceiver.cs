@@ -118,7 +118,7 @@ public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, Dev
         });
         db.Notifications.Add(new Notification
         {
-            AccountId = account.Id, Kind = "distribution.authcode", CreatedAtMs = now.ToUnixTimeMilliseconds(),
+            AccountId = account.Id, Kind = Notification.AuthCodeKind, CreatedAtMs = now.ToUnixTimeMilliseconds(),
             Message = $"Account {request.ForUid} (instance {request.SourceInstanceId}) asks to distribute devices to you. " +
                       $"Authorization code: {code} (valid 5 minutes, usable once). Give it to them only if you agree.",
         });

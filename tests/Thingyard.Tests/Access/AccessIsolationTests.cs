@@ -285,6 +285,15 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["POST /api/v1/distribution/jobs/{jobId}/retry"] = w => [RestChange(Post, $"/api/v1/distribution/jobs/{w.JobId}/retry")],
         ["DELETE /api/v1/distribution/jobs/{jobId}"] = w => [RestChange(Delete, $"/api/v1/distribution/jobs/{w.JobId}")],
         ["GET /api/v1/notifications"] = w => [RestList("/api/v1/notifications", ArrayItems)],
+        // Keys and console users: another account's are not found; B's own list holds none of A's.
+        ["GET /api/v1/accounts/me/access-keys"] = w =>
+            [RestList("/api/v1/accounts/me/access-keys", r => r.EnumerateArray().Count(k => k.Str("accessKeyId") == ThingyardServer.AdminKeyId))],
+        ["PATCH /api/v1/accounts/me/access-keys/{accessKeyId}"] = w =>
+            [RestChange(Patch, $"/api/v1/accounts/me/access-keys/{ThingyardServer.AdminKeyId}", new { enabled = false })],
+        ["DELETE /api/v1/accounts/me/access-keys/{accessKeyId}"] = w => [RestChange(Delete, $"/api/v1/accounts/me/access-keys/{ThingyardServer.AdminKeyId}")],
+        ["GET /api/v1/accounts/me/users"] = w => [RestList("/api/v1/accounts/me/users", ArrayItems)],
+        ["PATCH /api/v1/accounts/me/users/{userId:long}"] = w => [RestChange(Patch, $"/api/v1/accounts/me/users/{w.UserId}", new { role = "viewer" })],
+        ["DELETE /api/v1/accounts/me/users/{userId:long}"] = w => [RestChange(Delete, $"/api/v1/accounts/me/users/{w.UserId}")],
     };
 
     /// <summary>Routes that read or change no account's data, and why.</summary>
@@ -292,6 +301,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
     {
         ["POST /api/v1/accounts"] = "creates an account; the admin only (AccountIsolationTests)",
         ["POST /api/v1/accounts/me/access-keys"] = "adds an AccessKey to the caller's own account",
+        ["POST /api/v1/accounts/me/users"] = "adds a console user to the caller's own account",
         ["POST /api/v1/products"] = "creates a product in the caller's own account",
         ["GET /api/v1/distribution/template.csv"] = "a fixed template",
         ["POST /api/v1/distribution/auth-codes"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",

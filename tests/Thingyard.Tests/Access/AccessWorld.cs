@@ -37,6 +37,8 @@ public sealed class AccessWorld : IAsyncLifetime
     public string DeviceTagValue { get; private set; } = "";
     public string ProductTagKey { get; private set; } = "";
     public string ProductTagValue { get; private set; } = "";
+    /// <summary>A's console user (the first start's owner).</summary>
+    public long UserId { get; private set; }
 
     /// <summary>A's keys, names and ids. B names them in its calls, so a not-found message may echo them; a list never.</summary>
     public List<string> Identifiers { get; } = [];
@@ -135,9 +137,11 @@ public sealed class AccessWorld : IAsyncLifetime
         }
 
         B = await s.NewAccountAsync(Unique("b"));
+        using (var rest = s.Rest())
+            UserId = (await JsonOf(await rest.GetAsync("/api/v1/accounts/me/users"), HttpStatusCode.OK))[0].At("id").GetInt64();
 
         Identifiers.AddRange([ProductKey, Gateway.ProductKey, Device.DeviceName, Device.IotId, Moved.DeviceName, Moved.IotId,
-            Gateway.DeviceName, Gateway.IotId, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey]);
+            Gateway.DeviceName, Gateway.IotId, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
             groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note]);
     }

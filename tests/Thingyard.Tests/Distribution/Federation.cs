@@ -36,7 +36,8 @@ public sealed class Federation : IAsyncLifetime
 
     static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
 
-    static void Configure(ThingyardServer self, InstanceSpec me, (ThingyardServer Server, InstanceSpec Spec)[] peers)
+    /// <summary>One instance's settings as a member of a federation with these peers (also used by the console's distribution tests).</summary>
+    public static void Configure(ThingyardServer self, InstanceSpec me, (ThingyardServer Server, InstanceSpec Spec)[] peers)
     {
         var s = self.Settings;
         s["Thingyard:InstanceId"] = me.Id;
