@@ -20,9 +20,10 @@ public static class ProductApi
         return group;
     }
 
-    static async Task<Ok<PageDto<ProductDto>>> List(HttpContext http, ProductRegistry products, int? page, int? pageSize)
+    /// <summary>The caller's products, newest first; ?name= keeps those whose name contains it (ignoring case).</summary>
+    static async Task<Ok<PageDto<ProductDto>>> List(HttpContext http, ProductRegistry products, int? page, int? pageSize, string? name)
     {
-        var result = await products.ListAsync(RestAuthFilter.CallerOf(http), Paging.Of(page, pageSize, 20), http.RequestAborted);
+        var result = await products.ListAsync(RestAuthFilter.CallerOf(http), Paging.Of(page, pageSize, 20), name, http.RequestAborted);
         return TypedResults.Ok(new PageDto<ProductDto>(result.Items.Select(i => ProductDto.Of(i.Product, i.DeviceCount)).ToList(),
             result.Total, result.Paging.Page, result.Paging.PageSize));
     }

@@ -57,7 +57,8 @@ public static class ProductRpc
 
     static async Task<object> QueryProductList(RpcCall c)
     {
-        var page = await c.Service<ProductRegistry>().ListAsync(c.Caller, c.Paging(10, 200), c.Ct);
+        // ProductName is this server's own filter (the platform's action has none): names containing it, ignoring case.
+        var page = await c.Service<ProductRegistry>().ListAsync(c.Caller, c.Paging(10, 200), c.Optional("ProductName"), c.Ct);
         return new
         {
             Data = new

@@ -3,6 +3,8 @@
 // download behind the url: signed, valid an hour, fetchable without credentials like the platform's OSS links.
 using System.Text;
 using System.Text.Json;
+using Thingyard.Access;
+using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.RemoteConfig;
 using Thingyard.Server.Connectivity;
@@ -36,10 +38,20 @@ public sealed class ConfigDelivery(SignedLinks links, PublicUrls urls, DeviceSes
         };
     }
 
-    /// <summary>Sends thing.config.push to every connected device of the product (directly or through its gateway)
-    /// that subscribed to its push topic; returns how many got it.</summary>
-    public int Push(Product product, ProductConfigFile file)
+    /// <summary>Pushes the product's current file (Push); a product without one is refused.</summary>
+    public async Task<(ProductConfigFile File, int Devices)> PushCurrentAsync(Caller caller, Product product, RemoteConfigs configs, CancellationToken ct = default)
     {
+        caller.Require(Need.Change);
+        var file = await configs.CurrentAsync(product.Id, ct)
+            ?? throw new IotException(IotErrors.ConfigNotFound, $"Product {product.ProductKey} has no configuration file to push.");
+        return (file, Push(caller, product, file));
+    }
+
+    /// <summary>Sends thing.config.push to every connected device of the product (directly or through its gateway)
+    /// that subscribed to its push topic; returns how many got it. The caller's role must allow changes.</summary>
+    public int Push(Caller caller, Product product, ProductConfigFile file)
+    {
+        caller.Require(Need.Change);
         var data = Data(file);
         var sent = 0;
         foreach (var session in sessions.All)

@@ -40,16 +40,17 @@ public static class RemoteConfigApi
 
     static async Task<Ok<ConfigFileDto>> Save(HttpContext http, ProductRegistry products, RemoteConfigs configs, string productKey, SaveConfigRequest body)
     {
-        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
-        var file = await configs.SaveAsync(p, body.Content ?? "", http.RequestAborted);
+        var caller = RestAuthFilter.CallerOf(http);
+        var p = await products.GetAsync(caller, productKey, http.RequestAborted);
+        var file = await configs.SaveAsync(caller, p, body.Content ?? "", http.RequestAborted);
         return TypedResults.Ok(ConfigFileDto.Of(file, withContent: false));
     }
 
     static async Task<Ok<ConfigPushDto>> Push(HttpContext http, ProductRegistry products, RemoteConfigs configs, ConfigDelivery delivery, string productKey)
     {
-        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
-        var file = await configs.CurrentAsync(p.Id, http.RequestAborted)
-            ?? throw new IotException(IotErrors.ConfigNotFound, $"Product {productKey} has no configuration file to push.");
-        return TypedResults.Ok(new ConfigPushDto(file.ConfigId, delivery.Push(p, file)));
+        var caller = RestAuthFilter.CallerOf(http);
+        var p = await products.GetAsync(caller, productKey, http.RequestAborted);
+        var (file, devices) = await delivery.PushCurrentAsync(caller, p, configs, http.RequestAborted);
+        return TypedResults.Ok(new ConfigPushDto(file.ConfigId, devices));
     }
 }

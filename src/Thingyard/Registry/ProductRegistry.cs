@@ -66,9 +66,19 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
         return product;
     }
 
-    public async Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, CancellationToken ct = default)
+    public Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, CancellationToken ct = default) =>
+        ListAsync(caller, paging, null, ct);
+
+    /// <summary>A page of the caller's products, newest first; with <paramref name="nameContains"/>, only those whose name
+    /// contains it (ignoring case).</summary>
+    public async Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, string? nameContains, CancellationToken ct = default)
     {
         var query = db.Products.VisibleTo(caller);
+        if (!string.IsNullOrWhiteSpace(nameContains))
+        {
+            var part = nameContains.Trim().ToLowerInvariant();
+            query = query.Where(p => p.Name.ToLower().Contains(part));
+        }
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(p => p.Id).Skip(paging.Skip).Take(paging.PageSize)
             .Select(p => new { Product = p, Count = db.Devices.Count(d => d.ProductId == p.Id) })

@@ -3,6 +3,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Storage;
@@ -14,8 +15,10 @@ public sealed class RemoteConfigs(ThingyardDb db, TimeProvider time)
     public const int MaxBytes = 64 * 1024;
     public const int KeptVersions = 5;
 
-    public async Task<ProductConfigFile> SaveAsync(Product product, string content, CancellationToken ct = default)
+    /// <summary>Saves a new version; the caller's role must allow changes (the console's users; an AccessKey is an owner).</summary>
+    public async Task<ProductConfigFile> SaveAsync(Caller caller, Product product, string content, CancellationToken ct = default)
     {
+        caller.Require(Need.Change);
         ProductRegistry.Writable(product);
         var bytes = Encoding.UTF8.GetBytes(content);
         if (bytes.Length == 0) throw IotException.Invalid("The configuration file is empty.");

@@ -43,8 +43,11 @@ public static class ConsoleUserSteps
         await page.OpenAsync("/console/users");
         await page.FillAsync("#new-user-name", name);
         await page.FillAsync("#new-user-password", password);
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Role", Exact = true }).ClickAsync();
+        var select = page.GetByRole(AriaRole.Combobox, new() { Name = "Role", Exact = true });
+        await select.ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = role.ToLowerInvariant(), Exact = true }).ClickAsync();
+        // The choice travels over the circuit; clicking Add before it arrives would add the user with the default role.
+        await Assertions.Expect(select).ToHaveTextAsync(role.ToLowerInvariant());
         await page.ClickAsync("#add-user");
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true })).ToBeVisibleAsync();
     }

@@ -139,6 +139,26 @@ public sealed class ProductActionTests(ThingyardServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Query_product_list_with_a_product_name_keeps_the_names_containing_it_ignoring_case()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var a = (await server.Call("CreateProduct", ("ProductName", "Meter" + marker + "A"), ("NodeType", "0"))).Str("ProductKey");
+        var b = (await server.Call("CreateProduct", ("ProductName", "METER" + marker.ToUpperInvariant() + "B"), ("NodeType", "0"))).Str("ProductKey");
+        await server.NewProductAsync("Other");
+
+        var data = (await server.Call("QueryProductList", ("CurrentPage", "1"), ("PageSize", "10"), ("ProductName", "meter" + marker))).At("Data");
+        Assert.Equal(2, data.At("Total").GetInt32());
+        Assert.Equal(new[] { b, a }, data.At("List.ProductInfo").Pluck("ProductKey"));
+        // Without it the documented parameters list everything, as before.
+        Assert.True((await server.Call("QueryProductList", ("PageSize", "10"))).At("Data.Total").GetInt32() >= 3);
+
+        using var rest = server.Rest();
+        var page = JsonDocument.Parse(await rest.GetStringAsync($"/api/v1/products?name=meter{marker}b")).RootElement;
+        Assert.Equal(1, page.At("total").GetInt32());
+        Assert.Equal(b, page.At("items")[0].Str("productKey"));
+    }
+
+    [Fact]
     public async Task Delete_product_is_refused_while_it_has_devices()
     {
         var productKey = await server.NewProductAsync("Busy");

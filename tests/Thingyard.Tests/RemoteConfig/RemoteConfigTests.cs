@@ -6,6 +6,12 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Thingyard.Access;
+using Thingyard.Common;
+using Thingyard.Registry;
+using Thingyard.Server.RemoteConfig;
+using Thingyard.RemoteConfig;
 using Thingyard.Tests.Infrastructure;
 using static Thingyard.Tests.Infrastructure.Json;
 using Thingyard.Tests.Messaging;
@@ -138,5 +144,26 @@ public sealed class RemoteConfigTests(ThingyardServer server) : IClassFixture<Th
 
         var status = await StatusAsync(rest, productKey);
         Assert.Equal("secret settings", status.At("current.content").GetString());
+    }
+
+    [Fact]
+    public async Task A_viewer_may_not_save_or_push_a_file_the_services_refuse_it_themselves()
+    {
+        var productKey = await server.NewProductAsync();
+        using var rest = server.Rest();
+        await JsonOf(await SaveAsync(rest, productKey, "v1"), HttpStatusCode.OK);
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var viewer = Caller.User(1, 999, Role.Viewer);
+        var product = await scope.ServiceProvider.GetRequiredService<ProductRegistry>().GetAsync(viewer, productKey);
+        var configs = scope.ServiceProvider.GetRequiredService<RemoteConfigs>();
+        var save = await Assert.ThrowsAsync<IotException>(() => configs.SaveAsync(viewer, product, "v2"));
+        Assert.Equal(Permissions.ForbiddenCode, save.Code);
+        var current = (await configs.CurrentAsync(product.Id))!;
+        var push = Assert.Throws<IotException>(() => server.Services.GetRequiredService<ConfigDelivery>().Push(viewer, product, current));
+        Assert.Equal(Permissions.ForbiddenCode, push.Code);
+        Assert.Equal(0, server.Services.GetRequiredService<ConfigDelivery>().Push(Caller.User(1, 998, Role.Developer), product, current));
+
+        Assert.Equal("v1", (await StatusAsync(rest, productKey)).At("current.content").GetString());
     }
 }
