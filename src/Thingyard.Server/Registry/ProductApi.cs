@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Server.Rest;
+using Thingyard.ThingModels;
 
 namespace Thingyard.Server.Registry;
 
@@ -17,6 +18,7 @@ public static class ProductApi
         group.MapDelete("/{productKey}", Delete);
         group.MapGet("/{productKey}/tags", ListTags);
         group.MapPut("/{productKey}/tags", SaveTags);
+        group.MapGet("/{productKey}/topics", Topics);
         return group;
     }
 
@@ -68,5 +70,14 @@ public static class ProductApi
             return TypedResults.Problem(statusCode: 400, title: IotErrors.InvalidTag,
                 detail: "These tags were refused (key: 1-30 letters, digits, _ . -; value: 1-128 characters): " + string.Join(", ", invalid.Select(t => t.Key)));
         return TypedResults.Ok((await tags.ListAsync(p, http.RequestAborted)).Select(t => new TagDto(t.Key, t.Value)).ToList());
+    }
+
+    /// <summary>The topics the product's devices publish and subscribe to, ${deviceName} standing for the device.</summary>
+    static async Task<Ok<ProductTopicsDto>> Topics(HttpContext http, ProductRegistry products, ThingModelStore models, string productKey)
+    {
+        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
+        var (topics, published) = await ProductTopics.OfAsync(p, models, http.RequestAborted);
+        return TypedResults.Ok(new ProductTopicsDto(published ? "published" : "draft",
+            topics.Select(t => new TopicDto(t.Category, t.Topic, t.Direction == TopicDirection.Publish ? "publish" : "subscribe", t.Description)).ToList()));
     }
 }

@@ -28,6 +28,12 @@ public sealed record PageDto<T>(IReadOnlyList<T> Items, int Total, int Page, int
 
 public sealed record TagDto(string Key, string Value);
 
+/// <summary>A product's topics; Model says whether the events and services come from the published thing model or the draft.</summary>
+public sealed record ProductTopicsDto(string Model, List<TopicDto> Topics);
+
+/// <summary>One topic, ${deviceName} standing for the device; Direction is the device's: publish or subscribe.</summary>
+public sealed record TopicDto(string Category, string Topic, string Direction, string Description);
+
 public sealed record BatchRequest(string ProductKey, IReadOnlyList<string>? Names, int? Count);
 
 public sealed record BatchDto(long ApplyId, string ProductKey, string Status, int Count, IReadOnlyList<string> InvalidNames)

@@ -242,6 +242,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["DELETE /api/v1/products/{productKey}"] = w => [RestChange(Delete, Product(w))],
         ["GET /api/v1/products/{productKey}/tags"] = w => [RestLookup(Product(w) + "/tags")],
         ["PUT /api/v1/products/{productKey}/tags"] = w => [RestChange(Put, Product(w) + "/tags", new[] { new { key = "owner", value = "b" } })],
+        ["GET /api/v1/products/{productKey}/topics"] = w => [RestLookup(Product(w) + "/topics")],
         ["GET /api/v1/products/{productKey}/devices"] = w => [RestLookup(Product(w) + "/devices")],
         ["POST /api/v1/products/{productKey}/devices"] = w => [RestChange(Post, Product(w) + "/devices", new { deviceName = "intruder_3" })],
         ["GET /api/v1/products/{productKey}/devices/{deviceName}"] = w => [RestLookup(Device(w))],

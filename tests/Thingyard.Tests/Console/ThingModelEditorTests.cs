@@ -10,6 +10,7 @@ using Thingyard.Protocol.Topics;
 using Thingyard.Protocol.Tsl;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Console.Products;
+using Thingyard.Server.Registry;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
 
@@ -58,7 +59,8 @@ public sealed class ThingModelEditorTests(ConsoleFixture console) : IClassFixtur
         await page.FieldInput("dataType.specs.max").FillAsync("150");
         await page.ClickAsync("#save-feature");
         await Assertions.Expect(row.Locator("[data-test=feature-definition]")).ToHaveTextAsync("rw · float, -40 to 150 °C");
-        await page.ClickAsync("#add-event");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit calibrate" }).ClickAsync();
+        await Assertions.Expect(page.FieldInput("inputData[0].identifier")).ToHaveValueAsync("offset");
         await page.ScreenshotAsync("product-features");
     }
 
@@ -271,5 +273,24 @@ public sealed class ProductTopicTests(ThingyardServer server) : IClassFixture<Th
                 Assert.True(route is not null && route.Pattern != "/sys/+/+/thing/+/#", $"{t.Topic} has no handler");
             }
         }
+    }
+
+    [Fact]
+    public async Task The_rest_route_lists_the_topics_of_the_draft_until_a_version_is_published()
+    {
+        var productKey = await server.NewProductAsync("RestTopics");
+        await server.Call("CreateThingModel", ("ProductKey", productKey), ("ThingModelJson",
+            """{"services":[{"identifier":"ping","name":"Ping","callType":"async","inputData":[],"outputData":[]}]}"""));
+        using var rest = server.Rest();
+        var draft = JsonDocument.Parse(await rest.GetStringAsync($"/api/v1/products/{productKey}/topics")).RootElement;
+        Assert.Equal("draft", draft.Str("model"));
+        var ping = draft.GetProperty("topics").EnumerateArray().Single(t => t.Str("topic") == $"/sys/{productKey}/${{deviceName}}/thing/service/ping");
+        Assert.Equal("subscribe", ping.Str("direction"));
+
+        await server.Call("PublishThingModel", ("ProductKey", productKey));
+        await server.Call("DeleteThingModel", ("ProductKey", productKey), ("ServiceIdentifier.1", "ping"));
+        var published = JsonDocument.Parse(await rest.GetStringAsync($"/api/v1/products/{productKey}/topics")).RootElement;
+        Assert.Equal("published", published.Str("model"));
+        Assert.Contains(published.GetProperty("topics").EnumerateArray(), t => t.Str("topic").EndsWith("/thing/service/ping", StringComparison.Ordinal));
     }
 }

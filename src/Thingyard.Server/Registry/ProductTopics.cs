@@ -1,12 +1,15 @@
-// The topics a device of a product uses, for the product's Topic list: the thing model's (property post and set, each
+// The topics a device of a product uses (GET /api/v1/products/{pk}/topics, the console's Topic list): the thing model's (property post and set, each
 // event and service, their replies), shadow, remote configuration, NTP, RRPC, tags, the gateway's own, and the default
 // user topics. /sys topics are built with Thingyard.Protocol's AlinkTopics, as devices and the server build them;
 // ProductTopicTests checks that every one lies in the device's namespace (TopicAcl) and that every topic a device
 // publishes has a handler in the server's uplink routes. Direction is the device's: it publishes or subscribes.
+using Thingyard.Common;
 using Thingyard.Protocol.Topics;
 using Thingyard.Protocol.Tsl;
+using Thingyard.Registry;
+using Thingyard.ThingModels;
 
-namespace Thingyard.Server.Console.Products;
+namespace Thingyard.Server.Registry;
 
 public enum TopicDirection { Publish, Subscribe }
 
@@ -16,6 +19,15 @@ public static class ProductTopics
 {
     /// <summary>The placeholder shown for the device name, as the platform's console writes it.</summary>
     public const string DeviceName = "${deviceName}";
+
+    /// <summary>The product's topics with the events and services devices are held to: the latest published thing model,
+    /// or the draft while nothing is published (as the message path's ModelCache does). Published tells which.</summary>
+    public static async Task<(List<ProductTopic> Topics, bool Published)> OfAsync(Product product, ThingModelStore models, CancellationToken ct = default)
+    {
+        var versions = await models.VersionsAsync(product, ct);
+        var model = versions.Count > 0 ? await models.PublishedAsync(product, "", null, ct) : await models.DraftAsync(product, "", ct);
+        return (For(product.ProductKey, product.NodeType == 1, model), versions.Count > 0);
+    }
 
     public static List<ProductTopic> For(string productKey, bool gateway, ThingModel model, string deviceName = DeviceName)
     {
