@@ -109,7 +109,7 @@ public sealed class TypeForm
                 w.WriteStartObject("specs");
                 Optional(w, "size", Size);
                 w.WritePropertyName("item");
-                ArrayItem.Write(w);
+                (Item ?? new TypeForm()).Write(w);
                 w.WriteEndObject();
                 break;
             default:
