@@ -198,11 +198,17 @@ public sealed class ProductTests(ConsoleFixture console) : IClassFixture<Console
     {
         var productKey = await Server.NewProductAsync("Narrow");
         var page = await AdminAsync(390);
-        await page.OpenAsync("/console/products");
-        await Assertions.Expect(page.Locator("#create-product")).ToBeVisibleAsync();
-        await page.OpenProductAsync(productKey, "features");
-        await Assertions.Expect(page.Locator("#add-property")).ToBeVisibleAsync();
-        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
-        Assert.False(overflow, "the page scrolls sideways at 390 px");
+        foreach (var (tab, shown) in new[] { ("list", "#product-table"), ("info", "#save-product"), ("topics", "#topic-table"), ("features", "#add-property"), ("config", "#save-config") })
+        {
+            if (tab == "list") await page.OpenAsync("/console/products");
+            else await page.OpenProductAsync(productKey, tab);
+            await Assertions.Expect(page.Locator(shown)).ToBeVisibleAsync();
+            // Neither the page nor a table scrolls sideways (a table would hide its overflow in its own scroll box).
+            var overflow = await page.EvaluateAsync<bool>("""
+                () => document.documentElement.scrollWidth > window.innerWidth + 1
+                    || [...document.querySelectorAll('.mud-table-container')].some(e => e.scrollWidth > e.clientWidth + 1)
+                """);
+            Assert.False(overflow, $"the {tab} tab scrolls sideways at 390 px");
+        }
     }
 }
