@@ -77,14 +77,30 @@ public static class ProductSteps
     }
 
     /// <summary>Adds an async service with the given input and output parameters, and waits for it in the draft.</summary>
-    public static async Task AddAsyncServiceAsync(this IPage page, string identifier, string name, IReadOnlyList<ParamSpec> inputs,
-        IReadOnlyList<ParamSpec> outputs, bool sync = false)
+    public static Task AddAsyncServiceAsync(this IPage page, string identifier, string name, IReadOnlyList<ParamSpec> inputs,
+        IReadOnlyList<ParamSpec> outputs) => page.AddServiceAsync(identifier, name, inputs, outputs, sync: false);
+
+    /// <summary>Adds a service (async, or sync) with the given input and output parameters, and waits for it in the draft.</summary>
+    public static async Task AddServiceAsync(this IPage page, string identifier, string name, IReadOnlyList<ParamSpec> inputs,
+        IReadOnlyList<ParamSpec> outputs, bool sync)
     {
         await page.ClickAsync("#add-service");
         await page.FieldInput("identifier").FillAsync(identifier);
         await page.FieldInput("name").FillAsync(name);
         if (sync) await page.Field("callType").SelectAsync("Call type", "sync");
         await page.AddParamsAsync("inputData", inputs);
+        await page.AddParamsAsync("outputData", outputs);
+        await page.ClickAsync("#save-feature");
+        await page.ExpectFeatureAsync(identifier);
+    }
+
+    /// <summary>Adds an event (info, alert or error) with the given output parameters, and waits for it in the draft.</summary>
+    public static async Task AddEventAsync(this IPage page, string identifier, string name, string type, IReadOnlyList<ParamSpec> outputs)
+    {
+        await page.ClickAsync("#add-event");
+        await page.FieldInput("identifier").FillAsync(identifier);
+        await page.FieldInput("name").FillAsync(name);
+        if (type != "info") await page.Field("type").SelectAsync("Event type", type);
         await page.AddParamsAsync("outputData", outputs);
         await page.ClickAsync("#save-feature");
         await page.ExpectFeatureAsync(identifier);

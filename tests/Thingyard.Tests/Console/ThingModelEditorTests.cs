@@ -39,6 +39,7 @@ public sealed class ThingModelEditorTests(ConsoleFixture console) : IClassFixtur
         await page.AddFloatPropertyAsync("temperature", "Temperature", "-40", "120", step: "0.5", unit: "°C");
         await page.AddAsyncServiceAsync("calibrate", "Calibrate",
             [new ParamSpec("offset", "Offset", "float", "-5", "5")], [new ParamSpec("result", "Result", "int", "0", "1")]);
+        await page.AddEventAsync("overheat", "Overheat", "alert", [new ParamSpec("peak", "Peak", "double", "0", "500", "°C")]);
 
         var row = page.Locator("#feature-table tbody tr", new() { Has = page.GetByText("temperature", new() { Exact = true }) });
         await Assertions.Expect(row.Locator("[data-test=feature-definition]")).ToHaveTextAsync("rw · float, -40 to 120 °C");
@@ -52,6 +53,9 @@ public sealed class ThingModelEditorTests(ConsoleFixture console) : IClassFixtur
         Assert.Equal(TslService.Async, calibrate.CallType);
         Assert.Equal(new TslParam("offset", "Offset", TslDataType.Float(-5, 5)), Assert.Single(calibrate.InputData));
         Assert.Equal(new TslParam("result", "Result", TslDataType.Int(0, 1)), Assert.Single(calibrate.OutputData));
+        var overheat = Assert.Single(draft.Events);
+        Assert.Equal(TslEvent.Alert, overheat.Type);
+        Assert.Equal(new TslParam("peak", "Peak", TslDataType.Double(0, 500, unit: "°C")), Assert.Single(overheat.OutputData));
 
         // Editing keeps the identifier's place and changes only what was changed.
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit temperature" }).ClickAsync();
