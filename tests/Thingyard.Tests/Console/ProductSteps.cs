@@ -1,5 +1,6 @@
-// Steps a person takes on the console's product pages, for the product tests and any later walk through the console.
-// Each step waits for its visible result, so the next step can start at once.
+// Steps a person takes on the console's product pages, for the product tests and the console walk (ConsoleWalkTests).
+// Each step waits for its visible result, so the next step can start at once. Forcing a disabled control is
+// GroupSteps.ForceClickAsync.
 using System.Text;
 using Microsoft.Playwright;
 
@@ -43,8 +44,6 @@ public static class ProductSteps
         // Shown once the server has the value: the next click cannot overtake it.
         await Assertions.Expect(select).ToContainTextAsync(option);
     }
-
-    public static Task SelectAsync(this IPage page, string label, string option) => page.Locator("body").SelectAsync(label, option);
 
     /// <summary>The feature editor's field at a TSL path relative to the feature ("dataType.specs.min").</summary>
     public static ILocator Field(this IPage page, string path) => page.Locator($"#feature-editor [data-field='{path}']").First;
@@ -151,13 +150,6 @@ public static class ProductSteps
         await using var stream = await download.CreateReadStreamAsync();
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return await reader.ReadToEndAsync();
-    }
-
-    /// <summary>What a user could do with the browser's tools: remove a control's disabled attribute and click it.</summary>
-    public static async Task ForceClickAsync(this IPage page, string selector)
-    {
-        await page.EvalOnSelectorAsync(selector, "e => { e.removeAttribute('disabled'); e.classList.remove('mud-disabled'); }");
-        await page.ClickAsync(selector);
     }
 
     static string Label(IPage _, string typePath)
