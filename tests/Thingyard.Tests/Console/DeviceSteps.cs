@@ -17,7 +17,7 @@ public static class DeviceSteps
     {
         await page.AddUserAsync(name, password, "Viewer");
         var row = page.Locator("tbody tr").Filter(new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true }) });
-        var role = row.GetByRole(AriaRole.Combobox);
+        var role = row.Locator("input").First; // the role select's text
         for (var i = 0; i < 3 && !string.Equals(await role.InputValueAsync(), "viewer", StringComparison.OrdinalIgnoreCase); i++)
         {
             await role.ClickAsync();
