@@ -164,6 +164,7 @@ public sealed class DebuggingTests : IClassFixture<ConsoleFixture>
         await page.GetByRole(AriaRole.Option, new() { Name = "pickable-one", Exact = true }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/console/debug/{d.ProductKey}/pickable-one$"));
         await Assertions.Expect(page.Locator("#debug-device-name")).ToContainTextAsync("pickable-one");
+        await Assertions.Expect(page.Locator("#debug-device")).ToHaveValueAsync("pickable-one");
         await Assertions.Expect(page.Locator("#set-temperature")).ToBeVisibleAsync();
     }
 

@@ -226,7 +226,7 @@ public sealed class DeviceTests : IClassFixture<ConsoleFixture>
     }
 
     [Fact]
-    public async Task The_device_list_works_on_a_phone_sized_screen()
+    public async Task The_device_pages_fit_a_phone_sized_screen()
     {
         var pk = await Server.NewModelledProductAsync();
         await Server.NewTestDeviceAsync(pk, "narrow-one");
@@ -235,7 +235,18 @@ public sealed class DeviceTests : IClassFixture<ConsoleFixture>
         await page.OpenAsync("/console/devices");
         await page.FillAsync("#filter-name", "narrow-one");
         await Assertions.Expect(page.Locator("#device-table [data-test=device-link]")).ToHaveTextAsync(["narrow-one"]);
+        await AssertFitsAsync(page);
+        await page.OpenDeviceAsync(pk, "narrow-one");
+        await Assertions.Expect(page.PropertyValue("temperature")).ToBeVisibleAsync();
+        await AssertFitsAsync(page);
+        await page.OpenDebugAsync(pk, "narrow-one");
+        await Assertions.Expect(page.Locator("#set-temperature")).ToBeVisibleAsync();
+        await AssertFitsAsync(page);
+    }
+
+    static async Task AssertFitsAsync(IPage page)
+    {
         var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
-        Assert.False(overflow, "the device list is wider than a 390 px screen");
+        Assert.False(overflow, $"{page.Url} is wider than a 390 px screen");
     }
 }
