@@ -21,10 +21,11 @@ public static class DeviceApi
         return group;
     }
 
-    static async Task<Ok<PageDto<DeviceDto>>> List(HttpContext http, DeviceRegistry devices, string productKey, string? status, int? page, int? pageSize)
+    /// <summary>A page of the product's devices; status filters by status, name by a part of the DeviceName or Nickname.</summary>
+    static async Task<Ok<PageDto<DeviceDto>>> List(HttpContext http, DeviceRegistry devices, string productKey, string? status, string? name, int? page, int? pageSize)
     {
         var paging = Paging.Of(page, pageSize, 20);
-        var (items, total) = await devices.ListAsync(RestAuthFilter.CallerOf(http), productKey, status, paging, http.RequestAborted);
+        var (items, total) = await devices.ListAsync(RestAuthFilter.CallerOf(http), productKey, status, paging, http.RequestAborted, name);
         return TypedResults.Ok(new PageDto<DeviceDto>(items.Select(DeviceDto.Of).ToList(), total, paging.Page, paging.PageSize));
     }
 

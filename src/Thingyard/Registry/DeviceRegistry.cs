@@ -61,7 +61,10 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         return found;
     }
 
-    public async Task<(List<Device> Devices, int Total)> ListAsync(Caller caller, string? productKey, string? status, Paging paging, CancellationToken ct = default)
+    /// <summary>A page of the caller's devices, optionally of one product, in one status, and whose DeviceName or
+    /// Nickname contains <paramref name="name"/>.</summary>
+    public async Task<(List<Device> Devices, int Total)> ListAsync(Caller caller, string? productKey, string? status, Paging paging, CancellationToken ct = default,
+        string? name = null)
     {
         var query = db.Devices.VisibleTo(caller);
         if (!string.IsNullOrEmpty(productKey))
@@ -73,6 +76,11 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         {
             if (!DeviceStatus.All.Contains(status)) throw IotException.Invalid($"Status must be one of {string.Join(", ", DeviceStatus.All)}.");
             query = query.Where(d => d.Status == status);
+        }
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            var part = name.Trim();
+            query = query.Where(d => d.DeviceName.Contains(part) || (d.Nickname != null && d.Nickname.Contains(part)));
         }
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(d => d.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);

@@ -149,6 +149,22 @@ public sealed class RestRegistryTests(ThingyardServer server) : IClassFixture<Th
     }
 
     [Fact]
+    public async Task The_device_list_finds_devices_by_a_part_of_their_name_or_nickname()
+    {
+        using var rest = server.Rest();
+        var productKey = await NewProductAsync(rest);
+        var devices = $"/api/v1/products/{productKey}/devices";
+        await JsonOf(await rest.PostAsJsonAsync(devices, new { deviceName = "boiler-north", nickname = "cellar" }), HttpStatusCode.Created);
+        await JsonOf(await rest.PostAsJsonAsync(devices, new { deviceName = "boiler-south" }), HttpStatusCode.Created);
+        await JsonOf(await rest.PostAsJsonAsync(devices, new { deviceName = "fan-1", nickname = "attic_fan" }), HttpStatusCode.Created);
+
+        Assert.Equal(new[] { "boiler-north", "boiler-south" }, (await JsonOf(await rest.GetAsync($"{devices}?name=boiler"), HttpStatusCode.OK)).At("items").Pluck("deviceName"));
+        Assert.Equal(new[] { "fan-1" }, (await JsonOf(await rest.GetAsync($"{devices}?name=attic"), HttpStatusCode.OK)).At("items").Pluck("deviceName"));
+        var none = await JsonOf(await rest.GetAsync($"{devices}?name=nothing-like-it&status=UNACTIVE"), HttpStatusCode.OK);
+        Assert.Equal(0, none.At("total").GetInt32());
+    }
+
+    [Fact]
     public async Task Device_registration_errors_are_problem_details()
     {
         using var rest = server.Rest();
