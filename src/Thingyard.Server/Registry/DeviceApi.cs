@@ -25,7 +25,7 @@ public static class DeviceApi
     static async Task<Ok<PageDto<DeviceDto>>> List(HttpContext http, DeviceRegistry devices, string productKey, string? status, string? name, int? page, int? pageSize)
     {
         var paging = Paging.Of(page, pageSize, 20);
-        var (items, total) = await devices.ListAsync(RestAuthFilter.CallerOf(http), productKey, status, paging, http.RequestAborted, name);
+        var (items, total) = await devices.ListAsync(RestAuthFilter.CallerOf(http), productKey, status, name, paging, http.RequestAborted);
         return TypedResults.Ok(new PageDto<DeviceDto>(items.Select(DeviceDto.Of).ToList(), total, paging.Page, paging.PageSize));
     }
 

@@ -61,10 +61,13 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
         return found;
     }
 
+    public Task<(List<Device> Devices, int Total)> ListAsync(Caller caller, string? productKey, string? status, Paging paging, CancellationToken ct = default) =>
+        ListAsync(caller, productKey, status, null, paging, ct);
+
     /// <summary>A page of the caller's devices, optionally of one product, in one status, and whose DeviceName or
     /// Nickname contains <paramref name="name"/>.</summary>
-    public async Task<(List<Device> Devices, int Total)> ListAsync(Caller caller, string? productKey, string? status, Paging paging, CancellationToken ct = default,
-        string? name = null)
+    public async Task<(List<Device> Devices, int Total)> ListAsync(Caller caller, string? productKey, string? status, string? name, Paging paging,
+        CancellationToken ct = default)
     {
         var query = db.Devices.VisibleTo(caller);
         if (!string.IsNullOrEmpty(productKey))

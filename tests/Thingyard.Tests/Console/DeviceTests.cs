@@ -170,6 +170,28 @@ public sealed class DeviceTests : IClassFixture<ConsoleFixture>
     }
 
     [Fact]
+    public async Task Another_accounts_device_is_not_found_on_the_device_and_debugging_pages()
+    {
+        var other = await Server.NewAccountAsync(RegistryCalls.Unique("acct"));
+        var pk = (await Server.CallAs(other, "CreateProduct", ("ProductName", RegistryCalls.Unique("Theirs")), ("NodeType", "0"))).Str("ProductKey");
+        var theirs = (await Server.CallAs(other, "RegisterDevice", ("ProductKey", pk), ("DeviceName", "their-device"))).At("Data");
+        var page = await AdminAsync();
+
+        await page.OpenDeviceAsync(pk, "their-device");
+        await Assertions.Expect(page.Locator("#device-not-found")).ToContainTextAsync("does not exist");
+        Assert.DoesNotContain(theirs.Str("DeviceSecret"), await page.ContentAsync());
+        await Assertions.Expect(page.Locator("#reveal-secret")).ToHaveCountAsync(0);
+
+        await page.OpenAsync($"/console/debug/{pk}/their-device");
+        await Assertions.Expect(page.Locator("[data-test=error]")).ToContainTextAsync("does not exist");
+        await Assertions.Expect(page.Locator("#live-log")).ToHaveCountAsync(0);
+
+        await page.OpenAsync("/console/devices");
+        await page.FillAsync("#filter-name", "their-device");
+        await Assertions.Expect(page.Locator("#no-devices")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Tags_are_saved_and_deleted_and_the_device_is_disabled_enabled_and_deleted_from_its_page()
     {
         var pk = await Server.NewModelledProductAsync();

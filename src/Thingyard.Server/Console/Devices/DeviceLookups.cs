@@ -41,7 +41,7 @@ public static class DeviceLookups
     public static Task<List<string>> DeviceNamesAsync(ConsoleApi api, string productKey, string? text, CancellationToken ct = default) =>
         api.ReadAsync(async (s, caller) =>
         {
-            var (devices, _) = await s.GetRequiredService<DeviceRegistry>().ListAsync(caller, productKey, null, new Common.Paging(1, PickerSize), ct, text);
+            var (devices, _) = await s.GetRequiredService<DeviceRegistry>().ListAsync(caller, productKey, null, text, new Common.Paging(1, PickerSize), ct);
             return devices.Select(d => d.DeviceName).ToList();
         }, ct);
 
