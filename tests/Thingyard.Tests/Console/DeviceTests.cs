@@ -155,6 +155,21 @@ public sealed class DeviceTests : IClassFixture<ConsoleFixture>
     }
 
     [Fact]
+    public async Task A_gateway_page_lists_its_sub_devices_and_a_sub_device_page_links_its_gateway()
+    {
+        var g = await Server.NewTestDeviceAsync(await Server.NewModelledProductAsync(nodeType: 1), "gw-1");
+        var sub = await Server.NewTestDeviceAsync(await Server.NewModelledProductAsync(), "gw-1-child");
+        await using (var gateway = await Server.ConnectOnlineAsync(g)) await gateway.AddTopologyAsync(sub);
+        var page = await AdminAsync();
+        await page.OpenDeviceAsync(g.ProductKey, g.DeviceName);
+        await Assertions.Expect(page.Locator("#device-product")).ToContainTextAsync("gateway");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Sub-devices" }).ClickAsync();
+        await page.Locator("#topology-table").GetByRole(AriaRole.Link, new() { Name = "gw-1-child" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("gw-1-child");
+        await Assertions.Expect(page.Locator("#device-gateway")).ToHaveTextAsync("gw-1");
+    }
+
+    [Fact]
     public async Task The_device_secret_stays_hidden_until_revealed()
     {
         var pk = await Server.NewModelledProductAsync();
