@@ -61,6 +61,10 @@ public sealed class AccessTests(ConsoleFixture console) : IClassFixture<ConsoleF
         await mine.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
         await mine.OpenAsync("/console/groups");
         await Assertions.Expect(mine.Locator("#groups-table")).ToContainTextAsync(groupName);
+        await mine.OpenAsync("/console/products");
+        await Assertions.Expect(mine.Locator("#product-table")).ToContainTextAsync(productKey);
+        await mine.OpenAsync("/console/devices");
+        await Assertions.Expect(mine.Locator("#device-table")).ToContainTextAsync(devices[0]);
         await mine.OpenAsync("/console/distribution");
         await Assertions.Expect(mine.Locator("#jobs-table")).ToContainTextAsync(jobId);
 
@@ -99,6 +103,18 @@ public sealed class AccessTests(ConsoleFixture console) : IClassFixture<ConsoleF
         await page.FillAsync("#tags-product-key", productKey);
         await page.ClickAsync("#show-product-tags");
         await Assertions.Expect(page.ErrorLine()).ToHaveTextAsync($"The product '{productKey}' does not exist.");
+
+        // Products and devices: the lists leave A's out, and A's product and device pages are "not found".
+        await page.OpenAsync("/console/products");
+        await Assertions.Expect(page.Locator("#product-table")).Not.ToContainTextAsync(productKey);
+        await page.OpenAsync("/console/devices");
+        await Assertions.Expect(page.Locator("#no-devices")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#device-table")).Not.ToContainTextAsync(devices[0]);
+        await page.OpenAsync($"/console/products/{productKey}");
+        await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("does not exist");
+        await page.OpenAsync($"/console/devices/{productKey}/{devices[0]}");
+        await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("does not exist");
+        await Assertions.Expect(page.Locator("[data-test^=prop-value-]")).ToHaveCountAsync(0);
 
         // Adding A's device to a group of B's own finds no such device.
         var ownGroup = await page.CreateGroupAsync(RegistryCalls.Unique("bees"));
