@@ -113,7 +113,7 @@ public sealed class AccessTests(ConsoleFixture console) : IClassFixture<ConsoleF
         await page.OpenAsync($"/console/products/{productKey}");
         await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("does not exist");
         await page.OpenAsync($"/console/devices/{productKey}/{devices[0]}");
-        await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("does not exist");
+        await Assertions.Expect(page.Locator("#device-not-found")).ToContainTextAsync("does not exist");
         await Assertions.Expect(page.Locator("[data-test^=prop-value-]")).ToHaveCountAsync(0);
 
         // Adding A's device to a group of B's own finds no such device.
