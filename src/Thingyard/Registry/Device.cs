@@ -24,6 +24,8 @@ public sealed class Device : IAccountOwned
     public string? DeviceToken { get; set; }
     /// <summary>Set on a device received by distribution: the instance that owns it (where it must be deleted).</summary>
     public string? SourceInstanceId { get; set; }
+    /// <summary>A test device (a virtual device run by the server); left out of production counts.</summary>
+    public bool IsTest { get; set; }
     /// <summary>The batch registration that created it, if any.</summary>
     public long? ApplyId { get; set; }
 }

@@ -29,5 +29,14 @@ public sealed class Product : IAccountOwned
     /// <summary>The distributing account's uid, for a received copy.</summary>
     public string? SourceUid { get; set; }
 
+    /// <summary>The project it belongs to (the account's default project when none was named).</summary>
+    public long? ProjectId { get; set; }
+    /// <summary>The certified module or chip chosen on the debugging page (ListCertifiedModules), if any.</summary>
+    public string? ModuleId { get; set; }
+    /// <summary>When its owner confirmed the product information for release (the seed's first release check).</summary>
+    public long? InfoConfirmedAtMs { get; set; }
+    /// <summary>development, pending, rejected or released (Lifecycle.ReleaseStates); ProductStatus follows it.</summary>
+    public string ReleaseState { get; set; } = "development";
+
     public bool IsDistributedCopy => SourceInstanceId is not null;
 }

@@ -2,6 +2,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Thingyard.Accounts;
+using Thingyard.Projects;
 using Thingyard.Storage;
 
 namespace Thingyard.Registry;
@@ -18,7 +19,11 @@ sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         e.Property(x => x.Description).HasMaxLength(200);
         e.Property(x => x.SourceInstanceId).HasMaxLength(64);
         e.Property(x => x.SourceUid).HasMaxLength(32);
+        e.Property(x => x.ModuleId).HasMaxLength(64);
+        e.Property(x => x.ReleaseState).HasMaxLength(16);
+        e.HasIndex(x => x.ReleaseState);
         e.Ignore(x => x.IsDistributedCopy);
+        e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

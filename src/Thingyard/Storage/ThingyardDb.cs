@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Thingyard.Accounts;
 using Thingyard.Distribution;
 using Thingyard.Gateways;
+using Thingyard.Lifecycle;
+using Thingyard.Projects;
 using Thingyard.Registry;
 using Thingyard.RemoteConfig;
 using Thingyard.Telemetry;
@@ -45,6 +47,13 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ProductConfigFile> ProductConfigFiles => Set<ProductConfigFile>();
     public DbSet<UsedNonce> UsedNonces => Set<UsedNonce>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<ProjectGrant> ProjectGrants => Set<ProjectGrant>();
+    public DbSet<ReleaseRecord> ReleaseRecords => Set<ReleaseRecord>();
+    public DbSet<ActivationQuota> ActivationQuotas => Set<ActivationQuota>();
+    public DbSet<ProductionBatch> ProductionBatches => Set<ProductionBatch>();
+    public DbSet<ProductPanel> ProductPanels => Set<ProductPanel>();
+    public DbSet<VirtualDevice> VirtualDevices => Set<VirtualDevice>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;
