@@ -9,7 +9,7 @@ using Thingyard.Server.Rpc;
 
 namespace Thingyard.Server.Console;
 
-public sealed class ConsoleApi(ConsoleSession session, IServiceScopeFactory scopes, RpcActions actions, ILogger<ConsoleApi> log)
+public sealed class ConsoleApi(ConsoleSession session, IServiceScopeFactory scopes, RpcActions actions, GrantDirectory grants, ILogger<ConsoleApi> log)
 {
     /// <summary>Runs an OpenAPI action with these parameters (null values are left out) and returns its response
     /// body; a refusal is an IotException carrying the platform's code and message.</summary>
@@ -47,7 +47,7 @@ public sealed class ConsoleApi(ConsoleSession session, IServiceScopeFactory scop
         var me = await session.CurrentAsync(ct);
         me.Caller.Require(need);
         await using var scope = scopes.CreateAsyncScope();
-        return await work(scope.ServiceProvider, me.Caller);
+        return await work(scope.ServiceProvider, await grants.WithGrantsAsync(me.Caller, ct));
     }
 
     public Task<T> ReadAsync<T>(Func<IServiceProvider, Caller, Task<T>> read, CancellationToken ct = default) => RunAsync(Need.Read, read, ct);

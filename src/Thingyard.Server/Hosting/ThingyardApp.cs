@@ -4,6 +4,7 @@ using Thingyard.Common;
 using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Console;
+using Thingyard.Server.Projects;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
@@ -59,6 +60,7 @@ public static class ThingyardApp
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddThingyardStorage(storage, instance.DataDir);
         builder.Services.AddAccounts(settings.Get<SecurityOptions>(), instance.DataDir);
+        builder.Services.AddProjects();
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();
@@ -85,6 +87,7 @@ public static class ThingyardApp
         var notice = await AdminBootstrap.EnsureAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
             app.Services.GetRequiredService<AccessKeyStore>(), settings.Get<AdminOptions>(), instance.DataDir);
         if (notice is not null) app.Logger.LogWarning("{Notice}", notice);
+        await ProjectsSetup.AdoptOrphanProductsAsync(app.Services, app.Logger);
         await using (var scope = app.Services.CreateAsyncScope())
             if (await scope.ServiceProvider.GetRequiredService<ConsoleUsers>().EnsureFirstAsync(settings.Get<AdminOptions>(), instance.DataDir) is { } userNotice)
                 app.Logger.LogWarning("{Notice}", userNotice);

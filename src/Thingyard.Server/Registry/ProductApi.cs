@@ -22,10 +22,11 @@ public static class ProductApi
         return group;
     }
 
-    /// <summary>The caller's products, newest first; ?name= keeps those whose name contains it (ignoring case).</summary>
-    static async Task<Ok<PageDto<ProductDto>>> List(HttpContext http, ProductRegistry products, int? page, int? pageSize, string? name)
+    /// <summary>The caller's products, newest first; ?name= keeps those whose name contains it (ignoring case), ?projectId=
+    /// those of one project.</summary>
+    static async Task<Ok<PageDto<ProductDto>>> List(HttpContext http, ProductRegistry products, int? page, int? pageSize, string? name, string? projectId)
     {
-        var result = await products.ListAsync(RestAuthFilter.CallerOf(http), Paging.Of(page, pageSize, 20), name, http.RequestAborted);
+        var result = await products.ListAsync(RestAuthFilter.CallerOf(http), Paging.Of(page, pageSize, 20), name, projectId, http.RequestAborted);
         return TypedResults.Ok(new PageDto<ProductDto>(result.Items.Select(i => ProductDto.Of(i.Product, i.DeviceCount)).ToList(),
             result.Total, result.Paging.Page, result.Paging.PageSize));
     }
@@ -33,7 +34,8 @@ public static class ProductApi
     static async Task<Created<ProductDto>> Create(HttpContext http, ProductRegistry products, CreateProductRequest body)
     {
         var p = await products.CreateAsync(RestAuthFilter.CallerOf(http), new NewProduct(body.Name, body.NodeType, body.DataFormat,
-            body.AuthType, body.Description, body.NetType, DynamicRegistration: body.DynamicRegistration), http.RequestAborted);
+            body.AuthType, body.Description, body.NetType, CategoryKey: body.CategoryKey, DynamicRegistration: body.DynamicRegistration,
+            ProjectId: body.ProjectId), http.RequestAborted);
         return TypedResults.Created($"/api/v1/products/{p.ProductKey}", ProductDto.Of(p, 0));
     }
 

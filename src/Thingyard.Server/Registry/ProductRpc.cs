@@ -1,5 +1,6 @@
 // RPC actions for products: CreateProduct, UpdateProduct, QueryProduct, QueryProductList, DeleteProduct.
 using Thingyard.Common;
+using Thingyard.Projects;
 using Thingyard.Registry;
 using Thingyard.Server.Rpc;
 
@@ -20,7 +21,7 @@ public static class ProductRpc
         var p = await c.Service<ProductRegistry>().CreateAsync(c.Caller, new NewProduct(
             c.Required("ProductName"), c.Int("NodeType") ?? throw RpcGatewayException.Missing("NodeType"),
             c.Int("DataFormat") ?? 1, authType, c.Optional("Description"), c.Optional("NetType") ?? "WIFI",
-            c.Optional("ProtocolType"), c.Optional("CategoryKey"), c.Bool("DynamicRegistration") ?? false), c.Ct);
+            c.Optional("ProtocolType"), c.Optional("CategoryKey"), c.Bool("DynamicRegistration") ?? false, c.Optional("ProjectId")), c.Ct);
         return new
         {
             p.ProductKey,
@@ -51,6 +52,7 @@ public static class ProductRpc
                 DeviceCount = await registry.DeviceCountAsync(p, c.Ct), GmtCreate = p.CreatedAtMs, Id2 = p.AuthType == "id2",
                 NetType = NetTypeNumber(p.NetType), p.NodeType, Owner = true, p.ProductKey, ProductName = p.Name, p.ProductSecret,
                 p.ProductStatus, p.ProtocolType, ValidateType = 1, DynamicRegistration = p.DynamicRegistration,
+                ProjectId = await c.Service<ProjectRegistry>().PublicIdAsync(p, c.Ct), p.ReleaseState,
             },
         };
     }
@@ -58,7 +60,7 @@ public static class ProductRpc
     static async Task<object> QueryProductList(RpcCall c)
     {
         // ProductName is this server's own filter (the platform's action has none): names containing it, ignoring case.
-        var page = await c.Service<ProductRegistry>().ListAsync(c.Caller, c.Paging(10, 200), c.Optional("ProductName"), c.Ct);
+        var page = await c.Service<ProductRegistry>().ListAsync(c.Caller, c.Paging(10, 200), c.Optional("ProductName"), c.Optional("ProjectId"), c.Ct);
         return new
         {
             Data = new

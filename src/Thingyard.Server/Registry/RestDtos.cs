@@ -4,14 +4,15 @@ using Thingyard.Registry;
 namespace Thingyard.Server.Registry;
 
 public sealed record ProductDto(string ProductKey, string ProductSecret, string Name, string? Description, int NodeType, int DataFormat,
-    string AuthType, string NetType, bool DynamicRegistration, string ProductStatus, long CreatedAt, int? DeviceCount = null)
+    string AuthType, string NetType, bool DynamicRegistration, string ProductStatus, long CreatedAt, int? DeviceCount = null,
+    string? CategoryKey = null, string ReleaseState = "development")
 {
     public static ProductDto Of(Product p, int? count = null) => new(p.ProductKey, p.ProductSecret, p.Name, p.Description, p.NodeType,
-        p.DataFormat, p.AuthType, p.NetType, p.DynamicRegistration, p.ProductStatus, p.CreatedAtMs, count);
+        p.DataFormat, p.AuthType, p.NetType, p.DynamicRegistration, p.ProductStatus, p.CreatedAtMs, count, p.CategoryKey, p.ReleaseState);
 }
 
 public sealed record CreateProductRequest(string Name, int NodeType = 0, int DataFormat = 1, string AuthType = "secret",
-    string? Description = null, string NetType = "WIFI", bool DynamicRegistration = false);
+    string? Description = null, string NetType = "WIFI", bool DynamicRegistration = false, string? ProjectId = null, string? CategoryKey = null);
 
 public sealed record UpdateProductRequest(string? Name, string? Description, bool? DynamicRegistration);
 

@@ -9,7 +9,8 @@ using Thingyard.Server.Distribution;
 
 namespace Thingyard.Server.Rest;
 
-public sealed class RestAuthFilter(AccessKeyStore keys, AuthThrottle throttle, DeviceLocator locator, ILogger<RestAuthFilter> log) : IEndpointFilter
+public sealed class RestAuthFilter(AccessKeyStore keys, AuthThrottle throttle, DeviceLocator locator, GrantDirectory grants,
+    ILogger<RestAuthFilter> log) : IEndpointFilter
 {
     const string CallerKey = "thingyard.caller";
 
@@ -33,7 +34,7 @@ public sealed class RestAuthFilter(AccessKeyStore keys, AuthThrottle throttle, D
             var credential = await keys.FindAsync(keyId, http.RequestAborted);
             if (credential is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credential.Secret), Encoding.UTF8.GetBytes(secret!)))
             {
-                http.Items[CallerKey] = Caller.Account(credential.AccountId);
+                http.Items[CallerKey] = await grants.WithGrantsAsync(Caller.Account(credential.AccountId), http.RequestAborted);
                 return await next(context);
             }
         }

@@ -18,7 +18,7 @@ public sealed class RestErrorFilter(ILogger<RestErrorFilter> log) : IEndpointFil
             var status = e is StorageUnavailableException ? 503
                 : e.Code.Contains("NotExisted", StringComparison.Ordinal) ? 404
                 : e.Code.Contains("AlreadyExisted", StringComparison.Ordinal) ? 409
-                : e.Code.Contains("PermissionDeny", StringComparison.Ordinal) ? 403 : 400;
+                : e.Code.Contains("PermissionDeny", StringComparison.Ordinal) || e.Code == Thingyard.Access.Permissions.ForbiddenCode ? 403 : 400;
             log.LogInformation("REST {Path} failed: {Code} {Message}", context.HttpContext.Request.Path, e.Code, e.Message);
             return TypedResults.Problem(statusCode: status, title: e.Code, detail: e.Message, type: e.Code);
         }

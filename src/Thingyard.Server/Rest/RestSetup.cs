@@ -3,6 +3,7 @@
 using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Distribution;
+using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
 using Thingyard.Server.ThingModels;
@@ -34,6 +35,7 @@ public static class RestSetup
         });
         var api = app.MapGroup("/api/v1").AddEndpointFilter<RestAuthFilter>().AddEndpointFilter<RestErrorFilter>();
         api.MapGroup("/accounts").WithTags("Accounts").MapAccountApi();
+        api.MapGroup("/projects").WithTags("Projects").MapProjectApi();
         api.MapGroup("/products").WithTags("Products").MapProductApi();
         api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi().MapWatchApi();
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();

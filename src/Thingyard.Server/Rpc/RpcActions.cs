@@ -22,12 +22,13 @@ public sealed class RpcActions
 
     /// <summary>Runs the call's action as its caller may: an unknown action is the gateway's 404, a role that may not
     /// (a console viewer changing something) the platform's RAM refusal.</summary>
-    public Task<object> InvokeAsync(RpcCall call)
+    public async Task<object> InvokeAsync(RpcCall call)
     {
         var action = call.Request.Action;
         if (!_handlers.TryGetValue(action, out var handler))
             throw new RpcGatewayException(404, "InvalidAction.NotFound", $"Specified api '{action}' is not found, please check your url and method.");
         call.Caller.Require(Permissions.NeedOf(action));
-        return handler(call);
+        await call.LoadGrantsAsync();
+        return await handler(call);
     }
 }

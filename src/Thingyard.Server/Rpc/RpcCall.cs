@@ -11,10 +11,13 @@ public sealed class RpcCall(RpcRequest request, IServiceProvider services, Cance
     public RpcRequest Request { get; } = request;
     /// <summary>Who is calling: account-owned data is read and changed only as this caller may (AccessRules). A signed
     /// request acts as its account's owner; the console passes the signed-in user with their role.</summary>
-    public Caller Caller { get; } = caller ?? Caller.Account(request.AccountId);
+    public Caller Caller { get; private set; } = caller ?? Caller.Account(request.AccountId);
     public CancellationToken Ct { get; } = ct;
 
     public T Service<T>() where T : notnull => services.GetRequiredService<T>();
+
+    /// <summary>Adds what other accounts authorized to the caller's account (RpcActions does, before the handler).</summary>
+    internal async ValueTask LoadGrantsAsync() => Caller = await Service<GrantDirectory>().WithGrantsAsync(Caller, Ct);
 
     public string? Optional(string name) =>
         Request.Params.TryGetValue(name, out var v) && v.Length > 0 ? v : null;

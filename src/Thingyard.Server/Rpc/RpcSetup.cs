@@ -1,6 +1,7 @@
 // RPC area wiring: the authenticator and the action table filled by each domain area.
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
+using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.ThingModels;
@@ -14,6 +15,7 @@ public static class RpcSetup
     {
         services.AddSingleton<RpcAuthenticator>();
         services.AddSingleton(_ => new RpcActions()
+            .AddProjectActions()
             .AddProductActions()
             .AddDeviceActions()
             .AddBatchActions()

@@ -22,27 +22,30 @@ public static class ThingModelRpc
 
     static Task<Product> ProductOf(RpcCall c) => c.Service<ProductRegistry>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
 
+    /// <summary>The product, when the caller may change it (a granted project's role, a distributed copy).</summary>
+    static async Task<Product> WritableProductOf(RpcCall c) => ProductRegistry.Writable(await ProductOf(c), c.Caller);
+
     static string Module(RpcCall c) => c.Optional("FunctionBlockId") ?? "";
 
     /// <summary>Devices are checked against the new model from their next message on.</summary>
 
     static async Task<object> CreateThingModel(RpcCall c)
     {
-        var product = await ProductOf(c);
+        var product = await WritableProductOf(c);
         await c.Service<ThingModelStore>().AddFeaturesAsync(product, Module(c), c.Optional("FunctionBlockName"), c.Required("ThingModelJson"), c.Ct);
         return new { };
     }
 
     static async Task<object> UpdateThingModel(RpcCall c)
     {
-        var product = await ProductOf(c);
+        var product = await WritableProductOf(c);
         await c.Service<ThingModelStore>().ReplaceFeatureAsync(product, Module(c), c.Required("Identifier"), c.Required("ThingModelJson"), c.Ct);
         return new { };
     }
 
     static async Task<object> DeleteThingModel(RpcCall c)
     {
-        var product = await ProductOf(c);
+        var product = await WritableProductOf(c);
         var ids = c.List("PropertyIdentifier").Concat(c.List("ServiceIdentifier")).Concat(c.List("EventIdentifier")).ToList();
         if (ids.Count == 0) throw RpcGatewayException.Missing("PropertyIdentifier.1");
         await c.Service<ThingModelStore>().RemoveFeaturesAsync(product, Module(c), ids, c.Ct);
@@ -51,7 +54,7 @@ public static class ThingModelRpc
 
     static async Task<object> ImportThingModelTsl(RpcCall c)
     {
-        var product = await ProductOf(c);
+        var product = await WritableProductOf(c);
         var tsl = c.Optional("TslStr") ?? throw (c.Optional("TslUrl") is null
             ? RpcGatewayException.Missing("TslStr")
             : RpcGatewayException.Invalid("TslUrl", "this server does not fetch TSL from URLs; send the document as TslStr."));
@@ -61,7 +64,7 @@ public static class ThingModelRpc
 
     static async Task<object> PublishThingModel(RpcCall c)
     {
-        var product = await ProductOf(c);
+        var product = await WritableProductOf(c);
         await c.Service<ThingModelStore>().PublishAsync(product, c.Optional("ModelVersion"), c.Optional("Description"), c.Ct);
         return new { };
     }

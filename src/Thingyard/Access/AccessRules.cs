@@ -8,8 +8,8 @@
 // the caller was allowed to see, never by an account id of their own.
 //
 // The rules:
-//   - Visible (VisibleTo, IsVisibleTo): what a caller may see and change. Today: rows of the caller's own account.
-//     Reads and writes are not told apart because nothing needs it yet; roles will add a write check here.
+//   - Visible (VisibleTo, IsVisibleTo): what a caller may see: rows of the caller's own account, and rows of projects
+//     authorized to it. Changing a row of a granted project also passes RequireChange (the role granted there).
 //   - Not yours = not found (FindVisibleAsync, VisibleOrNotFound): a lookup of a row the caller may not see fails
 //     exactly like a lookup of a row that does not exist (same code, same message); lists simply leave it out. Nothing
 //     ever answers "forbidden" about another account's row, which would confirm that it exists.
@@ -19,10 +19,9 @@
 //   - Accounts themselves (Of, OwnerOf): the account row a caller acts for, or that owns a row (its uid travels to
 //     peers).
 //
-// How grants will slot in: a Grant row (owner account, grantee account, product or device, rights) and the caller's
-// grants loaded with the Caller. VisibleTo then becomes "owned by the caller's account, or granted to it" (a device
-// is also visible when its product is granted), IsVisibleTo checks the same against Caller's grants in memory, and a
-// write needs a grant with that right. Call sites do not change.
+// Grants: a project authorized to another account (Projects/ProjectGrant) makes the project, its products and their
+// devices (and other rows of those products, IInProduct) visible to the grantee's callers (Caller.Grants, loaded by
+// GrantDirectory). A change to a granted row also needs the granted role to allow it (RequireChange).
 //
 // Not routed through here, on purpose (OwnerFilterTests enforces this list):
 //   - Code that creates a row sets its AccountId (an assignment, not a comparison): new rows belong to the caller's
@@ -33,6 +32,8 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Accounts;
 using Thingyard.Common;
+using Thingyard.Projects;
+using Thingyard.Registry;
 
 namespace Thingyard.Access;
 
@@ -44,15 +45,62 @@ public interface IAccountOwned
 
 public static class AccessRules
 {
-    /// <summary>The rows the caller may see (and change).</summary>
+    /// <summary>The rows the caller may see: its account's, and those of projects authorized to it.</summary>
     public static IQueryable<T> VisibleTo<T>(this IQueryable<T> rows, Caller caller) where T : class, IAccountOwned
     {
         var accountId = caller.AccountId;
-        return rows.Where(r => r.AccountId == accountId);
+        if (caller.Grants.IsEmpty || GrantKey<T>() is not { } key) return rows.Where(r => r.AccountId == accountId);
+        // r => r.AccountId == accountId || ids.Contains(r.<key>), built on T's own property so EF Core translates it.
+        var ids = key == nameof(Project.Id) && typeof(T) == typeof(Project)
+            ? caller.Grants.Projects.Keys.ToList() : caller.Grants.Products.Keys.ToList();
+        var r = Expression.Parameter(typeof(T), "r");
+        var own = Expression.Equal(Expression.Property(r, nameof(IAccountOwned.AccountId)), Expression.Constant(accountId));
+        var granted = Expression.Call(Expression.Constant(ids), typeof(List<long>).GetMethod(nameof(List<long>.Contains))!,
+            Expression.Property(r, key));
+        return rows.Where(Expression.Lambda<Func<T, bool>>(Expression.OrElse(own, granted), r));
     }
 
     /// <summary>The same rule for a row already in memory (a cached device, a connected device's identity).</summary>
-    public static bool IsVisibleTo(this IAccountOwned row, Caller caller) => row.AccountId == caller.AccountId;
+    public static bool IsVisibleTo(this IAccountOwned row, Caller caller) => row.AccountId == caller.AccountId
+        || !caller.Grants.IsEmpty && row switch
+        {
+            Project p => caller.Grants.Projects.ContainsKey(p.Id),
+            Product p => caller.Grants.Products.ContainsKey(p.Id),
+            IInProduct r => caller.Grants.Products.ContainsKey(r.ProductId),
+            _ => false,
+        };
+
+    /// <summary>Refuses a change to a row of a project authorized to the caller when the role granted there may not
+    /// change anything (the caller's own role is checked for every action already, Permissions).</summary>
+    public static void RequireChange(this Caller caller, IAccountOwned row)
+    {
+        var role = caller.RoleOn(row);
+        if (!role.Allows(Need.Change))
+            throw new IotException(Permissions.ForbiddenCode, $"User not authorized to operate on the specified resource: the {role.ToString().ToLowerInvariant()} role cannot change anything here.");
+    }
+
+    /// <summary>The role the caller works in on a row: its own role in its account; on a row of a project authorized to
+    /// it, the lesser of that and the role granted there.</summary>
+    public static Role RoleOn(this Caller caller, IAccountOwned row)
+    {
+        if (row.AccountId == caller.AccountId) return caller.Role;
+        Role? granted = row switch
+        {
+            Project p => caller.Grants.RoleIn(p.Id),
+            Product p => caller.Grants.Products.TryGetValue(p.Id, out var r) ? r : null,
+            IInProduct x => caller.Grants.Products.TryGetValue(x.ProductId, out var r) ? r : null,
+            _ => null,
+        };
+        return (Role)Math.Max((int)caller.Role, (int)(granted ?? Role.Viewer));
+    }
+
+    /// <summary>Which property of T ties it to a granted project: a project's own id, a product's id, or the ProductId
+    /// of a row in a product; null for rows that grants never admit (groups, jobs, notifications).</summary>
+    static string? GrantKey<T>() =>
+        typeof(T) == typeof(Project) ? nameof(Project.Id)
+        : typeof(T) == typeof(Product) ? nameof(Product.Id)
+        : typeof(IInProduct).IsAssignableFrom(typeof(T)) ? nameof(IInProduct.ProductId)
+        : null;
 
     /// <summary>The one row matching, if the caller may see it; otherwise <paramref name="notFound"/>, exactly as when
     /// no such row exists.</summary>
@@ -70,6 +118,17 @@ public static class AccessRules
 
     public static bool IsOwnedBy(this IAccountOwned row, long accountId) => row.AccountId == accountId;
 
+    /// <summary>The grant of a project to one account (at most one row).</summary>
+    public static IQueryable<ProjectGrant> ToAccount(this IQueryable<ProjectGrant> grants, long projectId, long granteeAccountId) =>
+        grants.Where(g => g.ProjectId == projectId && g.GranteeAccountId == granteeAccountId);
+
+    /// <summary>A project's grants with the accounts they are to.</summary>
+    public static IQueryable<GrantRow> WithGrantees(this IQueryable<ProjectGrant> grants, IQueryable<Account> accounts, long projectId) =>
+        from g in grants
+        join a in accounts on g.GranteeAccountId equals a.Id
+        where g.ProjectId == projectId
+        select new GrantRow(g, a);
+
     /// <summary>The account the caller acts for.</summary>
     public static IQueryable<Account> Of(this IQueryable<Account> accounts, Caller caller)
     {
@@ -84,3 +143,6 @@ public static class AccessRules
         return accounts.Where(a => a.Id == accountId);
     }
 }
+
+/// <summary>A project grant and the account it is to.</summary>
+public sealed record GrantRow(ProjectGrant Grant, Account Grantee);

@@ -4,9 +4,9 @@
 //
 // A caller is an account, proven by one of its AccessKeys (signed RPC or REST Basic, acting as the owner), a device
 // acting for its account with its own secret (a gateway naming its sub-devices), or a console user signed in with a
-// password, with the Role it has in its account (Permissions decides what a role may do). Still to come:
-//   - grants: the devices and products other accounts shared with this account, loaded once when the caller is
-//     authenticated, so that both the query filter and the in-memory check (cached devices) can admit them.
+// password, with the Role it has in its account (Permissions decides what a role may do). Its Grants are what other
+// accounts authorized to its account (projects, each with a role), loaded once per request by GrantDirectory so that
+// both the query filter and the in-memory check (cached devices) admit them.
 using Thingyard.Connectivity;
 
 namespace Thingyard.Access;
@@ -24,6 +24,9 @@ public enum CallerKind
 
 public sealed record Caller(long AccountId, CallerKind Kind = CallerKind.AccessKey, Role Role = Role.Owner, long? UserId = null)
 {
+    /// <summary>Projects other accounts authorized to this caller's account (none until GrantDirectory adds them).</summary>
+    public Grants Grants { get; init; } = Grants.None;
+
     /// <summary>An account calling with one of its AccessKeys.</summary>
     public static Caller Account(long accountId) => new(accountId, CallerKind.AccessKey);
 

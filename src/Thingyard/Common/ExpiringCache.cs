@@ -40,6 +40,8 @@ public sealed class ExpiringCache<TKey, TValue>(TimeSpan ttl, TimeProvider time,
 
     public void Remove(TKey key) => _entries.TryRemove(key, out _);
 
+    public void Clear() => _entries.Clear();
+
     /// <summary>Drops every entry that matches (a scan: for changes, which are rare next to lookups).</summary>
     public void RemoveWhere(Func<TValue, bool> match)
     {

@@ -39,6 +39,13 @@ public static class IotErrors
     public const string ShadowVersionConflict = "iot.shadow.VersionConflict";
     public const string InvalidShadow = "iot.shadow.InvalidFormattedShadow";
     public const string ConfigNotFound = "iot.config.NotExistedConfigFile";
+    public const string ProjectNotFound = "iot.project.NotExistedProject";
+    public const string ProjectNameExists = "iot.project.AlreadyExistedProjectName";
+    public const string InvalidProjectName = "iot.project.InvalidFormattedName";
+    public const string ProjectInUse = "iot.project.ProjectInUse";
+    public const string GrantNotFound = "iot.project.NotExistedAuthorization";
+    public const string AccountNotFound = "iot.account.NotExistedAccount";
+    public const string ProductReleased = "iot.prod.ProductReleased";
     public const string ProductReadOnly = "iot.distribution.ReadOnlyProduct";
     public const string DeviceDistributed = "iot.distribution.DeviceDistributed";
     public const string InvalidTopic = "iot.messagebroker.InvalidFormattedTopicName";

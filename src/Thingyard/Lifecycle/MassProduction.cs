@@ -16,7 +16,7 @@ public sealed class ActivationQuota : IAccountOwned
     public long ModifiedAtMs { get; set; }
 }
 
-public sealed class ProductionBatch : IAccountOwned
+public sealed class ProductionBatch : IAccountOwned, IInProduct
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

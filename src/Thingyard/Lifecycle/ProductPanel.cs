@@ -4,7 +4,7 @@ using Thingyard.Access;
 
 namespace Thingyard.Lifecycle;
 
-public sealed class ProductPanel : IAccountOwned
+public sealed class ProductPanel : IAccountOwned, IInProduct
 {
     public long Id { get; set; }
     public long AccountId { get; set; }
@@ -16,7 +16,7 @@ public sealed class ProductPanel : IAccountOwned
 }
 
 /// <summary>A virtual device: a test device of a product that the server runs itself, connected to its own broker.</summary>
-public sealed class VirtualDevice : IAccountOwned
+public sealed class VirtualDevice : IAccountOwned, IInProduct
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

@@ -3,7 +3,7 @@ using Thingyard.Access;
 
 namespace Thingyard.Lifecycle;
 
-public sealed class ReleaseRecord : IAccountOwned
+public sealed class ReleaseRecord : IAccountOwned, IInProduct
 {
     public long Id { get; set; }
     /// <summary>The product's account.</summary>

@@ -15,7 +15,7 @@ public sealed class BatchRegistrar(ThingyardDb db, ProductRegistry products, Dev
     /// <summary>BatchCheckDeviceNames: validates the names and records a job; invalid or taken names make it CHECK_FAILED.</summary>
     public async Task<BatchRegistration> CheckNamesAsync(Caller caller, string productKey, IReadOnlyList<string> names, CancellationToken ct = default)
     {
-        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct));
+        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct), caller);
         if (names.Count is 0 or > MaxPerJob) throw IotException.Invalid($"Give 1 to {MaxPerJob} device names.");
         var invalid = names.Where(n => !NameRules.IsValidDeviceName(n)).ToList();
         invalid.AddRange(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key));
@@ -30,7 +30,7 @@ public sealed class BatchRegistrar(ThingyardDb db, ProductRegistry products, Dev
     /// <summary>BatchRegisterDevice: Count generated names, queued for creation at once.</summary>
     public async Task<BatchRegistration> GenerateAsync(Caller caller, string productKey, int count, CancellationToken ct = default)
     {
-        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct));
+        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct), caller);
         if (count is < 1 or > MaxPerJob) throw IotException.Invalid($"Count must be between 1 and {MaxPerJob}.");
         var names = Enumerable.Range(0, count).Select(_ => Ids.Alphanumeric(20)).ToList();
         var job = NewJob(product, names, [], BatchStatus.Create);

@@ -3,7 +3,7 @@ using Thingyard.Access;
 
 namespace Thingyard.Registry;
 
-public sealed class BatchRegistration : IAccountOwned
+public sealed class BatchRegistration : IAccountOwned, IInProduct
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

@@ -3,7 +3,7 @@ using Thingyard.Access;
 
 namespace Thingyard.Registry;
 
-public sealed class Device : IAccountOwned
+public sealed class Device : IAccountOwned, IInProduct
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

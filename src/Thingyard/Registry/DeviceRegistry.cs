@@ -13,7 +13,7 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
 
     public async Task<Device> RegisterAsync(Caller caller, string productKey, string? deviceName, string? nickname, CancellationToken ct = default)
     {
-        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct));
+        var product = ProductRegistry.Writable(await products.GetAsync(caller, productKey, ct), caller);
         deviceName = string.IsNullOrEmpty(deviceName) ? Ids.Alphanumeric(20) : deviceName;
         NameRules.CheckDeviceName(deviceName);
         if (!string.IsNullOrEmpty(nickname)) NameRules.CheckNickname(nickname);

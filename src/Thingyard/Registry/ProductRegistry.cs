@@ -2,17 +2,18 @@
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Access;
 using Thingyard.Common;
+using Thingyard.Projects;
 using Thingyard.Storage;
 
 namespace Thingyard.Registry;
 
 public sealed record NewProduct(string Name, int NodeType = 0, int DataFormat = 1, string AuthType = "secret",
     string? Description = null, string NetType = "WIFI", string? ProtocolType = null, string? CategoryKey = null,
-    bool DynamicRegistration = false);
+    bool DynamicRegistration = false, string? ProjectId = null);
 
 public sealed record ProductChanges(string? Name = null, string? Description = null, bool? DynamicRegistration = null);
 
-public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
+public sealed class ProductRegistry(ThingyardDb db, TimeProvider time, ProjectRegistry projects, GrantDirectory grants)
 {
     static readonly string[] AuthTypes = ["secret", "id2", "x509"];
     static readonly string[] NetTypes = ["WIFI", "CELLULAR", "ETHERNET", "OTHER", "LORA"];
@@ -25,18 +26,23 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
         if (!AuthTypes.Contains(p.AuthType)) throw new IotException(IotErrors.InvalidAuthType, "AuthType must be secret, id2 or x509.");
         if (!NetTypes.Contains(p.NetType)) throw IotException.Invalid("NetType must be WIFI, CELLULAR, ETHERNET, OTHER or LORA.");
         if (p.Description is { Length: > 100 }) throw IotException.Invalid("Description must be at most 100 characters.");
-        await EnsureNameFreeAsync(caller.AccountId, p.Name, null, ct);
+        // In the named project (the caller's own, or one authorized to it with a role that may change), else in the
+        // caller's default project. The product belongs to the project's account.
+        var project = p.ProjectId is null ? await projects.DefaultAsync(caller.AccountId, ct) : await projects.GetAsync(caller, p.ProjectId, ct);
+        caller.RequireChange(project);
+        await EnsureNameFreeAsync(project.AccountId, p.Name, null, ct);
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var product = new Product
         {
-            AccountId = caller.AccountId, ProductKey = Ids.ProductKey(), ProductSecret = Ids.ProductSecret(), Name = p.Name,
+            AccountId = project.AccountId, ProjectId = project.Id, ProductKey = Ids.ProductKey(), ProductSecret = Ids.ProductSecret(), Name = p.Name,
             Description = p.Description, NodeType = p.NodeType, DataFormat = p.DataFormat, AuthType = p.AuthType,
             NetType = p.NetType, ProtocolType = p.ProtocolType, CategoryKey = p.CategoryKey,
             DynamicRegistration = p.DynamicRegistration, CreatedAtMs = now, ModifiedAtMs = now,
         };
         db.Products.Add(product);
         await db.SaveChangesAsync(ct);
+        if (!project.IsOwnedBy(caller.AccountId) || await db.ProjectGrants.AnyAsync(g => g.ProjectId == project.Id, ct)) grants.Forget();
         return product;
     }
 
@@ -48,7 +54,7 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
 
     public async Task<Product> UpdateAsync(Caller caller, string productKey, ProductChanges changes, CancellationToken ct = default)
     {
-        var product = Writable(await GetAsync(caller, productKey, ct));
+        var product = Writable(await GetAsync(caller, productKey, ct), caller);
         if (changes.Name is not null && changes.Name != product.Name)
         {
             NameRules.CheckProductName(changes.Name);
@@ -69,11 +75,20 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
     public Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, CancellationToken ct = default) =>
         ListAsync(caller, paging, null, ct);
 
+    public Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, string? nameContains, CancellationToken ct = default) =>
+        ListAsync(caller, paging, nameContains, null, ct);
+
     /// <summary>A page of the caller's products, newest first; with <paramref name="nameContains"/>, only those whose name
-    /// contains it (ignoring case).</summary>
-    public async Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, string? nameContains, CancellationToken ct = default)
+    /// contains it (ignoring case); with <paramref name="projectId"/>, only that project's.</summary>
+    public async Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, string? nameContains, string? projectId,
+        CancellationToken ct = default)
     {
         var query = db.Products.VisibleTo(caller);
+        if (projectId is not null)
+        {
+            var project = await projects.GetAsync(caller, projectId, ct);
+            query = query.Where(p => p.ProjectId == project.Id);
+        }
         if (!string.IsNullOrWhiteSpace(nameContains))
         {
             var part = nameContains.Trim().ToLowerInvariant();
@@ -99,18 +114,31 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
     /// <summary>Like the platform, a product that still has devices cannot be deleted.</summary>
     public async Task DeleteAsync(Caller caller, string productKey, CancellationToken ct = default)
     {
-        var product = Writable(await GetAsync(caller, productKey, ct));
+        var product = Writable(await GetAsync(caller, productKey, ct), caller);
         if (await DeviceCountAsync(product, ct) > 0)
             throw new IotException(IotErrors.ProductHasDevices, $"The product '{productKey}' still has devices; delete them first.");
         db.Products.Remove(product);
         await db.SaveChangesAsync(ct);
+        grants.Forget();
     }
 
-    /// <summary>A product received by distribution is read-only here: no edits, no deletion, no new devices.</summary>
-    public static Product Writable(Product product) => product.IsDistributedCopy
-        ? throw new IotException(IotErrors.ProductReadOnly,
-            $"Product {product.ProductKey} was distributed here from instance {product.SourceInstanceId} and is read-only; change it at its source.")
-        : product;
+    /// <summary>The product, if the caller may change it: a product received by distribution is read-only here (no
+    /// edits, no deletion, no new devices), and one of a project authorized to the caller's account changes only as
+    /// the role granted there allows.</summary>
+    public static Product Writable(Product product, Caller caller)
+    {
+        NotACopy(product);
+        caller.RequireChange(product);
+        return product;
+    }
+
+    /// <summary>Refuses changes to a product received by distribution.</summary>
+    public static void NotACopy(Product product)
+    {
+        if (product.IsDistributedCopy)
+            throw new IotException(IotErrors.ProductReadOnly,
+                $"Product {product.ProductKey} was distributed here from instance {product.SourceInstanceId} and is read-only; change it at its source.");
+    }
 
     /// <summary>Product names are unique within the owning account.</summary>
     async Task EnsureNameFreeAsync(long ownerAccountId, string name, long? except, CancellationToken ct)

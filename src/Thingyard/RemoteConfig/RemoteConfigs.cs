@@ -19,7 +19,7 @@ public sealed class RemoteConfigs(ThingyardDb db, TimeProvider time)
     public async Task<ProductConfigFile> SaveAsync(Caller caller, Product product, string content, CancellationToken ct = default)
     {
         caller.Require(Need.Change);
-        ProductRegistry.Writable(product);
+        ProductRegistry.Writable(product, caller);
         var bytes = Encoding.UTF8.GetBytes(content);
         if (bytes.Length == 0) throw IotException.Invalid("The configuration file is empty.");
         if (bytes.Length > MaxBytes)

@@ -2,6 +2,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Common;
+using Thingyard.Lifecycle;
 using Thingyard.Registry;
 using Thingyard.Storage;
 using Thingyard.Protocol.Tsl;
@@ -46,7 +47,7 @@ public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time, T
     /// <summary>Publishes every module's draft under one version label; only the newest versions are kept.</summary>
     public async Task<string> PublishAsync(Product product, string? version, string? description, CancellationToken ct = default)
     {
-        ProductRegistry.Writable(product);
+        EnsureEditable(product);
         var drafts = await db.ThingModels.Where(m => m.ProductId == product.Id && m.Version == null).ToListAsync(ct);
         if (drafts.Count == 0) drafts.Add(new ThingModelRevision { ProductId = product.Id, TslJson = TslWriter.ToTslJson(ThingModelDraft.Empty, product.ProductKey) });
         var versions = await db.ThingModels.Where(m => m.ProductId == product.Id && m.Version != null)
@@ -98,13 +99,23 @@ public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time, T
                 : throw new IotException(IotErrors.TslVersionNotFound, $"Thing model version '{version}' does not exist."));
     }
 
+    /// <summary>A product received by distribution is read-only; a released product's model is locked until its release
+    /// is cancelled (the platform refuses the same edits after ReleaseProduct).</summary>
+    public static void EnsureEditable(Product product)
+    {
+        ProductRegistry.NotACopy(product);
+        if (product.ReleaseState == ReleaseStates.Released)
+            throw new IotException(IotErrors.ProductReleased,
+                $"Product {product.ProductKey} is released; its thing model is locked. Cancel the release (CancelReleaseProduct) to edit it.");
+    }
+
     Task<ThingModelRevision?> DraftRowAsync(Product product, string functionBlockId, CancellationToken ct) =>
         db.ThingModels.FirstOrDefaultAsync(m => m.ProductId == product.Id && m.FunctionBlockId == functionBlockId && m.Version == null, ct);
 
     /// <summary>Applies an edit to the draft; a model that fails validation changes nothing and reports every error.</summary>
     async Task EditAsync(Product product, string functionBlockId, string? functionBlockName, Func<ThingModel, ThingModel> edit, CancellationToken ct)
     {
-        ProductRegistry.Writable(product);
+        EnsureEditable(product);
         var row = await DraftRowAsync(product, functionBlockId, ct);
         ThingModel next;
         try

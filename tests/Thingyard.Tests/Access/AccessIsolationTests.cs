@@ -47,7 +47,19 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
     {
         // Products
         ["QueryProduct"] = w => [Lookup(Pk(w))],
-        ["QueryProductList"] = w => [Listing(Items("Data.List.ProductInfo"), ("PageSize", "200"))],
+        ["QueryProductList"] = w => [Listing(Items("Data.List.ProductInfo"), ("PageSize", "200")), Lookup(("ProjectId", w.ProjectId))],
+        ["CreateProduct"] = w => [Change(("ProductName", Unique("Intruder")), ("NodeType", "0"), ("ProjectId", w.ProjectId))],
+        // Projects
+        ["GetProject"] = w => [Lookup(("ProjectId", w.ProjectId))],
+        ["QueryProjectList"] = w =>
+        [
+            Listing(r => r.At("Data.List.ProjectInfo").EnumerateArray().Count(p => p.Str("ProjectId") == w.ProjectId), ("PageSize", "200")),
+        ],
+        ["UpdateProject"] = w => [Change(("ProjectId", w.ProjectId), ("Description", "taken"))],
+        ["DeleteProject"] = w => [Change(("ProjectId", w.ProjectId))],
+        ["AuthorizeProject"] = w => [Change(("ProjectId", w.ProjectId), ("AccountUid", w.B.AccountUid), ("Role", "admin"))],
+        ["RevokeProjectAuthorization"] = w => [Change(("ProjectId", w.ProjectId), ("AccountUid", w.B.AccountUid))],
+        ["QueryProjectAuthorizationList"] = w => [Lookup(("ProjectId", w.ProjectId))],
         ["UpdateProduct"] = w => [Change(Pk(w, ("Description", "taken")))],
         ["DeleteProduct"] = w => [Change(Pk(w))],
         // Devices
@@ -171,7 +183,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
     /// <summary>Actions that read or change no account's data, and why.</summary>
     static readonly Dictionary<string, string> RpcNotAccountOwned = new()
     {
-        ["CreateProduct"] = "creates a product in the caller's own account; names are per account (AccountIsolationTests)",
+        ["CreateProject"] = "creates a project in the caller's own account",
         ["RequestDistributeAuthCode"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
     };
 
@@ -236,7 +248,18 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
     /// <summary>Every account-owned route (method and pattern as the server maps it), with the calls that name the owner's data.</summary>
     static readonly Dictionary<string, Func<AccessWorld, RestCase[]>> RestCases = new()
     {
-        ["GET /api/v1/products"] = w => [RestList("/api/v1/products?pageSize=100", PageItems)],
+        ["GET /api/v1/products"] = w => [RestList("/api/v1/products?pageSize=100", PageItems), RestLookup($"/api/v1/products?projectId={w.ProjectId}")],
+        ["POST /api/v1/products"] = w => [RestChange(Post, "/api/v1/products", new { name = Unique("Intruder"), nodeType = 0, projectId = w.ProjectId })],
+        ["GET /api/v1/projects"] = w =>
+        [
+            RestList("/api/v1/projects?pageSize=100", r => r.At("items").EnumerateArray().Count(p => p.Str("projectId") == w.ProjectId)),
+        ],
+        ["GET /api/v1/projects/{projectId}"] = w => [RestLookup($"/api/v1/projects/{w.ProjectId}")],
+        ["PATCH /api/v1/projects/{projectId}"] = w => [RestChange(Patch, $"/api/v1/projects/{w.ProjectId}", new { description = "taken" })],
+        ["DELETE /api/v1/projects/{projectId}"] = w => [RestChange(Delete, $"/api/v1/projects/{w.ProjectId}")],
+        ["GET /api/v1/projects/{projectId}/grants"] = w => [RestLookup($"/api/v1/projects/{w.ProjectId}/grants")],
+        ["POST /api/v1/projects/{projectId}/grants"] = w => [RestChange(Post, $"/api/v1/projects/{w.ProjectId}/grants", new { accountUid = w.B.AccountUid, role = "admin" })],
+        ["DELETE /api/v1/projects/{projectId}/grants/{accountUid}"] = w => [RestChange(Delete, $"/api/v1/projects/{w.ProjectId}/grants/{w.B.AccountUid}")],
         ["GET /api/v1/products/{productKey}"] = w => [RestLookup(Product(w))],
         ["PATCH /api/v1/products/{productKey}"] = w => [RestChange(Patch, Product(w), new { description = "taken" })],
         ["DELETE /api/v1/products/{productKey}"] = w => [RestChange(Delete, Product(w))],
@@ -303,7 +326,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["POST /api/v1/accounts"] = "creates an account; the admin only (AccountIsolationTests)",
         ["POST /api/v1/accounts/me/access-keys"] = "adds an AccessKey to the caller's own account",
         ["POST /api/v1/accounts/me/users"] = "adds a console user to the caller's own account",
-        ["POST /api/v1/products"] = "creates a product in the caller's own account",
+        ["POST /api/v1/projects"] = "creates a project in the caller's own account",
         ["GET /api/v1/distribution/template.csv"] = "a fixed template",
         ["POST /api/v1/distribution/auth-codes"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
     };

@@ -25,6 +25,8 @@ public sealed class AccessWorld : IAsyncLifetime
     public TestAccount B { get; private set; } = null!;
 
     public string ProductKey { get; private set; } = "";
+    /// <summary>The project of A's product (A's default project).</summary>
+    public string ProjectId { get; private set; } = "";
     /// <summary>Connected once: posted properties and an event, was called, has a shadow, is a sub-device of Gateway.</summary>
     public TestDevice Device { get; private set; } = null!;
     /// <summary>Distributed to another instance (recorded in the database).</summary>
@@ -57,6 +59,7 @@ public sealed class AccessWorld : IAsyncLifetime
 
         ProductKey = await s.NewModelledProductAsync();
         var product = (await s.Call("QueryProduct", ("ProductKey", ProductKey))).At("Data");
+        ProjectId = product.Str("ProjectId");
         Device = await s.NewTestDeviceAsync(ProductKey);
         Moved = await s.NewTestDeviceAsync(ProductKey);
         Gateway = await s.NewTestDeviceAsync(await s.NewModelledProductAsync(nodeType: 1));
