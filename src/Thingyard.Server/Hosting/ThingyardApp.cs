@@ -4,6 +4,7 @@ using Thingyard.Common;
 using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Console;
+using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Registry;
@@ -69,6 +70,7 @@ public static class ThingyardApp
         builder.Services.AddShadows();
         builder.Services.AddDistribution();
         builder.Services.AddRemoteConfig();
+        builder.Services.AddLifecycle();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);

@@ -1,6 +1,7 @@
 // RPC area wiring: the authenticator and the action table filled by each domain area.
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
+using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Shadows;
@@ -26,7 +27,8 @@ public static class RpcSetup
             .AddTelemetryActions()
             .AddShadowActions()
             .AddGatewayActions()
-            .AddDistributionActions());
+            .AddDistributionActions()
+            .AddLifecycleActions());
         return services;
     }
 }

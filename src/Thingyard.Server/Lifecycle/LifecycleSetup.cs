@@ -1,0 +1,16 @@
+// Lifecycle area wiring (release and review, debugging, panels, mass production): one line per part.
+using Thingyard.Lifecycle;
+using Thingyard.Server.Rpc;
+
+namespace Thingyard.Server.Lifecycle;
+
+public static class LifecycleSetup
+{
+    public static IServiceCollection AddLifecycle(this IServiceCollection services)
+    {
+        services.AddScoped<PlatformOperator>();
+        return services;
+    }
+
+    public static RpcActions AddLifecycleActions(this RpcActions actions) => actions;
+}
