@@ -2,7 +2,9 @@
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Access;
 using Thingyard.Common;
+using Thingyard.Protocol.Tsl;
 using Thingyard.Storage;
+using Thingyard.ThingModels;
 
 namespace Thingyard.Registry;
 
@@ -25,6 +27,8 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
         if (!AuthTypes.Contains(p.AuthType)) throw new IotException(IotErrors.InvalidAuthType, "AuthType must be secret, id2 or x509.");
         if (!NetTypes.Contains(p.NetType)) throw IotException.Invalid("NetType must be WIFI, CELLULAR, ETHERNET, OTHER or LORA.");
         if (p.Description is { Length: > 100 }) throw IotException.Invalid("Description must be at most 100 characters.");
+        // A category names a thing template, whose standard features become the new product's draft thing model.
+        var template = p.CategoryKey is null ? null : ThingTemplates.Get(p.CategoryKey);
         await EnsureNameFreeAsync(caller.AccountId, p.Name, null, ct);
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -35,7 +39,27 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time)
             NetType = p.NetType, ProtocolType = p.ProtocolType, CategoryKey = p.CategoryKey,
             DynamicRegistration = p.DynamicRegistration, CreatedAtMs = now, ModifiedAtMs = now,
         };
+        await using var tx = template is null ? null : await db.Database.BeginTransactionAsync(ct);
         db.Products.Add(product);
+        await db.SaveChangesAsync(ct);
+        if (template is not null)
+        {
+            db.ThingModels.Add(new ThingModelRevision
+            {
+                ProductId = product.Id, TslJson = TslWriter.ToTslJson(template.Model, product.ProductKey), CreatedAtMs = now,
+            });
+            await db.SaveChangesAsync(ct);
+            await tx!.CommitAsync(ct);
+        }
+        return product;
+    }
+
+    /// <summary>Records the certified module or chip the product's devices are built on (ListCertifiedModules).</summary>
+    public async Task<Product> SetModuleAsync(Caller caller, string productKey, string moduleId, CancellationToken ct = default)
+    {
+        var product = Writable(await GetAsync(caller, productKey, ct));
+        product.ModuleId = CertifiedModules.Get(moduleId).ModuleId;
+        product.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(ct);
         return product;
     }
