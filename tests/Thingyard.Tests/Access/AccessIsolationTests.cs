@@ -50,6 +50,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["QueryProductList"] = w => [Listing(Items("Data.List.ProductInfo"), ("PageSize", "200"))],
         ["UpdateProduct"] = w => [Change(Pk(w, ("Description", "taken")))],
         ["DeleteProduct"] = w => [Change(Pk(w))],
+        ["SetProductModule"] = w => [Change(Pk(w, ("ModuleId", "espressif-esp32-c3")))],
         // Devices
         ["RegisterDevice"] = w => [Change(Pk(w, ("DeviceName", "intruder_1")))],
         ["QueryDeviceDetail"] = w => [Lookup(w.Device.Args()), Lookup(ByIotId(w))],
@@ -114,6 +115,8 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["QueryThingModel"] = w => [Lookup(Pk(w))],
         ["QueryThingModelPublished"] = w => [Lookup(Pk(w))],
         ["ListThingModelVersion"] = w => [Lookup(Pk(w))],
+        ["CopyThingModel"] = w => [Change(("SourceProductKey", w.ProductKey), ("TargetProductKey", w.ProductKey), ("SourceModelVersion", "1.0"))],
+        ["ImportThingTemplateFeatures"] = w => [Change(Pk(w, ("CategoryKey", "Lamp"), ("Identifiers", "LightSwitch")))],
         // Commands and messages to devices
         ["SetDeviceProperty"] = w => [Change(w.Device.Args(("Items", """{"mode":1}"""))), Change(ByIotId(w, ("Items", """{"mode":1}""")))],
         ["SetDevicesProperty"] = w => [Change(Named(w, ("Items", """{"mode":1}""")))],
@@ -173,6 +176,9 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
     {
         ["CreateProduct"] = "creates a product in the caller's own account; names are per account (AccountIsolationTests)",
         ["RequestDistributeAuthCode"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
+        ["ListThingTemplates"] = "the shipped standard-feature catalogue, the same for every account",
+        ["GetThingTemplate"] = "the shipped standard-feature catalogue, the same for every account",
+        ["ListCertifiedModules"] = "the shipped module catalogue, the same for every account",
     };
 
     public static TheoryData<string> RpcActionNames => new(RpcCases.Keys.Order(StringComparer.Ordinal));
@@ -243,6 +249,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["GET /api/v1/products/{productKey}/tags"] = w => [RestLookup(Product(w) + "/tags")],
         ["PUT /api/v1/products/{productKey}/tags"] = w => [RestChange(Put, Product(w) + "/tags", new[] { new { key = "owner", value = "b" } })],
         ["GET /api/v1/products/{productKey}/topics"] = w => [RestLookup(Product(w) + "/topics")],
+        ["PUT /api/v1/products/{productKey}/module"] = w => [RestChange(Put, Product(w) + "/module", new { moduleId = "espressif-esp32-c3" })],
         ["GET /api/v1/products/{productKey}/devices"] = w => [RestLookup(Product(w) + "/devices")],
         ["POST /api/v1/products/{productKey}/devices"] = w => [RestChange(Post, Product(w) + "/devices", new { deviceName = "intruder_3" })],
         ["GET /api/v1/products/{productKey}/devices/{deviceName}"] = w => [RestLookup(Device(w))],
@@ -305,6 +312,9 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["POST /api/v1/accounts/me/users"] = "adds a console user to the caller's own account",
         ["POST /api/v1/products"] = "creates a product in the caller's own account",
         ["GET /api/v1/distribution/template.csv"] = "a fixed template",
+        ["GET /api/v1/thing-templates"] = "the shipped standard-feature catalogue, the same for every account",
+        ["GET /api/v1/thing-templates/{categoryKey}"] = "the shipped standard-feature catalogue, the same for every account",
+        ["GET /api/v1/modules"] = "the shipped module catalogue, the same for every account",
         ["POST /api/v1/distribution/auth-codes"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
     };
 
