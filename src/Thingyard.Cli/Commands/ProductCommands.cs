@@ -1,5 +1,5 @@
-// `thingyard product create|list|show`: CreateProduct, QueryProductList and QueryProduct; `product config` is in
-// ProductConfigCommands.
+// `thingyard product create|list|show|module`: CreateProduct, QueryProductList, QueryProduct and SetProductModule;
+// `product config` is in ProductConfigCommands.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -10,7 +10,7 @@ namespace Thingyard.Cli.Commands;
 public static class ProductCommands
 {
     public static Command Build(CliContext cli) =>
-        new("product", "Create and inspect products") { Create(cli), List(cli), Show(cli), ProductConfigCommands.Build(cli) };
+        new("product", "Create and inspect products") { Create(cli), List(cli), Show(cli), Module(cli), ProductConfigCommands.Build(cli) };
 
     static Command Create(CliContext cli)
     {
@@ -24,7 +24,11 @@ public static class ProductCommands
         dataFormat.AcceptOnlyFromAmong("alink", "custom");
         var description = new Option<string>("--description") { Description = "Free-text description" };
         var dynamic = new Option<bool>("--dynamic-registration") { Description = "Let devices fetch their secret with the product secret" };
-        var command = new Command("create", "Create a product") { name, nodeType, dataFormat, description, dynamic };
+        var category = new Option<string>("--category")
+        {
+            Description = "CategoryKey of a thing template (`thingyard template list`): its standard features become the draft thing model",
+        };
+        var command = new Command("create", "Create a product") { name, nodeType, dataFormat, description, dynamic, category };
         command.SetAction((r, ct) => cli.CallAsync(r, rpc => rpc.CallAsync("CreateProduct", new RpcParams
         {
             { "ProductName", r.GetValue(name) },
@@ -33,7 +37,21 @@ public static class ProductCommands
             { "DataFormat", r.GetValue(dataFormat) == "custom" ? 0 : 1 },
             { "Description", r.GetValue(description) },
             { "DynamicRegistration", r.GetValue(dynamic) },
+            { "CategoryKey", r.GetValue(category) },
         }, ct), body => Fields.Write(cli.Out, body.GetProperty("Data"), "ProductKey", "ProductName", "ProductSecret")));
+        return command;
+    }
+
+    static Command Module(CliContext cli)
+    {
+        var productKey = new Argument<string>("PK") { Description = "ProductKey" };
+        var moduleId = new Argument<string>("MODULE") { Description = "ModuleId (`thingyard module list`)" };
+        var command = new Command("module", "Record the certified module or chip the product's devices are built on") { productKey, moduleId };
+        command.SetAction((r, ct) => cli.CallAsync(r, rpc => rpc.CallAsync("SetProductModule", new RpcParams
+        {
+            { "ProductKey", r.GetValue(productKey) },
+            { "ModuleId", r.GetValue(moduleId) },
+        }, ct), _ => cli.Out.WriteLine($"product {r.GetValue(productKey)} uses module {r.GetValue(moduleId)}")));
         return command;
     }
 

@@ -1,4 +1,5 @@
-// `thingyard tsl import|publish|show`: ImportThingModelTsl, PublishThingModel and GetThingModelTsl(Published).
+// `thingyard tsl import|publish|show|copy|add-standard`: ImportThingModelTsl, PublishThingModel,
+// GetThingModelTsl(Published), CopyThingModel and ImportThingTemplateFeatures.
 using System.CommandLine;
 using System.Text.Json;
 using Thingyard.Cli.Output;
@@ -9,8 +10,39 @@ public static class TslCommands
 {
     public static Command Build(CliContext cli) => new("tsl", "Edit, publish and read a product's thing model (TSL)")
     {
-        Import(cli), Publish(cli), Show(cli),
+        Import(cli), Publish(cli), Show(cli), Copy(cli), AddStandard(cli),
     };
+
+    static Command Copy(CliContext cli)
+    {
+        var from = new Option<string>("--from") { Description = "Source ProductKey", Required = true };
+        var version = new Option<string>("--version") { Description = "The source's published version to copy", Required = true };
+        var to = new Option<string>("--to") { Description = "Target ProductKey (same category; its draft is replaced)", Required = true };
+        var command = new Command("copy", "Copy a published thing model version into another product's draft") { from, version, to };
+        command.SetAction((r, ct) => cli.CallAsync(r, rpc => rpc.CallAsync("CopyThingModel", new RpcParams
+        {
+            { "SourceProductKey", r.GetValue(from) },
+            { "SourceModelVersion", r.GetValue(version) },
+            { "TargetProductKey", r.GetValue(to) },
+        }, ct), _ => cli.Out.WriteLine(
+            $"copied version {r.GetValue(version)} of {r.GetValue(from)} into the draft thing model of {r.GetValue(to)}")));
+        return command;
+    }
+
+    static Command AddStandard(CliContext cli)
+    {
+        var productKey = new Argument<string>("PK") { Description = "ProductKey" };
+        var category = new Argument<string>("CATEGORY") { Description = "CategoryKey of the thing template (`thingyard template list`)" };
+        var identifiers = new Argument<string[]>("IDENTIFIER") { Description = "Features of the template to add", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("add-standard", "Add standard features of a thing template to the product's draft") { productKey, category, identifiers };
+        command.SetAction((r, ct) => cli.CallAsync(r, rpc => rpc.CallAsync("ImportThingTemplateFeatures", new RpcParams
+        {
+            { "ProductKey", r.GetValue(productKey) },
+            { "CategoryKey", r.GetValue(category) },
+            { "Identifiers", string.Join(",", r.GetValue(identifiers)!) },
+        }, ct), _ => cli.Out.WriteLine($"added {string.Join(", ", r.GetValue(identifiers)!)} to the draft thing model of {r.GetValue(productKey)}")));
+        return command;
+    }
 
     static Command Import(CliContext cli)
     {

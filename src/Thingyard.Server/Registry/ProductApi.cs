@@ -1,4 +1,4 @@
-// REST endpoints for products and product tags.
+// REST endpoints for products, product tags and the product's certified module, and the module catalogue.
 using Microsoft.AspNetCore.Http.HttpResults;
 using Thingyard.Common;
 using Thingyard.Registry;
@@ -19,7 +19,21 @@ public static class ProductApi
         group.MapGet("/{productKey}/tags", ListTags);
         group.MapPut("/{productKey}/tags", SaveTags);
         group.MapGet("/{productKey}/topics", Topics);
+        group.MapPut("/{productKey}/module", SetModule);
         return group;
+    }
+
+    /// <summary>GET /api/v1/modules: the certified modules and chips, ?netType= keeps one network type.</summary>
+    public static RouteGroupBuilder MapModuleApi(this RouteGroupBuilder group)
+    {
+        group.MapGet("/", (string? netType) => TypedResults.Ok(CertifiedModules.List(netType).Select(ModuleDto.Of).ToList()));
+        return group;
+    }
+
+    static async Task<Ok<ProductDto>> SetModule(HttpContext http, ProductRegistry products, string productKey, SetModuleRequest body)
+    {
+        var p = await products.SetModuleAsync(RestAuthFilter.CallerOf(http), productKey, body.ModuleId, http.RequestAborted);
+        return TypedResults.Ok(ProductDto.Of(p, await products.DeviceCountAsync(p, http.RequestAborted)));
     }
 
     /// <summary>The caller's products, newest first; ?name= keeps those whose name contains it (ignoring case), ?projectId=

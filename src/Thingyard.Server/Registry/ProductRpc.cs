@@ -1,8 +1,10 @@
-// RPC actions for products: CreateProduct, UpdateProduct, QueryProduct, QueryProductList, DeleteProduct.
+// RPC actions for products: CreateProduct, UpdateProduct, QueryProduct, QueryProductList, DeleteProduct, and the
+// certified modules (ListCertifiedModules, SetProductModule).
 using Thingyard.Common;
 using Thingyard.Projects;
 using Thingyard.Registry;
 using Thingyard.Server.Rpc;
+using Thingyard.ThingModels;
 
 namespace Thingyard.Server.Registry;
 
@@ -13,7 +15,9 @@ public static class ProductRpc
         .Add("UpdateProduct", UpdateProduct)
         .Add("QueryProduct", QueryProduct)
         .Add("QueryProductList", QueryProductList)
-        .Add("DeleteProduct", DeleteProduct);
+        .Add("DeleteProduct", DeleteProduct)
+        .Add("ListCertifiedModules", ListCertifiedModules)
+        .Add("SetProductModule", SetProductModule);
 
     static async Task<object> CreateProduct(RpcCall c)
     {
@@ -53,6 +57,8 @@ public static class ProductRpc
                 NetType = NetTypeNumber(p.NetType), p.NodeType, Owner = true, p.ProductKey, ProductName = p.Name, p.ProductSecret,
                 p.ProductStatus, p.ProtocolType, ValidateType = 1, DynamicRegistration = p.DynamicRegistration,
                 ProjectId = await c.Service<ProjectRegistry>().PublicIdAsync(p, c.Ct), p.ReleaseState,
+                // Null values are left out of the answer: both appear only once set.
+                CategoryName = ThingTemplates.Find(p.CategoryKey)?.CategoryName, p.ModuleId,
             },
         };
     }
@@ -81,6 +87,19 @@ public static class ProductRpc
     static async Task<object> DeleteProduct(RpcCall c)
     {
         await c.Service<ProductRegistry>().DeleteAsync(c.Caller, c.Required("ProductKey"), c.Ct);
+        return new { };
+    }
+
+    /// <summary>This server's own: the certified modules and chips, optionally of one NetType (WIFI, CELLULAR, NB-IoT).</summary>
+    static Task<object> ListCertifiedModules(RpcCall c) => Task.FromResult<object>(new
+    {
+        Data = CertifiedModules.List(c.Optional("NetType")).Select(m => new { m.ModuleId, m.Vendor, m.Model, m.NetType, m.Sdk }),
+    });
+
+    /// <summary>This server's own: records the product's certified module (QueryProduct then reports its ModuleId).</summary>
+    static async Task<object> SetProductModule(RpcCall c)
+    {
+        await c.Service<ProductRegistry>().SetModuleAsync(c.Caller, c.Required("ProductKey"), c.Required("ModuleId"), c.Ct);
         return new { };
     }
 

@@ -5,14 +5,23 @@ namespace Thingyard.Server.Registry;
 
 public sealed record ProductDto(string ProductKey, string ProductSecret, string Name, string? Description, int NodeType, int DataFormat,
     string AuthType, string NetType, bool DynamicRegistration, string ProductStatus, long CreatedAt, int? DeviceCount = null,
-    string? CategoryKey = null, string ReleaseState = "development")
+    string? CategoryKey = null, string? ModuleId = null, string ReleaseState = "development")
 {
     public static ProductDto Of(Product p, int? count = null) => new(p.ProductKey, p.ProductSecret, p.Name, p.Description, p.NodeType,
-        p.DataFormat, p.AuthType, p.NetType, p.DynamicRegistration, p.ProductStatus, p.CreatedAtMs, count, p.CategoryKey, p.ReleaseState);
+        p.DataFormat, p.AuthType, p.NetType, p.DynamicRegistration, p.ProductStatus, p.CreatedAtMs, count, p.CategoryKey, p.ModuleId, p.ReleaseState);
 }
 
+/// <param name="CategoryKey">A thing template (GET /api/v1/thing-templates) whose standard features become the draft thing model.</param>
 public sealed record CreateProductRequest(string Name, int NodeType = 0, int DataFormat = 1, string AuthType = "secret",
     string? Description = null, string NetType = "WIFI", bool DynamicRegistration = false, string? ProjectId = null, string? CategoryKey = null);
+
+/// <param name="ModuleId">A certified module (GET /api/v1/modules).</param>
+public sealed record SetModuleRequest(string ModuleId);
+
+public sealed record ModuleDto(string ModuleId, string Vendor, string Model, string NetType, IReadOnlyList<string> Sdk)
+{
+    public static ModuleDto Of(CertifiedModule m) => new(m.ModuleId, m.Vendor, m.Model, m.NetType, m.Sdk);
+}
 
 public sealed record UpdateProductRequest(string? Name, string? Description, bool? DynamicRegistration);
 

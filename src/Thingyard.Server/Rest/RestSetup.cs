@@ -39,6 +39,8 @@ public static class RestSetup
         api.MapGroup("/products").WithTags("Products").MapProductApi();
         api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi().MapWatchApi();
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();
+        api.MapGroup("/thing-templates").WithTags("Thing templates").MapThingTemplateApi();
+        api.MapGroup("/modules").WithTags("Certified modules").MapModuleApi();
         api.MapGroup("/products/{productKey}/config").WithTags("Remote configuration").MapRemoteConfigApi();
         api.MapGroup("/batches").WithTags("Batch registration").MapBatchApi();
         api.MapGroup("/groups").WithTags("Groups").MapGroupApi();

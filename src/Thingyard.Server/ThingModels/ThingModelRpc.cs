@@ -1,4 +1,5 @@
-// RPC actions for thing models: edit the draft, import, publish, and read TSL or ThingModelJson back.
+// RPC actions for thing models: edit the draft, import, publish, and read TSL or ThingModelJson back; the thing
+// templates and CopyThingModel are in ThingTemplateRpc.
 using System.Text.Json.Nodes;
 using Thingyard.Registry;
 using Thingyard.Server.Rpc;
@@ -18,7 +19,11 @@ public static class ThingModelRpc
         .Add("GetThingModelTslPublished", c => GetTsl(c, published: true))
         .Add("QueryThingModel", c => QueryThingModel(c, published: false))
         .Add("QueryThingModelPublished", c => QueryThingModel(c, published: true))
-        .Add("ListThingModelVersion", ListThingModelVersion);
+        .Add("ListThingModelVersion", ListThingModelVersion)
+        .Add("CopyThingModel", ThingTemplateRpc.CopyThingModel)
+        .Add("ListThingTemplates", ThingTemplateRpc.ListThingTemplates)
+        .Add("GetThingTemplate", ThingTemplateRpc.GetThingTemplate)
+        .Add("ImportThingTemplateFeatures", ThingTemplateRpc.ImportThingTemplateFeatures);
 
     static Task<Product> ProductOf(RpcCall c) => c.Service<ProductRegistry>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
 

@@ -10,6 +10,13 @@ public static class IotErrors
     public const string ProductNameExists = "iot.prod.AlreadyExistedProductName";
     public const string InvalidProductName = "iot.prod.InvalidFormattedName";
     public const string ProductHasDevices = "iot.prod.ProductHasDevices";
+    /// <summary>A released product's thing model is locked until the release is cancelled.</summary>
+    /// <summary>A CategoryKey that is not in the thing-template catalogue.</summary>
+    public const string CategoryNotFound = "iot.prod.NotExistedCategory";
+    /// <summary>CopyThingModel between products of different categories.</summary>
+    public const string CategoryMismatch = "iot.prod.CategoryMismatch";
+    /// <summary>A ModuleId that is not in the certified-module catalogue.</summary>
+    public const string ModuleNotFound = "iot.prod.NotExistedModule";
     public const string InvalidNodeType = "iot.prod.InvalidNodeType";
     public const string InvalidDataFormat = "iot.prod.InvalidDataFormat";
     public const string InvalidAuthType = "iot.prod.InvalidAuthType";

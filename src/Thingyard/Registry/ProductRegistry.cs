@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Projects;
+using Thingyard.Protocol.Tsl;
 using Thingyard.Storage;
+using Thingyard.ThingModels;
 
 namespace Thingyard.Registry;
 
@@ -31,6 +33,7 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time, ProjectRe
         var project = p.ProjectId is null ? await projects.DefaultAsync(caller.AccountId, ct) : await projects.GetAsync(caller, p.ProjectId, ct);
         caller.RequireChange(project);
         await EnsureNameFreeAsync(project.AccountId, p.Name, null, ct);
+        var template = p.CategoryKey is null ? null : ThingTemplates.Get(p.CategoryKey);
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var product = new Product
@@ -40,9 +43,29 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time, ProjectRe
             NetType = p.NetType, ProtocolType = p.ProtocolType, CategoryKey = p.CategoryKey,
             DynamicRegistration = p.DynamicRegistration, CreatedAtMs = now, ModifiedAtMs = now,
         };
+        await using var tx = template is null ? null : await db.Database.BeginTransactionAsync(ct);
         db.Products.Add(product);
         await db.SaveChangesAsync(ct);
+        if (template is not null)
+        {
+            db.ThingModels.Add(new ThingModelRevision
+            {
+                ProductId = product.Id, TslJson = TslWriter.ToTslJson(template.Model, product.ProductKey), CreatedAtMs = now,
+            });
+            await db.SaveChangesAsync(ct);
+            await tx!.CommitAsync(ct);
+        }
         if (!project.IsOwnedBy(caller.AccountId) || await db.ProjectGrants.AnyAsync(g => g.ProjectId == project.Id, ct)) grants.Forget();
+        return product;
+    }
+
+    /// <summary>Records the certified module or chip the product's devices are built on (ListCertifiedModules).</summary>
+    public async Task<Product> SetModuleAsync(Caller caller, string productKey, string moduleId, CancellationToken ct = default)
+    {
+        var product = Writable(await GetAsync(caller, productKey, ct), caller);
+        product.ModuleId = CertifiedModules.Get(moduleId).ModuleId;
+        product.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await db.SaveChangesAsync(ct);
         return product;
     }
 

@@ -11,9 +11,12 @@ public static class ThingModelDraft
     /// <summary>Adds the features of a ThingModelJson ({"properties", "events", "services"}); none may exist already.</summary>
     /// <exception cref="TslValidationException">The features break a TSL rule, or there are none.</exception>
     /// <exception cref="IotException">iot.tsl.AlreadyExistedIdentifier when an identifier is already in the model.</exception>
-    public static ThingModel AddFeatures(ThingModel current, string thingModelJson)
+    public static ThingModel AddFeatures(ThingModel current, string thingModelJson) =>
+        AddFeatures(current, TslParser.ParseFeatures(thingModelJson));
+
+    /// <summary>Adds already parsed features (a thing template's); none may exist already.</summary>
+    public static ThingModel AddFeatures(ThingModel current, ThingModel given)
     {
-        var given = TslParser.ParseFeatures(thingModelJson);
         if (given.FeatureCount == 0)
             throw new TslValidationException("$: ThingModelJson holds no properties, events or services");
         foreach (var identifier in Identifiers(given))

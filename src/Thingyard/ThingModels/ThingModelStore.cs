@@ -31,6 +31,48 @@ public sealed partial class ThingModelStore(ThingyardDb db, TimeProvider time, T
     public Task RemoveFeaturesAsync(Product product, string functionBlockId, IReadOnlyList<string> identifiers, CancellationToken ct = default) =>
         EditAsync(product, functionBlockId, null, current => ThingModelDraft.RemoveFeatures(current, identifiers), ct);
 
+    /// <summary>Adds standard features of a thing template to the draft; an identifier already there is refused.</summary>
+    public Task AddTemplateFeaturesAsync(Product product, string functionBlockId, ThingModel features, CancellationToken ct = default)
+        => EditAsync(product, functionBlockId, null, current => ThingModelDraft.AddFeatures(current, features), ct);
+
+    /// <summary>
+    /// CopyThingModel: the source's published version (every module of it) becomes the target's draft, replacing the
+    /// target's drafts. Like the platform, only between products of the same category, and never into a released product.
+    /// </summary>
+    public async Task CopyAsync(Product source, string version, Product target, CancellationToken ct = default)
+    {
+        EnsureEditable(target);
+        if (source.CategoryKey != target.CategoryKey)
+            throw new IotException(IotErrors.CategoryMismatch,
+                $"Product {source.ProductKey} ({source.CategoryKey ?? "no category"}) and product {target.ProductKey} " +
+                $"({target.CategoryKey ?? "no category"}) are of different categories; a thing model is copied only within a category.");
+        await PublishedRowAsync(source, "", version, ct); // the version must exist
+        var modules = await db.ThingModels.Where(m => m.ProductId == source.Id && m.Version == version).ToListAsync(ct);
+        var drafts = await db.ThingModels.Where(m => m.ProductId == target.Id && m.Version == null).ToDictionaryAsync(m => m.FunctionBlockId, ct);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        // One SaveChanges: drafts of the same module are rewritten in place, the target's other modules dropped.
+        foreach (var module in modules)
+        {
+            var tsl = TslWriter.ToTslJson(TslParser.Parse(module.TslJson), target.ProductKey);
+            if (drafts.Remove(module.FunctionBlockId, out var draft))
+            {
+                draft.TslJson = tsl;
+                draft.FunctionBlockName = module.FunctionBlockName;
+            }
+            else
+            {
+                db.ThingModels.Add(new ThingModelRevision
+                {
+                    ProductId = target.Id, FunctionBlockId = module.FunctionBlockId, FunctionBlockName = module.FunctionBlockName,
+                    TslJson = tsl, CreatedAtMs = now,
+                });
+            }
+        }
+        db.ThingModels.RemoveRange(drafts.Values);
+        await db.SaveChangesAsync(ct);
+        changes.Publish(target.Id);
+    }
+
     /// <summary>ImportThingModelTsl: the whole draft is replaced by the given TSL once it validates.</summary>
     /// <summary>The platform's limit on an imported TSL document.</summary>
     public const int MaxImportBytes = 512 * 1024;

@@ -62,6 +62,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["QueryProjectAuthorizationList"] = w => [Lookup(("ProjectId", w.ProjectId))],
         ["UpdateProduct"] = w => [Change(Pk(w, ("Description", "taken")))],
         ["DeleteProduct"] = w => [Change(Pk(w))],
+        ["SetProductModule"] = w => [Change(Pk(w, ("ModuleId", "espressif-esp32-c3")))],
         // Devices
         ["RegisterDevice"] = w => [Change(Pk(w, ("DeviceName", "intruder_1")))],
         ["QueryDeviceDetail"] = w => [Lookup(w.Device.Args()), Lookup(ByIotId(w))],
@@ -126,6 +127,8 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["QueryThingModel"] = w => [Lookup(Pk(w))],
         ["QueryThingModelPublished"] = w => [Lookup(Pk(w))],
         ["ListThingModelVersion"] = w => [Lookup(Pk(w))],
+        ["CopyThingModel"] = w => [Change(("SourceProductKey", w.ProductKey), ("TargetProductKey", w.ProductKey), ("SourceModelVersion", "1.0"))],
+        ["ImportThingTemplateFeatures"] = w => [Change(Pk(w, ("CategoryKey", "Lamp"), ("Identifiers", "LightSwitch")))],
         // Commands and messages to devices
         ["SetDeviceProperty"] = w => [Change(w.Device.Args(("Items", """{"mode":1}"""))), Change(ByIotId(w, ("Items", """{"mode":1}""")))],
         ["SetDevicesProperty"] = w => [Change(Named(w, ("Items", """{"mode":1}""")))],
@@ -185,6 +188,9 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
     {
         ["CreateProject"] = "creates a project in the caller's own account",
         ["RequestDistributeAuthCode"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
+        ["ListThingTemplates"] = "the shipped standard-feature catalogue, the same for every account",
+        ["GetThingTemplate"] = "the shipped standard-feature catalogue, the same for every account",
+        ["ListCertifiedModules"] = "the shipped module catalogue, the same for every account",
     };
 
     public static TheoryData<string> RpcActionNames => new(RpcCases.Keys.Order(StringComparer.Ordinal));
@@ -266,6 +272,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["GET /api/v1/products/{productKey}/tags"] = w => [RestLookup(Product(w) + "/tags")],
         ["PUT /api/v1/products/{productKey}/tags"] = w => [RestChange(Put, Product(w) + "/tags", new[] { new { key = "owner", value = "b" } })],
         ["GET /api/v1/products/{productKey}/topics"] = w => [RestLookup(Product(w) + "/topics")],
+        ["PUT /api/v1/products/{productKey}/module"] = w => [RestChange(Put, Product(w) + "/module", new { moduleId = "espressif-esp32-c3" })],
         ["GET /api/v1/products/{productKey}/devices"] = w => [RestLookup(Product(w) + "/devices")],
         ["POST /api/v1/products/{productKey}/devices"] = w => [RestChange(Post, Product(w) + "/devices", new { deviceName = "intruder_3" })],
         ["GET /api/v1/products/{productKey}/devices/{deviceName}"] = w => [RestLookup(Device(w))],
@@ -328,6 +335,9 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["POST /api/v1/accounts/me/users"] = "adds a console user to the caller's own account",
         ["POST /api/v1/projects"] = "creates a project in the caller's own account",
         ["GET /api/v1/distribution/template.csv"] = "a fixed template",
+        ["GET /api/v1/thing-templates"] = "the shipped standard-feature catalogue, the same for every account",
+        ["GET /api/v1/thing-templates/{categoryKey}"] = "the shipped standard-feature catalogue, the same for every account",
+        ["GET /api/v1/modules"] = "the shipped module catalogue, the same for every account",
         ["POST /api/v1/distribution/auth-codes"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
     };
 
