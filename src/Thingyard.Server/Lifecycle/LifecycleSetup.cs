@@ -9,8 +9,11 @@ public static class LifecycleSetup
     public static IServiceCollection AddLifecycle(this IServiceCollection services)
     {
         services.AddScoped<PlatformOperator>();
+        services.AddScoped<ProductReleases>().AddScoped<DebugChecklist>().AddScoped<ProductPanels>().AddScoped<DevelopmentProgress>();
         return services;
     }
 
-    public static RpcActions AddLifecycleActions(this RpcActions actions) => actions;
+    public static RpcActions AddLifecycleActions(this RpcActions actions) => actions
+        .AddReleaseActions()
+        .AddPanelActions();
 }

@@ -52,6 +52,11 @@ public static class IotErrors
     public const string ProjectInUse = "iot.project.ProjectInUse";
     public const string GrantNotFound = "iot.project.NotExistedAuthorization";
     public const string AccountNotFound = "iot.account.NotExistedAccount";
+    public const string InvalidPanel = "iot.panel.InvalidPanel";
+    public const string PanelNotFound = "iot.panel.NotExistedPanel";
+    public const string ReleaseState = "iot.prod.InvalidReleaseState";
+    public const string ReleaseChecksFailed = "iot.prod.ReleaseCheckFailed";
+    public const string ReleaseNotPending = "iot.prod.NotExistedReleaseRequest";
     public const string ProductReleased = "iot.prod.ProductReleased";
     public const string ProductReadOnly = "iot.distribution.ReadOnlyProduct";
     public const string DeviceDistributed = "iot.distribution.DeviceDistributed";

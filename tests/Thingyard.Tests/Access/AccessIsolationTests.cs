@@ -49,6 +49,16 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["QueryProduct"] = w => [Lookup(Pk(w))],
         ["QueryProductList"] = w => [Listing(Items("Data.List.ProductInfo"), ("PageSize", "200")), Lookup(("ProjectId", w.ProjectId))],
         ["CreateProduct"] = w => [Change(("ProductName", Unique("Intruder")), ("NodeType", "0"), ("ProjectId", w.ProjectId))],
+        // The way to release
+        ["ConfirmProductInfo"] = w => [Change(Pk(w))],
+        ["ReleaseProduct"] = w => [Change(Pk(w, ("WaiveReason", "taken")))],
+        ["CancelReleaseProduct"] = w => [Change(Pk(w))],
+        ["QueryProductReleaseHistory"] = w => [Lookup(Pk(w))],
+        ["GetDebugChecklist"] = w => [Lookup(Pk(w))],
+        ["GetProductDevelopmentProgress"] = w => [Lookup(Pk(w))],
+        ["SaveProductPanel"] = w => [Change(Pk(w, ("Definition", """{"pages":[]}""")))],
+        ["GetProductPanel"] = w => [new(Pk(w), Owner: false)],
+        ["ListProductPanelVersions"] = w => [Lookup(Pk(w))],
         // Projects
         ["GetProject"] = w => [Lookup(("ProjectId", w.ProjectId))],
         ["QueryProjectList"] = w =>
@@ -187,6 +197,9 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
     static readonly Dictionary<string, string> RpcNotAccountOwned = new()
     {
         ["CreateProject"] = "creates a project in the caller's own account",
+        ["QueryReleaseReviewList"] = "the platform operator's queue across accounts; refused to every other caller (ReleaseTests)",
+        ["ApproveProductRelease"] = "the platform operator's decision; refused to every other caller (ReleaseTests)",
+        ["RejectProductRelease"] = "the platform operator's decision; refused to every other caller (ReleaseTests)",
         ["RequestDistributeAuthCode"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
         ["ListThingTemplates"] = "the shipped standard-feature catalogue, the same for every account",
         ["GetThingTemplate"] = "the shipped standard-feature catalogue, the same for every account",
@@ -256,6 +269,16 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
     {
         ["GET /api/v1/products"] = w => [RestList("/api/v1/products?pageSize=100", PageItems), RestLookup($"/api/v1/products?projectId={w.ProjectId}")],
         ["POST /api/v1/products"] = w => [RestChange(Post, "/api/v1/products", new { name = Unique("Intruder"), nodeType = 0, projectId = w.ProjectId })],
+        ["POST /api/v1/products/{productKey}/confirm-info"] = w => [RestChange(Post, Product(w) + "/confirm-info")],
+        ["POST /api/v1/products/{productKey}/release"] = w => [RestChange(Post, Product(w) + "/release", new { waiveReason = "taken" })],
+        ["DELETE /api/v1/products/{productKey}/release"] = w => [RestChange(Delete, Product(w) + "/release")],
+        ["GET /api/v1/products/{productKey}/release/history"] = w => [RestLookup(Product(w) + "/release/history")],
+        ["GET /api/v1/products/{productKey}/progress"] = w => [RestLookup(Product(w) + "/progress")],
+        ["GET /api/v1/products/{productKey}/checklist"] = w => [RestLookup(Product(w) + "/checklist")],
+        ["GET /api/v1/products/{productKey}/panel"] = w => [RestChange(Get, Product(w) + "/panel")],
+        ["PUT /api/v1/products/{productKey}/panel"] = w =>
+            [new(Put, Product(w) + "/panel", () => new StringContent("""{"pages":[]}""", Encoding.UTF8, "application/json"), Owner: false)],
+        ["GET /api/v1/products/{productKey}/panel/versions"] = w => [RestLookup(Product(w) + "/panel/versions")],
         ["GET /api/v1/projects"] = w =>
         [
             RestList("/api/v1/projects?pageSize=100", r => r.At("items").EnumerateArray().Count(p => p.Str("projectId") == w.ProjectId)),
@@ -334,6 +357,9 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["POST /api/v1/accounts/me/access-keys"] = "adds an AccessKey to the caller's own account",
         ["POST /api/v1/accounts/me/users"] = "adds a console user to the caller's own account",
         ["POST /api/v1/projects"] = "creates a project in the caller's own account",
+        ["GET /api/v1/releases/queue"] = "the platform operator's queue across accounts; refused to every other caller (ReleaseTests)",
+        ["POST /api/v1/releases/{productKey}/approve"] = "the platform operator's decision; refused to every other caller (ReleaseTests)",
+        ["POST /api/v1/releases/{productKey}/reject"] = "the platform operator's decision; refused to every other caller (ReleaseTests)",
         ["GET /api/v1/distribution/template.csv"] = "a fixed template",
         ["GET /api/v1/thing-templates"] = "the shipped standard-feature catalogue, the same for every account",
         ["GET /api/v1/thing-templates/{categoryKey}"] = "the shipped standard-feature catalogue, the same for every account",
