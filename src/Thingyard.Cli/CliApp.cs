@@ -19,10 +19,11 @@ public static class CliApp
         var root = new Command("thingyard", "Manage a Thingyard IoT platform over its RPC OpenAPI.")
         {
             new HelpOption(), new VersionOption(), cli.Endpoint, cli.AccessKeyId, cli.AccessKeySecret, cli.Json,
-            ConfigCommands.Build(cli), ProductCommands.Build(cli), DeviceCommands.Build(cli), TslCommands.Build(cli),
+            ConfigCommands.Build(cli), ProjectCommands.Build(cli), ProductCommands.Build(cli), DeviceCommands.Build(cli), TslCommands.Build(cli),
             TemplateCommands.Build(cli), ModuleCommands.Build(cli), SimulateCommands.Build(cli),
             DistributeCommands.Build(cli), DistributeCommands.Notifications(cli),
             AccessCommands.KeyCommands(cli), AccessCommands.UserCommands(cli),
+            ReleaseCommands.Build(cli), PanelCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });

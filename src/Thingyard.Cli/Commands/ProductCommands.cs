@@ -28,7 +28,8 @@ public static class ProductCommands
         {
             Description = "CategoryKey of a thing template (`thingyard template list`): its standard features become the draft thing model",
         };
-        var command = new Command("create", "Create a product") { name, nodeType, dataFormat, description, dynamic, category };
+        var project = new Option<string>("--project") { Description = "ProjectId to create it in (default: the account's default project)" };
+        var command = new Command("create", "Create a product") { name, nodeType, dataFormat, description, dynamic, category, project };
         command.SetAction((r, ct) => cli.CallAsync(r, rpc => rpc.CallAsync("CreateProduct", new RpcParams
         {
             { "ProductName", r.GetValue(name) },
@@ -38,6 +39,7 @@ public static class ProductCommands
             { "Description", r.GetValue(description) },
             { "DynamicRegistration", r.GetValue(dynamic) },
             { "CategoryKey", r.GetValue(category) },
+            { "ProjectId", r.GetValue(project) },
         }, ct), body => Fields.Write(cli.Out, body.GetProperty("Data"), "ProductKey", "ProductName", "ProductSecret")));
         return command;
     }

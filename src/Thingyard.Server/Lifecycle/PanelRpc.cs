@@ -1,6 +1,5 @@
 // RPC actions for a product's HMI panel: SaveProductPanel (a new version, checked against the published thing model),
-// GetProductPanel (the latest or a Version), ListProductPanelVersions.
-using System.Text.Json.Nodes;
+// GetProductPanel (the latest or a PanelVersion: "Version" is the API version every call carries; Definition is the JSON as a string, like TslStr), ListProductPanelVersions.
 using Thingyard.Lifecycle;
 using Thingyard.Registry;
 using Thingyard.Server.Rpc;
@@ -26,12 +25,12 @@ public static class PanelRpc
     static async Task<object> Get(RpcCall c)
     {
         var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
-        var panel = await c.Service<ProductPanels>().GetAsync(product, c.Int("Version"), c.Ct)
+        var panel = await c.Service<ProductPanels>().GetAsync(product, c.Int("PanelVersion"), c.Ct)
             ?? throw new Thingyard.Common.IotException(Thingyard.Common.IotErrors.PanelNotFound,
-                c.Int("Version") is { } v ? $"Panel version {v} does not exist." : $"Product {product.ProductKey} has no panel yet.");
+                c.Int("PanelVersion") is { } v ? $"Panel version {v} does not exist." : $"Product {product.ProductKey} has no panel yet.");
         return new
         {
-            Data = new { panel.Version, Definition = JsonNode.Parse(panel.DefinitionJson), panel.CreatedBy, GmtCreate = panel.CreatedAtMs },
+            Data = new { panel.Version, Definition = panel.DefinitionJson, panel.CreatedBy, GmtCreate = panel.CreatedAtMs },
         };
     }
 
