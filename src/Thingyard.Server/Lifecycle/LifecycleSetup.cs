@@ -9,8 +9,10 @@ public static class LifecycleSetup
     public static IServiceCollection AddLifecycle(this IServiceCollection services)
     {
         services.AddScoped<PlatformOperator>();
+        services.AddMassProduction();
         return services;
     }
 
-    public static RpcActions AddLifecycleActions(this RpcActions actions) => actions;
+    public static RpcActions AddLifecycleActions(this RpcActions actions) => actions
+        .AddMassProductionActions();
 }

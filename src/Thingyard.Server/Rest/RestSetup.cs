@@ -3,6 +3,7 @@
 using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Distribution;
+using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
@@ -44,6 +45,7 @@ public static class RestSetup
         api.MapGroup("/groups").WithTags("Groups").MapGroupApi();
         api.MapGroup("/distribution").WithTags("Distribution").MapDistributionApi();
         api.MapGroup("/notifications").WithTags("Notifications").MapNotificationApi();
+        api.MapGroup("/production").WithTags("Mass production").MapMassProductionApi(app);
         return app;
     }
 }
