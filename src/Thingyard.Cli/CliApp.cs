@@ -21,7 +21,7 @@ public static class CliApp
             new HelpOption(), new VersionOption(), cli.Endpoint, cli.AccessKeyId, cli.AccessKeySecret, cli.Json,
             ConfigCommands.Build(cli), ProductCommands.Build(cli), DeviceCommands.Build(cli), TslCommands.Build(cli),
             SimulateCommands.Build(cli),
-            DistributeCommands.Build(cli), DistributeCommands.Notifications(cli),
+            DistributeCommands.Build(cli), DistributeCommands.Notifications(cli), ProductionCommands.Build(cli),
             AccessCommands.KeyCommands(cli), AccessCommands.UserCommands(cli),
         };
         var parsed = root.Parse(args);

@@ -3,13 +3,13 @@
 // file, a distribution job with what it distributed, a notification); account B owns nothing and asks for all of it.
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Thingyard.Distribution;
 using Thingyard.Server.Distribution;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Devices;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Lifecycle;
 using Thingyard.Tests.Messaging;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Infrastructure.Json;
@@ -148,12 +148,9 @@ public sealed class AccessWorld : IAsyncLifetime
         // Mass production: release is built separately, so the product is marked released directly; A (the operator)
         // allocates codes to itself and produces one device.
         ReleasedProductKey = await s.NewProductAsync("Mass");
+        await s.MarkReleasedAsync(ReleasedProductKey);
         await using (var db = await s.DbAsync())
-        {
-            await db.Products.Where(p => p.ProductKey == ReleasedProductKey)
-                .ExecuteUpdateAsync(x => x.SetProperty(p => p.ReleaseState, "released").SetProperty(p => p.ProductStatus, "RELEASE_STATUS"));
             AccountUid = db.Accounts.OrderBy(a => a.Id).First().Uid;
-        }
         await s.Call("AllocateActivationCodes", ("AccountUid", AccountUid), ("Count", "5"));
         BatchId = (await s.Call("CreateProductionBatch", ("ProductKey", ReleasedProductKey), ("Count", "1"))).Str("Data.BatchId");
         Assert.Equal(1, (await ConnectivityCalls.EventuallyAsync(() => s.Call("QueryProductionBatch", ("BatchId", BatchId)),

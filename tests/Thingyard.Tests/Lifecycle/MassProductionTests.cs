@@ -5,9 +5,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Thingyard.Storage;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Infrastructure.Json;
@@ -95,7 +92,7 @@ public sealed class MassProductionTests(ThingyardServer server) : IClassFixture<
     {
         var b = await server.NewAccountAsync(Unique("dyn"));
         var pk = (await server.CallAs(b, "CreateProduct", ("ProductName", Unique("Dyn")), ("NodeType", "0"), ("DynamicRegistration", "true"))).Str("ProductKey");
-        await MarkReleasedAsync(pk);
+        await server.MarkReleasedAsync(pk);
         await server.Call("AllocateActivationCodes", ("AccountUid", b.AccountUid), ("Count", "5"));
         using var asB = server.Rest(b.AccessKeyId, b.AccessKeySecret);
         var batch = await JsonOf(await asB.PostAsync("/api/v1/production/batches",
@@ -145,7 +142,7 @@ public sealed class MassProductionTests(ThingyardServer server) : IClassFixture<
         var pk = (await server.CallAs(b, "CreateProduct", ("ProductName", Unique("Draft")), ("NodeType", "0"))).Str("ProductKey");
         foreach (var state in new[] { "development", "pending", "rejected" })
         {
-            await SetReleaseStateAsync(pk, state, "DEVELOPMENT_STATUS");
+            await server.SetReleaseStateAsync(pk, state, "DEVELOPMENT_STATUS");
             var refused = await server.FailsAs(b, "CreateProductionBatch", ("ProductKey", pk), ("Count", "1"));
             Assert.Equal("iot.production.ProductNotReleased", refused.Code);
         }
@@ -255,19 +252,8 @@ public sealed class MassProductionTests(ThingyardServer server) : IClassFixture<
     async Task<string> NewReleasedProductAsync(TestAccount account)
     {
         var pk = (await server.CallAs(account, "CreateProduct", ("ProductName", Unique("Mass")), ("NodeType", "0"))).Str("ProductKey");
-        await MarkReleasedAsync(pk);
+        await server.MarkReleasedAsync(pk);
         return pk;
-    }
-
-    /// <summary>Releases a product directly in the database: the release and review actions are built separately (swap
-    /// this for them once they exist).</summary>
-    Task MarkReleasedAsync(string pk) => SetReleaseStateAsync(pk, "released", "RELEASE_STATUS");
-
-    async Task SetReleaseStateAsync(string pk, string state, string status)
-    {
-        await using var db = await server.Services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync();
-        await db.Products.Where(p => p.ProductKey == pk)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.ReleaseState, state).SetProperty(p => p.ProductStatus, status));
     }
 
     /// <summary>Polls QueryProductionBatch (at most 300 x 100 ms) until its registration leaves CREATE; returns its Data.</summary>
