@@ -245,6 +245,16 @@ public sealed class MassProductionTests(ThingyardServer server) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await asC.GetAsync($"/api/v1/production/batches/{batchId}/credentials.csv")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_open_api_document_lists_the_production_routes_but_not_the_signed_link()
+    {
+        using var http = server.Http();
+        var paths = (await JsonOf(await http.GetAsync("/openapi/v1.json"), HttpStatusCode.OK)).At("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/production/batches/csv", paths);
+        Assert.Contains("/api/v1/production/batches/{batchId}/credentials.csv", paths);
+        Assert.DoesNotContain("/production/batches/{batchId}/credentials.csv", paths);
+    }
+
     // ---- helpers
 
     static HttpContent JsonContent(object body) => System.Net.Http.Json.JsonContent.Create(body);
