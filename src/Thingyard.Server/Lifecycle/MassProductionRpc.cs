@@ -36,8 +36,9 @@ public static class MassProductionRpc
     static async Task<object> Create(RpcCall c)
     {
         var listed = c.List("DeviceName");
-        IReadOnlyList<UploadedName>? names = c.Optional("DeviceNamesCsv") is { } csv ? NameUpload.FromCsv(csv)
-            : listed.Count > 0 ? NameUpload.FromList(listed) : null;
+        var csv = c.Optional("DeviceNamesCsv");
+        if (csv is not null && listed.Count > 0) throw RpcGatewayException.Invalid("DeviceNamesCsv", "give the names as DeviceName.N or as DeviceNamesCsv, not both");
+        IReadOnlyList<UploadedName>? names = csv is not null ? NameUpload.FromCsv(csv) : listed.Count > 0 ? NameUpload.FromList(listed) : null;
         var batches = c.Service<ProductionBatches>();
         var batch = await batches.CreateAsync(c.Caller, c.Required("ProductKey"), c.Int("Count"), names, Actor(c), c.Ct);
         c.Service<BatchRegistrationWorker>().Enqueue(batch.ApplyId);
