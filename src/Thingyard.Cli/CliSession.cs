@@ -70,14 +70,17 @@ public sealed class CliSession : IDisposable
     {
         var detail = await CallAsync("QueryDeviceDistributeDetail", new RpcParams { { "JobId", jobId } }, ct);
         var link = detail.GetProperty("File").GetString() ?? throw new CliException($"the server gave no result file for job {jobId}");
-        return await Reach(async () =>
-        {
-            using var plain = new HttpClient();
-            using var response = await plain.GetAsync(link, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            return response.IsSuccessStatusCode ? text : throw new CliException($"the result file of job {jobId}: {Problem(response, text)}");
-        }, ct);
+        return await GetLinkAsync(link, $"the result file of job {jobId}", ct);
     }
+
+    /// <summary>A signed link's content, fetched without credentials; <paramref name="what"/> names it in a failure.</summary>
+    public Task<string> GetLinkAsync(string link, string what, CancellationToken ct) => Reach(async () =>
+    {
+        using var plain = new HttpClient();
+        using var response = await plain.GetAsync(link, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        return response.IsSuccessStatusCode ? text : throw new CliException($"{what}: {Problem(response, text)}");
+    }, ct);
 
     async Task<T> Reach<T>(Func<Task<T>> call, CancellationToken ct)
     {

@@ -10,10 +10,12 @@ public static class LifecycleSetup
     {
         services.AddScoped<PlatformOperator>();
         services.AddScoped<ProductReleases>().AddScoped<DebugChecklist>().AddScoped<ProductPanels>().AddScoped<DevelopmentProgress>();
+        services.AddMassProduction();
         return services;
     }
 
     public static RpcActions AddLifecycleActions(this RpcActions actions) => actions
         .AddReleaseActions()
-        .AddPanelActions();
+        .AddPanelActions()
+        .AddMassProductionActions();
 }

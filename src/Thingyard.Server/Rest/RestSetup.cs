@@ -49,6 +49,7 @@ public static class RestSetup
         api.MapGroup("/notifications").WithTags("Notifications").MapNotificationApi();
         api.MapGroup("/products/{productKey}").WithTags("Product lifecycle").MapProductLifecycleApi();
         api.MapGroup("/releases").WithTags("Release review").MapReleaseReviewApi();
+        api.MapGroup("/production").WithTags("Mass production").MapMassProductionApi(app);
         return app;
     }
 }

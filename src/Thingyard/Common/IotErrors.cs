@@ -61,4 +61,10 @@ public static class IotErrors
     public const string ProductReadOnly = "iot.distribution.ReadOnlyProduct";
     public const string DeviceDistributed = "iot.distribution.DeviceDistributed";
     public const string InvalidTopic = "iot.messagebroker.InvalidFormattedTopicName";
+    public const string ProductNotReleased = "iot.production.ProductNotReleased";
+    public const string QuotaExceeded = "iot.production.QuotaExceeded";
+    public const string TooManyNames = "iot.production.TooManyNames";
+    public const string UploadTooLarge = "iot.production.UploadTooLarge";
+    public const string NoValidName = "iot.production.NoValidDeviceName";
+    public const string BatchNotFound = "iot.production.NotExistedBatch";
 }

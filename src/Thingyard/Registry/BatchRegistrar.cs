@@ -98,7 +98,16 @@ public sealed class BatchRegistrar(ThingyardDb db, ProductRegistry products, Dev
         return (names.Except(invalid).ToList(), invalid);
     }
 
-    async Task<List<string>> TakenAsync(string productKey, IReadOnlyCollection<string> names, CancellationToken ct)
+    /// <summary>A job for names already checked (a production batch's), ready for the worker; added, not saved.</summary>
+    public BatchRegistration AddQueued(Product product, List<string> names)
+    {
+        var job = NewJob(product, names, [], BatchStatus.Create);
+        db.BatchRegistrations.Add(job);
+        return job;
+    }
+
+    /// <summary>Which of the names the product already has.</summary>
+    public async Task<List<string>> TakenAsync(string productKey, IReadOnlyCollection<string> names, CancellationToken ct)
     {
         var taken = new List<string>();
         foreach (var chunk in names.Chunk(Chunk))

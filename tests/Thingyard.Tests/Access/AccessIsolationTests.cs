@@ -191,6 +191,16 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
             Listing(Items("Data.Info.items")), Listing(Items("Data.Info.items"), Pk(w)), Listing(Items("Data.Info.items"), ("DeviceName", w.Moved.DeviceName)),
         ],
         ["ListDistributedProduct"] = w => [Listing(Items("Data.Info.items")), Listing(Items("Data.Info.items"), Pk(w))],
+        // Mass production
+        ["GetActivationCodeQuota"] = w => [Listing(r => (int)r.At("Data.Allocated").GetInt64()), Lookup(("AccountUid", w.AccountUid))],
+        ["CreateProductionBatch"] = w =>
+        [
+            Change(("ProductKey", w.ReleasedProductKey), ("Count", "1")),
+            Change(("ProductKey", w.ReleasedProductKey), ("DeviceNamesCsv", "DeviceName\nintruder_5\n")),
+        ],
+        ["QueryProductionBatch"] = w => [Lookup(("BatchId", w.BatchId))],
+        ["QueryProductionBatchList"] = w => [Listing(Items("Data.List.BatchInfo")), Lookup(("ProductKey", w.ReleasedProductKey))],
+        ["GetProductionBatchCredentialsUrl"] = w => [Lookup(("BatchId", w.BatchId))],
     };
 
     /// <summary>Actions that read or change no account's data, and why.</summary>
@@ -204,6 +214,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["ListThingTemplates"] = "the shipped standard-feature catalogue, the same for every account",
         ["GetThingTemplate"] = "the shipped standard-feature catalogue, the same for every account",
         ["ListCertifiedModules"] = "the shipped module catalogue, the same for every account",
+        ["AllocateActivationCodes"] = "the platform operator's alone: every other caller is refused before anything is read (MassProductionTests)",
     };
 
     public static TheoryData<string> RpcActionNames => new(RpcCases.Keys.Order(StringComparer.Ordinal));
@@ -348,6 +359,19 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["GET /api/v1/accounts/me/users"] = w => [RestList("/api/v1/accounts/me/users", ArrayItems)],
         ["PATCH /api/v1/accounts/me/users/{userId:long}"] = w => [RestChange(Patch, $"/api/v1/accounts/me/users/{w.UserId}", new { role = "viewer" })],
         ["DELETE /api/v1/accounts/me/users/{userId:long}"] = w => [RestChange(Delete, $"/api/v1/accounts/me/users/{w.UserId}")],
+        // Mass production
+        ["GET /api/v1/production/quota"] = w =>
+            [RestList("/api/v1/production/quota", r => (int)r.At("allocated").GetInt64()), RestLookup($"/api/v1/production/quota?accountUid={w.AccountUid}")],
+        ["POST /api/v1/production/batches"] = w => [RestChange(Post, "/api/v1/production/batches", new { productKey = w.ReleasedProductKey, count = 1 })],
+        ["POST /api/v1/production/batches/csv"] = w =>
+        [
+            new(Post, $"/api/v1/production/batches/csv?productKey={w.ReleasedProductKey}",
+                () => new StringContent("DeviceName\nintruder_6\n", Encoding.UTF8, "text/csv"), Owner: false),
+        ],
+        ["GET /api/v1/production/batches"] = w =>
+            [RestList("/api/v1/production/batches", PageItems), RestLookup($"/api/v1/production/batches?productKey={w.ReleasedProductKey}")],
+        ["GET /api/v1/production/batches/{batchId}"] = w => [RestLookup($"/api/v1/production/batches/{w.BatchId}")],
+        ["GET /api/v1/production/batches/{batchId}/credentials.csv"] = w => [RestLookup($"/api/v1/production/batches/{w.BatchId}/credentials.csv")],
     };
 
     /// <summary>Routes that read or change no account's data, and why.</summary>
@@ -365,6 +389,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["GET /api/v1/thing-templates/{categoryKey}"] = "the shipped standard-feature catalogue, the same for every account",
         ["GET /api/v1/modules"] = "the shipped module catalogue, the same for every account",
         ["POST /api/v1/distribution/auth-codes"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
+        ["POST /api/v1/production/quota"] = "the platform operator's alone: every other caller is refused before anything is read (MassProductionTests)",
     };
 
     public static TheoryData<string> RestRouteNames => new(RestCases.Keys.Order(StringComparer.Ordinal));

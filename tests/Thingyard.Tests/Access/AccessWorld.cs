@@ -9,6 +9,7 @@ using Thingyard.Server.Distribution;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Devices;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Lifecycle;
 using Thingyard.Tests.Messaging;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Infrastructure.Json;
@@ -35,6 +36,11 @@ public sealed class AccessWorld : IAsyncLifetime
     public string GroupId { get; private set; } = "";
     public string ApplyId { get; private set; } = "";
     public string JobId { get; private set; } = "";
+    /// <summary>A's uid (the admin account, also the platform operator).</summary>
+    public string AccountUid { get; private set; } = "";
+    /// <summary>A released product of A's with one production batch (BatchId) of one device.</summary>
+    public string ReleasedProductKey { get; private set; } = "";
+    public string BatchId { get; private set; } = "";
     public string DeviceTagKey { get; private set; } = "";
     public string DeviceTagValue { get; private set; } = "";
     public string ProductTagKey { get; private set; } = "";
@@ -139,14 +145,29 @@ public sealed class AccessWorld : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
+        // Mass production: release is built separately, so the product is marked released directly; A (the operator)
+        // allocates codes to itself and produces one device.
+        ReleasedProductKey = await s.NewProductAsync("Mass");
+        await s.MarkReleasedAsync(ReleasedProductKey);
+        await using (var db = await s.DbAsync())
+            AccountUid = db.Accounts.OrderBy(a => a.Id).First().Uid;
+        await s.Call("AllocateActivationCodes", ("AccountUid", AccountUid), ("Count", "5"));
+        BatchId = (await s.Call("CreateProductionBatch", ("ProductKey", ReleasedProductKey), ("Count", "1"))).Str("Data.BatchId");
+        Assert.Equal(1, (await ConnectivityCalls.EventuallyAsync(() => s.Call("QueryProductionBatch", ("BatchId", BatchId)),
+            r => r.Str("Data.Status") == "CREATE_SUCCESS")).At("Data.Created").GetInt32());
+        string producedSecret;
+        using (var rest = s.Rest())
+            producedSecret = (await rest.GetStringAsync($"/api/v1/production/batches/{BatchId}/credentials.csv")).Split('\n')[1].Split(',')[2];
+
         B = await s.NewAccountAsync(Unique("b"));
         using (var rest = s.Rest())
             UserId = (await JsonOf(await rest.GetAsync("/api/v1/accounts/me/users"), HttpStatusCode.OK))[0].At("id").GetInt64();
 
         Identifiers.AddRange([ProductKey, Gateway.ProductKey, Device.DeviceName, Device.IotId, Moved.DeviceName, Moved.IotId,
-            Gateway.DeviceName, Gateway.IotId, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId]);
+            Gateway.DeviceName, Gateway.IotId, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
+            ReleasedProductKey, BatchId, AccountUid]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
-            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note]);
+            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret]);
     }
 
     /// <summary>Fails when an answer to B carries A's data (or, for lists, anything of A's at all).</summary>
