@@ -1,0 +1,91 @@
+// The development flow in a real browser: project management (three tabs), a product created in a project from the
+// lamp category, its panel designed by dragging features onto a section, and its release tab: the guidance shows what
+// blocks release, the information is confirmed and the product submitted with a waiver; a project authorized to a
+// partner account shows on the partner's "Authorized projects" tab.
+using Microsoft.Playwright;
+using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Registry;
+using static Thingyard.Tests.Registry.RegistryCalls;
+
+namespace Thingyard.Tests.Console;
+
+public sealed class LifecycleConsoleTests(ConsoleFixture console) : IClassFixture<ConsoleFixture>
+{
+    ThingyardServer Server => console.Server;
+
+    [Fact]
+    public async Task A_project_a_lamp_product_its_panel_and_its_submission_for_release()
+    {
+        var page = await console.NewPageAsync();
+        await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await page.OpenAsync("/console/projects");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Self-built projects" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Authorized projects" })).ToBeVisibleAsync();
+
+        var projectName = Unique("Lighting");
+        await page.FillAsync("#new-project-name", projectName);
+        await page.ClickAsync("#create-project");
+        await Assertions.Expect(page.Locator("#project-title")).ToHaveTextAsync(projectName);
+        var projectId = page.Url.Split('/').Last();
+
+        // A lamp product in the project: its draft has the category's standard features.
+        var productName = Unique("Lamp");
+        await page.FillAsync("#new-product-name", productName);
+        var category = page.GetByRole(AriaRole.Combobox, new() { Name = "Category" });
+        await category.ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Lamp", Exact = true }).ClickAsync();
+        await Assertions.Expect(category).ToHaveTextAsync("Lamp");
+        await page.ClickAsync("#create-project-product");
+        await page.WaitForURLAsync(u => u.Contains("tab=features"));
+        var pk = page.Url.Split('/').Last().Split('?')[0];
+        Assert.Contains("LightSwitch", (await Server.Call("GetThingModelTsl", ("ProductKey", pk))).Str("Data.TslStr"));
+        Assert.Equal(projectId, (await Server.Call("QueryProduct", ("ProductKey", pk))).Str("Data.ProjectId"));
+        await Server.Call("PublishThingModel", ("ProductKey", pk));
+
+        // The panel: one feature dragged onto the section, one added with its button, saved as version 1.
+        await page.OpenAsync($"/console/products/{pk}?tab=panel");
+        await page.DragAndDropAsync("[data-test=palette-LightSwitch]", "[data-test=panel-section-editor]");
+        await Assertions.Expect(page.Locator("[data-test=widget-LightSwitch]")).ToBeVisibleAsync();
+        await page.ClickAsync("[data-test=add-Brightness]");
+        await Assertions.Expect(page.Locator("[data-test=widget-Brightness]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#panel-preview [data-test=panel-widget-switch-LightSwitch]")).ToBeVisibleAsync();
+        await page.ClickAsync("#save-panel");
+        await Assertions.Expect(page.Locator("#panel-editor")).ToContainTextAsync("version 1");
+        var saved = (await Server.Call("GetProductPanel", ("ProductKey", pk))).Str("Data.Definition");
+        Assert.Contains("\"LightSwitch\"", saved);
+        Assert.Contains("\"slider\"", saved);
+
+        // Release: the guidance names what blocks it; confirmed and submitted with a waiver, it waits for review.
+        await page.OpenAsync($"/console/products/{pk}?tab=release");
+        await Assertions.Expect(page.Locator("[data-test=blocking]").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-test=step-panel]")).ToHaveAttributeAsync("data-done", "true");
+        await page.ClickAsync("#submit-release");
+        await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("not confirmed");
+        await page.ClickAsync("#confirm-info");
+        await Assertions.Expect(page.Locator("[data-test=step-information]")).ToHaveAttributeAsync("data-done", "true");
+        await page.FillAsync("#waive-reason", "bench tested");
+        await page.ClickAsync("#submit-release");
+        await Assertions.Expect(page.Locator("#release-state")).ToHaveTextAsync("pending");
+        await Assertions.Expect(page.Locator("#release-history [data-test=history-action]").First).ToHaveTextAsync("submitted");
+        Assert.Equal("pending", (await Server.Call("QueryProduct", ("ProductKey", pk))).Str("Data.ReleaseState"));
+    }
+
+    [Fact]
+    public async Task A_project_authorized_to_a_partner_shows_on_the_partners_authorized_tab()
+    {
+        var partner = await Server.NewAccountAsync(Unique("partner"));
+        var projectId = (await Server.Call("CreateProject", ("ProjectName", Unique("Shared")))).Str("Data.ProjectId");
+        var page = await console.NewPageAsync();
+        await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await page.OpenAsync($"/console/projects/{projectId}");
+        await page.FillAsync("#grantee-uid", partner.AccountUid);
+        await page.ClickAsync("#grant-project");
+        await Assertions.Expect(page.Locator("#project-grants")).ToContainTextAsync(partner.AccountUid);
+        var authorized = (await Server.CallAs(partner, "QueryProjectList", ("Type", "AUTHORIZED"))).At("Data.List.ProjectInfo");
+        Assert.Contains(authorized.EnumerateArray(), p => p.Str("ProjectId") == projectId && p.Str("Role") == "developer");
+
+        await page.ClickAsync($"#revoke-{partner.AccountUid}");
+        await Assertions.Expect(page.Locator("#no-grants")).ToBeVisibleAsync();
+        Assert.Empty((await Server.CallAs(partner, "QueryProjectList", ("Type", "AUTHORIZED"))).At("Data.List.ProjectInfo").EnumerateArray());
+    }
+}
