@@ -14,6 +14,8 @@ public static class ConsoleSetup
 {
     public const string Base = "/console";
     public const string SignInPath = Base + "/signin";
+    /// <summary>Where the console opens: project management, as the seed's console does.</summary>
+    public const string Landing = Base + "/projects";
     public const string KeysFolder = "console-keys";
 
     public static IServiceCollection AddConsole(this IServiceCollection services, ConsoleOptions options, string dataDir)

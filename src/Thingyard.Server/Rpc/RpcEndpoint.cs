@@ -24,7 +24,7 @@ public static class RpcEndpoint
     {
         if (IsBrowserVisit(http.Request))
         {
-            http.Response.Redirect(Console.ConsoleSetup.Base);
+            http.Response.Redirect(Console.ConsoleSetup.Landing);
             return;
         }
         var log = loggers.CreateLogger("Thingyard.Rpc");

@@ -48,7 +48,7 @@ public sealed class LayoutTests(ConsoleFixture console) : IClassFixture<ConsoleF
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync(url => !url.Contains("/signin"));
         await page.WaitReadyAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Overview");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Projects");
         // Tab until the Users link has the focus, then Enter follows it.
         for (var i = 0; i < 30; i++)
         {

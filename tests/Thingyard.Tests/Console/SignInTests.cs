@@ -14,8 +14,10 @@ public sealed class SignInTests(ConsoleFixture console) : IClassFixture<ConsoleF
         Assert.Contains("/console/signin", page.Url);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Sign in to the console");
         await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Overview");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Projects"); // the console opens on project management
         await Assertions.Expect(page.Locator("#whoami")).ToContainTextAsync("admin · owner");
+        await page.OpenAsync("/console");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Overview");
         await page.ScreenshotAsync("overview");
 
         await page.ClickAsync("#signout");
@@ -66,7 +68,7 @@ public sealed class SignInTests(ConsoleFixture console) : IClassFixture<ConsoleF
         await again.ClickAsync("button[type=submit]");
         await Assertions.Expect(again.Locator("#signin-error")).ToContainTextAsync("Wrong user name or password");
         await again.SignInAsync("changer", "changer-password-2");
-        await Assertions.Expect(again.Locator("h1")).ToHaveTextAsync("Overview");
+        await Assertions.Expect(again.Locator("h1")).ToHaveTextAsync("Projects");
     }
 
     [Fact]
