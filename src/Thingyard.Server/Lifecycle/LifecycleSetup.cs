@@ -1,5 +1,6 @@
 // Lifecycle area wiring (release and review, debugging, panels, mass production): one line per part.
 using Thingyard.Lifecycle;
+using Thingyard.Server.Lifecycle.VirtualDevices;
 using Thingyard.Server.Rpc;
 
 namespace Thingyard.Server.Lifecycle;
@@ -9,8 +10,10 @@ public static class LifecycleSetup
     public static IServiceCollection AddLifecycle(this IServiceCollection services)
     {
         services.AddScoped<PlatformOperator>();
+        services.AddVirtualDevices();
         return services;
     }
 
-    public static RpcActions AddLifecycleActions(this RpcActions actions) => actions;
+    public static RpcActions AddLifecycleActions(this RpcActions actions) => actions
+        .AddVirtualDeviceActions();
 }
