@@ -53,9 +53,9 @@ public static class VirtualReplies
         {
             switch (p.Name)
             {
-                case "code" when p.Value.TryGetInt32(out var c): code = c; break;
+                case "code" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var c): code = c; break;
                 case "message" when p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Null: message = p.Value.GetString(); break;
-                case "delayMs" when p.Value.TryGetInt32(out var d) && d is >= 0 and <= MaxDelayMs: delay = d; break;
+                case "delayMs" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var d) && d is >= 0 and <= MaxDelayMs: delay = d; break;
                 case "output" when p.Value.ValueKind == JsonValueKind.Object: output = p.Value.GetRawText(); break;
                 case "output" when p.Value.ValueKind == JsonValueKind.Null: break;
                 case "code": throw IotException.Invalid($"Replies.{name}.code must be an integer.");
