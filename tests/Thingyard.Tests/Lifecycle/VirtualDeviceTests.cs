@@ -2,6 +2,8 @@
 // published thing model, fire events, answer property sets and service calls as configured, stop, come back after a
 // restart, stay invisible to other accounts, and are bounded per instance. Waits are bounded polls, never timings.
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +15,7 @@ using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Devices;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
+using static Thingyard.Tests.Infrastructure.Json;
 
 namespace Thingyard.Tests.Lifecycle;
 
@@ -216,5 +219,27 @@ public sealed class VirtualDeviceTests(ThingyardServer server) : IClassFixture<T
         {
             await own.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_rest_routes_create_change_start_stop_list_and_delete()
+    {
+        var pk = await server.NewModelledProductAsync();
+        using var rest = server.Rest();
+        var root = $"/api/v1/products/{pk}/virtual-devices";
+        var created = await JsonOf(await rest.PostAsJsonAsync(root, new { deviceName = "vd_rest", intervalSeconds = 60, replies = new { ping = new { code = 200 } } }),
+            HttpStatusCode.Created);
+        Assert.Equal("vd_rest", created.Str("deviceName"));
+        Assert.False(created.At("running").GetBoolean());
+        var changed = await JsonOf(await rest.PatchAsJsonAsync(root + "/vd_rest", new { intervalSeconds = 30 }), HttpStatusCode.OK);
+        Assert.Equal(30, changed.At("intervalSeconds").GetInt32());
+        Assert.Equal(200, changed.At("replies.ping.code").GetInt32());
+        Assert.True((await JsonOf(await rest.PostAsync(root + "/vd_rest/start", null), HttpStatusCode.OK)).At("running").GetBoolean());
+        Assert.Equal("ONLINE", await WaitAsync(() => StatusAsync(server, pk, "vd_rest"), v => v == "ONLINE"));
+        Assert.True(Assert.Single((await JsonOf(await rest.GetAsync(root), HttpStatusCode.OK)).EnumerateArray()).At("running").GetBoolean());
+        Assert.False((await JsonOf(await rest.PostAsync(root + "/vd_rest/stop", null), HttpStatusCode.OK)).At("running").GetBoolean());
+        Assert.Equal(HttpStatusCode.NoContent, (await rest.DeleteAsync(root + "/vd_rest")).StatusCode);
+        Assert.Empty((await JsonOf(await rest.GetAsync(root), HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal(HttpStatusCode.BadRequest, (await rest.PostAsJsonAsync(root, new { intervalSeconds = 0 })).StatusCode);
     }
 }
