@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Thingyard.Common;
 using Thingyard.Protocol.OpenApi;
 using Thingyard.Protocol.Tsl;
+using Thingyard.Server.Connectivity;
 using Thingyard.Server.Lifecycle.VirtualDevices;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Devices;
@@ -241,5 +242,27 @@ public sealed class VirtualDeviceTests(ThingyardServer server) : IClassFixture<T
         Assert.Equal(HttpStatusCode.NoContent, (await rest.DeleteAsync(root + "/vd_rest")).StatusCode);
         Assert.Empty((await JsonOf(await rest.GetAsync(root), HttpStatusCode.OK)).EnumerateArray());
         Assert.Equal(HttpStatusCode.BadRequest, (await rest.PostAsJsonAsync(root, new { intervalSeconds = 0 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Its_traffic_appears_in_the_live_log()
+    {
+        var pk = await server.NewModelledProductAsync();
+        var name = (await server.Call("CreateVirtualDevice", ("ProductKey", pk), ("IntervalSeconds", "1"))).Str("Data.DeviceName");
+        long deviceId;
+        await using (var db = await server.DbAsync())
+            deviceId = (await db.Devices.SingleAsync(d => d.ProductKey == pk && d.DeviceName == name)).Id;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = Task.Run(async () =>
+        {
+            await foreach (var m in server.Services.GetRequiredService<MessageTap>().WatchAsync(deviceId, cts.Token))
+                if (m.Direction == "up" && m.Topic.EndsWith("/thing/event/property/post", StringComparison.Ordinal)) return m;
+            return null;
+        });
+        await server.Call("StartVirtualDevice", Named(pk, name));
+        var post = await seen;
+        Assert.NotNull(post);
+        Assert.Contains("thing.event.property.post", System.Text.Encoding.UTF8.GetString(post.Payload));
+        await server.Call("DeleteVirtualDevice", Named(pk, name));
     }
 }
