@@ -20,7 +20,7 @@ public static class CliApp
         {
             new HelpOption(), new VersionOption(), cli.Endpoint, cli.AccessKeyId, cli.AccessKeySecret, cli.Json,
             ConfigCommands.Build(cli), ProjectCommands.Build(cli), ProductCommands.Build(cli), DeviceCommands.Build(cli), TslCommands.Build(cli),
-            TemplateCommands.Build(cli), ModuleCommands.Build(cli), SimulateCommands.Build(cli),
+            TemplateCommands.Build(cli), ModuleCommands.Build(cli), SimulateCommands.Build(cli), VirtualDeviceCommands.Build(cli),
             DistributeCommands.Build(cli), DistributeCommands.Notifications(cli), ProductionCommands.Build(cli),
             AccessCommands.KeyCommands(cli), AccessCommands.UserCommands(cli),
             ReleaseCommands.Build(cli), PanelCommands.Build(cli),

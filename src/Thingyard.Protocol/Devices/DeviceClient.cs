@@ -36,8 +36,9 @@ public sealed record AlinkAnswer(int Code, string? Message, string? DataJson)
     public bool Ok => Code == AlinkCodes.Ok;
 }
 
-/// <summary>What a service handler answers: a code (200 for success) and the service's output parameters as JSON.</summary>
-public sealed record ServiceResult(int Code, string? OutputJson = null)
+/// <summary>What a service handler answers: a code (200 for success), the service's output parameters as JSON and,
+/// optionally, the reply's message.</summary>
+public sealed record ServiceResult(int Code, string? OutputJson = null, string? Message = null)
 {
     public static ServiceResult Ok(string? outputJson = null) => new(AlinkCodes.Ok, outputJson);
 }
@@ -213,13 +214,13 @@ public sealed class DeviceClient : IAsyncDisposable
         var result = identifier is not null && _services.TryGetValue(identifier, out var handler)
             ? await handler(parameters, CancellationToken.None)
             : new ServiceResult(AlinkCodes.BadParams);
-        await ReplyAsync(replyTopic, root, result.Code, result.OutputJson, method);
+        await ReplyAsync(replyTopic, root, result.Code, result.OutputJson, method, result.Message);
     }
 
-    Task ReplyAsync(string topic, JsonElement request, int code, string? dataJson, string? method)
+    Task ReplyAsync(string topic, JsonElement request, int code, string? dataJson, string? method, string? message = null)
     {
         JsonElement? id = request.TryGetProperty("id", out var i) ? i : null;
-        var reply = AlinkReply.Write(id, code, method, dataJson is null ? null : w => w.WriteRawValue(dataJson));
+        var reply = AlinkReply.Write(id, code, method, dataJson is null ? null : w => w.WriteRawValue(dataJson), message);
         return PublishAsync(topic, reply);
     }
 

@@ -42,6 +42,7 @@ public static class RestSetup
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();
         api.MapGroup("/thing-templates").WithTags("Thing templates").MapThingTemplateApi();
         api.MapGroup("/modules").WithTags("Certified modules").MapModuleApi();
+        api.MapGroup("/products/{productKey}/virtual-devices").WithTags("Virtual devices").MapVirtualDeviceApi();
         api.MapGroup("/products/{productKey}/config").WithTags("Remote configuration").MapRemoteConfigApi();
         api.MapGroup("/batches").WithTags("Batch registration").MapBatchApi();
         api.MapGroup("/groups").WithTags("Groups").MapGroupApi();

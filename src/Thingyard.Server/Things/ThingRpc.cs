@@ -4,6 +4,7 @@
 using System.Globalization;
 using Thingyard.Common;
 using Thingyard.Connectivity;
+using Thingyard.Protocol.Alink;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Settings;
@@ -45,6 +46,9 @@ public static class ThingRpc
     {
         var device = await DeviceOf(c);
         var outcome = await Commands(c).InvokeServiceAsync(device, c.Required("Identifier"), c.Optional("Args") ?? "{}", c.Ct);
+        // A sync call the device refused: its code and message ride along (Thingyard's addition; the SDK reads Result).
+        if (outcome.Reply is { Code: not AlinkCodes.Ok } refused)
+            return new { Data = new { outcome.MessageId, Result = refused.DataJson, refused.Code, refused.Message } };
         return new { Data = new { outcome.MessageId, Result = outcome.Reply?.DataJson } };
     }
 

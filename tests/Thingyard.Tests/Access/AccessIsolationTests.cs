@@ -175,6 +175,13 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
                     ("TopoAddItem.1.SignMethod", "hmacsha1"), ("TopoAddItem.1.Sign", sign)),
             ];
         },
+        // Virtual devices
+        ["CreateVirtualDevice"] = w => [Change(Pk(w, ("DeviceName", "intruder_vd")))],
+        ["QueryVirtualDeviceList"] = w => [Lookup(Pk(w))],
+        ["StartVirtualDevice"] = w => [Change(Pk(w, ("DeviceName", w.VirtualName)))],
+        ["StopVirtualDevice"] = w => [Change(Pk(w, ("DeviceName", w.VirtualName)))],
+        ["UpdateVirtualDevice"] = w => [Change(Pk(w, ("DeviceName", w.VirtualName), ("IntervalSeconds", "5")))],
+        ["DeleteVirtualDevice"] = w => [Change(Pk(w, ("DeviceName", w.VirtualName)))],
         // Distribution
         ["CreateProductDistributeJob"] = w => [Change(Pk(w, ("TargetInstanceId", AccessWorld.Elsewhere)))],
         ["CreateDeviceDistributeJob"] = w => [Change(Pk(w, ("DeviceName.1", w.Device.DeviceName), ("TargetInstanceId", AccessWorld.Elsewhere)))],
@@ -322,6 +329,13 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
             [new(Put, Product(w) + "/thing-model", () => new StringContent(ConnectivityCalls.SampleTsl, Encoding.UTF8, "application/json"), Owner: false)],
         ["POST /api/v1/products/{productKey}/thing-model/publish"] = w => [RestChange(Post, Product(w) + "/thing-model/publish", new { })],
         ["GET /api/v1/products/{productKey}/thing-model/versions"] = w => [RestLookup(Product(w) + "/thing-model/versions")],
+        ["GET /api/v1/products/{productKey}/virtual-devices"] = w => [RestLookup(Product(w) + "/virtual-devices")],
+        ["POST /api/v1/products/{productKey}/virtual-devices"] = w => [RestChange(Post, Product(w) + "/virtual-devices", new { deviceName = "intruder_vd2" })],
+        ["PATCH /api/v1/products/{productKey}/virtual-devices/{deviceName}"] = w =>
+            [RestChange(Patch, Product(w) + "/virtual-devices/" + w.VirtualName, new { intervalSeconds = 5 })],
+        ["DELETE /api/v1/products/{productKey}/virtual-devices/{deviceName}"] = w => [RestChange(Delete, Product(w) + "/virtual-devices/" + w.VirtualName)],
+        ["POST /api/v1/products/{productKey}/virtual-devices/{deviceName}/start"] = w => [RestChange(Post, Product(w) + "/virtual-devices/" + w.VirtualName + "/start")],
+        ["POST /api/v1/products/{productKey}/virtual-devices/{deviceName}/stop"] = w => [RestChange(Post, Product(w) + "/virtual-devices/" + w.VirtualName + "/stop")],
         ["GET /api/v1/products/{productKey}/config"] = w => [RestLookup(Product(w) + "/config")],
         ["PUT /api/v1/products/{productKey}/config"] = w => [RestChange(Put, Product(w) + "/config", new { content = "taken" })],
         ["POST /api/v1/products/{productKey}/config/push"] = w => [RestChange(Post, Product(w) + "/config/push")],

@@ -33,6 +33,8 @@ public sealed class AccessWorld : IAsyncLifetime
     /// <summary>Distributed to another instance (recorded in the database).</summary>
     public TestDevice Moved { get; private set; } = null!;
     public TestDevice Gateway { get; private set; } = null!;
+    /// <summary>DeviceName of a virtual device of ProductKey (created, not running).</summary>
+    public string VirtualName { get; private set; } = "";
     public string GroupId { get; private set; } = "";
     public string ApplyId { get; private set; } = "";
     public string JobId { get; private set; } = "";
@@ -69,6 +71,7 @@ public sealed class AccessWorld : IAsyncLifetime
         Device = await s.NewTestDeviceAsync(ProductKey);
         Moved = await s.NewTestDeviceAsync(ProductKey);
         Gateway = await s.NewTestDeviceAsync(await s.NewModelledProductAsync(nodeType: 1));
+        VirtualName = (await s.Call("CreateVirtualDevice", ("ProductKey", ProductKey), ("IntervalSeconds", "3600"))).Str("Data.DeviceName");
 
         DeviceTagKey = Unique("dtag");
         DeviceTagValue = Unique("dval");
@@ -164,7 +167,7 @@ public sealed class AccessWorld : IAsyncLifetime
             UserId = (await JsonOf(await rest.GetAsync("/api/v1/accounts/me/users"), HttpStatusCode.OK))[0].At("id").GetInt64();
 
         Identifiers.AddRange([ProductKey, Gateway.ProductKey, Device.DeviceName, Device.IotId, Moved.DeviceName, Moved.IotId,
-            Gateway.DeviceName, Gateway.IotId, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
+            Gateway.DeviceName, Gateway.IotId, VirtualName, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
             ReleasedProductKey, BatchId, AccountUid]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
             groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret]);
