@@ -84,10 +84,12 @@ public static class ProductionConsoleSteps
     }
 
     /// <summary>The batch id of the batch just created on the Mass production page.</summary>
-    public static async Task<string> CreatedBatchIdAsync(this IPage page)
+    /// <param name="previous">the batch created before on this page, still shown until the circuit renders the answer</param>
+    public static async Task<string> CreatedBatchIdAsync(this IPage page, string? previous = null)
     {
         var link = page.Locator("#new-batch-result-link");
         await Assertions.Expect(link).ToHaveTextAsync(new Regex("^pb_"));
+        if (previous is not null) await Assertions.Expect(link).Not.ToHaveTextAsync(previous);
         return (await link.TextContentAsync())!.Trim();
     }
 

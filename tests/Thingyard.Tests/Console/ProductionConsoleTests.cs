@@ -48,7 +48,7 @@ public sealed class ProductionConsoleTests(ConsoleFixture fixture) : IClassFixtu
         // From a CSV: line 3 breaks the name rule and is shown with its line; the two good names cost two codes.
         var (good1, good2) = (RegistryCalls.Unique("csv"), RegistryCalls.Unique("csv"));
         await page.CreateBatchFromCsvAsync(name, $"DeviceName\n{good1}\nbad name!\n{good2}\n");
-        var csvBatch = await page.CreatedBatchIdAsync();
+        var csvBatch = await page.CreatedBatchIdAsync(previous: batchId);
         var rejected = page.Locator("#batch-rejected [data-test=rejected-line]");
         await Assertions.Expect(rejected).ToHaveCountAsync(1);
         await Assertions.Expect(rejected.Locator("[data-test=rejected-line-no]")).ToHaveTextAsync("3");
