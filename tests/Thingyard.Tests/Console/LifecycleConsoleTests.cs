@@ -1,6 +1,7 @@
 // The development flow in a real browser: project management (three tabs), a product created in a project from the
 // lamp category, its panel designed by dragging features onto a section, and its release tab: the guidance shows what
-// blocks release, the information is confirmed and the product submitted with a waiver; a project authorized to a
+// blocks release, a virtual device started there fills the checklist, the information is confirmed and the product
+// submitted with a waiver; a project authorized to a
 // partner account shows on the partner's "Authorized projects" tab.
 using Microsoft.Playwright;
 using Thingyard.Tests.Infrastructure;
@@ -59,6 +60,21 @@ public sealed class LifecycleConsoleTests(ConsoleFixture console) : IClassFixtur
         await page.OpenAsync($"/console/products/{pk}?tab=release");
         await Assertions.Expect(page.Locator("[data-test=blocking]").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-test=step-panel]")).ToHaveAttributeAsync("data-done", "true");
+        // A virtual device, created and started here, reports the lamp's properties and fires its event.
+        await page.ClickAsync("#create-virtual");
+        var virtualRow = page.Locator("#virtual-devices tbody tr").First;
+        await Assertions.Expect(virtualRow.Locator("[data-test=virtual-state]")).ToHaveTextAsync("stopped");
+        await virtualRow.Locator("button", new() { HasText = "Start" }).ClickAsync();
+        await Assertions.Expect(virtualRow.Locator("[data-test=virtual-state]")).ToHaveTextAsync("running");
+        for (var i = 0; i < 40 && await page.Locator("[data-test=check-LightSwitch][data-done=true]").CountAsync() == 0; i++)
+        {
+            await Task.Delay(250);
+            await page.ClickAsync("#refresh-checklist");
+        }
+        await Assertions.Expect(page.Locator("[data-test=check-LightSwitch]")).ToHaveAttributeAsync("data-done", "true");
+        await Assertions.Expect(page.Locator("[data-test=check-Error]")).ToHaveAttributeAsync("data-done", "true");
+        await Assertions.Expect(page.Locator("[data-test=check-ToggleLightSwitch]")).ToHaveAttributeAsync("data-done", "false");
+
         await page.ClickAsync("#submit-release");
         await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("not confirmed");
         await page.ClickAsync("#confirm-info");
