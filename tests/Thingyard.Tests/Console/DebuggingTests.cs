@@ -144,6 +144,8 @@ public sealed class DebuggingTests : IClassFixture<ConsoleFixture>
         await Assertions.Expect(posts.First).ToBeVisibleAsync();
 
         await page.ClickAsync("#log-pause");
+        // The pause travels over the circuit: post only once the page says it is paused.
+        await Assertions.Expect(page.Locator("#log-state")).ToContainTextAsync("Paused");
         await device.PostPropertiesAsync("""{"temperature":21.75}""");
         await Assertions.Expect(page.Locator("#log-state")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"Paused: [1-9]\d* new messages"));
         await Assertions.Expect(page.LiveLog().Filter(new() { HasText = "21.75" })).ToHaveCountAsync(0);
