@@ -8,7 +8,7 @@ public sealed class LayoutTests(ConsoleFixture console) : IClassFixture<ConsoleF
 {
     public static TheoryData<string> Pages => new()
     {
-        "/console", "/console/projects", "/console/products", "/console/devices", "/console/debug", "/console/groups", "/console/distribution",
+        "/console", "/console/projects", "/console/inbox", "/console/products", "/console/devices", "/console/debug", "/console/groups", "/console/distribution",
         "/console/access-keys", "/console/users", "/console/account",
     };
 

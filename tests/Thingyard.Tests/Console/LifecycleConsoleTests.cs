@@ -104,4 +104,26 @@ public sealed class LifecycleConsoleTests(ConsoleFixture console) : IClassFixtur
         await Assertions.Expect(page.Locator("#no-grants")).ToBeVisibleAsync();
         Assert.Empty((await Server.CallAs(partner, "QueryProjectList", ("Type", "AUTHORIZED"))).At("Data.List.ProjectInfo").EnumerateArray());
     }
+
+    [Fact]
+    public async Task A_rejected_release_reaches_the_console_inbox_with_its_reason()
+    {
+        var pk = (await Server.Call("CreateProduct", ("ProductName", Unique("Plug")), ("NodeType", "0"), ("CategoryKey", "Outlet"))).Str("ProductKey");
+        await Server.Call("PublishThingModel", ("ProductKey", pk));
+        await Server.Call("SaveProductPanel", ("ProductKey", pk), ("Definition",
+            """{"pages":[{"title":"Home","sections":[{"title":"Power","widgets":[{"type":"switch","identifier":"PowerSwitch"}]}]}]}"""));
+        await Server.Call("ConfirmProductInfo", ("ProductKey", pk));
+        await Server.Call("ReleaseProduct", ("ProductKey", pk), ("WaiveReason", "bench tested"));
+        var reason = "Show the power reading " + Unique("r");
+        await Server.Call("RejectProductRelease", ("ProductKey", pk), ("Reason", reason));
+
+        var page = await console.NewPageAsync();
+        await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await page.OpenAsync("/console/inbox");
+        var row = page.Locator("#inbox tbody tr", new() { HasText = reason });
+        await Assertions.Expect(row).ToContainTextAsync(pk);
+        await Assertions.Expect(row.Locator("[data-read]")).ToHaveAttributeAsync("data-read", "false");
+        await page.ClickAsync("#mark-read");
+        await Assertions.Expect(row.Locator("[data-read]")).ToHaveAttributeAsync("data-read", "true");
+    }
 }
