@@ -74,6 +74,7 @@ public sealed class AccessTests(ConsoleFixture console) : IClassFixture<ConsoleF
         var page = await console.NewPageAsync();
         await page.SignInAsync(bUser, "bee-password-01");
         await Assertions.Expect(page.Locator("#whoami")).ToContainTextAsync($"{bUser} · owner");
+        await page.OpenAsync("/console"); // the console opens on projects; the overview has the counts
         await Assertions.Expect(page.Locator("#stat-total")).ToHaveTextAsync("0");
 
         await page.OpenAsync("/console/groups");

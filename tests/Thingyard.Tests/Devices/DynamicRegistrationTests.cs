@@ -91,6 +91,9 @@ public sealed class DynamicRegistrationTests(ThingyardServer server) : IClassFix
 
         // Once the device has connected it is activated: registering again needs a reset first.
         await using (var device = await server.ConnectAsync(d)) Assert.Equal("ONLINE", await server.EventuallyStatusAsync(d, "ONLINE"));
+        // The status comes from the live session; the activation time is stored by the telemetry writer just after.
+        await ConnectivityCalls.EventuallyAsync(() => server.Call("QueryDeviceDetail", ("ProductKey", pk), ("DeviceName", d.DeviceName)),
+            r => r.At("Data").TryGetProperty("UtcActive", out var active) && active.ValueKind == System.Text.Json.JsonValueKind.String && active.GetString() != "");
         var (_, activated) = await RegisterOverHttpAsync(pk, d.DeviceName, "abc", Sign("hmacsha1", productSecret, pk, d.DeviceName, "abc"));
         Assert.Equal(6289, Code(activated));
         // The device's secret is unchanged.
