@@ -86,12 +86,24 @@ public sealed class StorageGuard(StorageHealth health, SqliteDatabaseFile file)
     public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default) =>
         WroteToMovedFile(command, eventData) ? throw Moved() : ValueTask.FromResult(result);
 
-    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Report(eventData.Exception);
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => ReportCommand(eventData);
 
     public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Report(eventData.Exception);
+        ReportCommand(eventData);
         return Task.CompletedTask;
+    }
+
+    /// <summary>A table missing from the migrated schema means the file was deleted (a new, empty one opened) or
+    /// replaced: say so, whichever query was first to meet it (a read, on a connection opened after the deletion).</summary>
+    void ReportCommand(CommandErrorEventData e)
+    {
+        if (file.Path is not null && e.CommandSource != CommandSource.Migrations
+            && e.Exception is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 1 } sqlite
+            && sqlite.Message.Contains("no such table", StringComparison.Ordinal))
+            health.Faulted(file.MovedProblem, e.Exception);
+        else
+            Report(e.Exception);
     }
 
     public InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
