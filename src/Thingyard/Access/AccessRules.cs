@@ -51,8 +51,7 @@ public static class AccessRules
         var accountId = caller.AccountId;
         if (caller.Grants.IsEmpty || GrantKey<T>() is not { } key) return rows.Where(r => r.AccountId == accountId);
         // r => r.AccountId == accountId || ids.Contains(r.<key>), built on T's own property so EF Core translates it.
-        var ids = key == nameof(Project.Id) && typeof(T) == typeof(Project)
-            ? caller.Grants.Projects.Keys.ToList() : caller.Grants.Products.Keys.ToList();
+        var ids = typeof(T) == typeof(Project) ? caller.Grants.Projects.Keys.ToList() : caller.Grants.Products.Keys.ToList();
         var r = Expression.Parameter(typeof(T), "r");
         var own = Expression.Equal(Expression.Property(r, nameof(IAccountOwned.AccountId)), Expression.Constant(accountId));
         var granted = Expression.Call(Expression.Constant(ids), typeof(List<long>).GetMethod(nameof(List<long>.Contains))!,
@@ -61,14 +60,8 @@ public static class AccessRules
     }
 
     /// <summary>The same rule for a row already in memory (a cached device, a connected device's identity).</summary>
-    public static bool IsVisibleTo(this IAccountOwned row, Caller caller) => row.AccountId == caller.AccountId
-        || !caller.Grants.IsEmpty && row switch
-        {
-            Project p => caller.Grants.Projects.ContainsKey(p.Id),
-            Product p => caller.Grants.Products.ContainsKey(p.Id),
-            IInProduct r => caller.Grants.Products.ContainsKey(r.ProductId),
-            _ => false,
-        };
+    public static bool IsVisibleTo(this IAccountOwned row, Caller caller) =>
+        row.AccountId == caller.AccountId || !caller.Grants.IsEmpty && GrantedRole(caller, row) is not null;
 
     /// <summary>Refuses a change to a row of a project authorized to the caller when the role granted there may not
     /// change anything (the caller's own role is checked for every action already, Permissions).</summary>
@@ -81,18 +74,19 @@ public static class AccessRules
 
     /// <summary>The role the caller works in on a row: its own role in its account; on a row of a project authorized to
     /// it, the lesser of that and the role granted there.</summary>
-    public static Role RoleOn(this Caller caller, IAccountOwned row)
+    public static Role RoleOn(this Caller caller, IAccountOwned row) => row.AccountId == caller.AccountId
+        ? caller.Role
+        : (Role)Math.Max((int)caller.Role, (int)(GrantedRole(caller, row) ?? Role.Viewer));
+
+    /// <summary>The role granted to the caller's account on a row of another account's project (its project, its product,
+    /// or a row in its product); null when none is.</summary>
+    static Role? GrantedRole(Caller caller, IAccountOwned row) => row switch
     {
-        if (row.AccountId == caller.AccountId) return caller.Role;
-        Role? granted = row switch
-        {
-            Project p => caller.Grants.RoleIn(p.Id),
-            Product p => caller.Grants.Products.TryGetValue(p.Id, out var r) ? r : null,
-            IInProduct x => caller.Grants.Products.TryGetValue(x.ProductId, out var r) ? r : null,
-            _ => null,
-        };
-        return (Role)Math.Max((int)caller.Role, (int)(granted ?? Role.Viewer));
-    }
+        Project p => caller.Grants.RoleIn(p.Id),
+        Product p => caller.Grants.Products.TryGetValue(p.Id, out var role) ? role : null,
+        IInProduct x => caller.Grants.Products.TryGetValue(x.ProductId, out var role) ? role : null,
+        _ => null,
+    };
 
     /// <summary>Which property of T ties it to a granted project: a project's own id, a product's id, or the ProductId
     /// of a row in a product; null for rows that grants never admit (groups, jobs, notifications).</summary>

@@ -10,8 +10,11 @@ public sealed record NewAccessKey(string AccountUid, string AccessKeyId, string 
 
 public sealed class AccountAdmin(ThingyardDb db, AccessKeyStore keys)
 {
-    public async Task<bool> IsAdminAsync(long accountId, CancellationToken ct = default) =>
-        await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstOrDefaultAsync(ct) == accountId;
+    public async Task<bool> IsAdminAsync(long accountId, CancellationToken ct = default) => await AdminAccountIdAsync(ct) == accountId;
+
+    /// <summary>The admin account: the first one, which creates the others.</summary>
+    public Task<long> AdminAccountIdAsync(CancellationToken ct = default) =>
+        db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>Refuses every caller but the admin account's.</summary>
     public async Task RequireAdminAsync(Caller caller, CancellationToken ct = default)

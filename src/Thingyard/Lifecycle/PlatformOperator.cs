@@ -14,6 +14,9 @@ public sealed class PlatformOperator(AccountAdmin accounts)
     public async Task<bool> IsOperatorAsync(Caller caller, CancellationToken ct = default) =>
         caller.Role is Role.Owner or Role.Admin && caller.Kind != CallerKind.Device && await accounts.IsAdminAsync(caller.AccountId, ct);
 
+    /// <summary>The operator's account (where release submissions are announced).</summary>
+    public Task<long> AccountIdAsync(CancellationToken ct = default) => accounts.AdminAccountIdAsync(ct);
+
     /// <summary>Refuses everyone but the platform operator.</summary>
     public async Task RequireAsync(Caller caller, CancellationToken ct = default)
     {

@@ -74,8 +74,7 @@ public sealed class ProductReleases(ThingyardDb db, ProductRegistry products, De
         product.ReleaseState = ReleaseStates.Pending;
         var actor = await Actors.DescribeAsync(db, caller, ct);
         Record(product, ReleaseActions.Submitted, actor, string.IsNullOrWhiteSpace(waiver) ? null : "checklist waived: " + waiver.Trim());
-        var admin = await db.Accounts.OrderBy(a => a.Id).FirstAsync(ct);
-        Notify(admin.Id, SubmittedKind, $"Product {product.Name} ({product.ProductKey}) was submitted for release by {actor}; review it in the release queue.");
+        Notify(await platform.AccountIdAsync(ct), SubmittedKind, $"Product {product.Name} ({product.ProductKey}) was submitted for release by {actor}; review it in the release queue.");
         await db.SaveChangesAsync(ct);
         return checks;
     }

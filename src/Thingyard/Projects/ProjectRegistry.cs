@@ -188,9 +188,15 @@ public sealed class ProjectRegistry(ThingyardDb db, GrantDirectory grants, TimeP
 
     async Task<Dictionary<long, string>> OwnerUidsAsync(IEnumerable<Project> projects, CancellationToken ct)
     {
+        // One query per owning account, not per project: a page of 200 projects has one or a few owners.
+        var uids = new Dictionary<long, string>();
         var result = new Dictionary<long, string>();
         foreach (var project in projects)
-            result[project.Id] = await db.Accounts.OwnerOf(project).Select(a => a.Uid).FirstAsync(ct);
+        {
+            if (!uids.TryGetValue(project.AccountId, out var uid))
+                uids[project.AccountId] = uid = await db.Accounts.OwnerOf(project).Select(a => a.Uid).FirstAsync(ct);
+            result[project.Id] = uid;
+        }
         return result;
     }
 
