@@ -16,16 +16,20 @@ public sealed class LiveFeed : IDisposable
     {
         var feed = new LiveFeed();
         var token = feed._stop.Token;
+        // The first MoveNext registers the watcher before it waits: a message sent right after Start is not missed.
+        var messages = tap.WatchAsync(deviceId, token).GetAsyncEnumerator(token);
+        var first = messages.MoveNextAsync();
         _ = Task.Run(async () =>
         {
             try
             {
-                await foreach (var m in tap.WatchAsync(deviceId, token).WithCancellation(token))
-                    await onMessage(m);
+                for (var more = await first; more; more = await messages.MoveNextAsync())
+                    await onMessage(messages.Current);
             }
             catch (OperationCanceledException) { }
             catch (ObjectDisposedException) { } // the circuit went away while a render was queued
             catch (Exception e) { log.LogWarning(e, "The console's live view of device {DeviceId} stopped", deviceId); }
+            finally { await messages.DisposeAsync(); }
         }, CancellationToken.None);
         return feed;
     }
