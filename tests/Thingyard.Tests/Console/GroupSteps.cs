@@ -69,8 +69,7 @@ public static class GroupSteps
     /// <summary>Picks an option of a MudSelect named by its label.</summary>
     public static async Task SelectAsync(this IPage page, string label, string option)
     {
-        await page.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = option }).ClickAsync();
+        await page.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true }).PickAsync(page.GetByRole(AriaRole.Option, new() { Name = option }));
     }
 
     /// <summary>Opens a page on a narrow screen and checks that nothing is wider than the screen and the control is on it.</summary>

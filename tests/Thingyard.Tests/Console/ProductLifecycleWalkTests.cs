@@ -29,8 +29,13 @@ public sealed class ProductLifecycleWalkTests(ConsoleFixture console) : IClassFi
         var op = await console.NewPageAsync();
         await op.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
 
-        // A project, and a lamp product in it: the category's standard features fill the draft.
+        // Release review is in the operator's menu only.
         await dev.OpenAsync("/console/projects");
+        await Assertions.Expect(dev.GetByRole(AriaRole.Link, new() { Name = "Release review" })).ToHaveCountAsync(0);
+        await op.OpenAsync("/console/projects");
+        await Assertions.Expect(op.GetByRole(AriaRole.Link, new() { Name = "Release review" })).ToHaveCountAsync(1);
+
+        // A project, and a lamp product in it: the category's standard features fill the draft.
         var projectName = Unique("Home lighting");
         await dev.FillAsync("#new-project-name", projectName);
         await dev.ClickAsync("#create-project");

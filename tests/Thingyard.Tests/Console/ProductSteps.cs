@@ -39,10 +39,27 @@ public static class ProductSteps
     public static async Task SelectAsync(this ILocator scope, string label, string option)
     {
         var select = scope.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true });
-        await select.ClickAsync();
-        await scope.Page.GetByRole(AriaRole.Option, new() { Name = option }).First.ClickAsync();
+        await select.PickAsync(scope.Page.GetByRole(AriaRole.Option, new() { Name = option }).First);
         // Shown once the server has the value: the next click cannot overtake it.
         await Assertions.Expect(select).ToContainTextAsync(option);
+    }
+
+    /// <summary>Opens a MudSelect and clicks one of its options, until its list has closed: on a loaded machine a click can
+    /// land before the list is wired to the circuit, and the open list would then cover the next control.</summary>
+    public static async Task PickAsync(this ILocator select, ILocator option)
+    {
+        var open = select.Page.Locator(".mud-popover-open [role=option]");
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await open.CountAsync() == 0) await select.ClickAsync();
+            await option.ClickAsync();
+            try
+            {
+                await Assertions.Expect(open).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3) { }
+        }
     }
 
     /// <summary>The feature editor's field at a TSL path relative to the feature ("dataType.specs.min").</summary>
