@@ -148,10 +148,10 @@ public sealed class AccessWorld : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        // Mass production: release is built separately, so the product is marked released directly; A (the operator)
-        // allocates codes to itself and produces one device.
+        // Mass production: a product released through review; A (the operator) allocates codes to itself and produces
+        // one device.
         ReleasedProductKey = await s.NewProductAsync("Mass");
-        await s.MarkReleasedAsync(ReleasedProductKey);
+        await s.ReleaseAsync(null, ReleasedProductKey);
         await using (var db = await s.DbAsync())
             AccountUid = db.Accounts.OrderBy(a => a.Id).First().Uid;
         await s.Call("AllocateActivationCodes", ("AccountUid", AccountUid), ("Count", "5"));

@@ -18,7 +18,7 @@ public sealed class ProductionCliTests(ThingyardServer server) : IClassFixture<T
     {
         var b = await server.NewAccountAsync(Unique("clifab"));
         var pk = (await server.CallAs(b, "CreateProduct", ("ProductName", Unique("CliMass")), ("NodeType", "0"))).Str("ProductKey");
-        await server.MarkReleasedAsync(pk);
+        await server.ReleaseAsync(b, pk);
         var asB = CliRun.Environment(server, b);
 
         var allocated = await CliRun.RunAsync(server, "production", "allocate", b.AccountUid, "30");

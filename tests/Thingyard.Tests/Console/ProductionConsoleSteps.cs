@@ -5,19 +5,13 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Lifecycle;
 using Thingyard.Tests.Registry;
 
 namespace Thingyard.Tests.Console;
 
 public static class ProductionConsoleSteps
 {
-    const string Tsl = """
-        {"schema":"https://iotx-tsl.oss-ap-southeast-1.aliyuncs.com/schema.json","profile":{"productKey":"x"},
-         "properties":[{"identifier":"Temp","name":"Temp","accessMode":"r","required":true,"dataType":{"type":"int","specs":{"min":"-40","max":"120","step":"1"}}}],
-         "events":[],"services":[]}
-        """;
-    const string Panel = """{"pages":[{"title":"Home","sections":[{"title":"S","widgets":[{"type":"value","identifier":"Temp"}]}]}]}""";
-
     /// <summary>A product of the admin account, released: submitted and approved through the API.</summary>
     public static async Task<(string ProductKey, string Name)> ReleasedProductAsync(this ThingyardServer server)
     {
@@ -29,15 +23,10 @@ public static class ProductionConsoleSteps
     /// <summary>A product waiting for review, of the admin account (null) or of <paramref name="account"/>.</summary>
     public static async Task<(string ProductKey, string Name)> SubmittedProductAsync(this ThingyardServer server, TestAccount? account)
     {
-        Task<System.Text.Json.JsonElement> Call(string action, params (string, string)[] p) =>
-            account is null ? server.Call(action, p) : server.CallAs(account, action, p);
         var name = RegistryCalls.Unique("Line");
-        var pk = (await Call("CreateProduct", ("ProductName", name), ("NodeType", "0"))).Str("ProductKey");
-        await Call("ImportThingModelTsl", ("ProductKey", pk), ("TslStr", Tsl));
-        await Call("PublishThingModel", ("ProductKey", pk));
-        await Call("SaveProductPanel", ("ProductKey", pk), ("Definition", Panel));
-        await Call("ConfirmProductInfo", ("ProductKey", pk));
-        await Call("ReleaseProduct", ("ProductKey", pk), ("WaiveReason", "prototype devices at the factory"));
+        var create = new[] { ("ProductName", name), ("NodeType", "0") };
+        var pk = (await (account is null ? server.Call("CreateProduct", create) : server.CallAs(account, "CreateProduct", create))).Str("ProductKey");
+        await server.SubmitForReleaseAsync(account, pk);
         return (pk, name);
     }
 

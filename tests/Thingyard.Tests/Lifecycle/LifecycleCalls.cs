@@ -1,21 +1,35 @@
 // Shorthands the lifecycle tests share.
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Thingyard.Storage;
+using System.Text.Json;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Registry;
 
 namespace Thingyard.Tests.Lifecycle;
 
 public static class LifecycleCalls
 {
-    /// <summary>Releases a product directly in the database: the release and review actions are built separately (swap
-    /// this for them once they exist).</summary>
-    public static Task MarkReleasedAsync(this ThingyardServer server, string pk) => server.SetReleaseStateAsync(pk, "released", "RELEASE_STATUS");
+    const string Tsl = """
+        {"schema":"https://iotx-tsl.oss-ap-southeast-1.aliyuncs.com/schema.json","profile":{"productKey":"x"},
+         "properties":[{"identifier":"Temp","name":"Temp","accessMode":"r","required":true,"dataType":{"type":"int","specs":{"min":"-40","max":"120","step":"1"}}}],
+         "events":[],"services":[]}
+        """;
+    const string Panel = """{"pages":[{"title":"Home","sections":[{"title":"S","widgets":[{"type":"value","identifier":"Temp"}]}]}]}""";
 
-    public static async Task SetReleaseStateAsync(this ThingyardServer server, string pk, string state, string status)
+    /// <summary>Takes a product of the admin account (null) or of <paramref name="account"/> through the real release path:
+    /// a thing model published, a panel saved, the information confirmed, submitted with the checklist waived.</summary>
+    public static async Task SubmitForReleaseAsync(this ThingyardServer server, TestAccount? account, string pk)
     {
-        await using var db = await server.Services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync();
-        await db.Products.Where(p => p.ProductKey == pk)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.ReleaseState, state).SetProperty(p => p.ProductStatus, status));
+        Task<JsonElement> Call(string action, params (string, string)[] p) => account is null ? server.Call(action, p) : server.CallAs(account, action, p);
+        await Call("ImportThingModelTsl", ("ProductKey", pk), ("TslStr", Tsl));
+        await Call("PublishThingModel", ("ProductKey", pk));
+        await Call("SaveProductPanel", ("ProductKey", pk), ("Definition", Panel));
+        await Call("ConfirmProductInfo", ("ProductKey", pk));
+        await Call("ReleaseProduct", ("ProductKey", pk), ("WaiveReason", "prototype devices at the factory"));
+    }
+
+    /// <summary>Submits the product (<see cref="SubmitForReleaseAsync"/>) and approves it with the operator's key.</summary>
+    public static async Task ReleaseAsync(this ThingyardServer server, TestAccount? account, string pk)
+    {
+        await server.SubmitForReleaseAsync(account, pk);
+        await server.Call("ApproveProductRelease", ("ProductKey", pk));
     }
 }

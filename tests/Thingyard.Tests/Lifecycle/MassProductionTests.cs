@@ -92,7 +92,7 @@ public sealed class MassProductionTests(ThingyardServer server) : IClassFixture<
     {
         var b = await server.NewAccountAsync(Unique("dyn"));
         var pk = (await server.CallAs(b, "CreateProduct", ("ProductName", Unique("Dyn")), ("NodeType", "0"), ("DynamicRegistration", "true"))).Str("ProductKey");
-        await server.MarkReleasedAsync(pk);
+        await server.ReleaseAsync(b, pk);
         await server.Call("AllocateActivationCodes", ("AccountUid", b.AccountUid), ("Count", "5"));
         using var asB = server.Rest(b.AccessKeyId, b.AccessKeySecret);
         var batch = await JsonOf(await asB.PostAsync("/api/v1/production/batches",
@@ -140,12 +140,23 @@ public sealed class MassProductionTests(ThingyardServer server) : IClassFixture<
         var b = await server.NewAccountAsync(Unique("dev"));
         await server.Call("AllocateActivationCodes", ("AccountUid", b.AccountUid), ("Count", "10"));
         var pk = (await server.CallAs(b, "CreateProduct", ("ProductName", Unique("Draft")), ("NodeType", "0"))).Str("ProductKey");
-        foreach (var state in new[] { "development", "pending", "rejected" })
+        async Task RefusedAsync(string state)
         {
-            await server.SetReleaseStateAsync(pk, state, "DEVELOPMENT_STATUS");
+            Assert.Equal(state, (await server.CallAs(b, "QueryProduct", ("ProductKey", pk))).Str("Data.ReleaseState"));
             var refused = await server.FailsAs(b, "CreateProductionBatch", ("ProductKey", pk), ("Count", "1"));
             Assert.Equal("iot.production.ProductNotReleased", refused.Code);
         }
+
+        // In development, waiting for review, rejected, and released but then cancelled: each refused.
+        await RefusedAsync("development");
+        await server.SubmitForReleaseAsync(b, pk);
+        await RefusedAsync("pending");
+        await server.Call("RejectProductRelease", ("ProductKey", pk), ("Reason", "not yet"));
+        await RefusedAsync("rejected");
+        await server.CallAs(b, "ReleaseProduct", ("ProductKey", pk), ("WaiveReason", "prototype devices at the factory"));
+        await server.Call("ApproveProductRelease", ("ProductKey", pk));
+        await server.CallAs(b, "CancelReleaseProduct", ("ProductKey", pk));
+        await RefusedAsync("development");
         Assert.Equal(0, (await server.CallAs(b, "GetActivationCodeQuota")).At("Data.Used").GetInt64());
     }
 
@@ -262,7 +273,7 @@ public sealed class MassProductionTests(ThingyardServer server) : IClassFixture<
     async Task<string> NewReleasedProductAsync(TestAccount account)
     {
         var pk = (await server.CallAs(account, "CreateProduct", ("ProductName", Unique("Mass")), ("NodeType", "0"))).Str("ProductKey");
-        await server.MarkReleasedAsync(pk);
+        await server.ReleaseAsync(account, pk);
         return pk;
     }
 
