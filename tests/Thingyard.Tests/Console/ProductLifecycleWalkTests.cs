@@ -1,9 +1,9 @@
 // The issue's whole development flow in one walk through a real browser, as a device maker's console user and the
 // platform operator (the first admin) side by side: project → product from the lamp category → a custom property →
-// publish → panel → a virtual device started on the Release tab and a service invoked from online debugging complete
-// the checklist → submit → the model is still editable → the operator rejects with a reason → the maker reads it in the
-// inbox, fixes, resubmits → the operator approves → the model is locked (a forced publish is refused) → the operator
-// allocates codes → batches of 500 by count and 20 by uploaded names (one invalid line shown) → the credentials CSV
+// publish → panel → a virtual device started on the Release tab and a service invoked from online debugging (where the
+// panel shows, driven by the device) complete the checklist → submit → the model is still editable → the operator
+// rejects with a reason → the maker reads it in the inbox, fixes, resubmits → the operator approves → the model is
+// locked (a forced publish is refused) → the operator allocates codes → batches of 500 by count and 20 by uploaded names (one invalid line shown) → the credentials CSV
 // downloaded from the batch page → a device from it connects with the official Node device SDK and the batch page
 // counts it activated → the quota is 520 lower. ProductFlowTests walks the same flow through the OpenAPI.
 using System.Text.RegularExpressions;
@@ -76,6 +76,11 @@ public sealed class ProductLifecycleWalkTests(ConsoleFixture console) : IClassFi
         await Assertions.Expect(dev.Locator("#debug-status")).ToHaveAttributeAsync("data-status", "ONLINE");
         await dev.InvokeServiceAsync("ToggleLightSwitch", new Dictionary<string, string>());
         await Assertions.Expect(dev.ServiceReply("ToggleLightSwitch")).ToHaveAttributeAsync("data-state", "replied");
+        // The saved panel is on the debugging page too, driven by the device's reported values.
+        await Assertions.Expect(dev.Locator("#debug-panel [data-test=panel-widget-switch-LightSwitch]")).ToBeVisibleAsync();
+        await Assertions.Expect(dev.Locator("#debug-panel [data-test=panel-widget-slider-Warmth] [data-test=panel-value]"))
+            .ToHaveTextAsync(new Regex(@"^-?\d"), new() { Timeout = 30_000 });
+        await dev.ScreenshotAsync("lifecycle-debug-panel");
         await dev.OpenProductAsync(pk, "release");
         await RefreshUntilAsync(dev, "#refresh-checklist", "[data-test=step-debugging][data-done=true]");
         foreach (var feature in new[] { "LightSwitch", "Error", "ToggleLightSwitch" })
