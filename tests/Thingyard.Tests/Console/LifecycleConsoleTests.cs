@@ -87,6 +87,30 @@ public sealed class LifecycleConsoleTests(ConsoleFixture console) : IClassFixtur
     }
 
     [Fact]
+    public async Task Standard_features_are_added_from_the_catalogue_beside_the_custom_ones()
+    {
+        var pk = (await Server.Call("CreateProduct", ("ProductName", Unique("Plain")), ("NodeType", "0"))).Str("ProductKey");
+        await Server.Call("CreateThingModel", ("ProductKey", pk), ("ThingModelJson",
+            """{"properties":[{"identifier":"Own","name":"Own","accessMode":"rw","required":false,"dataType":{"type":"bool","specs":{"0":"off","1":"on"}}}]}"""));
+        var page = await console.NewPageAsync();
+        await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await page.OpenProductAsync(pk, "features");
+        await page.ClickAsync("#open-standard");
+        await page.Locator("#standard-panel").SelectAsync("Category", "Lamp");
+        await page.Locator("[data-test=standard-LightSwitch] input").CheckAsync();
+        await page.Locator("[data-test=standard-Brightness] input").CheckAsync();
+        await Assertions.Expect(page.Locator("#add-standard")).ToContainTextAsync("2 selected");
+        await page.ClickAsync("#add-standard");
+        await page.ExpectFeatureAsync("Brightness");
+        await page.ExpectFeatureAsync("LightSwitch");
+        await page.ExpectFeatureAsync("Own");
+        await Assertions.Expect(page.Locator("[data-test=standard-LightSwitch] input")).ToBeDisabledAsync();
+        var draft = (await Server.Call("GetThingModelTsl", ("ProductKey", pk))).Str("Data.TslStr");
+        Assert.Contains("\"Brightness\"", draft);
+        Assert.DoesNotContain("\"WorkMode\"", draft);
+    }
+
+    [Fact]
     public async Task A_project_authorized_to_a_partner_shows_on_the_partners_authorized_tab()
     {
         var partner = await Server.NewAccountAsync(Unique("partner"));

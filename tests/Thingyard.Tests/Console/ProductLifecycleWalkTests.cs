@@ -66,7 +66,10 @@ public sealed class ProductLifecycleWalkTests(ConsoleFixture console) : IClassFi
 
         // A virtual device reports the properties (the required switch among them) and fires the event; the service is invoked on it
         // from online debugging; then the checklist is complete.
+        // The certified module the lamp is built on, recorded from the Release tab's guidance.
         await dev.OpenProductAsync(pk, "release");
+        await dev.Locator("body").SelectAsync("Certified module or chip", "Espressif ESP32-C3-WROOM-02 (WIFI)");
+        await Assertions.Expect(dev.Locator("[data-test=step-module]")).ToHaveAttributeAsync("data-done", "true");
         await dev.ClickAsync("#create-virtual");
         var virtualRow = dev.Locator("#virtual-devices tbody tr").First;
         var virtualName = (await virtualRow.Locator("a").TextContentAsync())!.Trim();
