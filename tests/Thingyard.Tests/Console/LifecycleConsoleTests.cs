@@ -111,6 +111,38 @@ public sealed class LifecycleConsoleTests(ConsoleFixture console) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_virtual_devices_answers_are_set_in_the_console_and_a_refusal_shows_on_the_debugging_page()
+    {
+        var pk = (await Server.Call("CreateProduct", ("ProductName", Unique("Lamp")), ("NodeType", "0"), ("CategoryKey", "Lamp"))).Str("ProductKey");
+        await Server.Call("PublishThingModel", ("ProductKey", pk));
+        var page = await console.NewPageAsync();
+        await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await page.OpenProductAsync(pk, "release");
+        await page.ClickAsync("#create-virtual");
+        var row = page.Locator("#virtual-devices tbody tr").First;
+        var name = (await row.Locator("a").TextContentAsync())!.Trim();
+
+        await page.ClickAsync($"#replies-{name}");
+        await page.FillAsync("#replies-text", "not json");
+        await page.Locator("#replies-text").BlurAsync();
+        await page.ClickAsync("#save-replies");
+        await Assertions.Expect(page.Locator("#replies-editor").Locator("xpath=..").Locator("[data-test=error]")).ToContainTextAsync("not valid JSON");
+        await page.FillAsync("#replies-text", """{"ToggleLightSwitch":{"code":460,"message":"jammed"}}""");
+        await page.Locator("#replies-text").BlurAsync();
+        await page.ClickAsync("#save-replies");
+        await Assertions.Expect(page.Locator("#replies-editor").Locator("xpath=..").Locator("[data-test=error]")).ToHaveCountAsync(0);
+        var listed = (await Server.Call("QueryVirtualDeviceList", ("ProductKey", pk))).At("Data.List")[0].Str("Replies");
+        Assert.Contains("jammed", listed);
+
+        await row.Locator("button", new() { HasText = "Start" }).ClickAsync();
+        await Assertions.Expect(row.Locator("[data-test=virtual-state]")).ToHaveTextAsync("running");
+        await page.OpenDebugAsync(pk, name);
+        await Assertions.Expect(page.Locator("#debug-status")).ToHaveAttributeAsync("data-status", "ONLINE");
+        await page.InvokeServiceAsync("ToggleLightSwitch", new Dictionary<string, string>());
+        await Assertions.Expect(page.ServiceReply("ToggleLightSwitch")).ToContainTextAsync("460");
+    }
+
+    [Fact]
     public async Task A_project_authorized_to_a_partner_shows_on_the_partners_authorized_tab()
     {
         var partner = await Server.NewAccountAsync(Unique("partner"));
