@@ -89,24 +89,28 @@ public sealed class LifecycleConsoleTests(ConsoleFixture console) : IClassFixtur
     [Fact]
     public async Task Standard_features_are_added_from_the_catalogue_beside_the_custom_ones()
     {
-        var pk = (await Server.Call("CreateProduct", ("ProductName", Unique("Plain")), ("NodeType", "0"))).Str("ProductKey");
+        // A lamp whose draft lost two standard features and gained a custom one.
+        var pk = (await Server.Call("CreateProduct", ("ProductName", Unique("Lamp")), ("NodeType", "0"), ("CategoryKey", "Lamp"))).Str("ProductKey");
+        await Server.Call("DeleteThingModel", ("ProductKey", pk), ("PropertyIdentifier.1", "Brightness"), ("PropertyIdentifier.2", "WorkMode"));
         await Server.Call("CreateThingModel", ("ProductKey", pk), ("ThingModelJson",
             """{"properties":[{"identifier":"Own","name":"Own","accessMode":"rw","required":false,"dataType":{"type":"bool","specs":{"0":"off","1":"on"}}}]}"""));
         var page = await console.NewPageAsync();
         await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
         await page.OpenProductAsync(pk, "features");
         await page.ClickAsync("#open-standard");
-        await page.Locator("#standard-panel").SelectAsync("Category", "Lamp");
-        await page.Locator("[data-test=standard-LightSwitch] input").CheckAsync();
+
+        // The product's own category comes first; what the draft has is ticked and fixed.
+        await Assertions.Expect(page.Locator("#standard-features")).ToContainTextAsync("Brightness");
+        await Assertions.Expect(page.Locator("[data-test=standard-LightSwitch] input")).ToBeDisabledAsync();
         await page.Locator("[data-test=standard-Brightness] input").CheckAsync();
-        await Assertions.Expect(page.Locator("#add-standard")).ToContainTextAsync("2 selected");
+        await Assertions.Expect(page.Locator("#add-standard")).ToContainTextAsync("1 selected");
         await page.ClickAsync("#add-standard");
         await page.ExpectFeatureAsync("Brightness");
-        await page.ExpectFeatureAsync("LightSwitch");
         await page.ExpectFeatureAsync("Own");
-        await Assertions.Expect(page.Locator("[data-test=standard-LightSwitch] input")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("[data-test=standard-Brightness] input")).ToBeDisabledAsync();
         var draft = (await Server.Call("GetThingModelTsl", ("ProductKey", pk))).Str("Data.TslStr");
         Assert.Contains("\"Brightness\"", draft);
+        Assert.Contains("\"Own\"", draft);
         Assert.DoesNotContain("\"WorkMode\"", draft);
     }
 
@@ -130,6 +134,7 @@ public sealed class LifecycleConsoleTests(ConsoleFixture console) : IClassFixtur
         await page.FillAsync("#replies-text", """{"ToggleLightSwitch":{"code":460,"message":"jammed"}}""");
         await page.Locator("#replies-text").BlurAsync();
         await page.ClickAsync("#save-replies");
+        await Assertions.Expect(page.Snackbar($"Answers of {name} saved")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#replies-editor").Locator("xpath=..").Locator("[data-test=error]")).ToHaveCountAsync(0);
         var listed = (await Server.Call("QueryVirtualDeviceList", ("ProductKey", pk))).At("Data.List")[0].Str("Replies");
         Assert.Contains("jammed", listed);

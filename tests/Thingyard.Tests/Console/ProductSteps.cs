@@ -39,9 +39,37 @@ public static class ProductSteps
     public static async Task SelectAsync(this ILocator scope, string label, string option)
     {
         var select = scope.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true });
+        await ExpectVisibleAsync(select);
         await select.PickAsync(scope.Page.GetByRole(AriaRole.Option, new() { Name = option }).First);
         // Shown once the server has the value: the next click cannot overtake it.
         await Assertions.Expect(select).ToContainTextAsync(option);
+    }
+
+    /// <summary>Waits for an element to be visible; when it does not become visible, the failure says why (its box and
+    /// the first ancestor that hides it), which a screenshot-less CI log cannot show otherwise.</summary>
+    public static async Task ExpectVisibleAsync(ILocator element)
+    {
+        try
+        {
+            await Assertions.Expect(element).ToBeVisibleAsync();
+        }
+        catch (PlaywrightException e)
+        {
+            var why = await element.EvaluateAsync<string>("""
+                e => {
+                  const r = e.getBoundingClientRect();
+                  let hidden = '';
+                  for (let n = e; n && n.nodeType === 1; n = n.parentElement) {
+                    const s = getComputedStyle(n);
+                    if (s.display === 'none' || s.visibility === 'hidden' || n.getClientRects().length === 0) {
+                      hidden = `${n.tagName}#${n.id}.${n.className} display=${s.display} visibility=${s.visibility}`; break;
+                    }
+                  }
+                  return `box ${r.width}x${r.height} at ${r.x},${r.y}; hidden by ${hidden || 'nothing found'}; url ${location.href}`;
+                }
+                """);
+            throw new PlaywrightException($"{e.Message}\n{why}");
+        }
     }
 
     /// <summary>Opens a MudSelect and clicks one of its options, until its list has closed: on a loaded machine a click can
