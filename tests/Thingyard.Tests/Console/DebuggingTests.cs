@@ -78,7 +78,7 @@ public sealed class DebuggingTests : IClassFixture<ConsoleFixture>
         await page.ClickAsync("#invoke-ping");
         await Assertions.Expect(page.FieldOf("svc-ping-n")).ToContainTextAsync("n: 2.5 is not an integer");
         Assert.False(await device.ReceivesAsync(r => r.Topic.Contains("/thing/service/"), 1000));
-        await Assertions.Expect(page.LiveLog().Filter(new() { HasText = "down" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.LiveLog("down")).ToHaveCountAsync(0);
 
         // Corrected, it goes through and the refusal is gone.
         await page.SetPropertyAsync("temperature", "119.5");
@@ -136,7 +136,7 @@ public sealed class DebuggingTests : IClassFixture<ConsoleFixture>
 
         await device.PostPropertiesAsync("""{"temperature":20.5}""");
         var posts = page.LiveLog().Filter(new() { HasText = "thing/event/property/post" });
-        await Assertions.Expect(posts.Filter(new() { HasText = "up" }).First).ToContainTextAsync("20.5");
+        await Assertions.Expect(page.LiveLog("up").Filter(new() { HasText = "thing/event/property/post" }).First).ToContainTextAsync("20.5");
 
         await page.FillAsync("#log-filter", "no-such-topic");
         await Assertions.Expect(page.LiveLog().Filter(new() { HasText = "thing/event" })).ToHaveCountAsync(0);

@@ -119,6 +119,11 @@ public static class DeviceSteps
     /// <summary>Rows of the live log ([data-test=log-row] cells: log-direction, log-topic, log-payload).</summary>
     public static ILocator LiveLog(this IPage page) => page.Locator("#live-log tbody tr");
 
+    /// <summary>Rows of the live log going one way ("up", "down" or "note"), told by the direction chip: a row's text
+    /// alone would match "up" inside a random ProductKey.</summary>
+    public static ILocator LiveLog(this IPage page, string direction) =>
+        page.LiveLog().Filter(new() { Has = page.Locator("[data-test=log-direction]", new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^{direction}$") }) });
+
     /// <summary>A typed input of the debugging page: text for numbers, text, dates and JSON; the option "value – name"
     /// for bool and enum.</summary>
     static async Task EnterValueAsync(this IPage page, string inputId, string value)
@@ -126,8 +131,10 @@ public static class DeviceSteps
         var kind = await page.FieldOf(inputId).GetAttributeAsync("data-kind");
         if (kind == "choice")
         {
-            await page.ClickAsync("#" + inputId);
-            await page.GetByRole(AriaRole.Option).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^\\s*{System.Text.RegularExpressions.Regex.Escape(value)} –") }).ClickAsync();
+            var shown = new System.Text.RegularExpressions.Regex($"^\\s*{System.Text.RegularExpressions.Regex.Escape(value)} –");
+            await page.Locator("#" + inputId).PickAsync(page.GetByRole(AriaRole.Option).Filter(new() { HasTextRegex = shown }));
+            // The choice is on the server once the select holds it (its input keeps the raw value): Set cannot overtake it.
+            await Assertions.Expect(page.Locator("#" + inputId)).ToHaveValueAsync(value);
         }
         else
         {

@@ -99,7 +99,8 @@ public sealed class GroupTests(ConsoleFixture console) : IClassFixture<ConsoleFi
         await page.OpenGroupAsync(childId);
         await page.ClickAsync("#delete-group");
         await page.ConfirmAsync("Delete");
-        await page.WaitForURLAsync(u => u.EndsWith("/console/groups", StringComparison.Ordinal));
+        // The console moves to the list within the page (no new document to load).
+        await page.WaitForURLAsync(u => u.EndsWith("/console/groups", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         Assert.Equal("iot.group.NotExistedGroup", (await Server.Fails("QueryDeviceGroupInfo", ("GroupId", childId))).Code);
     }
 
