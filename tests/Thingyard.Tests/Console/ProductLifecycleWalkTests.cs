@@ -8,8 +8,8 @@
 // counts it activated → the quota is 520 lower. ProductFlowTests walks the same flow through the OpenAPI.
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Lifecycle;
 using static Thingyard.Tests.Registry.RegistryCalls;
 
 namespace Thingyard.Tests.Console;
@@ -161,19 +161,12 @@ public sealed class ProductLifecycleWalkTests(ConsoleFixture console) : IClassFi
         await dev.OpenAsync($"/console/production/batches/{uploaded}");
         await Assertions.Expect(dev.Locator("#batch-created")).ToHaveTextAsync("20", new() { Timeout = 30_000 });
         var download = await dev.RunAndWaitForDownloadAsync(() => dev.ClickAsync("#batch-credentials"));
-        var rows = (await File.ReadAllTextAsync((await download.PathAsync())!))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r').Split(',')).ToList();
+        var rows = LifecycleCalls.CsvRows(await File.ReadAllTextAsync((await download.PathAsync())!));
         Assert.Equal(["ProductKey", "DeviceName", "DeviceSecret"], rows[0]);
         Assert.Equal(names.Order(), rows.Skip(1).Select(r => r[1]).Order());
 
         // A device from the CSV connects with the official Node SDK; the batch page counts it activated.
-        var first = rows[1];
-        var lines = await NodeSdk.RunScriptAsync("device.js", "connect-post", new
-        {
-            brokerUrl = $"mqtt://127.0.0.1:{Server.MqttPort}", productKey = first[0], deviceName = first[1], deviceSecret = first[2],
-            props = new Dictionary<string, int> { ["LightSwitch"] = 1 }, @event = "Error", eventParams = new Dictionary<string, int> { ["ErrorCode"] = 0 },
-        });
-        Assert.Contains(lines, l => l.GetProperty("type").GetString() == "props_reply" && l.GetProperty("res").GetProperty("code").GetInt32() == 200);
+        await Server.ConnectLampWithNodeSdkAsync(rows[1]);
         await RefreshUntilAsync(dev, "#batch-refresh", "#batch-activated:text-is('1')");
         await dev.ScreenshotAsync("lifecycle-batch");
         await dev.OpenAsync("/console/production");

@@ -1,5 +1,6 @@
 // Shorthands the lifecycle tests share.
 using System.Text.Json;
+using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
 
@@ -31,5 +32,22 @@ public static class LifecycleCalls
     {
         await server.SubmitForReleaseAsync(account, pk);
         await server.Call("ApproveProductRelease", ("ProductKey", pk));
+    }
+
+    /// <summary>A credentials CSV (ProductKey,DeviceName,DeviceSecret) as rows of cells, the header first.</summary>
+    public static List<string[]> CsvRows(string csv) =>
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r').Split(',')).ToList();
+
+    /// <summary>Connects a lamp from a credentials row with the official Node device SDK, which posts LightSwitch and
+    /// fires Error; the platform must accept the post.</summary>
+    public static async Task ConnectLampWithNodeSdkAsync(this ThingyardServer server, string[] row)
+    {
+        var lines = await NodeSdk.RunScriptAsync("device.js", "connect-post", new
+        {
+            brokerUrl = $"mqtt://127.0.0.1:{server.MqttPort}", productKey = row[0], deviceName = row[1], deviceSecret = row[2],
+            // Dictionaries: the thing model's identifiers are case-sensitive, and anonymous objects would be camel-cased.
+            props = new Dictionary<string, int> { ["LightSwitch"] = 1 }, @event = "Error", eventParams = new Dictionary<string, int> { ["ErrorCode"] = 0 },
+        });
+        Assert.Contains(lines, l => l.GetProperty("type").GetString() == "props_reply" && l.GetProperty("res").GetProperty("code").GetInt32() == 200);
     }
 }

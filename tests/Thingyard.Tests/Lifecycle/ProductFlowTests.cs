@@ -5,7 +5,6 @@
 // credentials CSV → a device from it connects with the official Node device SDK and is counted as activated → the
 // quota is 520 lower.
 using System.Text.Json;
-using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Registry.RegistryCalls;
@@ -77,18 +76,10 @@ public sealed class ProductFlowTests(ThingyardServer server) : IClassFixture<Thi
 
         var url = (await server.CallAs(dev, "GetProductionBatchCredentialsUrl", ("BatchId", uploadedId))).Str("Data.Url");
         using var http = new HttpClient();
-        var rows = (await http.GetStringAsync(url)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r').Split(',')).ToList();
+        var rows = LifecycleCalls.CsvRows(await http.GetStringAsync(url));
         Assert.Equal(["ProductKey", "DeviceName", "DeviceSecret"], rows[0]);
         Assert.Equal(names.Order(), rows.Skip(1).Select(r => r[1]).Order());
-        var first = rows[1];
-
-        var lines = await NodeSdk.RunScriptAsync("device.js", "connect-post", new
-        {
-            brokerUrl = $"mqtt://127.0.0.1:{server.MqttPort}", productKey = first[0], deviceName = first[1], deviceSecret = first[2],
-            // Dictionaries: the thing model's identifiers are case-sensitive, and anonymous objects would be camel-cased.
-            props = new Dictionary<string, int> { ["LightSwitch"] = 1 }, @event = "Error", eventParams = new Dictionary<string, int> { ["ErrorCode"] = 0 },
-        });
-        Assert.Contains(lines, l => l.GetProperty("type").GetString() == "props_reply" && l.GetProperty("res").GetProperty("code").GetInt32() == 200);
+        await server.ConnectLampWithNodeSdkAsync(rows[1]);
         await PollAsync(() => server.CallAs(dev, "QueryProductionBatch", ("BatchId", uploadedId)), r => r.At("Data.Activated").GetInt32() == 1);
 
         var quota = (await server.CallAs(dev, "GetActivationCodeQuota")).At("Data");

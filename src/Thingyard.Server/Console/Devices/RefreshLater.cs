@@ -1,5 +1,6 @@
 // Reads part of a page again soon after the device's traffic says it changed: once shortly after, and twice more a
-// little later in case the telemetry writer had not committed yet (it batches, and a loaded database is slower). Messages arriving meanwhile join the planned reads.
+// little later in case the telemetry writer had not committed yet (it batches, and a loaded database is slower).
+// Messages arriving meanwhile join the planned reads.
 namespace Thingyard.Server.Console.Devices;
 
 public sealed class RefreshLater(Func<Task> load, Func<Func<Task>, Task> onCircuit, CancellationToken gone)
