@@ -11,6 +11,7 @@ using Thingyard.Lifecycle;
 using Thingyard.Projects;
 using Thingyard.Registry;
 using Thingyard.RemoteConfig;
+using Thingyard.Subscriptions;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
 
@@ -54,6 +55,10 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<ProductionBatch> ProductionBatches => Set<ProductionBatch>();
     public DbSet<ProductPanel> ProductPanels => Set<ProductPanel>();
     public DbSet<VirtualDevice> VirtualDevices => Set<VirtualDevice>();
+    public DbSet<ConsumerGroup> ConsumerGroups => Set<ConsumerGroup>();
+    public DbSet<SubscribeRelation> SubscribeRelations => Set<SubscribeRelation>();
+    public DbSet<SubscribeRelationGroup> SubscribeRelationGroups => Set<SubscribeRelationGroup>();
+    public DbSet<BacklogMessage> Backlog => Set<BacklogMessage>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;
