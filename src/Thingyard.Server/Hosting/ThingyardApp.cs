@@ -14,6 +14,7 @@ using Thingyard.Server.Rpc;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Settings;
 using Thingyard.Server.Shadows;
+using Thingyard.Server.Subscriptions;
 using Thingyard.Server.Things;
 using Thingyard.Server.ThingModels;
 using Thingyard.Storage;
@@ -71,6 +72,7 @@ public static class ThingyardApp
         builder.Services.AddDistribution();
         builder.Services.AddRemoteConfig();
         builder.Services.AddLifecycle();
+        builder.Services.AddSubscriptions();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);

@@ -5,6 +5,7 @@ using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Shadows;
+using Thingyard.Server.Subscriptions;
 using Thingyard.Server.ThingModels;
 using Thingyard.Server.Things;
 
@@ -28,7 +29,8 @@ public static class RpcSetup
             .AddShadowActions()
             .AddGatewayActions()
             .AddDistributionActions()
-            .AddLifecycleActions());
+            .AddLifecycleActions()
+            .AddSubscriptionActions());
         return services;
     }
 }

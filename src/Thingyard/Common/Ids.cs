@@ -20,6 +20,9 @@ public static class Ids
 
     public static string GroupId() => Alphanumeric(16);
 
+    /// <summary>A consumer group's id: 26 characters, the length of the platform's.</summary>
+    public static string ConsumerGroupId() => Alphanumeric(26);
+
     public static string AccessKeyId() => "LTAI" + Alphanumeric(20);
 
     public static string AccessKeySecret() => Alphanumeric(30);

@@ -67,4 +67,23 @@ public static class IotErrors
     public const string UploadTooLarge = "iot.production.UploadTooLarge";
     public const string NoValidName = "iot.production.NoValidDeviceName";
     public const string BatchNotFound = "iot.production.NotExistedBatch";
+    // Server-side subscription (Alibaba documents no codes for these actions; these follow its families' naming).
+    public const string ConsumerGroupNotFound = "iot.consumergroup.NotExistedConsumerGroup";
+    public const string ConsumerGroupNameExists = "iot.consumergroup.AlreadyExistedGroupName";
+    public const string InvalidConsumerGroupName = "iot.consumergroup.InvalidFormattedGroupName";
+    /// <summary>DEFAULT_GROUP cannot be renamed or deleted.</summary>
+    public const string DefaultConsumerGroup = "iot.consumergroup.DefaultGroupUnchangeable";
+    /// <summary>A group still named by a subscription cannot be deleted.</summary>
+    public const string ConsumerGroupInUse = "iot.consumergroup.ConsumerGroupInUse";
+    public const string TooManyConsumerGroups = "iot.consumergroup.TooManyConsumerGroups";
+    public const string SubscribeRelationNotFound = "iot.subscribe.NotExistedSubscribeRelation";
+    public const string SubscribeRelationExists = "iot.subscribe.AlreadyExistedSubscribeRelation";
+    /// <summary>Type=MNS (or anything but AMQP).</summary>
+    public const string UnsupportedSubscribeType = "iot.subscribe.UnsupportedSubscribeType";
+    /// <summary>More consumer groups than a subscription takes.</summary>
+    public const string TooManySubscribeGroups = "iot.subscribe.TooManyConsumerGroups";
+    /// <summary>Removing the only consumer group of a subscription.</summary>
+    public const string LastSubscribeGroup = "iot.subscribe.LastConsumerGroup";
+    /// <summary>A subscription with no message kind, or groups of another account than the product's.</summary>
+    public const string InvalidSubscribeRelation = "iot.subscribe.InvalidSubscribeRelation";
 }
