@@ -3,6 +3,7 @@
 // the telemetry writer in the same commit as the telemetry it came with: a QoS 1 post acknowledged to the device is
 // also queued for the application. A product nobody subscribes to costs one dictionary lookup.
 using Thingyard.Connectivity;
+using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Things;
 using Thingyard.Subscriptions;
@@ -10,8 +11,27 @@ using Thingyard.Telemetry;
 
 namespace Thingyard.Server.Subscriptions;
 
-public sealed class Forwarder(SubscriptionDirectory directory, MessageIds ids, ModelCache models, TelemetryPipeline telemetry, TimeProvider time)
+public sealed class Forwarder
 {
+    readonly SubscriptionDirectory directory;
+    readonly MessageIds ids;
+    readonly ModelCache models;
+    readonly TelemetryPipeline telemetry;
+    readonly TimeProvider time;
+    readonly ILogger<Forwarder> log;
+
+    public Forwarder(SubscriptionDirectory directory, MessageIds ids, ModelCache models, TelemetryPipeline telemetry, DeviceChanges changes,
+        TimeProvider time, ILogger<Forwarder> log)
+    {
+        this.directory = directory;
+        this.ids = ids;
+        this.models = models;
+        this.telemetry = telemetry;
+        this.time = time;
+        this.log = log;
+        changes.Changed += c => { if (c.Row is { } row) _ = LifecycleAsync(c.Kind, row); };
+    }
+
     /// <summary>Adds the forwards of an accepted uplink to its entries (committed with them).</summary>
     public async ValueTask AddAsync(Uplink u)
     {
@@ -58,6 +78,34 @@ public sealed class Forwarder(SubscriptionDirectory directory, MessageIds ids, M
         var entries = new List<TelemetryEntry>(groups.Length);
         Add(entries, groups, d.DeviceId, ForwardPayloads.StatusTopic(d), payload, timeMs);
         foreach (var e in entries) await telemetry.WriteAsync(e);
+    }
+
+    /// <summary>A device created, deleted, enabled or disabled (DeviceLifeCycleFlag).</summary>
+    async Task LifecycleAsync(DeviceChangeKind kind, Device d)
+    {
+        var action = kind switch
+        {
+            DeviceChangeKind.Created => "create",
+            DeviceChangeKind.Deleted => "delete",
+            DeviceChangeKind.Enabled => "enable",
+            DeviceChangeKind.Disabled => "disable",
+            _ => null,
+        };
+        if (action is null) return;
+        try
+        {
+            var groups = await directory.GroupsAsync(d.ProductId, MessageKinds.DeviceLifeCycle);
+            if (groups.Length == 0) return;
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var payload = ForwardPayloads.Lifecycle(action, d.IotId, d.ProductKey, d.DeviceName, kind == DeviceChangeKind.Created ? d.DeviceSecret : null, now);
+            var entries = new List<TelemetryEntry>(groups.Length);
+            Add(entries, groups, d.Id, ForwardPayloads.LifecycleTopic(d.ProductKey, d.DeviceName), payload, now);
+            foreach (var e in entries) await telemetry.WriteAsync(e);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "The lifecycle message ({Action}) of {ProductKey}/{DeviceName} was not queued", action, d.ProductKey, d.DeviceName);
+        }
     }
 
     void Add(List<TelemetryEntry> to, long[] groups, long deviceId, string topic, byte[] payload, long nowMs)

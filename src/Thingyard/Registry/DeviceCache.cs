@@ -24,7 +24,13 @@ public sealed class DeviceCache
         this.dbs = dbs;
         _cache = new(Ttl, time, MaxEntries);
         // A change names the device by id, or (a copy received from a peer) by ProductKey and DeviceName only.
-        changes.Changed += c => _cache.RemoveWhere(d => d.Id == c.DeviceId || (d.ProductKey == c.ProductKey && d.DeviceName == c.DeviceName));
+        // Only devices found are cached, so a device just created has nothing to drop (and a batch of them would scan the
+        // cache once each).
+        changes.Changed += c =>
+        {
+            if (c.Kind != DeviceChangeKind.Created)
+                _cache.RemoveWhere(d => d.Id == c.DeviceId || (d.ProductKey == c.ProductKey && d.DeviceName == c.DeviceName));
+        };
     }
 
     /// <summary>As DeviceRegistry.GetAsync, from the cache when it can.</summary>

@@ -19,6 +19,7 @@ public static class StorageSetup
         services.AddSingleton(file);
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StorageGuard>();
+        services.AddSingleton<Registry.DeviceCreations>();
         services.AddSingleton(sp => new StorageWatcher(cs, options, file, sp.GetRequiredService<StorageHealth>(),
             options.IsPostgres ? sp.GetRequiredService<NpgsqlDataSource>() : null));
         if (options.IsPostgres)
@@ -26,13 +27,13 @@ public static class StorageSetup
             // The server's own pool, so the storage watcher can empty it when the database comes back (see there).
             services.AddSingleton(_ => NpgsqlDataSource.Create(cs));
             services.AddDbContextFactory<PostgresThingyardDb>((sp, o) =>
-                o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).AddInterceptors(sp.GetRequiredService<StorageGuard>())
+                o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).AddInterceptors(sp.GetRequiredService<StorageGuard>(), sp.GetRequiredService<Registry.DeviceCreations>())
                     .UseSecretSealing(sp.GetRequiredService<SecretProtector>()));
             services.AddSingleton<IDbContextFactory<ThingyardDb>, FactoryOf<PostgresThingyardDb>>();
         }
         else
         {
-            services.AddDbContextFactory<SqliteThingyardDb>((sp, o) => o.UseSqlite(cs).AddInterceptors(sp.GetRequiredService<StorageGuard>())
+            services.AddDbContextFactory<SqliteThingyardDb>((sp, o) => o.UseSqlite(cs).AddInterceptors(sp.GetRequiredService<StorageGuard>(), sp.GetRequiredService<Registry.DeviceCreations>())
                 .UseSecretSealing(sp.GetRequiredService<SecretProtector>()));
             services.AddSingleton<IDbContextFactory<ThingyardDb>, FactoryOf<SqliteThingyardDb>>();
         }

@@ -94,6 +94,34 @@ public sealed class AmqpSubscriptionTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Devices_created_disabled_enabled_and_deleted_reach_a_lifecycle_subscription()
+    {
+        var pk = await server.NewModelledProductAsync();
+        await server.Call("CreateSubscribeRelation", ("ProductKey", pk), ("Type", "AMQP"), ("DeviceLifeCycleFlag", "true"), ("ConsumerGroupIds.1", "DEFAULT_GROUP"));
+        await using var app = AmqpConsumers.Start(server, "DEFAULT_GROUP", count: 4, clientId: "lifecycle");
+        await app.NextAsync("ready");
+        var d = await server.NewTestDeviceAsync(pk);
+        await server.Call("DisableThing", ("ProductKey", pk), ("DeviceName", d.DeviceName));
+        await server.Call("EnableThing", ("ProductKey", pk), ("DeviceName", d.DeviceName));
+        await server.Call("DeleteDevice", ("ProductKey", pk), ("DeviceName", d.DeviceName));
+
+        var actions = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var m = await app.NextAsync("message");
+            Assert.Equal($"/{pk}/{d.DeviceName}/thing/lifecycle", m.GetProperty("topic").GetString());
+            var body = Body(m);
+            Assert.Equal(d.IotId, body.GetProperty("iotId").GetString());
+            Assert.True(body.GetProperty("messageCreateTime").GetInt64() > 0);
+            var action = body.GetProperty("action").GetString()!;
+            // The secret travels only with "create".
+            Assert.Equal(action == "create" ? d.DeviceSecret : "", body.GetProperty("deviceSecret").GetString());
+            actions.Add(action);
+        }
+        Assert.Equal(["create", "disable", "enable", "delete"], actions);
+    }
+
+    [Fact]
     public async Task Wrong_credentials_an_unknown_group_another_accounts_group_and_bad_idle_timeouts_are_refused()
     {
         var other = await server.NewAccountAsync(RegistryCalls.Unique("amqp"));
