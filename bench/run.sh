@@ -7,6 +7,7 @@
 #   bench/run.sh --distribution               # instead: two federated Thingyard instances, distribution time and
 #                                             # bootstrap requests/s (no Mosquitto needed)
 #   bench/run.sh --console                    # instead: the web console's device list with 10,000 devices
+#   bench/run.sh --subscription               # instead: upstream posts with and without an AMQP consumer group
 #   bench/run.sh --help                       # every option
 #
 # Environment: SERVER_ARTIFACTS (default /tmp/bench-server), BENCH_ARTIFACTS (default /tmp/bench-build),
@@ -17,7 +18,7 @@ server_artifacts="${SERVER_ARTIFACTS:-/tmp/bench-server}"
 bench_artifacts="${BENCH_ARTIFACTS:-/tmp/bench-build}"
 
 needs_mosquitto=1
-for arg in "$@"; do [[ "$arg" == --distribution || "$arg" == --console ]] && needs_mosquitto=0; done
+for arg in "$@"; do [[ "$arg" == --distribution || "$arg" == --console || "$arg" == --subscription ]] && needs_mosquitto=0; done
 if [[ $needs_mosquitto == 1 && ! -x /usr/sbin/mosquitto ]]; then
   echo "[run.sh] installing mosquitto (Debian package; the system service is not used)" >&2
   if [[ $(id -u) -eq 0 ]]; then apt-get install -y mosquitto >/dev/null || { apt-get update >/dev/null && apt-get install -y mosquitto >/dev/null; }

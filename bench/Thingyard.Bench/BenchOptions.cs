@@ -29,6 +29,8 @@ public sealed class BenchOptions
     /// <summary>--console: only the console bench (device list render with many devices), none of scenarios 1..4.</summary>
     public bool Console { get; private set; }
     public int ConsoleDevices { get; private set; } = 10_000;
+    /// <summary>--subscription: only the server-side subscription bench (scenario 3 with and without an AMQP consumer).</summary>
+    public bool Subscription { get; private set; }
     public int BootstrapSeconds { get; private set; } = 10;
     public int BootstrapConcurrency { get; private set; } = 32;
     /// <summary>Client sockets bind to 127.0.0.2 .. 127.0.0.(1+n) in turn, to stay clear of ephemeral-port exhaustion.</summary>
@@ -80,6 +82,9 @@ public sealed class BenchOptions
           --console                 run only the console bench: sign in over HTTP and time the server-side render of the
                                     device list's first page (and the overview) with --console-devices devices
           --console-devices N       devices registered for --console (default 10000)
+          --subscription            run only the server-side subscription bench: QoS 1 posts from --publishers devices
+                                    with no subscription, then with the product subscribed and an AMQP client draining
+                                    it; ingestion both ways, delivery rate and post-to-client latency
           --scenarios 1,2,3,4       which scenarios to run
           --only thingyard|mosquitto
           --server-dll PATH         Thingyard.Server.dll of a Release build (default /tmp/bench-server/bin/Thingyard.Server/release/)
@@ -129,6 +134,7 @@ public sealed class BenchOptions
                 case "--distribution": o.Distribution = true; break;
                 case "--distribute-devices": o.DistributeDevices = Int(1, 1_000); break;
                 case "--console": o.Console = true; break;
+                case "--subscription": o.Subscription = true; break;
                 case "--console-devices": o.ConsoleDevices = Int(1, 100_000); break;
                 case "--bootstrap-seconds": o.BootstrapSeconds = Int(1, 300); break;
                 case "--bootstrap-concurrency": o.BootstrapConcurrency = Int(1, 1_000); break;

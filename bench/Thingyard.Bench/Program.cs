@@ -43,6 +43,12 @@ if (o.Console)
     finally { ChildProcess.KillAll(); }
     return await ReportAsync(results.SingleTable());
 }
+if (o.Subscription)
+{
+    try { await new SubscriptionBench(o, results, sources, Say).RunAsync(); }
+    finally { ChildProcess.KillAll(); }
+    return await ReportAsync(results.SingleTable());
+}
 ThingyardSystem? thingyard = null;
 MosquittoSystem? mosquitto = null;
 try

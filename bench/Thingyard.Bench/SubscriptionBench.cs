@@ -1,0 +1,103 @@
+// The server-side subscription bench (--subscription): one Thingyard instance; scenario 3's upstream posts (QoS 1) run
+// twice in the same run, first with no subscription, then with the devices' product subscribed to a consumer group
+// that a .NET AMQP client (Thingyard.Protocol's AmqpSubscriber, over the plain AMQP port) drains and accepts. Reports
+// ingestion with and without forwarding, what reached the client per second, and the latency from the post's arrival
+// (generateTime) to the client. Figures, not assertions: docs/performance.md.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Thingyard.Protocol.Subscriptions;
+
+namespace Thingyard.Bench;
+
+public sealed class SubscriptionBench(BenchOptions o, Results results, SourceAddresses sources, Action<string> say)
+{
+    const string Section = "5. Server-side subscription (AMQP)";
+    const string Column = "Thingyard";
+
+    public async Task RunAsync()
+    {
+        var amqpPort = ChildProcess.FreePort();
+        var system = await ThingyardSystem.StartAsync(o, say, "thingyard", o.DataDir ?? Path.Combine(o.WorkDir, "thingyard-data"),
+            ChildProcess.FreePort(), ChildProcess.FreePort(), new Dictionary<string, string> { ["Thingyard__Amqp__Port"] = amqpPort.ToString(CultureInfo.InvariantCulture) });
+        using (system)
+        {
+            say($"registering {o.Publishers} devices");
+            await system.SetUpDevicesAsync(o.Publishers, say);
+            system.BuildConnectPackets();
+
+            var plain = await UpstreamRateAsync(system);
+            say($"without a subscription: {plain:N0} msg/s");
+
+            await system.Rpc.CallAsync("CreateSubscribeRelation", [KeyValuePair.Create("ProductKey", system.ProductKey), KeyValuePair.Create("Type", "AMQP"),
+                KeyValuePair.Create("DeviceDataFlag", "true"), KeyValuePair.Create("ConsumerGroupIds.1", "DEFAULT_GROUP")]);
+            await using var client = await AmqpSubscriber.ConnectAsync(new AmqpSubscriber.Options("127.0.0.1", amqpPort,
+                ThingyardSystem.AccessKeyId, ThingyardSystem.AccessKeySecret, "DEFAULT_GROUP") { Tls = false, ClientId = "bench", Prefetch = 2_000 });
+            var drain = new Drain(client);
+            using var stop = new CancellationTokenSource();
+            var consuming = Task.Run(() => drain.RunAsync(stop.Token));
+
+            var forwarded = await UpstreamRateAsync(system);
+            say($"with a subscription and a client draining it: {forwarded:N0} msg/s");
+            // The client catches up with what was posted: wait until nothing more arrives for 3 s (at most 120 s).
+            var until = DateTime.UtcNow.AddSeconds(120);
+            for (var last = -1L; DateTime.UtcNow < until && drain.Count != last;)
+            {
+                last = drain.Count;
+                await Task.Delay(3_000);
+            }
+            await stop.CancelAsync();
+            await consuming;
+
+            var latencies = drain.Latencies.OrderBy(x => x).ToArray();
+            double At(double q) => latencies.Length == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Length - 1, Math.Round(q * (latencies.Length - 1)))];
+            var deliveredRate = drain.Count / Math.Max(0.001, drain.Span.TotalSeconds);
+            results.Add(Section, $"Ingestion, QoS 1 posts/s ({o.Publishers} devices), no subscription", "/s", true, Column, plain);
+            results.Add(Section, $"Ingestion, QoS 1 posts/s ({o.Publishers} devices), subscribed and consumed", "/s", true, Column, forwarded);
+            results.Add(Section, "Ingestion with forwarding, of without", "%", true, Column, plain > 0 ? forwarded / plain * 100 : double.NaN);
+            results.Add(Section, "Delivered to the AMQP client, msg/s (first to last message)", "/s", true, Column, deliveredRate);
+            results.Add(Section, "Post arrival to client, p50", "ms", false, Column, At(0.5));
+            results.Add(Section, "Post arrival to client, p99", "ms", false, Column, At(0.99));
+            results.Note($"Subscription bench: {drain.Count:N0} messages delivered and accepted over {drain.Span.TotalSeconds:F1} s; " +
+                $"latency p50 {At(0.5):F1} ms, p99 {At(0.99):F1} ms, max {(latencies.Length > 0 ? latencies[^1] : double.NaN):F1} ms. " +
+                "Ingestion is scenario 3's end-to-end rate (replied and stored), run twice in the same process.");
+            if (system.Process.HasExited) results.Note($"Thingyard EXITED during the run; see {system.Process.LogPath}");
+        }
+    }
+
+    /// <summary>Scenario 3 at QoS 1 on the system; its end-to-end rate.</summary>
+    async Task<double> UpstreamRateAsync(ThingyardSystem system)
+    {
+        var phase = new Results();
+        var scenarios = new Scenarios(o, phase, sources, say) { OurPids = () => [system.Process.Pid, Proc.Self] };
+        await scenarios.UpstreamAsync(system, 1);
+        return phase.Get(Scenarios.S3, $"QoS 1 end-to-end msg/s ({o.Publishers} devices, window {o.Window})", "Thingyard") ?? double.NaN;
+    }
+
+    /// <summary>Receives and accepts until stopped, noting each message's age at arrival.</summary>
+    sealed class Drain(AmqpSubscriber client)
+    {
+        long _count;
+        long _first, _last;
+        public ConcurrentBag<double> Latencies { get; } = [];
+        public long Count => Interlocked.Read(ref _count);
+        public TimeSpan Span => Stopwatch.GetElapsedTime(_first, _last);
+
+        public async Task RunAsync(CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                (SubscribedMessage Message, ArraySegment<byte> Tag)? got;
+                try { got = await client.ReceiveAsync(TimeSpan.FromMilliseconds(500), ct); }
+                catch (OperationCanceledException) { return; }
+                if (got is not { } m) continue;
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                Latencies.Add(now - m.Message.GenerateTime);
+                client.Accept(m.Tag);
+                var ts = Stopwatch.GetTimestamp();
+                if (Interlocked.Increment(ref _count) == 1) _first = ts;
+                _last = ts;
+            }
+        }
+    }
+}

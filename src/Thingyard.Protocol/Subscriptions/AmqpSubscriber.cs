@@ -1,0 +1,117 @@
+// A .NET client of the server-side subscription, connecting as Alibaba documents (AMQP 1.0, SASL PLAIN with the aksign
+// user name and HMAC password, an idle-time-out in the open frame, one receiver link), on Microsoft.Azure.Amqp. Used
+// by `thingyard subscribe consume` and the bench; applications may use it too.
+using System.Globalization;
+using System.Net.Security;
+using Microsoft.Azure.Amqp;
+using Microsoft.Azure.Amqp.Framing;
+using Microsoft.Azure.Amqp.Sasl;
+using Microsoft.Azure.Amqp.Transport;
+using Thingyard.Protocol.Signing;
+
+namespace Thingyard.Protocol.Subscriptions;
+
+/// <summary>One message of a consumer group: its topic, message id, when the platform made it, and the payload.</summary>
+public sealed record SubscribedMessage(string Topic, string MessageId, long GenerateTime, byte[] Payload);
+
+public sealed class AmqpSubscriber : IAsyncDisposable
+{
+    readonly AmqpConnection _connection;
+    readonly ReceivingAmqpLink _link;
+
+    AmqpSubscriber(AmqpConnection connection, ReceivingAmqpLink link)
+    {
+        _connection = connection;
+        _link = link;
+    }
+
+    public sealed record Options(string Host, int Port, string AccessKeyId, string AccessKeySecret, string ConsumerGroupId)
+    {
+        public bool Tls { get; init; } = true;
+        public string ClientId { get; init; } = "thingyard-" + Environment.MachineName;
+        public string? IotInstanceId { get; init; }
+        public string SignMethod { get; init; } = "hmacsha1";
+        /// <summary>Sent in the open frame; the platform accepts 30,000 to 300,000 ms.</summary>
+        public uint IdleTimeoutMs { get; init; } = 60_000;
+        /// <summary>Messages the server may send ahead of the acknowledgements.</summary>
+        public uint Prefetch { get; init; } = 500;
+        /// <summary>Checks the server's certificate (null: the system's trust).</summary>
+        public RemoteCertificateValidationCallback? ValidateCertificate { get; init; }
+    }
+
+    public static async Task<AmqpSubscriber> ConnectAsync(Options o, CancellationToken ct = default)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var sasl = new SaslPlainHandler
+        {
+            AuthenticationIdentity = AmqpSignature.UserName(o.ClientId, o.AccessKeyId, timestamp, o.ConsumerGroupId, o.IotInstanceId, o.SignMethod),
+            Password = AmqpSignature.Password(o.SignMethod, o.AccessKeySecret, o.AccessKeyId, timestamp.ToString(CultureInfo.InvariantCulture))
+                ?? throw new ArgumentException($"{o.SignMethod} is not hmacsha1, hmacsha256 or hmacmd5"),
+        };
+        var settings = new AmqpSettings();
+        var saslProvider = new SaslTransportProvider();
+        saslProvider.Versions.Add(new AmqpVersion(1, 0, 0));
+        saslProvider.AddHandler(sasl);
+        settings.TransportProviders.Add(saslProvider);
+        var amqpProvider = new AmqpTransportProvider();
+        amqpProvider.Versions.Add(new AmqpVersion(1, 0, 0));
+        settings.TransportProviders.Add(amqpProvider);
+
+        TransportSettings transport = new TcpTransportSettings { Host = o.Host, Port = o.Port };
+        if (o.Tls) transport = new TlsTransportSettings(transport) { TargetHost = o.Host, CertificateValidationCallback = o.ValidateCertificate };
+        var initiator = new AmqpTransportInitiator(settings, transport);
+        var connected = await Task.Factory.FromAsync(initiator.BeginConnect, initiator.EndConnect, TimeSpan.FromSeconds(30), null).WaitAsync(ct);
+        var connection = new AmqpConnection(connected, settings, new AmqpConnectionSettings
+        {
+            ContainerId = o.ClientId, HostName = o.Host, IdleTimeOut = o.IdleTimeoutMs,
+        });
+        try
+        {
+            await connection.OpenAsync(ct);
+            var session = connection.CreateSession(new AmqpSessionSettings());
+            await session.OpenAsync(ct);
+            var linkSettings = new AmqpLinkSettings
+            {
+                LinkName = "thingyard-subscriber-" + Guid.NewGuid().ToString("N"),
+                Role = true, // this end receives
+                Source = new Source(),
+                Target = new Target(),
+                SettleType = SettleMode.SettleOnDispose,
+                TotalLinkCredit = o.Prefetch,
+                AutoSendFlow = true,
+            };
+            var link = new ReceivingAmqpLink(session, linkSettings);
+            await link.OpenAsync(ct);
+            return new AmqpSubscriber(connection, link);
+        }
+        catch
+        {
+            connection.SafeClose();
+            throw;
+        }
+    }
+
+    /// <summary>The next message (null when none came within <paramref name="wait"/>); call Accept once it is handled.</summary>
+    public async Task<(SubscribedMessage Message, ArraySegment<byte> Tag)?> ReceiveAsync(TimeSpan wait, CancellationToken ct = default)
+    {
+        var m = await _link.ReceiveMessageAsync(wait, ct);
+        if (m is null) return null;
+        using (m)
+        {
+            var props = m.ApplicationProperties?.Map;
+            string Text(string key) => props?[key]?.ToString() ?? "";
+            var generate = props?["generateTime"] is { } g ? Convert.ToInt64(g, CultureInfo.InvariantCulture) : 0;
+            var payload = m.DataBody.SelectMany(d => d.Value is ArraySegment<byte> s ? s.ToArray() : []).ToArray();
+            return (new SubscribedMessage(Text("topic"), Text("messageId"), generate, payload), new ArraySegment<byte>(m.DeliveryTag.ToArray()));
+        }
+    }
+
+    /// <summary>Accepts a delivery: the platform removes it from the group's backlog.</summary>
+    public void Accept(ArraySegment<byte> tag) => _link.DisposeDelivery(tag, true, AmqpConstants.AcceptedOutcome, batchable: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await _connection.CloseAsync(CancellationToken.None); }
+        catch (Exception) { _connection.SafeClose(); }
+    }
+}
