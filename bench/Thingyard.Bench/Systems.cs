@@ -83,6 +83,7 @@ public sealed class ThingyardSystem : SystemUnderTest
             ["Thingyard__DataDir"] = dataDir,
             ["Thingyard__Mqtt__Port"] = mqttPort.ToString(CultureInfo.InvariantCulture),
             ["Thingyard__Mqtt__TlsPort"] = "-1",
+            ["Thingyard__Amqp__TlsPort"] = "-1",
             ["Thingyard__Mqtt__BindAddress"] = "127.0.0.1",
             // The platform's default is 30/s per device (Alibaba's documented limit); the bench drives each device far harder.
             ["Thingyard__Mqtt__MessagesPerSecondPerDevice"] = "10000000",

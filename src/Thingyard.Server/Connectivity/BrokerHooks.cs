@@ -14,8 +14,8 @@ using Thingyard.Protocol.Topics;
 namespace Thingyard.Server.Connectivity;
 
 public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator authenticator, DeviceSessions sessions, TelemetryPipeline telemetry,
-    ConnectivityStats stats, MessageTap tap, GatewayUplinks gateways, MqttRegistrationFlow registration, TimeProvider time,
-    ILogger<BrokerHooks> log)
+    ConnectivityStats stats, MessageTap tap, GatewayUplinks gateways, MqttRegistrationFlow registration, Subscriptions.Forwarder forwarder,
+    TimeProvider time, ILogger<BrokerHooks> log)
 {
     const string RegistrationKey = "thingyard.registration";
     MqttServer? _server;
@@ -130,7 +130,9 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
             log.LogInformation("{Device} connected again as {ClientId}; closing its earlier connection {Previous}", session.Device, LogText.Clip(e.ClientId), LogText.Clip(previous.ClientId));
             _ = _server.DisconnectClientAsync(previous.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver });
         }
-        await telemetry.WriteAsync(TelemetryEntry.Online(session.Device.DeviceId, time.GetUtcNow().ToUnixTimeMilliseconds(), session.Ip));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await telemetry.WriteAsync(TelemetryEntry.Online(session.Device.DeviceId, now, session.Ip));
+        await forwarder.StatusAsync(session.Device, online: true, session.Ip, now, now);
         tap.Note(session.Device.DeviceId, $"online from {session.Ip}");
     }
 
@@ -140,7 +142,9 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
         if (e.SessionItems?[DeviceSession.ItemKey] is not DeviceSession session) return;
         foreach (var sub in session.SubDevices.Values.ToList()) gateways.LogoutOne(session, sub);
         if (!sessions.Remove(session)) return; // replaced by a newer connection: the device stays online
-        await telemetry.WriteAsync(TelemetryEntry.Offline(session.Device.DeviceId, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await telemetry.WriteAsync(TelemetryEntry.Offline(session.Device.DeviceId, now));
+        await forwarder.StatusAsync(session.Device, online: false, session.Ip, now, session.LastActivityMs(now));
         tap.Note(session.Device.DeviceId, $"offline ({e.DisconnectType})");
     }
 

@@ -77,6 +77,10 @@ public sealed class DeviceSession(string clientId, DeviceIdentity device, string
         return false;
     }
 
+    /// <summary>When the device last published (to the start of that second's window), or <paramref name="otherwise"/>
+    /// when it never did: the "lastTime" of its offline message.</summary>
+    public long LastActivityMs(long otherwise) => _windowStart > 0 ? _windowStart : otherwise;
+
     /// <summary>Fixed one-second window counter: false once the device is over its per-second budget.</summary>
     public bool TakeUplinkToken(long nowMs, int perSecond)
     {

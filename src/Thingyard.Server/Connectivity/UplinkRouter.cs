@@ -13,7 +13,7 @@ using Thingyard.Protocol.Alink;
 namespace Thingyard.Server.Connectivity;
 
 public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, AccountTraffic traffic, MessageTap tap, Downlink downlink,
-    TelemetryPipeline telemetry, UplinkRoutes routes, TimeProvider time, ILogger<UplinkRouter> log)
+    TelemetryPipeline telemetry, UplinkRoutes routes, Subscriptions.Forwarder forwarder, TimeProvider time, ILogger<UplinkRouter> log)
 {
     static void Refuse(InterceptingPublishEventArgs e, MqttPubAckReasonCode code, string why)
     {
@@ -75,6 +75,8 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Acco
                 uplink.Reply(downlink, AlinkCodes.BadParams, message: "the request could not be processed");
                 return;
             }
+            // Consumer groups subscribed to the product get what was accepted, in the same commit.
+            await forwarder.AddAsync(uplink);
             if (uplink.Entries.Count > 0)
             {
                 if (uplink.Qos >= 1) await telemetry.WriteDurableAsync(uplink.Entries, e.CancellationToken);

@@ -14,4 +14,5 @@ public static class Sections
     public const string Federation = "Thingyard:Federation";
     public const string Telemetry = "Thingyard:Telemetry";
     public const string Console = "Thingyard:Console";
+    public const string Amqp = "Thingyard:Amqp";
 }

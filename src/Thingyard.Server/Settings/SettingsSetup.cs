@@ -61,6 +61,7 @@ public static class SettingsSetup
         new Section<FederationOptions, FederationOptionsValidator>(Sections.Federation),
         new Section<TelemetryOptions, TelemetryOptionsValidator>(Sections.Telemetry),
         new Section<Console.ConsoleOptions, ConsoleOptionsValidator>(Sections.Console),
+        new Section<AmqpOptions, AmqpOptionsValidator>(Sections.Amqp),
     ];
 
     /// <summary>Binds every section (IOptions&lt;T&gt; and T itself), validated when the host starts.</summary>

@@ -1,4 +1,7 @@
-// Server-side subscription wiring: the change feed for the process, the group registry and the subscriptions per request.
+// Server-side subscription wiring: the change feed, the group registry and subscriptions per request; what the
+// message path needs to forward (directory, ids, Forwarder); the groups' delivery (backlog store, DeliveryHub) and
+// the AMQP endpoint.
+using Thingyard.Server.Subscriptions.Amqp;
 using Thingyard.Subscriptions;
 
 namespace Thingyard.Server.Subscriptions;
@@ -10,6 +13,16 @@ public static class SubscriptionsSetup
         services.AddSingleton<SubscriptionChanges>();
         services.AddScoped<ConsumerGroupRegistry>();
         services.AddScoped<SubscribeRelations>();
+
+        services.AddSingleton<SubscriptionDirectory>();
+        services.AddSingleton<MessageIds>();
+        services.AddSingleton<Forwarder>();
+        services.AddSingleton<BacklogStore>();
+        services.AddSingleton<DeliveryHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryHub>());
+        services.AddSingleton<AmqpAuthenticator>();
+        services.AddSingleton<AmqpServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AmqpServer>());
         return services;
     }
 }

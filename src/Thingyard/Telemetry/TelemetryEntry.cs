@@ -1,7 +1,10 @@
-// One unit of work for the telemetry writer: a property value, an event, a service call or reply, or a status change.
+// One unit of work for the telemetry writer: a property value, an event, a service call or reply, a status change, or
+// a message for a consumer group's backlog (so a forwarded message is stored in the same commit as its telemetry).
+using Thingyard.Subscriptions;
+
 namespace Thingyard.Telemetry;
 
-public enum TelemetryKind : byte { Property, Event, ServiceCall, ServiceReply, Online, Offline }
+public enum TelemetryKind : byte { Property, Event, ServiceCall, ServiceReply, Online, Offline, Forward }
 
 public sealed class TelemetryEntry
 {
@@ -15,6 +18,8 @@ public sealed class TelemetryEntry
     /// <summary>Event type, or the Alink message id of a service call or reply.</summary>
     public string? Extra { get; init; }
     public int Code { get; init; }
+    /// <summary>The backlog row of a Forward entry.</summary>
+    public BacklogMessage? Message { get; init; }
     /// <summary>Completed once the batch holding this entry is committed (QoS 1 acknowledges after it).</summary>
     public TaskCompletionSource? Durable { get; set; }
 
@@ -32,6 +37,9 @@ public sealed class TelemetryEntry
 
     public static TelemetryEntry Online(long deviceId, long timeMs, string? ip) =>
         new() { Kind = TelemetryKind.Online, DeviceId = deviceId, TimeMs = timeMs, Identifier = ip };
+
+    public static TelemetryEntry Forward(BacklogMessage message) =>
+        new() { Kind = TelemetryKind.Forward, DeviceId = message.DeviceId, TimeMs = message.GenerateTimeMs, Message = message };
 
     public static TelemetryEntry Offline(long deviceId, long timeMs) =>
         new() { Kind = TelemetryKind.Offline, DeviceId = deviceId, TimeMs = timeMs };

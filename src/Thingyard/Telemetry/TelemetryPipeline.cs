@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Thingyard.Storage;
+using Thingyard.Subscriptions;
 
 namespace Thingyard.Telemetry;
 
@@ -21,6 +22,10 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     public long Written => Interlocked.Read(ref _written);
     public long Batches => Interlocked.Read(ref _batches);
     public long Failed => Interlocked.Read(ref _failed);
+    /// <summary>Called on the writer's task after each commit with the backlog messages it stored (consumer groups
+    /// deliver them from there); must be quick and must not throw.</summary>
+    public Action<List<BacklogMessage>>? ForwardsCommitted { get; set; }
+
     /// <summary>Entries accepted and not yet written.</summary>
     public int Queued => _channel.Reader.Count;
 
@@ -68,6 +73,7 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
             Interlocked.Increment(ref _written);
             health.Committed();
             e.Durable?.TrySetResult();
+            if (e.Kind == TelemetryKind.Forward) ForwardsCommitted?.Invoke([e.Message!]);
         }
         catch (Exception ex) when (StorageFailures.Describe(ex, "a telemetry write failed") is { } problem)
         {
@@ -106,6 +112,7 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
                 Interlocked.Increment(ref _batches);
                 health.Committed();
                 foreach (var e in batch) e.Durable?.TrySetResult();
+                NotifyForwards(batch);
             }
             catch (Exception ex) when (StorageFailures.Describe(ex, "a telemetry write failed") is { } problem)
             {
@@ -122,6 +129,15 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
                 foreach (var e in batch) await WriteOneAsync(writer, e);
             }
         }
+    }
+
+    void NotifyForwards(List<TelemetryEntry> batch)
+    {
+        if (ForwardsCommitted is not { } notify) return;
+        List<BacklogMessage>? forwards = null;
+        foreach (var e in batch)
+            if (e.Kind == TelemetryKind.Forward) (forwards ??= []).Add(e.Message!);
+        if (forwards is not null) notify(forwards);
     }
 
     /// <summary>Entries that are not stored: counted, and whoever waits for them (a QoS 1 PUBACK) gets the error.</summary>

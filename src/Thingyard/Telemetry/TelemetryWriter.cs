@@ -1,11 +1,13 @@
 // Writes a batch of telemetry in one transaction with prepared commands: history rows are appended,
-// the latest value per property is upserted once per batch, and status changes update the device row.
+// the latest value per property is upserted once per batch, status changes update the device row, and messages for
+// consumer groups go into the backlog in the same commit.
 // On PostgreSQL every statement is a network round trip, so the batch goes in three: all history rows in one
 // INSERT ... unnest(arrays), the other entries pipelined as one DbBatch, and all latest values in one upsert.
 using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Storage;
+using Thingyard.Subscriptions;
 
 namespace Thingyard.Telemetry;
 
@@ -41,6 +43,14 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         WHERE excluded."TimeMs" >= "PropertyLatest"."TimeMs"
         """;
 
+    const string InsertForward = """
+        INSERT INTO "Backlog" ("Id","ConsumerGroupId","DeviceId","Topic","Payload","GenerateTimeMs") VALUES (@id,@g,@d,@topic,@p,@t)
+        """;
+    const string InsertForwardsPg = """
+        INSERT INTO "Backlog" ("Id","ConsumerGroupId","DeviceId","Topic","Payload","GenerateTimeMs")
+        SELECT * FROM unnest(@id::bigint[], @g::bigint[], @d::bigint[], @topic::text[], @p::bytea[], @t::bigint[])
+        """;
+
     bool _postgres;
 
     public async Task WriteAsync(IReadOnlyList<TelemetryEntry> batch)
@@ -57,6 +67,7 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         var latest = new Dictionary<(long, string), TelemetryEntry>();
         foreach (var e in batch)
         {
+            if (e.Kind == TelemetryKind.Forward) { await ExecForwardAsync(tx, e.Message!); continue; }
             var (sql, values) = StatementOf(e);
             await ExecAsync(tx, sql, values);
             if (e.Kind != TelemetryKind.Property) continue;
@@ -105,7 +116,10 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         var properties = batch.Where(e => e.Kind == TelemetryKind.Property).ToList();
         if (properties.Count > 0) await ExecArraysAsync(connection, tx, InsertPropertiesPg, properties);
 
-        var others = batch.Where(e => e.Kind != TelemetryKind.Property).ToList();
+        var forwards = batch.Where(e => e.Kind == TelemetryKind.Forward).Select(e => e.Message!).ToList();
+        if (forwards.Count > 0) await ExecForwardsAsync(connection, tx, forwards);
+
+        var others = batch.Where(e => e.Kind is not (TelemetryKind.Property or TelemetryKind.Forward)).ToList();
         if (others.Count > 0)
         {
             // In entry order, so a service reply follows the call it answers and offline follows online.
@@ -138,6 +152,45 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         Add("@i", rows.Select(e => e.Identifier!).ToArray());
         Add("@t", rows.Select(e => e.TimeMs).ToArray());
         Add("@v", rows.Select(e => e.Json!).ToArray());
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    static async Task ExecForwardsAsync(DbConnection connection, DbTransaction tx, List<BacklogMessage> rows)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = InsertForwardsPg;
+        void Add(string name, object values) { var p = cmd.CreateParameter(); p.ParameterName = name; p.Value = values; cmd.Parameters.Add(p); }
+        Add("@id", rows.Select(m => m.Id).ToArray());
+        Add("@g", rows.Select(m => m.ConsumerGroupId).ToArray());
+        Add("@d", rows.Select(m => m.DeviceId).ToArray());
+        Add("@topic", rows.Select(m => m.Topic).ToArray());
+        Add("@p", rows.Select(m => m.Payload).ToArray());
+        Add("@t", rows.Select(m => m.GenerateTimeMs).ToArray());
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    static readonly (string Name, DbType Type)[] ForwardParameters =
+        [("@id", DbType.Int64), ("@g", DbType.Int64), ("@d", DbType.Int64), ("@topic", DbType.String), ("@p", DbType.Binary), ("@t", DbType.Int64)];
+
+    async Task ExecForwardAsync(DbTransaction tx, BacklogMessage m)
+    {
+        if (!_commands.TryGetValue(InsertForward, out var cmd))
+        {
+            cmd = _connection!.CreateCommand();
+            cmd.CommandText = InsertForward;
+            foreach (var (name, type) in ForwardParameters)
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = name;
+                p.DbType = type;
+                cmd.Parameters.Add(p);
+            }
+            _commands[InsertForward] = cmd;
+        }
+        cmd.Transaction = tx;
+        object[] values = [m.Id, m.ConsumerGroupId, m.DeviceId, m.Topic, m.Payload, m.GenerateTimeMs];
+        for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
         await cmd.ExecuteNonQueryAsync();
     }
 

@@ -63,6 +63,8 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["Thingyard__Mqtt__BindAddress"] = "127.0.0.1";
         psi.Environment["Thingyard__Mqtt__Port"] = mqttPort.ToString();
         psi.Environment["Thingyard__Mqtt__TlsPort"] = "-1";
+        psi.Environment["Thingyard__Amqp__TlsPort"] = "-1";
+        psi.Environment["Thingyard__Amqp__BindAddress"] = "127.0.0.1";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings) psi.Environment[key.Replace(":", "__")] = value;
 

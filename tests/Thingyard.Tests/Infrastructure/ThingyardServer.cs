@@ -58,6 +58,9 @@ public class ThingyardServer : IAsyncLifetime
             ["Thingyard:Admin:AccessKeySecret"] = AdminSecret,
             ["Thingyard:Mqtt:Port"] = "0",
             ["Thingyard:Mqtt:TlsPort"] = "0",
+            ["Thingyard:Amqp:Port"] = "0",
+            ["Thingyard:Amqp:TlsPort"] = "0",
+            ["Thingyard:Amqp:BindAddress"] = "127.0.0.1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in _database) settings[k] = v;
@@ -104,6 +107,9 @@ public class ThingyardServer : IAsyncLifetime
     /// <summary>The broker's plain and TLS ports (picked free at start).</summary>
     public int MqttPort => Services.GetRequiredService<Thingyard.Server.Connectivity.MqttBroker>().Port;
     public int MqttTlsPort => Services.GetRequiredService<Thingyard.Server.Connectivity.MqttBroker>().TlsPort;
+    /// <summary>The server-side subscription's plain and TLS AMQP ports (picked free at start).</summary>
+    public int AmqpPort => Services.GetRequiredService<Thingyard.Server.Subscriptions.Amqp.AmqpServer>().Port;
+    public int AmqpTlsPort => Services.GetRequiredService<Thingyard.Server.Subscriptions.Amqp.AmqpServer>().TlsPort;
     /// <summary>The device HTTPS port, for servers with Thingyard:Mqtt:DeviceHttpsPort set.</summary>
     public int DeviceHttpsPort => Services.GetRequiredService<DeviceHttpsServer>().Port;
     /// <summary>The certificate the device TLS ports present (PEM, as devices are given it).</summary>

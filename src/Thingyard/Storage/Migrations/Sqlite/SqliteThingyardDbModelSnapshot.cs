@@ -1131,6 +1131,123 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("ProductConfigFiles");
                 });
 
+            modelBuilder.Entity("Thingyard.Subscriptions.BacklogMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConsumerGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GenerateTimeMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConsumerGroupId", "Id");
+
+                    b.ToTable("Backlog");
+                });
+
+            modelBuilder.Entity("Thingyard.Subscriptions.ConsumerGroup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DroppedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GroupId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "GroupId")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ConsumerGroups");
+                });
+
+            modelBuilder.Entity("Thingyard.Subscriptions.SubscribeRelation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kinds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ModifiedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("ProductId", "Type")
+                        .IsUnique();
+
+                    b.ToTable("SubscribeRelations");
+                });
+
+            modelBuilder.Entity("Thingyard.Subscriptions.SubscribeRelationGroup", b =>
+                {
+                    b.Property<long>("RelationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConsumerGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RelationId", "ConsumerGroupId");
+
+                    b.HasIndex("ConsumerGroupId");
+
+                    b.ToTable("SubscribeRelationGroups");
+                });
+
             modelBuilder.Entity("Thingyard.Telemetry.DeviceShadow", b =>
                 {
                     b.Property<long>("DeviceId")
@@ -1587,6 +1704,39 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Subscriptions.ConsumerGroup", b =>
+                {
+                    b.HasOne("Thingyard.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Subscriptions.SubscribeRelation", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Subscriptions.SubscribeRelationGroup", b =>
+                {
+                    b.HasOne("Thingyard.Subscriptions.ConsumerGroup", null)
+                        .WithMany()
+                        .HasForeignKey("ConsumerGroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Thingyard.Subscriptions.SubscribeRelation", null)
+                        .WithMany()
+                        .HasForeignKey("RelationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

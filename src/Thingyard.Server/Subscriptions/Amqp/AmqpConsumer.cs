@@ -1,0 +1,54 @@
+// A client's receiver link as a consumer of its group: messages go out as AMQP messages with Alibaba's application
+// properties (topic, messageId, generateTime) and the payload as one data section; the client's dispositions come
+// back to the group (accepted or rejected: done; released or modified: sent again).
+using Microsoft.Azure.Amqp;
+using Microsoft.Azure.Amqp.Framing;
+using Thingyard.Subscriptions;
+
+namespace Thingyard.Server.Subscriptions.Amqp;
+
+public sealed class AmqpConsumer : IConsumer
+{
+    readonly SendingAmqpLink _link;
+    readonly GroupQueue _group;
+
+    public AmqpConsumer(SendingAmqpLink link, GroupQueue group, string clientId, string address, long connectedAtMs)
+    {
+        _link = link;
+        _group = group;
+        ClientId = clientId;
+        Address = address;
+        ConnectedAtMs = connectedAtMs;
+        link.RegisterCreditListener((_, _, _) => _group.CreditAdded());
+        link.RegisterDispositionListener(Settled);
+    }
+
+    public string ClientId { get; }
+    public string Address { get; }
+    public long ConnectedAtMs { get; }
+    public int Credit => (int)Math.Min(_link.LinkCredit, int.MaxValue);
+
+    public void Send(BacklogMessage m)
+    {
+        var message = AmqpMessage.Create(new Data { Value = new ArraySegment<byte>(m.Payload) });
+        var id = m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        message.Properties.MessageId = id;
+        message.ApplicationProperties.Map["topic"] = m.Topic;
+        message.ApplicationProperties.Map["messageId"] = id;
+        message.ApplicationProperties.Map["generateTime"] = m.GenerateTimeMs;
+        _link.SendMessageNoWait(message, new ArraySegment<byte>(BitConverter.GetBytes(m.Id)), AmqpConstants.NullBinary);
+        // A client that settles on send (pre-settled, at most once) has taken it as it went.
+        if (_link.Settings.SettleType == SettleMode.SettleOnSend) _group.Settled(this, m.Id, done: true);
+    }
+
+    void Settled(Delivery delivery)
+    {
+        var tag = delivery.DeliveryTag;
+        if (tag.Count != sizeof(long)) return;
+        var id = BitConverter.ToInt64(tag.Array!, tag.Offset);
+        var code = delivery.State?.DescriptorCode;
+        var done = code == Accepted.Code || code == Rejected.Code;
+        if (!delivery.Settled) _link.DisposeDelivery(delivery, true, delivery.State);
+        if (done || code == Released.Code || code == Modified.Code) _group.Settled(this, id, done);
+    }
+}

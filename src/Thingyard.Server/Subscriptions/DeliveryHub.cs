@@ -1,0 +1,72 @@
+// The consumer groups' delivery, for the process: a GroupQueue per group that has (or had) a client, fed by the
+// telemetry writer's commits; a timer resends overdue deliveries every second and applies the retention every minute.
+using System.Collections.Concurrent;
+using Thingyard.Server.Settings;
+using Thingyard.Subscriptions;
+using Thingyard.Telemetry;
+
+namespace Thingyard.Server.Subscriptions;
+
+public sealed class DeliveryHub : BackgroundService
+{
+    readonly ConcurrentDictionary<long, GroupQueue> _groups = new();
+    readonly BacklogStore _store;
+    readonly MessageIds _ids;
+    readonly AmqpOptions _options;
+    readonly TimeProvider _time;
+    readonly ILogger<DeliveryHub> _log;
+
+    public DeliveryHub(TelemetryPipeline telemetry, BacklogStore store, MessageIds ids, AmqpOptions options, TimeProvider time, ILogger<DeliveryHub> log)
+    {
+        _store = store;
+        _ids = ids;
+        _options = options;
+        _time = time;
+        _log = log;
+        telemetry.ForwardsCommitted = Committed;
+    }
+
+    /// <summary>The group's queue, made on first use.</summary>
+    public GroupQueue Group(long groupId) => _groups.GetOrAdd(groupId, id => new GroupQueue(id, _store, _time));
+
+    /// <summary>The group's queue if a client ever connected to it in this process.</summary>
+    public GroupQueue? Find(long groupId) => _groups.GetValueOrDefault(groupId);
+
+    /// <summary>The group's backlog was emptied in the table (ResetConsumerGroupPosition).</summary>
+    public void Reset(long groupId) => Find(groupId)?.Reload();
+
+    void Committed(List<BacklogMessage> messages)
+    {
+        if (_groups.IsEmpty) return;
+        foreach (var byGroup in messages.GroupBy(m => m.ConsumerGroupId))
+            if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Committed(byGroup);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        _ids.Seed(await _store.MaxIdAsync(stopping));
+        var deleter = _store.RunDeleterAsync(stopping);
+        var nextTrim = DateTimeOffset.MinValue;
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stopping))
+            {
+                foreach (var queue in _groups.Values) queue.ResendOverdue();
+                if (_time.GetUtcNow() < nextTrim) continue;
+                nextTrim = _time.GetUtcNow().AddMinutes(1);
+                try
+                {
+                    var olderThan = _time.GetUtcNow().AddHours(-_options.RetentionHours).ToUnixTimeMilliseconds();
+                    foreach (var group in await _store.TrimAsync(olderThan, _options.MaxBacklogPerGroup, stopping)) Find(group)?.Reload();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _log.LogWarning(e, "Applying the backlog retention failed; trying again in a minute");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
+        await deleter;
+    }
+}

@@ -1,0 +1,78 @@
+// Turns what devices do into consumer-group messages: an accepted upstream message (property and event posts, replies
+// to downlinks, custom topics) and status changes. Each message becomes one backlog row per subscribed group, written by
+// the telemetry writer in the same commit as the telemetry it came with: a QoS 1 post acknowledged to the device is
+// also queued for the application. A product nobody subscribes to costs one dictionary lookup.
+using Thingyard.Connectivity;
+using Thingyard.Server.Connectivity;
+using Thingyard.Server.Things;
+using Thingyard.Subscriptions;
+using Thingyard.Telemetry;
+
+namespace Thingyard.Server.Subscriptions;
+
+public sealed class Forwarder(SubscriptionDirectory directory, MessageIds ids, ModelCache models, TelemetryPipeline telemetry, TimeProvider time)
+{
+    /// <summary>Adds the forwards of an accepted uplink to its entries (committed with them).</summary>
+    public async ValueTask AddAsync(Uplink u)
+    {
+        var groups = await directory.GroupsAsync(u.Device.ProductId, MessageKinds.DeviceData);
+        if (groups.Length == 0) return;
+        var d = u.Device;
+        var requestId = RequestId(u);
+        if (IsCustomTopic(u))
+        {
+            Add(u.Entries, groups, d.DeviceId, u.Topic, System.Buffers.BuffersExtensions.ToArray(u.Payload), u.NowMs);
+            return;
+        }
+        var count = u.Entries.Count;
+        List<TelemetryEntry>? properties = null;
+        for (var i = 0; i < count; i++)
+        {
+            var e = u.Entries[i];
+            switch (e.Kind)
+            {
+                case TelemetryKind.Property:
+                    (properties ??= []).Add(e);
+                    break;
+                case TelemetryKind.Event:
+                    var name = (await models.GetAsync(d.ProductId)).Event(e.Identifier!)?.Name;
+                    Add(u.Entries, groups, d.DeviceId, ForwardPayloads.EventTopic(d, e.Identifier!), ForwardPayloads.Event(d, requestId, u.NowMs, e, name), u.NowMs);
+                    break;
+                case TelemetryKind.ServiceReply:
+                    var requestTopic = u.Topic.EndsWith("_reply", StringComparison.Ordinal) ? u.Topic[..^"_reply".Length] : u.Topic;
+                    Add(u.Entries, groups, d.DeviceId, ForwardPayloads.DownlinkReplyTopic(d),
+                        ForwardPayloads.DownlinkReply(d, e.Extra, u.NowMs, e.Code, null, requestTopic, e.Json), u.NowMs);
+                    break;
+            }
+        }
+        if (properties is not null)
+            Add(u.Entries, groups, d.DeviceId, ForwardPayloads.PropertyTopic(d), ForwardPayloads.Properties(d, requestId, u.NowMs, properties), u.NowMs);
+    }
+
+    /// <summary>Online or offline, queued behind the status change itself.</summary>
+    public async ValueTask StatusAsync(DeviceIdentity d, bool online, string? ip, long timeMs, long lastTimeMs)
+    {
+        var groups = await directory.GroupsAsync(d.ProductId, MessageKinds.DeviceStatusChange);
+        if (groups.Length == 0) return;
+        var payload = ForwardPayloads.Status(d, online, timeMs, lastTimeMs, ip, time.LocalTimeZone);
+        var entries = new List<TelemetryEntry>(groups.Length);
+        Add(entries, groups, d.DeviceId, ForwardPayloads.StatusTopic(d), payload, timeMs);
+        foreach (var e in entries) await telemetry.WriteAsync(e);
+    }
+
+    void Add(List<TelemetryEntry> to, long[] groups, long deviceId, string topic, byte[] payload, long nowMs)
+    {
+        foreach (var g in groups)
+            to.Add(TelemetryEntry.Forward(new BacklogMessage
+            {
+                Id = ids.Next(), ConsumerGroupId = g, DeviceId = deviceId, Topic = topic, Payload = payload, GenerateTimeMs = nowMs,
+            }));
+    }
+
+    /// <summary>/{pk}/{dn}/user/...: the device's own topics, forwarded as they came.</summary>
+    static bool IsCustomTopic(Uplink u) => u.Levels.Length > 4 && u.Levels[3] == "user";
+
+    static string? RequestId(Uplink u) => u.Request?.Id is { } id
+        ? id.ValueKind == System.Text.Json.JsonValueKind.String ? id.GetString() : id.GetRawText()
+        : null;
+}

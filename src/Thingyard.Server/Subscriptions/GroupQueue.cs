@@ -1,0 +1,251 @@
+// One consumer group's delivery: its backlog (rows in the Backlog table) fed to the group's connected clients. Messages
+// are sent in id order; a device's messages always go to the same client while the set of clients is unchanged
+// (so each device's order is kept), and clients share the devices. A message stays in the backlog until a client
+// accepts it; one not settled within AckTimeout, or held by a client that leaves, is sent again.
+// Memory holds at most MemoryCap ready messages; beyond that the rest stays in the database and is read in pages as
+// the clients catch up. With no client connected nothing is held in memory at all.
+using Thingyard.Subscriptions;
+
+namespace Thingyard.Server.Subscriptions;
+
+public sealed class GroupQueue(long groupId, BacklogStore store, TimeProvider time)
+{
+    public const int MemoryCap = 20_000;
+    public const int PageSize = 2_000;
+    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(30);
+
+    readonly object _lock = new();
+    readonly SortedDictionary<long, BacklogMessage> _ready = [];
+    readonly Dictionary<long, (BacklogMessage Message, IConsumer Consumer, long SentAtMs)> _inflight = [];
+    readonly List<IConsumer> _consumers = [];
+    // Accepted, and still in the table until the deleter's next commit: a page read meanwhile must not bring them back.
+    readonly HashSet<long> _accepted = [];
+    // Every id at or below this is in memory (ready, in flight or accepted) or gone; above it, only what _complete says.
+    long _loadedThrough;
+    // True when memory holds the whole backlog: newly committed messages join it directly.
+    bool _complete;
+    bool _loading;
+    List<BacklogMessage>? _arrivedWhileLoading;
+    readonly ConsumeRate _rate = new(time);
+
+    public long GroupId => groupId;
+
+    public IReadOnlyList<IConsumer> Consumers { get { lock (_lock) return [.. _consumers]; } }
+    public long LastConsumedAtMs => _rate.LastAtMs;
+    public int ConsumedLastMinute => _rate.LastMinute;
+
+    public void Attach(IConsumer consumer)
+    {
+        lock (_lock)
+        {
+            _consumers.Add(consumer);
+            PumpLocked();
+        }
+    }
+
+    public void Detach(IConsumer consumer)
+    {
+        lock (_lock)
+        {
+            if (!_consumers.Remove(consumer)) return;
+            foreach (var (id, f) in _inflight.Where(f => f.Value.Consumer == consumer).ToList())
+            {
+                _inflight.Remove(id);
+                _ready[id] = f.Message;
+            }
+            if (_consumers.Count == 0) ForgetLocked();
+            else PumpLocked();
+        }
+    }
+
+    /// <summary>Messages of this group the telemetry writer has just committed.</summary>
+    public void Committed(IEnumerable<BacklogMessage> messages)
+    {
+        lock (_lock)
+        {
+            if (_consumers.Count == 0) return; // in the table; read when a client comes
+            if (_loading)
+            {
+                (_arrivedWhileLoading ??= []).AddRange(messages);
+                return;
+            }
+            foreach (var m in messages) AdmitLocked(m);
+            PumpLocked();
+        }
+    }
+
+    /// <summary>A client settled a delivery: accepted (or rejected) ends it; released or modified sends it again.</summary>
+    public void Settled(IConsumer consumer, long id, bool done)
+    {
+        lock (_lock)
+        {
+            var held = _inflight.Remove(id, out var f);
+            if (done)
+            {
+                _ready.Remove(id);
+                _accepted.Add(id);
+                _rate.Count();
+                store.Delete(this, id);
+            }
+            else if (held) _ready[id] = f.Message;
+            PumpLocked();
+        }
+    }
+
+    /// <summary>A client has more credit.</summary>
+    public void CreditAdded()
+    {
+        lock (_lock) PumpLocked();
+    }
+
+    /// <summary>The deleter committed these deletions.</summary>
+    public void Deleted(IEnumerable<long> ids)
+    {
+        lock (_lock) foreach (var id in ids) _accepted.Remove(id);
+    }
+
+    /// <summary>Deliveries older than the ack timeout go back to the front of the queue.</summary>
+    public void ResendOverdue()
+    {
+        var cutoff = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)AckTimeout.TotalMilliseconds;
+        lock (_lock)
+        {
+            var overdue = _inflight.Where(f => f.Value.SentAtMs < cutoff).Select(f => f.Key).ToList();
+            foreach (var id in overdue)
+            {
+                _ready[id] = _inflight[id].Message;
+                _inflight.Remove(id);
+            }
+            if (overdue.Count > 0) PumpLocked();
+        }
+    }
+
+    /// <summary>The backlog was emptied or trimmed in the table (reset, retention): read it again from there.</summary>
+    public void Reload()
+    {
+        lock (_lock)
+        {
+            var consumers = _consumers.Count;
+            ForgetLocked();
+            if (consumers > 0) PumpLocked();
+        }
+    }
+
+    void ForgetLocked()
+    {
+        _ready.Clear();
+        _inflight.Clear();
+        _loadedThrough = 0;
+        _complete = false;
+        // A page being read now was started before this: it is dropped when it arrives (see LoadAsync).
+        _loading = false;
+        _arrivedWhileLoading = null;
+        _generation++;
+    }
+
+    int _generation;
+
+    void AdmitLocked(BacklogMessage m)
+    {
+        if (_inflight.ContainsKey(m.Id) || _accepted.Contains(m.Id)) return;
+        if (m.Id <= _loadedThrough) _ready.TryAdd(m.Id, m);
+        else if (_complete && _ready.Count < MemoryCap)
+        {
+            _ready.TryAdd(m.Id, m);
+            _loadedThrough = m.Id;
+        }
+        else _complete = false; // left in the table; a later page reads it
+    }
+
+    void PumpLocked()
+    {
+        var n = _consumers.Count;
+        if (n == 0) return;
+        if (_ready.Count > 0)
+        {
+            List<long>? sent = null;
+            var blocked = 0;
+            var seenBlocked = new bool[n];
+            foreach (var (id, m) in _ready)
+            {
+                var at = (int)((ulong)m.DeviceId % (ulong)n);
+                var consumer = _consumers[at];
+                if (consumer.Credit <= 0)
+                {
+                    if (!seenBlocked[at]) { seenBlocked[at] = true; if (++blocked == n) break; }
+                    continue;
+                }
+                _inflight[id] = (m, consumer, time.GetUtcNow().ToUnixTimeMilliseconds());
+                (sent ??= []).Add(id);
+                consumer.Send(m);
+            }
+            if (sent is not null) foreach (var id in sent) _ready.Remove(id);
+        }
+        if (!_complete && !_loading && _ready.Count < PageSize) StartLoadLocked();
+    }
+
+    void StartLoadLocked()
+    {
+        _loading = true;
+        var from = _loadedThrough;
+        var generation = _generation;
+        _ = Task.Run(async () =>
+        {
+            List<BacklogMessage> page;
+            try { page = await store.PageAsync(groupId, from, PageSize); }
+            catch (Exception e)
+            {
+                store.LoadFailed(groupId, e);
+                lock (_lock) if (_generation == generation) _loading = false;
+                return;
+            }
+            lock (_lock)
+            {
+                if (_generation != generation) return;
+                foreach (var m in page)
+                {
+                    if (!_inflight.ContainsKey(m.Id) && !_accepted.Contains(m.Id)) _ready.TryAdd(m.Id, m);
+                    if (m.Id > _loadedThrough) _loadedThrough = m.Id;
+                }
+                _complete = page.Count < PageSize;
+                _loading = false;
+                var arrived = _arrivedWhileLoading;
+                _arrivedWhileLoading = null;
+                if (arrived is not null) foreach (var m in arrived) AdmitLocked(m);
+                PumpLocked();
+            }
+        });
+    }
+}
+
+/// <summary>Accepted messages per minute, and the last time one was.</summary>
+sealed class ConsumeRate(TimeProvider time)
+{
+    readonly int[] _perSecond = new int[60];
+    long _second;
+    public long LastAtMs { get; private set; }
+
+    public void Count()
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Advance(now / 1000);
+        _perSecond[(int)(_second % 60)]++;
+        LastAtMs = now;
+    }
+
+    public int LastMinute
+    {
+        get
+        {
+            Advance(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000);
+            return _perSecond.Sum();
+        }
+    }
+
+    void Advance(long second)
+    {
+        if (second <= _second) return;
+        for (var s = Math.Max(_second + 1, second - 59); s <= second; s++) _perSecond[(int)(s % 60)] = 0;
+        _second = second;
+    }
+}
