@@ -224,16 +224,16 @@ public sealed class ConsumerGroupTests(ThingyardServer server) : IClassFixture<T
         return await db.ConsumerGroups.Where(g => groupIds.Contains(g.GroupId)).ToDictionaryAsync(g => g.GroupId, g => g.Id);
     }
 
-    static long _nextMessageId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
-
     async Task AddBacklogAsync(long consumerGroupId, int count)
     {
+        // As the Forwarder writes them: the server's message ids, made now (older rows would be dropped by the retention sweep).
+        var ids = server.Services.GetRequiredService<MessageIds>();
         await using var db = await server.DbAsync();
         for (var i = 0; i < count; i++)
             db.Backlog.Add(new BacklogMessage
             {
-                Id = Interlocked.Increment(ref _nextMessageId), ConsumerGroupId = consumerGroupId, Topic = "/pk/dn/thing/event/property/post",
-                Payload = [1, 2, 3], GenerateTimeMs = 1,
+                Id = ids.Next(), ConsumerGroupId = consumerGroupId, Topic = "/pk/dn/thing/event/property/post",
+                Payload = [1, 2, 3], GenerateTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             });
         await db.SaveChangesAsync();
     }
