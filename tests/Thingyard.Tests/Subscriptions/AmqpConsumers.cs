@@ -11,13 +11,17 @@ public static class AmqpConsumers
 
     /// <summary>A rhea client of the group (admin's AccessKey unless another account is given) over TLS.</summary>
     public static NodeScript Start(ThingyardServer server, string group, TestAccount? account = null, int count = 0, int quietMs = 0,
-        string? secret = null, object? idleTimeOut = null, string clientId = "app-1", bool tls = true, int timeoutMs = 30_000, string signMethod = "hmacsha1")
+        string? secret = null, object? idleTimeOut = null, string clientId = "app-1", bool tls = true, int timeoutMs = 30_000, string signMethod = "hmacsha1") =>
+        Start(tls ? server.AmqpTlsPort : server.AmqpPort, tls, group, account, count, quietMs, secret, idleTimeOut, clientId, timeoutMs, signMethod);
+
+    public static NodeScript Start(int port, bool tls, string group, TestAccount? account = null, int count = 0, int quietMs = 0,
+        string? secret = null, object? idleTimeOut = null, string clientId = "app-1", int timeoutMs = 30_000, string signMethod = "hmacsha1")
     {
         var (keyId, keySecret) = account is null ? (ThingyardServer.AdminKeyId, ThingyardServer.AdminSecret) : (account.AccessKeyId, account.AccessKeySecret);
         return NodeSdk.StartScript(Script, "consume", new
         {
             host = "127.0.0.1",
-            port = tls ? server.AmqpTlsPort : server.AmqpPort,
+            port,
             tls,
             accessKeyId = keyId,
             accessKeySecret = secret ?? keySecret,

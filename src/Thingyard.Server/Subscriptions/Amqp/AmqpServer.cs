@@ -104,7 +104,8 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
             {
                 ContainerId = "thingyard",
                 IdleTimeOut = MaxIdleTimeoutMs, // ours: the client must send something within 300 s
-                MinIdleTimeout = MinIdleTimeoutMs,
+                // The bounds are checked once open (Opened), so a refusal says what Alibaba's range is.
+                MinIdleTimeout = 0,
             };
             connection = new AmqpConnection(args.Transport, (ProtocolHeader)args.UserToken, false, _settings!, connectionSettings);
             var client = new ClientConnection { Address = args.Transport.RemoteEndPoint?.ToString() ?? "" };
