@@ -248,13 +248,14 @@ public sealed class SubscribeRelationTests(ThingyardServer server) : IClassFixtu
             Assert.Equal(4, Volatile.Read(ref published));
             await server.CallAs(account, "QuerySubscribeRelation", Amqp(pk));
             Assert.Equal(4, Volatile.Read(ref published)); // reads publish nothing
+            await server.CallAs(account, "DeleteProduct", ("ProductKey", pk));
+            Assert.Equal(5, Volatile.Read(ref published)); // the subscription went with the product
         }
         finally
         {
             changes.Changed -= Record;
         }
 
-        await server.CallAs(account, "DeleteProduct", ("ProductKey", pk));
         await using (var db = await server.DbAsync())
         {
             Assert.False(await db.SubscribeRelations.AnyAsync(r => !db.Products.Any(p => p.Id == r.ProductId)));
