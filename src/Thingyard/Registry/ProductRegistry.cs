@@ -5,6 +5,7 @@ using Thingyard.Common;
 using Thingyard.Projects;
 using Thingyard.Protocol.Tsl;
 using Thingyard.Storage;
+using Thingyard.Subscriptions;
 using Thingyard.ThingModels;
 
 namespace Thingyard.Registry;
@@ -15,7 +16,7 @@ public sealed record NewProduct(string Name, int NodeType = 0, int DataFormat = 
 
 public sealed record ProductChanges(string? Name = null, string? Description = null, bool? DynamicRegistration = null);
 
-public sealed class ProductRegistry(ThingyardDb db, TimeProvider time, ProjectRegistry projects, GrantDirectory grants)
+public sealed class ProductRegistry(ThingyardDb db, TimeProvider time, ProjectRegistry projects, GrantDirectory grants, SubscriptionChanges subscriptions)
 {
     static readonly string[] AuthTypes = ["secret", "id2", "x509"];
     static readonly string[] NetTypes = ["WIFI", "CELLULAR", "ETHERNET", "OTHER", "LORA"];
@@ -140,9 +141,11 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time, ProjectRe
         var product = Writable(await GetAsync(caller, productKey, ct), caller);
         if (await DeviceCountAsync(product, ct) > 0)
             throw new IotException(IotErrors.ProductHasDevices, $"The product '{productKey}' still has devices; delete them first.");
-        db.Products.Remove(product);
+        var subscribed = await db.SubscribeRelations.AnyAsync(r => r.ProductId == product.Id, ct);
+        db.Products.Remove(product); // its server-side subscription goes with it (cascade)
         await db.SaveChangesAsync(ct);
         grants.Forget();
+        if (subscribed) subscriptions.Publish(product.AccountId);
     }
 
     /// <summary>The product, if the caller may change it: a product received by distribution is read-only here (no

@@ -32,7 +32,7 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
         kinds = KindsFor(product, kinds);
         if (await FindAsync(product, ct) is not null)
             throw new IotException(IotErrors.SubscribeRelationExists, $"Product {product.ProductKey} already has an AMQP subscription; change it with UpdateSubscribeRelation.");
-        var members = await GroupsAsync(caller, product, groupIds.Count == 0 ? [ConsumerGroup.DefaultGroupId] : groupIds, ct);
+        var members = await GroupsAsync(caller, product, groupIds.Count == 0 ? new[] { ConsumerGroup.DefaultGroupId } : groupIds, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var relation = new SubscribeRelation { AccountId = product.AccountId, ProductId = product.Id, Type = Amqp, Kinds = kinds, CreatedAtMs = now, ModifiedAtMs = now };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -54,10 +54,10 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
         var product = await WritableAsync(caller, productKey, ct);
         var relation = await FindAsync(product, ct) ?? throw NotFound(product.ProductKey);
         kinds = KindsFor(product, kinds);
+        var members = groupIds.Count > 0 ? await GroupsAsync(caller, product, groupIds, ct) : null;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (groupIds.Count > 0)
+        if (members is not null)
         {
-            var members = await GroupsAsync(caller, product, groupIds, ct);
             await db.SubscribeRelationGroups.Where(m => m.RelationId == relation.Id).ExecuteDeleteAsync(ct);
             db.SubscribeRelationGroups.AddRange(members.Select(g => new SubscribeRelationGroup { RelationId = relation.Id, ConsumerGroupId = g.Id }));
         }

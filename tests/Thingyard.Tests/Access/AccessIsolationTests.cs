@@ -38,6 +38,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
 
     static (string, string)[] Pk(AccessWorld w, params (string, string)[] more) => [("ProductKey", w.ProductKey), .. more];
     static (string, string)[] Group(AccessWorld w, params (string, string)[] more) => [("GroupId", w.GroupId), .. more];
+    static (string, string)[] ConsumerGroup(AccessWorld w, params (string, string)[] more) => [("GroupId", w.ConsumerGroupId), .. more];
     static (string, string)[] Named(AccessWorld w, params (string, string)[] more) =>
         [("ProductKey", w.ProductKey), ("DeviceName.1", w.Device.DeviceName), .. more];
     static (string, string)[] ByIotId(AccessWorld w, params (string, string)[] more) => [("IotId", w.Device.IotId), .. more];
@@ -208,12 +209,30 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["QueryProductionBatch"] = w => [Lookup(("BatchId", w.BatchId))],
         ["QueryProductionBatchList"] = w => [Listing(Items("Data.List.BatchInfo")), Lookup(("ProductKey", w.ReleasedProductKey))],
         ["GetProductionBatchCredentialsUrl"] = w => [Lookup(("BatchId", w.BatchId))],
+        // Server-side subscription: consumer groups and products' subscriptions
+        ["QueryConsumerGroupList"] = w =>
+        [
+            Listing(r => r.At("Data.ConsumerGroupDTO").EnumerateArray().Count(g => g.Str("GroupId") == w.ConsumerGroupId), ("PageSize", "1000")),
+            Listing(Items("Data.ConsumerGroupDTO"), ("GroupName", w.ConsumerGroupName)),
+            Listing(Items("Data.ConsumerGroupDTO"), ("GroupName", w.ConsumerGroupName), ("Fuzzy", "true")),
+        ],
+        ["QueryConsumerGroupByGroupId"] = w => [Lookup(ConsumerGroup(w))],
+        ["UpdateConsumerGroup"] = w => [Change(ConsumerGroup(w, ("NewGroupName", Unique("taken"))))],
+        ["DeleteConsumerGroup"] = w => [Change(ConsumerGroup(w))],
+        ["ResetConsumerGroupPosition"] = w => [Change(ConsumerGroup(w))],
+        ["QuerySubscribeRelation"] = w => [Lookup(Pk(w, ("Type", "AMQP")))],
+        ["CreateSubscribeRelation"] = w => [Change(Pk(w, ("Type", "AMQP"), ("DeviceStatusChangeFlag", "true")))],
+        ["UpdateSubscribeRelation"] = w => [Change(Pk(w, ("Type", "AMQP"), ("DeviceStatusChangeFlag", "true"), ("ConsumerGroupIds.1", w.ConsumerGroupId)))],
+        ["DeleteSubscribeRelation"] = w => [Change(Pk(w, ("Type", "AMQP")))],
+        ["CreateConsumerGroupSubscribeRelation"] = w => [Change(Pk(w, ("ConsumerGroupId", w.ConsumerGroupId))), Change(Pk(w, ("ConsumerGroupId", "DEFAULT_GROUP")))],
+        ["DeleteConsumerGroupSubscribeRelation"] = w => [Change(Pk(w, ("ConsumerGroupId", w.ConsumerGroupId)))],
     };
 
     /// <summary>Actions that read or change no account's data, and why.</summary>
     static readonly Dictionary<string, string> RpcNotAccountOwned = new()
     {
         ["CreateProject"] = "creates a project in the caller's own account",
+        ["CreateConsumerGroup"] = "creates a consumer group in the caller's own account (names are unique per account: SubscribeRelationTests)",
         ["QueryReleaseReviewList"] = "the platform operator's queue across accounts; refused to every other caller (ReleaseTests)",
         ["ApproveProductRelease"] = "the platform operator's decision; refused to every other caller (ReleaseTests)",
         ["RejectProductRelease"] = "the platform operator's decision; refused to every other caller (ReleaseTests)",

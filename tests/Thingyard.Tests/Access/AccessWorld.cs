@@ -47,6 +47,9 @@ public sealed class AccessWorld : IAsyncLifetime
     public string DeviceTagValue { get; private set; } = "";
     public string ProductTagKey { get; private set; } = "";
     public string ProductTagValue { get; private set; } = "";
+    /// <summary>A's consumer group (in the AMQP subscription of ProductKey).</summary>
+    public string ConsumerGroupId { get; private set; } = "";
+    public string ConsumerGroupName { get; private set; } = "";
     /// <summary>A's console user (the first start's owner).</summary>
     public long UserId { get; private set; }
 
@@ -85,6 +88,11 @@ public sealed class AccessWorld : IAsyncLifetime
         await s.Call("BatchAddDeviceGroupRelations", ("GroupId", GroupId), ("Device.1.ProductKey", ProductKey), ("Device.1.DeviceName", Device.DeviceName));
         var groupTag = Unique("gval");
         await s.Call("SetDeviceGroupTags", ("GroupId", GroupId), ("TagString", $$"""[{"tagKey":"owner","tagValue":"{{groupTag}}"}]"""));
+
+        ConsumerGroupName = Unique("cgrp");
+        ConsumerGroupId = (await s.Call("CreateConsumerGroup", ("GroupName", ConsumerGroupName))).Str("GroupId");
+        await s.Call("CreateSubscribeRelation", ("ProductKey", ProductKey), ("Type", "AMQP"), ("DeviceDataFlag", "true"),
+            ("ConsumerGroupIds.1", ConsumerGroupId));
 
         var batchName = Unique("batch");
         ApplyId = (await s.Call("BatchCheckDeviceNames", ("ProductKey", ProductKey), ("DeviceName.1", batchName))).Str("Data.ApplyId");
@@ -168,9 +176,9 @@ public sealed class AccessWorld : IAsyncLifetime
 
         Identifiers.AddRange([ProductKey, Gateway.ProductKey, Device.DeviceName, Device.IotId, Moved.DeviceName, Moved.IotId,
             Gateway.DeviceName, Gateway.IotId, VirtualName, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
-            ReleasedProductKey, BatchId, AccountUid]);
+            ReleasedProductKey, BatchId, AccountUid, ConsumerGroupId]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
-            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret]);
+            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName]);
     }
 
     /// <summary>Fails when an answer to B carries A's data (or, for lists, anything of A's at all).</summary>

@@ -33,6 +33,10 @@ public sealed class RolePermissionTests(ThingyardServer server) : IClassFixture<
     [InlineData("InvokeThingService", Need.Change)]
     [InlineData("PublishThingModel", Need.Change)]
     [InlineData("Pub", Need.Change)]
+    [InlineData("QueryConsumerGroupList", Need.Read)]
+    [InlineData("QuerySubscribeRelation", Need.Read)]
+    [InlineData("ResetConsumerGroupPosition", Need.Change)]
+    [InlineData("CreateConsumerGroupSubscribeRelation", Need.Change)]
     public void An_action_needs_what_its_name_says(string action, Need need) => Assert.Equal(need, Permissions.NeedOf(action));
 
     [Fact]
