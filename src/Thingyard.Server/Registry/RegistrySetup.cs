@@ -1,4 +1,5 @@
 // Registry area wiring: domain services per request, the batch registration worker for the process.
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Thingyard.Registry;
 
 namespace Thingyard.Server.Registry;
@@ -7,7 +8,7 @@ public static class RegistrySetup
 {
     public static IServiceCollection AddRegistry(this IServiceCollection services)
     {
-        services.AddSingleton<DeviceChanges>();
+        services.TryAddSingleton<DeviceChanges>(); // also added by the storage setup
         services.AddSingleton<DeviceCache>();
         services.AddScoped<ProductRegistry>();
         services.AddScoped<DeviceRegistry>();

@@ -1,14 +1,15 @@
-// The Backlog table for the delivery engine: pages of a group's messages in id order, accepted messages deleted in
-// batches (one statement for all accepted within ~100 ms), and the retention sweep that drops what nobody consumed in
-// time, counted on the group (ConsumerGroup.DroppedCount).
+// The Backlog table for the delivery engine: pages of a group's messages in id order, accepted messages handed to the
+// telemetry writer to delete (on SQLite a second writer would only wait for the first one's lock), and the retention
+// sweep that drops what nobody consumed in time, counted on the group (ConsumerGroup.DroppedCount).
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Storage;
 using Thingyard.Subscriptions;
+using Thingyard.Telemetry;
 
 namespace Thingyard.Server.Subscriptions;
 
-public sealed class BacklogStore(IDbContextFactory<ThingyardDb> dbs, ILogger<BacklogStore> log)
+public sealed class BacklogStore(IDbContextFactory<ThingyardDb> dbs, TelemetryPipeline telemetry, ILogger<BacklogStore> log)
 {
     readonly Channel<(GroupQueue Group, long Id)> _deletes = Channel.CreateUnbounded<(GroupQueue, long)>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -29,31 +30,18 @@ public sealed class BacklogStore(IDbContextFactory<ThingyardDb> dbs, ILogger<Bac
         return await db.Backlog.LongCountAsync(m => m.ConsumerGroupId == groupId, ct);
     }
 
-    /// <summary>Deletes accepted messages until stopped; a batch that fails is retried (the messages stay accepted in
-    /// memory meanwhile, and after a restart they would only be delivered once more).</summary>
+    /// <summary>Hands accepted messages to the telemetry writer until stopped; the hub hears of each deletion once it
+    /// is committed. After a crash before that, a message is delivered once more (at least once).</summary>
     public async Task RunDeleterAsync(CancellationToken stopping)
     {
-        var batch = new List<(GroupQueue Group, long Id)>();
         try
         {
             while (await _deletes.Reader.WaitToReadAsync(stopping))
-            {
-                await Task.Delay(100, stopping); // gather what is accepted meanwhile into one statement
-                while (batch.Count < 5_000 && _deletes.Reader.TryRead(out var d)) batch.Add(d);
-                try
-                {
-                    var ids = batch.Select(d => d.Id).ToList();
-                    await using (var db = await dbs.CreateDbContextAsync(stopping))
-                        await db.Backlog.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(stopping);
-                    foreach (var group in batch.GroupBy(d => d.Group)) group.Key.Deleted(group.Select(d => d.Id));
-                    batch.Clear();
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogWarning(e, "Deleting {Count} accepted backlog messages failed; retrying", batch.Count);
-                    await Task.Delay(1000, stopping);
-                }
-            }
+                while (_deletes.Reader.TryRead(out var d))
+                    await telemetry.WriteAsync(TelemetryEntry.Accepted(new BacklogMessage
+                    {
+                        Id = d.Id, ConsumerGroupId = d.Group.GroupId, Topic = "", Payload = [],
+                    }), stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
     }

@@ -23,7 +23,7 @@ public sealed class DeliveryHub : BackgroundService
         _options = options;
         _time = time;
         _log = log;
-        telemetry.ForwardsCommitted = Committed;
+        telemetry.BacklogCommitted = Committed;
     }
 
     /// <summary>The group's queue, made on first use.</summary>
@@ -35,11 +35,13 @@ public sealed class DeliveryHub : BackgroundService
     /// <summary>The group's backlog was emptied in the table (ResetConsumerGroupPosition).</summary>
     public void Reset(long groupId) => Find(groupId)?.Reload();
 
-    void Committed(List<BacklogMessage> messages)
+    void Committed(List<BacklogMessage> stored, List<BacklogMessage> deleted)
     {
         if (_groups.IsEmpty) return;
-        foreach (var byGroup in messages.GroupBy(m => m.ConsumerGroupId))
+        foreach (var byGroup in stored.GroupBy(m => m.ConsumerGroupId))
             if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Committed(byGroup);
+        foreach (var byGroup in deleted.GroupBy(m => m.ConsumerGroupId))
+            if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Deleted(byGroup.Select(m => m.Id));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)

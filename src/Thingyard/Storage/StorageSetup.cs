@@ -3,6 +3,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Thingyard.Accounts;
 using Thingyard.Common;
 using Npgsql;
@@ -19,6 +20,8 @@ public static class StorageSetup
         services.AddSingleton(file);
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StorageGuard>();
+        // The storage model reports created devices (DeviceCreations) into the registry's change feed.
+        services.TryAddSingleton<Registry.DeviceChanges>();
         services.AddSingleton<Registry.DeviceCreations>();
         services.AddSingleton(sp => new StorageWatcher(cs, options, file, sp.GetRequiredService<StorageHealth>(),
             options.IsPostgres ? sp.GetRequiredService<NpgsqlDataSource>() : null));

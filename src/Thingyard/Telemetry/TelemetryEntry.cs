@@ -1,10 +1,11 @@
 // One unit of work for the telemetry writer: a property value, an event, a service call or reply, a status change, or
-// a message for a consumer group's backlog (so a forwarded message is stored in the same commit as its telemetry).
+// a message for a consumer group's backlog (so a forwarded message is stored in the same commit as its telemetry), or
+// one a client accepted, deleted from the backlog by the same single writer (SQLite has one).
 using Thingyard.Subscriptions;
 
 namespace Thingyard.Telemetry;
 
-public enum TelemetryKind : byte { Property, Event, ServiceCall, ServiceReply, Online, Offline, Forward }
+public enum TelemetryKind : byte { Property, Event, ServiceCall, ServiceReply, Online, Offline, Forward, Accepted }
 
 public sealed class TelemetryEntry
 {
@@ -18,7 +19,7 @@ public sealed class TelemetryEntry
     /// <summary>Event type, or the Alink message id of a service call or reply.</summary>
     public string? Extra { get; init; }
     public int Code { get; init; }
-    /// <summary>The backlog row of a Forward entry.</summary>
+    /// <summary>The backlog row of a Forward entry; of an Accepted entry, the row to delete (its id and group).</summary>
     public BacklogMessage? Message { get; init; }
     /// <summary>Completed once the batch holding this entry is committed (QoS 1 acknowledges after it).</summary>
     public TaskCompletionSource? Durable { get; set; }
@@ -40,6 +41,8 @@ public sealed class TelemetryEntry
 
     public static TelemetryEntry Forward(BacklogMessage message) =>
         new() { Kind = TelemetryKind.Forward, DeviceId = message.DeviceId, TimeMs = message.GenerateTimeMs, Message = message };
+
+    public static TelemetryEntry Accepted(BacklogMessage message) => new() { Kind = TelemetryKind.Accepted, Message = message };
 
     public static TelemetryEntry Offline(long deviceId, long timeMs) =>
         new() { Kind = TelemetryKind.Offline, DeviceId = deviceId, TimeMs = timeMs };

@@ -23,8 +23,8 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     public long Batches => Interlocked.Read(ref _batches);
     public long Failed => Interlocked.Read(ref _failed);
     /// <summary>Called on the writer's task after each commit with the backlog messages it stored (consumer groups
-    /// deliver them from there); must be quick and must not throw.</summary>
-    public Action<List<BacklogMessage>>? ForwardsCommitted { get; set; }
+    /// deliver them from there) and those it deleted as accepted; must be quick and must not throw.</summary>
+    public Action<List<BacklogMessage>, List<BacklogMessage>>? BacklogCommitted { get; set; }
 
     /// <summary>Entries accepted and not yet written.</summary>
     public int Queued => _channel.Reader.Count;
@@ -73,7 +73,8 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
             Interlocked.Increment(ref _written);
             health.Committed();
             e.Durable?.TrySetResult();
-            if (e.Kind == TelemetryKind.Forward) ForwardsCommitted?.Invoke([e.Message!]);
+            if (e.Kind == TelemetryKind.Forward) BacklogCommitted?.Invoke([e.Message!], []);
+            else if (e.Kind == TelemetryKind.Accepted) BacklogCommitted?.Invoke([], [e.Message!]);
         }
         catch (Exception ex) when (StorageFailures.Describe(ex, "a telemetry write failed") is { } problem)
         {
@@ -112,7 +113,7 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
                 Interlocked.Increment(ref _batches);
                 health.Committed();
                 foreach (var e in batch) e.Durable?.TrySetResult();
-                NotifyForwards(batch);
+                NotifyBacklog(batch);
             }
             catch (Exception ex) when (StorageFailures.Describe(ex, "a telemetry write failed") is { } problem)
             {
@@ -131,13 +132,14 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
         }
     }
 
-    void NotifyForwards(List<TelemetryEntry> batch)
+    void NotifyBacklog(List<TelemetryEntry> batch)
     {
-        if (ForwardsCommitted is not { } notify) return;
-        List<BacklogMessage>? forwards = null;
+        if (BacklogCommitted is not { } notify) return;
+        List<BacklogMessage>? stored = null, deleted = null;
         foreach (var e in batch)
-            if (e.Kind == TelemetryKind.Forward) (forwards ??= []).Add(e.Message!);
-        if (forwards is not null) notify(forwards);
+            if (e.Kind == TelemetryKind.Forward) (stored ??= []).Add(e.Message!);
+            else if (e.Kind == TelemetryKind.Accepted) (deleted ??= []).Add(e.Message!);
+        if (stored is not null || deleted is not null) notify(stored ?? [], deleted ?? []);
     }
 
     /// <summary>Entries that are not stored: counted, and whoever waits for them (a QoS 1 PUBACK) gets the error.</summary>

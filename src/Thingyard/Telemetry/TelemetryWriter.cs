@@ -51,6 +51,9 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         SELECT * FROM unnest(@id::bigint[], @g::bigint[], @d::bigint[], @topic::text[], @p::bytea[], @t::bigint[])
         """;
 
+    const string DeleteAccepted = """DELETE FROM "Backlog" WHERE "Id" = @id""";
+    const string DeleteAcceptedPg = """DELETE FROM "Backlog" WHERE "Id" = ANY(@id)""";
+
     bool _postgres;
 
     public async Task WriteAsync(IReadOnlyList<TelemetryEntry> batch)
@@ -68,6 +71,7 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         foreach (var e in batch)
         {
             if (e.Kind == TelemetryKind.Forward) { await ExecForwardAsync(tx, e.Message!); continue; }
+            if (e.Kind == TelemetryKind.Accepted) { await ExecAcceptedAsync(tx, e.Message!.Id); continue; }
             var (sql, values) = StatementOf(e);
             await ExecAsync(tx, sql, values);
             if (e.Kind != TelemetryKind.Property) continue;
@@ -119,7 +123,20 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         var forwards = batch.Where(e => e.Kind == TelemetryKind.Forward).Select(e => e.Message!).ToList();
         if (forwards.Count > 0) await ExecForwardsAsync(connection, tx, forwards);
 
-        var others = batch.Where(e => e.Kind is not (TelemetryKind.Property or TelemetryKind.Forward)).ToList();
+        var accepted = batch.Where(e => e.Kind == TelemetryKind.Accepted).Select(e => e.Message!.Id).ToArray();
+        if (accepted.Length > 0)
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = tx;
+            delete.CommandText = DeleteAcceptedPg;
+            var ids = delete.CreateParameter();
+            ids.ParameterName = "@id";
+            ids.Value = accepted;
+            delete.Parameters.Add(ids);
+            await delete.ExecuteNonQueryAsync();
+        }
+
+        var others = batch.Where(e => e.Kind is not (TelemetryKind.Property or TelemetryKind.Forward or TelemetryKind.Accepted)).ToList();
         if (others.Count > 0)
         {
             // In entry order, so a service reply follows the call it answers and offline follows online.
@@ -191,6 +208,23 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         cmd.Transaction = tx;
         object[] values = [m.Id, m.ConsumerGroupId, m.DeviceId, m.Topic, m.Payload, m.GenerateTimeMs];
         for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    async Task ExecAcceptedAsync(DbTransaction tx, long id)
+    {
+        if (!_commands.TryGetValue(DeleteAccepted, out var cmd))
+        {
+            cmd = _connection!.CreateCommand();
+            cmd.CommandText = DeleteAccepted;
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@id";
+            p.DbType = DbType.Int64;
+            cmd.Parameters.Add(p);
+            _commands[DeleteAccepted] = cmd;
+        }
+        cmd.Transaction = tx;
+        cmd.Parameters[0].Value = id;
         await cmd.ExecuteNonQueryAsync();
     }
 
