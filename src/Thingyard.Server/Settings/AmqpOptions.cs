@@ -17,6 +17,8 @@ public sealed class AmqpOptions
     public int RetentionHours { get; set; } = 24;
     /// <summary>Messages kept per consumer group; beyond it the oldest are dropped and counted.</summary>
     public int MaxBacklogPerGroup { get; set; } = 1_000_000;
+    /// <summary>Seconds a client has to settle a delivery before it is sent again.</summary>
+    public int AckTimeoutSeconds { get; set; } = 30;
 }
 
 public sealed class AmqpOptionsValidator : IValidateOptions<AmqpOptions>
@@ -31,6 +33,7 @@ public sealed class AmqpOptionsValidator : IValidateOptions<AmqpOptions>
             e.Add(nameof(o.BindAddress), $"{SettingErrors.Quote(o.BindAddress)} is not an IP address; use e.g. 0.0.0.0 (every interface), 127.0.0.1 or ::");
         e.Range(nameof(o.RetentionHours), o.RetentionHours, 1, 24 * 30, " (hours)");
         e.AtLeast(nameof(o.MaxBacklogPerGroup), o.MaxBacklogPerGroup, 1);
+        e.Range(nameof(o.AckTimeoutSeconds), o.AckTimeoutSeconds, 1, 3600, " (seconds)");
         return e.Result;
     }
 }

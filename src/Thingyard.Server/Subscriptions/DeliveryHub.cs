@@ -27,13 +27,23 @@ public sealed class DeliveryHub : BackgroundService
     }
 
     /// <summary>The group's queue, made on first use.</summary>
-    public GroupQueue Group(long groupId) => _groups.GetOrAdd(groupId, id => new GroupQueue(id, _store, _time));
+    public GroupQueue Group(long groupId) => _groups.GetOrAdd(groupId, id => new GroupQueue(id, _store, TimeSpan.FromSeconds(_options.AckTimeoutSeconds), _time));
 
     /// <summary>The group's queue if a client ever connected to it in this process.</summary>
     public GroupQueue? Find(long groupId) => _groups.GetValueOrDefault(groupId);
 
     /// <summary>The group's backlog was emptied in the table (ResetConsumerGroupPosition).</summary>
     public void Reset(long groupId) => Find(groupId)?.Reload();
+
+    /// <summary>What QueryConsumerGroupStatus answers: the group's backlog in the table, its connected clients, the
+    /// messages accepted in the last minute and when the last one was.</summary>
+    public sealed record GroupStatus(long Backlog, IReadOnlyList<IConsumer> Clients, int PerMinute, long LastConsumedAtMs);
+
+    public async Task<GroupStatus> StatusAsync(long groupId, CancellationToken ct)
+    {
+        var backlog = await _store.CountAsync(groupId, ct);
+        return Find(groupId) is { } q ? new GroupStatus(backlog, q.Consumers, q.ConsumedLastMinute, q.LastConsumedAtMs) : new GroupStatus(backlog, [], 0, 0);
+    }
 
     void Committed(List<BacklogMessage> stored, List<BacklogMessage> deleted)
     {

@@ -66,7 +66,11 @@ public sealed class Forwarder
             }
         }
         if (properties is not null)
-            Add(u.Entries, groups, d.DeviceId, ForwardPayloads.PropertyTopic(d), ForwardPayloads.Properties(d, requestId, u.NowMs, properties), u.NowMs);
+        {
+            // A batch post may carry several values of one property: the message has each property once, its latest.
+            var latest = properties.GroupBy(p => p.Identifier).Select(g => g.Aggregate((a, b) => b.TimeMs >= a.TimeMs ? b : a));
+            Add(u.Entries, groups, d.DeviceId, ForwardPayloads.PropertyTopic(d), ForwardPayloads.Properties(d, requestId, u.NowMs, latest), u.NowMs);
+        }
     }
 
     /// <summary>Online or offline, queued behind the status change itself.</summary>

@@ -1,18 +1,17 @@
 // One consumer group's delivery: its backlog (rows in the Backlog table) fed to the group's connected clients. Messages
 // are sent in id order; a device's messages always go to the same client while the set of clients is unchanged
 // (so each device's order is kept), and clients share the devices. A message stays in the backlog until a client
-// accepts it; one not settled within AckTimeout, or held by a client that leaves, is sent again.
+// accepts it; one not settled within the ack timeout (Thingyard:Amqp:AckTimeoutSeconds), or held by a client that leaves, is sent again.
 // Memory holds at most MemoryCap ready messages; beyond that the rest stays in the database and is read in pages as
 // the clients catch up. With no client connected nothing is held in memory at all.
 using Thingyard.Subscriptions;
 
 namespace Thingyard.Server.Subscriptions;
 
-public sealed class GroupQueue(long groupId, BacklogStore store, TimeProvider time)
+public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTimeout, TimeProvider time)
 {
     public const int MemoryCap = 20_000;
     public const int PageSize = 2_000;
-    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(30);
 
     readonly object _lock = new();
     readonly SortedDictionary<long, BacklogMessage> _ready = [];
@@ -31,8 +30,8 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeProvider ti
     public long GroupId => groupId;
 
     public IReadOnlyList<IConsumer> Consumers { get { lock (_lock) return [.. _consumers]; } }
-    public long LastConsumedAtMs => _rate.LastAtMs;
-    public int ConsumedLastMinute => _rate.LastMinute;
+    public long LastConsumedAtMs { get { lock (_lock) return _rate.LastAtMs; } }
+    public int ConsumedLastMinute { get { lock (_lock) return _rate.LastMinute; } }
 
     public void Attach(IConsumer consumer)
     {
@@ -107,7 +106,7 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeProvider ti
     /// <summary>Deliveries older than the ack timeout go back to the front of the queue.</summary>
     public void ResendOverdue()
     {
-        var cutoff = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)AckTimeout.TotalMilliseconds;
+        var cutoff = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)ackTimeout.TotalMilliseconds;
         lock (_lock)
         {
             var overdue = _inflight.Where(f => f.Value.SentAtMs < cutoff).Select(f => f.Key).ToList();

@@ -1,6 +1,6 @@
 // RPC actions for server-side subscriptions (AMQP), with the platform's parameters and response shapes: consumer groups
 // (CreateConsumerGroup, QueryConsumerGroupList, QueryConsumerGroupByGroupId, UpdateConsumerGroup, DeleteConsumerGroup,
-// ResetConsumerGroupPosition) and a product's subscription (CreateSubscribeRelation, UpdateSubscribeRelation,
+// ResetConsumerGroupPosition, QueryConsumerGroupStatus) and a product's subscription (CreateSubscribeRelation, UpdateSubscribeRelation,
 // QuerySubscribeRelation, DeleteSubscribeRelation, CreateConsumerGroupSubscribeRelation,
 // DeleteConsumerGroupSubscribeRelation).
 using Thingyard.Server.Registry;
@@ -18,6 +18,7 @@ public static class SubscriptionRpc
         .Add("UpdateConsumerGroup", RenameGroup)
         .Add("DeleteConsumerGroup", DeleteGroup)
         .Add("ResetConsumerGroupPosition", ResetGroup)
+        .Add("QueryConsumerGroupStatus", GroupStatus)
         .Add("CreateSubscribeRelation", CreateRelation)
         .Add("UpdateSubscribeRelation", UpdateRelation)
         .Add("QuerySubscribeRelation", GetRelation)
@@ -68,14 +69,45 @@ public static class SubscriptionRpc
 
     static async Task<object> DeleteGroup(RpcCall c)
     {
-        await c.Service<ConsumerGroupRegistry>().DeleteAsync(c.Caller, c.Required("GroupId"), c.Ct);
+        var group = await c.Service<ConsumerGroupRegistry>().DeleteAsync(c.Caller, c.Required("GroupId"), c.Ct);
+        c.Service<Amqp.AmqpServer>().CloseGroup(group.Id, $"consumer group {group.GroupId} was deleted");
+        c.Service<DeliveryHub>().Reset(group.Id);
         return new { };
     }
 
     static async Task<object> ResetGroup(RpcCall c)
     {
-        await c.Service<ConsumerGroupRegistry>().ResetAsync(c.Caller, c.Required("GroupId"), c.Ct);
+        var (group, _) = await c.Service<ConsumerGroupRegistry>().ResetAsync(c.Caller, c.Required("GroupId"), c.Ct);
+        c.Service<DeliveryHub>().Reset(group.Id);
         return new { };
+    }
+
+    /// <summary>Online clients, backlog and consumption of a group; the figures Alibaba's response model carries, at the top
+    /// level as it has them.</summary>
+    static async Task<object> GroupStatus(RpcCall c)
+    {
+        var group = await c.Service<ConsumerGroupRegistry>().GetAsync(c.Caller, c.Required("GroupId"), c.Ct);
+        var status = await c.Service<DeliveryHub>().StatusAsync(group.Id, c.Ct);
+        return new
+        {
+            AccumulationCount = status.Backlog,
+            ConsumerSpeed = status.PerMinute,
+            RealTimeConsumeCountPerMinute = status.PerMinute,
+            AccumulatedConsumeCountPerMinute = status.PerMinute,
+            LastConsumerTime = status.LastConsumedAtMs is > 0 and var t
+                ? DateTimeOffset.FromUnixTimeMilliseconds(t).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)
+                : "",
+            ClientConnectionStatusList = new
+            {
+                ConsumerGroupClientConnectionInfo = status.Clients.Select(k => new
+                {
+                    k.ClientId, ClientIpPort = k.Address, OnlineTime = k.ConnectedAtMs,
+                    RealTimeConsumeCountPerMinute = status.PerMinute / Math.Max(1, status.Clients.Count),
+                    AccumulatedConsumeCountPerMinute = status.PerMinute / Math.Max(1, status.Clients.Count),
+                }),
+            },
+            DroppedCount = group.DroppedCount,
+        };
     }
 
     static async Task<object> CreateRelation(RpcCall c)

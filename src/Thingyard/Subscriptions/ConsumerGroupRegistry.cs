@@ -66,8 +66,9 @@ public sealed partial class ConsumerGroupRegistry(ThingyardDb db, SubscriptionCh
         return group;
     }
 
-    /// <summary>Deletes a group no subscription names, with its backlog. DEFAULT_GROUP cannot be deleted.</summary>
-    public async Task DeleteAsync(Caller caller, string groupId, CancellationToken ct = default)
+    /// <summary>Deletes a group no subscription names, with its backlog. DEFAULT_GROUP cannot be deleted. Returns the
+    /// deleted row (its id, for the delivery engine to drop the group's clients).</summary>
+    public async Task<ConsumerGroup> DeleteAsync(Caller caller, string groupId, CancellationToken ct = default)
     {
         var group = await GetAsync(caller, groupId, ct);
         RefuseDefault(group, "deleted");
@@ -81,16 +82,18 @@ public sealed partial class ConsumerGroupRegistry(ThingyardDb db, SubscriptionCh
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         changes.Publish(group.AccountId);
+        return group;
     }
 
-    /// <summary>Drops every message waiting in the group's backlog (ResetConsumerGroupPosition); returns how many.</summary>
-    public async Task<int> ResetAsync(Caller caller, string groupId, CancellationToken ct = default)
+    /// <summary>Drops every message waiting in the group's backlog (ResetConsumerGroupPosition); returns the group and
+    /// how many were dropped.</summary>
+    public async Task<(ConsumerGroup Group, int Dropped)> ResetAsync(Caller caller, string groupId, CancellationToken ct = default)
     {
         var group = await GetAsync(caller, groupId, ct);
         caller.RequireChange(group);
         var dropped = await db.Backlog.Where(m => m.ConsumerGroupId == group.Id).ExecuteDeleteAsync(ct);
         changes.Publish(group.AccountId);
-        return dropped;
+        return (group, dropped);
     }
 
     /// <summary>A page of the caller's groups, oldest first (DEFAULT_GROUP leads). With <paramref name="fuzzy"/> the name

@@ -217,6 +217,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
             Listing(Items("Data.ConsumerGroupDTO"), ("GroupName", w.ConsumerGroupName), ("Fuzzy", "true")),
         ],
         ["QueryConsumerGroupByGroupId"] = w => [Lookup(ConsumerGroup(w))],
+        ["QueryConsumerGroupStatus"] = w => [Lookup(ConsumerGroup(w))],
         ["UpdateConsumerGroup"] = w => [Change(ConsumerGroup(w, ("NewGroupName", Unique("taken"))))],
         ["DeleteConsumerGroup"] = w => [Change(ConsumerGroup(w))],
         ["ResetConsumerGroupPosition"] = w => [Change(ConsumerGroup(w))],

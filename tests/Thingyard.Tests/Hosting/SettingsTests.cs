@@ -21,6 +21,7 @@ public sealed class SettingsTests
             ["Thingyard:DataDir"] = dataDir,
             ["Thingyard:Mqtt:Port"] = "0",
             ["Thingyard:Mqtt:TlsPort"] = "-1",
+            ["Thingyard:Amqp:TlsPort"] = "-1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in settings) all[k] = v;
@@ -33,6 +34,26 @@ public sealed class SettingsTests
     }
 
     static async Task<string> RefusedOnceAsync(Dictionary<string, string> settings) => Assert.Single(await RefusedAsync(settings));
+
+    [Fact]
+    public async Task Bad_amqp_settings_are_refused_one_line_each()
+    {
+        var failures = await RefusedAsync(new()
+        {
+            ["Thingyard:Amqp:Port"] = "5671", ["Thingyard:Amqp:TlsPort"] = "5671", ["Thingyard:Amqp:RetentionHours"] = "0",
+            ["Thingyard:Amqp:AckTimeoutSeconds"] = "7200", ["Thingyard:Amqp:MaxBacklogPerGroup"] = "0", ["Thingyard:Amqp:BindAddress"] = "amqp.local",
+        });
+        Assert.Equal(
+        [
+            "Thingyard:Amqp:TlsPort: 5671 is also Thingyard:Amqp:Port; give each listener its own port",
+            "Thingyard:Amqp:BindAddress: \"amqp.local\" is not an IP address; use e.g. 0.0.0.0 (every interface), 127.0.0.1 or ::",
+            "Thingyard:Amqp:RetentionHours: 0 is out of range; use 1 to 720 (hours)",
+            "Thingyard:Amqp:MaxBacklogPerGroup: 0 is too small; use 1 or more",
+            "Thingyard:Amqp:AckTimeoutSeconds: 7200 is out of range; use 1 to 3600 (seconds)",
+        ], failures);
+        Assert.Equal("Thingyard:Amqp:TlsPort: 70000 is not a port; use 1 to 65535, 0 for a free port or -1 to turn the listener off",
+            await RefusedOnceAsync(new() { ["Thingyard:Amqp:TlsPort"] = "70000" }));
+    }
 
     [Fact]
     public async Task A_mistyped_storage_provider_is_refused_instead_of_falling_back_to_sqlite()

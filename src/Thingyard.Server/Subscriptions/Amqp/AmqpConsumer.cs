@@ -11,6 +11,7 @@ public sealed class AmqpConsumer : IConsumer
 {
     readonly SendingAmqpLink _link;
     readonly GroupQueue _group;
+    int _sent;
 
     public AmqpConsumer(SendingAmqpLink link, GroupQueue group, string clientId, string address, long connectedAtMs)
     {
@@ -36,7 +37,12 @@ public sealed class AmqpConsumer : IConsumer
         message.ApplicationProperties.Map["topic"] = m.Topic;
         message.ApplicationProperties.Map["messageId"] = id;
         message.ApplicationProperties.Map["generateTime"] = m.GenerateTimeMs;
-        _link.SendMessageNoWait(message, new ArraySegment<byte>(BitConverter.GetBytes(m.Id)), AmqpConstants.NullBinary);
+        // The tag is the id and a count: a message sent again on the same link (its first delivery still unsettled there)
+        // needs a tag of its own.
+        var tag = new byte[sizeof(long) + sizeof(int)];
+        BitConverter.TryWriteBytes(tag, m.Id);
+        BitConverter.TryWriteBytes(tag.AsSpan(sizeof(long)), Interlocked.Increment(ref _sent));
+        _link.SendMessageNoWait(message, new ArraySegment<byte>(tag), AmqpConstants.NullBinary);
         // A client that settles on send (pre-settled, at most once) has taken it as it went.
         if (_link.Settings.SettleType == SettleMode.SettleOnSend) _group.Settled(this, m.Id, done: true);
     }
@@ -44,7 +50,7 @@ public sealed class AmqpConsumer : IConsumer
     void Settled(Delivery delivery)
     {
         var tag = delivery.DeliveryTag;
-        if (tag.Count != sizeof(long)) return;
+        if (tag.Count != sizeof(long) + sizeof(int)) return;
         var id = BitConverter.ToInt64(tag.Array!, tag.Offset);
         var code = delivery.State?.DescriptorCode;
         var done = code == Accepted.Code || code == Rejected.Code;

@@ -163,6 +163,14 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
         }
     }
 
+    /// <summary>Closes the connections of a group (deleted), telling the clients why.</summary>
+    public void CloseGroup(long groupId, string reason)
+    {
+        foreach (var connection in _connections.Keys)
+            if (connection.Principal is AmqpClientPrincipal p && p.GroupId == groupId)
+                connection.SafeClose(new AmqpException(AmqpErrorCode.NotFound, reason));
+    }
+
     public AmqpConnection CreateConnection(TransportBase transport, ProtocolHeader protocolHeader, bool isInitiator, AmqpSettings amqpSettings, AmqpConnectionSettings connectionSettings) =>
         new(transport, protocolHeader, isInitiator, amqpSettings, connectionSettings);
 

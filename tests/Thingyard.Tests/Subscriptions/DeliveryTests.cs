@@ -1,0 +1,108 @@
+// How a consumer group delivers, on a server whose clients have 2 s to settle: an unsettled delivery is sent again,
+// QueryConsumerGroupStatus shows clients, backlog and consumption, a reset empties the backlog, and deleting a group
+// drops its clients.
+using System.Text.Json;
+using Thingyard.Tests.Connectivity;
+using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Registry;
+
+namespace Thingyard.Tests.Subscriptions;
+
+public sealed class ShortAckTimeoutServer : ThingyardServer
+{
+    public ShortAckTimeoutServer() => Settings["Thingyard:Amqp:AckTimeoutSeconds"] = "2";
+}
+
+public sealed class DeliveryTests(ShortAckTimeoutServer server) : IClassFixture<ShortAckTimeoutServer>
+{
+    async Task<(string Pk, TestDevice Device, string Group)> SubscribedAsync()
+    {
+        var pk = await server.NewModelledProductAsync();
+        var d = await server.NewTestDeviceAsync(pk);
+        var group = (await server.Call("CreateConsumerGroup", ("GroupName", RegistryCalls.Unique("dlv")))).Str("GroupId");
+        await server.SubscribeAsync(pk, false, group);
+        return (pk, d, group);
+    }
+
+    async Task PostAsync(TestDevice d, int n)
+    {
+        await using var device = await MqttDevice.ConnectAsync(server, d.ProductKey, d.DeviceName, d.DeviceSecret);
+        for (var i = 0; i < n; i++)
+            await device.RequestAsync(device.Sys("thing/event/property/post"), "thing.event.property.post", $$"""{"serial":"s{{i}}"}""", qos: 1);
+    }
+
+    static string Serial(JsonElement message) =>
+        JsonDocument.Parse(message.GetProperty("body").GetString()!).RootElement.GetProperty("items").GetProperty("serial").GetProperty("value").GetString()!;
+
+    [Fact]
+    public async Task A_delivery_left_unsettled_is_sent_again_and_a_client_that_leaves_hands_its_messages_to_the_next()
+    {
+        var (_, d, group) = await SubscribedAsync();
+        var holder = AmqpConsumers.Start(server, group, clientId: "holder", accept: false);
+        await holder.NextAsync("ready");
+        await PostAsync(d, 1);
+        var first = await holder.NextAsync("message");
+        // Not settled: after the 2 s timeout the same message comes again.
+        var again = await holder.NextAsync("message", 15_000);
+        Assert.Equal(first.GetProperty("messageId").GetString(), again.GetProperty("messageId").GetString());
+        await holder.DisposeAsync();
+
+        // The next client gets it and accepts it; then nothing remains.
+        await using var taker = AmqpConsumers.Start(server, group, clientId: "taker", count: 1);
+        Assert.Equal(first.GetProperty("messageId").GetString(), (await taker.NextAsync("message")).GetProperty("messageId").GetString());
+        await taker.NextAsync("done");
+        var status = await ConnectivityCalls.EventuallyAsync(() => server.Call("QueryConsumerGroupStatus", ("GroupId", group)),
+            s => s.GetProperty("AccumulationCount").GetInt64() == 0);
+        Assert.Equal(0, status.GetProperty("AccumulationCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task Status_shows_the_clients_the_backlog_and_what_was_consumed_and_a_reset_empties_the_backlog()
+    {
+        var (_, d, group) = await SubscribedAsync();
+        await PostAsync(d, 3);
+        var waiting = await server.Call("QueryConsumerGroupStatus", ("GroupId", group));
+        Assert.Equal(3, waiting.GetProperty("AccumulationCount").GetInt64());
+        Assert.Empty(waiting.GetProperty("ClientConnectionStatusList").GetProperty("ConsumerGroupClientConnectionInfo").EnumerateArray());
+        Assert.Equal("", waiting.GetProperty("LastConsumerTime").GetString());
+
+        await using (var app = AmqpConsumers.Start(server, group, clientId: "status-app"))
+        {
+            for (var i = 0; i < 3; i++) await app.NextAsync("message");
+            var consumed = await ConnectivityCalls.EventuallyAsync(() => server.Call("QueryConsumerGroupStatus", ("GroupId", group)),
+                s => s.GetProperty("AccumulationCount").GetInt64() == 0);
+            var client = Assert.Single(consumed.GetProperty("ClientConnectionStatusList").GetProperty("ConsumerGroupClientConnectionInfo").EnumerateArray());
+            Assert.Equal("status-app", client.GetProperty("ClientId").GetString());
+            Assert.StartsWith("127.0.0.1:", client.GetProperty("ClientIpPort").GetString());
+            Assert.True(client.GetProperty("OnlineTime").GetInt64() > 0);
+            Assert.Equal(3, consumed.GetProperty("ConsumerSpeed").GetInt32());
+            Assert.NotEqual("", consumed.GetProperty("LastConsumerTime").GetString());
+        }
+
+        await PostAsync(d, 2);
+        Assert.Equal(2, (await ConnectivityCalls.EventuallyAsync(() => server.Call("QueryConsumerGroupStatus", ("GroupId", group)),
+            s => s.GetProperty("AccumulationCount").GetInt64() == 2)).GetProperty("AccumulationCount").GetInt64());
+        await server.Call("ResetConsumerGroupPosition", ("GroupId", group));
+        Assert.Equal(0, (await server.Call("QueryConsumerGroupStatus", ("GroupId", group))).GetProperty("AccumulationCount").GetInt64());
+        // Nothing of what was reset reaches a client; what comes after does.
+        await using var later = AmqpConsumers.Start(server, group, clientId: "after-reset", count: 1, quietMs: 1000);
+        await later.NextAsync("ready");
+        await PostAsync(d, 1);
+        Assert.Equal("s0", Serial(await later.NextAsync("message")));
+        Assert.Equal(1, (await later.NextAsync("done")).GetProperty("received").GetInt32());
+    }
+
+    [Fact]
+    public async Task Deleting_a_group_closes_its_clients_and_another_accounts_status_call_finds_nothing()
+    {
+        var (pk, _, group) = await SubscribedAsync();
+        var other = await server.NewAccountAsync(RegistryCalls.Unique("dlv"));
+        Assert.Contains("NotExisted", (await server.FailsAs(other, "QueryConsumerGroupStatus", ("GroupId", group))).Code);
+
+        await using var app = AmqpConsumers.Start(server, group, clientId: "to-be-dropped");
+        await app.NextAsync("ready");
+        await server.Call("DeleteSubscribeRelation", ("ProductKey", pk), ("Type", "AMQP"));
+        await server.Call("DeleteConsumerGroup", ("GroupId", group));
+        Assert.Contains("was deleted", (await app.NextAsync("refused")).GetProperty("error").GetString());
+    }
+}
