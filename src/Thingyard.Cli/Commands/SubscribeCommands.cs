@@ -1,5 +1,5 @@
-// `thingyard subscribe group create|list|get|rename|delete|reset` and `thingyard subscribe relation
-// create|update|get|delete`: server-side subscription (AMQP) consumer groups and products' subscriptions
+// `thingyard subscribe group create|list|get|rename|delete|reset`, `thingyard subscribe relation
+// create|update|get|delete` and `thingyard subscribe consume GROUP` (ConsumeCommand.cs): server-side subscription (AMQP) consumer groups and products' subscriptions
 // (CreateConsumerGroup, QueryConsumerGroupList, QueryConsumerGroupByGroupId, UpdateConsumerGroup, DeleteConsumerGroup,
 // ResetConsumerGroupPosition, CreateSubscribeRelation, UpdateSubscribeRelation, QuerySubscribeRelation,
 // DeleteSubscribeRelation).
@@ -31,6 +31,7 @@ public static class SubscribeCommands
             SaveRelation(cli, "update", "Change a product's subscription: the kinds given replace the old ones; --group replaces the groups", "UpdateSubscribeRelation", "updated"),
             GetRelation(cli), DeleteRelation(cli),
         },
+        ConsumeCommand.Build(cli),
     };
 
     static Argument<string> GroupId() => new("GROUP") { Description = "GroupId (DEFAULT_GROUP or 26 characters)" };

@@ -53,4 +53,33 @@ public sealed class SubscribeCliTests(ThingyardServer server) : IClassFixture<Th
         Assert.Equal(1, gone.Code);
         Assert.Contains("has no AMQP subscription", gone.Err);
     }
+
+    [Fact]
+    public async Task Consume_prints_a_groups_messages_over_amqps_and_accepts_them()
+    {
+        var account = await server.NewAccountAsync(Unique("cons"));
+        var env = CliRun.Environment(server, account);
+        var pk = (await server.CallAs(account, "CreateProduct", ("ProductName", Unique("Meter")), ("NodeType", "0"))).Str("ProductKey");
+        await server.CallAs(account, "ImportThingModelTsl", ("ProductKey", pk), ("TslStr", Thingyard.Tests.Connectivity.ConnectivityCalls.SampleTsl));
+        await server.CallAs(account, "PublishThingModel", ("ProductKey", pk));
+        var created = (await server.CallAs(account, "RegisterDevice", ("ProductKey", pk))).At("Data");
+        Assert.Equal(0, (await CliRun.RunAsync(env, "subscribe", "relation", "create", pk, "--kind", "DeviceData")).Code);
+        await using (var device = await MqttDevice.ConnectAsync(server, pk, created.Str("DeviceName"), created.Str("DeviceSecret")))
+            for (var i = 0; i < 2; i++)
+                await device.RequestAsync(device.Sys("thing/event/property/post"), "thing.event.property.post", $$"""{"serial":"c{{i}}"}""", qos: 1);
+
+        var pem = Path.Combine(server.DataDir, "mqtt-tls.crt");
+        var consumed = await CliRun.RunAsync(env, "subscribe", "consume", "DEFAULT_GROUP", "--port", server.AmqpTlsPort.ToString(), "--ca", pem, "--count", "2", "--json");
+        Assert.True(consumed.Code == 0, consumed.Err);
+        var lines = consumed.JsonLines;
+        Assert.Equal(["c0", "c1"], lines.Select(l => l.GetProperty("payload").GetProperty("items").GetProperty("serial").GetProperty("value").GetString()));
+        Assert.All(lines, l => Assert.Equal($"/{pk}/{created.Str("DeviceName")}/thing/event/property/post", l.GetProperty("topic").GetString()));
+        // Accepted: the group's backlog is empty.
+        Assert.Equal(0, (await Thingyard.Tests.Connectivity.ConnectivityCalls.EventuallyAsync(() => server.CallAs(account, "QueryConsumerGroupStatus", ("GroupId", "DEFAULT_GROUP")),
+            r => r.GetProperty("AccumulationCount").GetInt64() == 0)).GetProperty("AccumulationCount").GetInt64());
+
+        var refused = await CliRun.RunAsync(env, "subscribe", "consume", "no-such-group", "--port", server.AmqpPort.ToString(), "--plain", "--count", "1");
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("cannot consume no-such-group", refused.Err);
+    }
 }
