@@ -77,6 +77,21 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
         return await ViewAsync(relation, product, ct);
     }
 
+    /// <summary>The subscriptions of the products the caller sees, newest product first (the console's list; the
+    /// platform's API reads them one product at a time).</summary>
+    public async Task<Page<SubscribeRelationView>> ListAsync(Caller caller, Paging paging, CancellationToken ct = default)
+    {
+        var query = from r in db.SubscribeRelations
+                    join p in db.Products.VisibleTo(caller) on r.ProductId equals p.Id
+                    orderby p.Id descending
+                    select new { Relation = r, Product = p };
+        var total = await query.CountAsync(ct);
+        var rows = await query.Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
+        var views = new List<SubscribeRelationView>(rows.Count);
+        foreach (var row in rows) views.Add(await ViewAsync(row.Relation, row.Product, ct));
+        return new Page<SubscribeRelationView>(views, total, paging);
+    }
+
     public async Task DeleteAsync(Caller caller, string productKey, string? type, CancellationToken ct = default)
     {
         CheckType(type);
