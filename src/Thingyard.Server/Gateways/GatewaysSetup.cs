@@ -8,6 +8,7 @@ public static class GatewaysSetup
 {
     public static IServiceCollection AddGateways(this IServiceCollection services)
     {
+        services.AddSingleton<TopologyChanges>();
         services.AddSingleton<Topology>();
         services.AddSingleton<SubDeviceRegistration>();
         services.AddSingleton<GatewayUplinks>();

@@ -17,6 +17,7 @@ public static class ForwardPayloads
     public static string EventTopic(DeviceIdentity d, string identifier) => $"/{d.ProductKey}/{d.DeviceName}/thing/event/{identifier}/post";
     public static string StatusTopic(DeviceIdentity d) => $"/as/mqtt/status/{d.ProductKey}/{d.DeviceName}";
     public static string LifecycleTopic(string productKey, string deviceName) => $"/{productKey}/{deviceName}/thing/lifecycle";
+    public static string TopologyTopic(string productKey, string deviceName) => $"/{productKey}/{deviceName}/thing/topo/lifecycle";
     public static string DownlinkReplyTopic(DeviceIdentity d) => $"/{d.ProductKey}/{d.DeviceName}/thing/downlink/reply/message";
 
     /// <summary>{iotId, requestId, productKey, deviceName, gmtCreate, deviceType, items: {id: {value, time}}, checkFailedData}.</summary>
@@ -76,6 +77,27 @@ public static class ForwardPayloads
         w.WriteString("productKey", productKey);
         w.WriteString("deviceName", deviceName);
         w.WriteString("deviceSecret", deviceSecret ?? "");
+        w.WriteNumber("messageCreateTime", timeMs);
+    });
+
+    /// <summary>{action: create|delete, gwIotId, gwProductKey, gwDeviceName, devices: [{iotId, productKey, deviceName}],
+    /// messageCreateTime}: sub-devices added to or removed from a gateway's topology.</summary>
+    public static byte[] Topology(string action, Thingyard.Registry.Device gateway, IEnumerable<Thingyard.Registry.Device> subDevices, long timeMs) => Write(w =>
+    {
+        w.WriteString("action", action);
+        w.WriteString("gwIotId", gateway.IotId);
+        w.WriteString("gwProductKey", gateway.ProductKey);
+        w.WriteString("gwDeviceName", gateway.DeviceName);
+        w.WriteStartArray("devices");
+        foreach (var d in subDevices)
+        {
+            w.WriteStartObject();
+            w.WriteString("iotId", d.IotId);
+            w.WriteString("productKey", d.ProductKey);
+            w.WriteString("deviceName", d.DeviceName);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteNumber("messageCreateTime", timeMs);
     });
 

@@ -2,7 +2,10 @@
 // to downlinks, custom topics) and status changes. Each message becomes one backlog row per subscribed group, written by
 // the telemetry writer in the same commit as the telemetry it came with: a QoS 1 post acknowledged to the device is
 // also queued for the application. A product nobody subscribes to costs one dictionary lookup.
+using Microsoft.EntityFrameworkCore;
 using Thingyard.Connectivity;
+using Thingyard.Gateways;
+using Thingyard.Storage;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Things;
@@ -20,9 +23,13 @@ public sealed class Forwarder
     readonly TimeProvider time;
     readonly ILogger<Forwarder> log;
 
+    readonly IDbContextFactory<ThingyardDb> dbs;
+
     public Forwarder(SubscriptionDirectory directory, MessageIds ids, ModelCache models, TelemetryPipeline telemetry, DeviceChanges changes,
-        TimeProvider time, ILogger<Forwarder> log)
+        TopologyChanges topology, IDbContextFactory<ThingyardDb> dbs, TimeProvider time, ILogger<Forwarder> log)
     {
+        this.dbs = dbs;
+        topology.Changed += c => _ = TopologyAsync(c);
         this.directory = directory;
         this.ids = ids;
         this.models = models;
@@ -109,6 +116,29 @@ public sealed class Forwarder
         catch (Exception e)
         {
             log.LogError(e, "The lifecycle message ({Action}) of {ProductKey}/{DeviceName} was not queued", action, d.ProductKey, d.DeviceName);
+        }
+    }
+
+    /// <summary>Sub-devices joining or leaving a gateway (DeviceTopoLifeCycleFlag, on the gateway's product).</summary>
+    async Task TopologyAsync(TopologyChange change)
+    {
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync();
+            var gateway = await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.Id == change.GatewayDeviceId);
+            if (gateway is null) return;
+            var groups = await directory.GroupsAsync(gateway.ProductId, MessageKinds.DeviceTopoLifeCycle);
+            if (groups.Length == 0) return;
+            var subs = await db.Devices.AsNoTracking().Where(d => change.SubDeviceIds.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync();
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var payload = ForwardPayloads.Topology(change.Added ? "create" : "delete", gateway, subs, now);
+            var entries = new List<TelemetryEntry>(groups.Length);
+            Add(entries, groups, gateway.Id, ForwardPayloads.TopologyTopic(gateway.ProductKey, gateway.DeviceName), payload, now);
+            foreach (var e in entries) await telemetry.WriteAsync(e);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "The topology message of gateway {GatewayId} was not queued", change.GatewayDeviceId);
         }
     }
 

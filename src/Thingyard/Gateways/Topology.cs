@@ -6,7 +6,7 @@ using Thingyard.Storage;
 
 namespace Thingyard.Gateways;
 
-public sealed class Topology(IDbContextFactory<ThingyardDb> dbs, TimeProvider time)
+public sealed class Topology(IDbContextFactory<ThingyardDb> dbs, TopologyChanges changes, TimeProvider time)
 {
     public const int MaxSubDevices = 2000;
 
@@ -16,6 +16,8 @@ public sealed class Topology(IDbContextFactory<ThingyardDb> dbs, TimeProvider ti
         var existing = await db.GatewayLinks.Where(l => subDeviceIds.Contains(l.SubDeviceId)).ToListAsync(ct);
         var count = await db.GatewayLinks.CountAsync(l => l.GatewayDeviceId == gatewayId, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var joined = new List<long>();
+        var moved = new List<(long From, long Id)>();
         foreach (var id in subDeviceIds.Distinct())
         {
             var link = existing.FirstOrDefault(l => l.SubDeviceId == id);
@@ -23,22 +25,32 @@ public sealed class Topology(IDbContextFactory<ThingyardDb> dbs, TimeProvider ti
             {
                 db.GatewayLinks.Add(new GatewayLink { SubDeviceId = id, GatewayDeviceId = gatewayId, CreatedAtMs = now });
                 count++;
+                joined.Add(id);
             }
             else if (link.GatewayDeviceId != gatewayId)
             {
+                moved.Add((link.GatewayDeviceId, id));
                 link.GatewayDeviceId = gatewayId;
                 link.CreatedAtMs = now;
                 count++;
+                joined.Add(id);
             }
         }
         if (count > MaxSubDevices) throw new InvalidOperationException($"a gateway carries at most {MaxSubDevices} sub-devices");
         await db.SaveChangesAsync(ct);
+        // A sub-device that moved left its former gateway.
+        foreach (var from in moved.GroupBy(m => m.From)) changes.Publish(new TopologyChange(from.Key, false, from.Select(m => m.Id).ToList()));
+        changes.Publish(new TopologyChange(gatewayId, true, joined));
     }
 
     public async Task<int> RemoveAsync(long gatewayId, IReadOnlyList<long> subDeviceIds, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.GatewayLinks.Where(l => l.GatewayDeviceId == gatewayId && subDeviceIds.Contains(l.SubDeviceId)).ExecuteDeleteAsync(ct);
+        var links = db.GatewayLinks.Where(l => l.GatewayDeviceId == gatewayId && subDeviceIds.Contains(l.SubDeviceId));
+        var leaving = await links.Select(l => l.SubDeviceId).ToListAsync(ct);
+        var removed = await links.ExecuteDeleteAsync(ct);
+        changes.Publish(new TopologyChange(gatewayId, false, leaving));
+        return removed;
     }
 
     public async Task<bool> IsLinkedAsync(long gatewayId, long subDeviceId, CancellationToken ct = default)

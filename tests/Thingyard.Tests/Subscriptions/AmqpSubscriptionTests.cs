@@ -122,6 +122,34 @@ public sealed class AmqpSubscriptionTests(ThingyardServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_gateways_topology_changes_reach_a_topology_subscription()
+    {
+        var gwPk = await server.NewModelledProductAsync(nodeType: 1);
+        var g = await server.NewTestDeviceAsync(gwPk);
+        var subPk = await server.NewModelledProductAsync();
+        var subs = new[] { await server.NewTestDeviceAsync(subPk), await server.NewTestDeviceAsync(subPk) };
+        await server.Call("CreateSubscribeRelation", ("ProductKey", gwPk), ("Type", "AMQP"), ("DeviceTopoLifeCycleFlag", "true"), ("ConsumerGroupIds.1", "DEFAULT_GROUP"));
+        await using var app = AmqpConsumers.Start(server, "DEFAULT_GROUP", count: 2, clientId: "topology");
+        await app.NextAsync("ready");
+
+        await using (var gateway = await MqttDevice.ConnectAsync(server, g.ProductKey, g.DeviceName, g.DeviceSecret))
+            await Thingyard.Tests.Messaging.MessagingKit.AddTopologyAsync(gateway, subs);
+        await server.Call("RemoveThingTopo", ("ProductKey", subs[1].ProductKey), ("DeviceName", subs[1].DeviceName));
+
+        var added = await app.NextAsync("message");
+        var removed = await app.NextAsync("message");
+        Assert.Equal($"/{gwPk}/{g.DeviceName}/thing/topo/lifecycle", added.GetProperty("topic").GetString());
+        var a = Body(added);
+        Assert.Equal("create", a.GetProperty("action").GetString());
+        Assert.Equal(g.IotId, a.GetProperty("gwIotId").GetString());
+        Assert.Equal(g.DeviceName, a.GetProperty("gwDeviceName").GetString());
+        Assert.Equal(subs.Select(x => x.DeviceName).Order(), a.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("deviceName").GetString()).Order());
+        var r = Body(removed);
+        Assert.Equal("delete", r.GetProperty("action").GetString());
+        Assert.Equal(subs[1].IotId, Assert.Single(r.GetProperty("devices").EnumerateArray()).GetProperty("iotId").GetString());
+    }
+
+    [Fact]
     public async Task Wrong_credentials_an_unknown_group_another_accounts_group_and_bad_idle_timeouts_are_refused()
     {
         var other = await server.NewAccountAsync(RegistryCalls.Unique("amqp"));
