@@ -19,6 +19,8 @@ public sealed class AlinkRequest : IDisposable
 
     /// <summary>The raw id element (string or number) so the reply carries it exactly as sent.</summary>
     public JsonElement? Id { get; }
+    /// <summary>The id as text (a number's digits, a string's value); null when the request has none.</summary>
+    public string? IdText => Id is { } id ? id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText() : null;
     public string? Method { get; }
     /// <summary>The params element; Undefined when absent.</summary>
     public JsonElement Params { get; }

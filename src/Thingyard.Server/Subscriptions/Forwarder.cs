@@ -45,7 +45,7 @@ public sealed class Forwarder
         var groups = await directory.GroupsAsync(u.Device.ProductId, MessageKinds.DeviceData);
         if (groups.Length == 0) return;
         var d = u.Device;
-        var requestId = RequestId(u);
+        var requestId = u.Request?.IdText;
         if (IsCustomTopic(u))
         {
             Add(u.Entries, groups, d.DeviceId, u.Topic, System.Buffers.BuffersExtensions.ToArray(u.Payload), u.NowMs);
@@ -86,9 +86,7 @@ public sealed class Forwarder
         var groups = await directory.GroupsAsync(d.ProductId, MessageKinds.DeviceStatusChange);
         if (groups.Length == 0) return;
         var payload = ForwardPayloads.Status(d, online, timeMs, lastTimeMs, ip, time.LocalTimeZone);
-        var entries = new List<TelemetryEntry>(groups.Length);
-        Add(entries, groups, d.DeviceId, ForwardPayloads.StatusTopic(d), payload, timeMs);
-        foreach (var e in entries) await telemetry.WriteAsync(e);
+        await QueueAsync(groups, d.DeviceId, ForwardPayloads.StatusTopic(d), payload, timeMs);
     }
 
     /// <summary>A device created, deleted, enabled or disabled (DeviceLifeCycleFlag).</summary>
@@ -109,9 +107,7 @@ public sealed class Forwarder
             if (groups.Length == 0) return;
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var payload = ForwardPayloads.Lifecycle(action, d.IotId, d.ProductKey, d.DeviceName, kind == DeviceChangeKind.Created ? d.DeviceSecret : null, now);
-            var entries = new List<TelemetryEntry>(groups.Length);
-            Add(entries, groups, d.Id, ForwardPayloads.LifecycleTopic(d.ProductKey, d.DeviceName), payload, now);
-            foreach (var e in entries) await telemetry.WriteAsync(e);
+            await QueueAsync(groups, d.Id, ForwardPayloads.LifecycleTopic(d.ProductKey, d.DeviceName), payload, now);
         }
         catch (Exception e)
         {
@@ -132,14 +128,20 @@ public sealed class Forwarder
             var subs = await db.Devices.AsNoTracking().Where(d => change.SubDeviceIds.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync();
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var payload = ForwardPayloads.Topology(change.Added ? "create" : "delete", gateway, subs, now);
-            var entries = new List<TelemetryEntry>(groups.Length);
-            Add(entries, groups, gateway.Id, ForwardPayloads.TopologyTopic(gateway.ProductKey, gateway.DeviceName), payload, now);
-            foreach (var e in entries) await telemetry.WriteAsync(e);
+            await QueueAsync(groups, gateway.Id, ForwardPayloads.TopologyTopic(gateway.ProductKey, gateway.DeviceName), payload, now);
         }
         catch (Exception e)
         {
             log.LogError(e, "The topology message of gateway {GatewayId} was not queued", change.GatewayDeviceId);
         }
+    }
+
+    /// <summary>A message that comes with no telemetry of its own (status, lifecycle, topology), queued for each group.</summary>
+    async Task QueueAsync(long[] groups, long deviceId, string topic, byte[] payload, long nowMs)
+    {
+        var entries = new List<TelemetryEntry>(groups.Length);
+        Add(entries, groups, deviceId, topic, payload, nowMs);
+        foreach (var e in entries) await telemetry.WriteAsync(e);
     }
 
     void Add(List<TelemetryEntry> to, long[] groups, long deviceId, string topic, byte[] payload, long nowMs)
@@ -154,7 +156,4 @@ public sealed class Forwarder
     /// <summary>/{pk}/{dn}/user/...: the device's own topics, forwarded as they came.</summary>
     static bool IsCustomTopic(Uplink u) => u.Levels.Length > 4 && u.Levels[3] == "user";
 
-    static string? RequestId(Uplink u) => u.Request?.Id is { } id
-        ? id.ValueKind == System.Text.Json.JsonValueKind.String ? id.GetString() : id.GetRawText()
-        : null;
 }

@@ -153,8 +153,7 @@ public sealed class ThingUplinks(ModelCache models, Downlink downlink, ConfigDel
     public void CallReply(Uplink u)
     {
         var root = u.Request!.Root;
-        if (u.Request.Id is not { } idElement) return;
-        var id = idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : idElement.GetRawText();
+        if (u.Request.IdText is not { } id) return;
         var reply = Downlink.ParseReply(root, u.Payload.ToArray());
         downlink.Complete(u.Device.DeviceId, id, reply);
         u.Entries.Add(TelemetryEntry.ServiceReply(u.Device.DeviceId, id, reply.Code, reply.DataJson ?? "{}"));

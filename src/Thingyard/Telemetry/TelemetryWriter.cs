@@ -190,41 +190,31 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
     static readonly (string Name, DbType Type)[] ForwardParameters =
         [("@id", DbType.Int64), ("@g", DbType.Int64), ("@d", DbType.Int64), ("@topic", DbType.String), ("@p", DbType.Binary), ("@t", DbType.Int64)];
 
-    async Task ExecForwardAsync(DbTransaction tx, BacklogMessage m)
+    static readonly (string Name, DbType Type)[] AcceptedParameters = [("@id", DbType.Int64)];
+
+    Task ExecForwardAsync(DbTransaction tx, BacklogMessage m) =>
+        ExecPreparedAsync(tx, InsertForward, ForwardParameters, [m.Id, m.ConsumerGroupId, m.DeviceId, m.Topic, m.Payload, m.GenerateTimeMs]);
+
+    Task ExecAcceptedAsync(DbTransaction tx, long id) => ExecPreparedAsync(tx, DeleteAccepted, AcceptedParameters, [id]);
+
+    /// <summary>Runs a statement with its own parameter list (the backlog's), prepared once per connection like ExecAsync's.</summary>
+    async Task ExecPreparedAsync(DbTransaction tx, string sql, (string Name, DbType Type)[] parameters, object[] values)
     {
-        if (!_commands.TryGetValue(InsertForward, out var cmd))
+        if (!_commands.TryGetValue(sql, out var cmd))
         {
             cmd = _connection!.CreateCommand();
-            cmd.CommandText = InsertForward;
-            foreach (var (name, type) in ForwardParameters)
+            cmd.CommandText = sql;
+            foreach (var (name, type) in parameters)
             {
                 var p = cmd.CreateParameter();
                 p.ParameterName = name;
                 p.DbType = type;
                 cmd.Parameters.Add(p);
             }
-            _commands[InsertForward] = cmd;
+            _commands[sql] = cmd;
         }
         cmd.Transaction = tx;
-        object[] values = [m.Id, m.ConsumerGroupId, m.DeviceId, m.Topic, m.Payload, m.GenerateTimeMs];
         for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    async Task ExecAcceptedAsync(DbTransaction tx, long id)
-    {
-        if (!_commands.TryGetValue(DeleteAccepted, out var cmd))
-        {
-            cmd = _connection!.CreateCommand();
-            cmd.CommandText = DeleteAccepted;
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@id";
-            p.DbType = DbType.Int64;
-            cmd.Parameters.Add(p);
-            _commands[DeleteAccepted] = cmd;
-        }
-        cmd.Transaction = tx;
-        cmd.Parameters[0].Value = id;
         await cmd.ExecuteNonQueryAsync();
     }
 
