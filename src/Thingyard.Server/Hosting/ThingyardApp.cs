@@ -16,6 +16,7 @@ using Thingyard.Server.Settings;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
+using Thingyard.Server.Webhooks;
 using Thingyard.Server.ThingModels;
 using Thingyard.Storage;
 
@@ -73,6 +74,7 @@ public static class ThingyardApp
         builder.Services.AddRemoteConfig();
         builder.Services.AddLifecycle();
         builder.Services.AddSubscriptions();
+        builder.Services.AddWebhooks();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);

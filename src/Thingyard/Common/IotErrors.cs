@@ -86,4 +86,6 @@ public static class IotErrors
     public const string LastSubscribeGroup = "iot.subscribe.LastConsumerGroup";
     /// <summary>A subscription with no message kind, or groups of another account than the product's.</summary>
     public const string InvalidSubscribeRelation = "iot.subscribe.InvalidSubscribeRelation";
+    // Webhook outbox (Thingyard's own).
+    public const string DeadLetterNotFound = "iot.webhook.NotExistedDeadLetter";
 }
