@@ -11,6 +11,7 @@ using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
 using Thingyard.Server.Rest;
 using Thingyard.Server.Rpc;
+using Thingyard.Server.Rules;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Settings;
 using Thingyard.Server.Subscriptions;
@@ -75,6 +76,7 @@ public static class ThingyardApp
         builder.Services.AddLifecycle();
         builder.Services.AddSubscriptions();
         builder.Services.AddWebhooks();
+        builder.Services.AddRules();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);

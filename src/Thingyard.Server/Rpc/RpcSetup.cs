@@ -4,6 +4,7 @@ using Thingyard.Server.Gateways;
 using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
+using Thingyard.Server.Rules;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.ThingModels;
@@ -32,7 +33,8 @@ public static class RpcSetup
             .AddDistributionActions()
             .AddLifecycleActions()
             .AddSubscriptionActions()
-            .AddWebhookActions());
+            .AddWebhookActions()
+            .AddRuleActions());
         return services;
     }
 }

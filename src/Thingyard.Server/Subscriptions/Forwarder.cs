@@ -1,13 +1,15 @@
-// Turns what devices do into consumer-group messages: an accepted upstream message (property and event posts, replies
-// to downlinks, custom topics) and status changes. Each message becomes one backlog row per subscribed group, written by
-// the telemetry writer in the same commit as the telemetry it came with: a QoS 1 post acknowledged to the device is
-// also queued for the application. A product nobody subscribes to costs one dictionary lookup.
+// Turns what devices do into application messages, for consumer groups and the rules engine (RuleEngine): an accepted
+// upstream message (property and event posts, replies to downlinks, custom topics), status changes, lifecycle and
+// topology. Each message becomes one backlog row per subscribed group, written by the telemetry writer in the same
+// commit as the telemetry it came with: a QoS 1 post acknowledged to the device is also queued for the application.
+// A product nobody subscribes to and no rule reads costs two dictionary lookups.
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Connectivity;
 using Thingyard.Gateways;
 using Thingyard.Storage;
 using Thingyard.Registry;
 using Thingyard.Server.Connectivity;
+using Thingyard.Server.Rules;
 using Thingyard.Server.Things;
 using Thingyard.Subscriptions;
 using Thingyard.Telemetry;
@@ -24,11 +26,13 @@ public sealed class Forwarder
     readonly ILogger<Forwarder> log;
 
     readonly IDbContextFactory<ThingyardDb> dbs;
+    readonly RuleEngine rules;
 
     public Forwarder(SubscriptionDirectory directory, MessageIds ids, ModelCache models, TelemetryPipeline telemetry, DeviceChanges changes,
-        TopologyChanges topology, IDbContextFactory<ThingyardDb> dbs, TimeProvider time, ILogger<Forwarder> log)
+        TopologyChanges topology, IDbContextFactory<ThingyardDb> dbs, RuleEngine rules, TimeProvider time, ILogger<Forwarder> log)
     {
         this.dbs = dbs;
+        this.rules = rules;
         topology.Changed += c => _ = TopologyAsync(c);
         this.directory = directory;
         this.ids = ids;
@@ -39,16 +43,20 @@ public sealed class Forwarder
         changes.Changed += c => { if (c.Row is { } row) _ = LifecycleAsync(c.Kind, row); };
     }
 
-    /// <summary>Adds the forwards of an accepted uplink to its entries (committed with them).</summary>
+    /// <summary>Adds the forwards of an accepted uplink to its entries (committed with them), and offers each message
+    /// to the rules engine when a running rule reads the product.</summary>
     public async ValueTask AddAsync(Uplink u)
     {
         var groups = await directory.GroupsAsync(u.Device.ProductId, MessageKinds.DeviceData);
-        if (groups.Length == 0) return;
+        var ruled = rules.Watches(u.Device.ProductId);
+        if (groups.Length == 0 && !ruled) return;
         var d = u.Device;
         var requestId = u.Request?.IdText;
         if (IsCustomTopic(u))
         {
-            Add(u.Entries, groups, d.DeviceId, u.Topic, System.Buffers.BuffersExtensions.ToArray(u.Payload), u.NowMs);
+            var raw = System.Buffers.BuffersExtensions.ToArray(u.Payload);
+            Add(u.Entries, groups, d.DeviceId, u.Topic, raw, u.NowMs);
+            if (ruled) rules.Offer(new RuleInput(d.AccountId, d.ProductId, d.DeviceId, d.ProductKey, d.DeviceName, u.Topic, raw, u.NowMs));
             return;
         }
         var count = u.Entries.Count;
@@ -63,12 +71,11 @@ public sealed class Forwarder
                     break;
                 case TelemetryKind.Event:
                     var name = (await models.GetAsync(d.ProductId)).Event(e.Identifier!)?.Name;
-                    Add(u.Entries, groups, d.DeviceId, ForwardPayloads.EventTopic(d, e.Identifier!), ForwardPayloads.Event(d, requestId, u.NowMs, e, name), u.NowMs);
+                    Emit(u, groups, ruled, ForwardPayloads.EventTopic(d, e.Identifier!), ForwardPayloads.Event(d, requestId, u.NowMs, e, name));
                     break;
                 case TelemetryKind.ServiceReply:
                     var requestTopic = u.Topic.EndsWith("_reply", StringComparison.Ordinal) ? u.Topic[..^"_reply".Length] : u.Topic;
-                    Add(u.Entries, groups, d.DeviceId, ForwardPayloads.DownlinkReplyTopic(d),
-                        ForwardPayloads.DownlinkReply(d, e.Extra, u.NowMs, e.Code, null, requestTopic, e.Json), u.NowMs);
+                    Emit(u, groups, ruled, ForwardPayloads.DownlinkReplyTopic(d), ForwardPayloads.DownlinkReply(d, e.Extra, u.NowMs, e.Code, null, requestTopic, e.Json));
                     break;
             }
         }
@@ -76,17 +83,28 @@ public sealed class Forwarder
         {
             // A batch post may carry several values of one property: the message has each property once, its latest.
             var latest = properties.GroupBy(p => p.Identifier).Select(g => g.Aggregate((a, b) => b.TimeMs >= a.TimeMs ? b : a));
-            Add(u.Entries, groups, d.DeviceId, ForwardPayloads.PropertyTopic(d), ForwardPayloads.Properties(d, requestId, u.NowMs, latest), u.NowMs);
+            Emit(u, groups, ruled, ForwardPayloads.PropertyTopic(d), ForwardPayloads.Properties(d, requestId, u.NowMs, latest));
         }
+    }
+
+    /// <summary>A thing-model message of an uplink: queued for the groups, and offered to the rules under its /sys topic.</summary>
+    void Emit(Uplink u, long[] groups, bool ruled, string topic, byte[] payload)
+    {
+        var d = u.Device;
+        Add(u.Entries, groups, d.DeviceId, topic, payload, u.NowMs);
+        if (ruled) rules.Offer(new RuleInput(d.AccountId, d.ProductId, d.DeviceId, d.ProductKey, d.DeviceName, "/sys" + topic, payload, u.NowMs));
     }
 
     /// <summary>Online or offline, queued behind the status change itself.</summary>
     public async ValueTask StatusAsync(DeviceIdentity d, bool online, string? ip, long timeMs, long lastTimeMs)
     {
         var groups = await directory.GroupsAsync(d.ProductId, MessageKinds.DeviceStatusChange);
-        if (groups.Length == 0) return;
+        var ruled = rules.Watches(d.ProductId);
+        if (groups.Length == 0 && !ruled) return;
         var payload = ForwardPayloads.Status(d, online, timeMs, lastTimeMs, ip, time.LocalTimeZone);
-        await QueueAsync(groups, d.DeviceId, ForwardPayloads.StatusTopic(d), payload, timeMs);
+        var topic = ForwardPayloads.StatusTopic(d);
+        await QueueAsync(groups, d.DeviceId, topic, payload, timeMs);
+        if (ruled) rules.Offer(new RuleInput(d.AccountId, d.ProductId, d.DeviceId, d.ProductKey, d.DeviceName, topic, payload, timeMs));
     }
 
     /// <summary>A device created, deleted, enabled or disabled (DeviceLifeCycleFlag).</summary>
@@ -104,10 +122,13 @@ public sealed class Forwarder
         try
         {
             var groups = await directory.GroupsAsync(d.ProductId, MessageKinds.DeviceLifeCycle);
-            if (groups.Length == 0) return;
+            var ruled = rules.Watches(d.ProductId);
+            if (groups.Length == 0 && !ruled) return;
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var payload = ForwardPayloads.Lifecycle(action, d.IotId, d.ProductKey, d.DeviceName, kind == DeviceChangeKind.Created ? d.DeviceSecret : null, now);
-            await QueueAsync(groups, d.Id, ForwardPayloads.LifecycleTopic(d.ProductKey, d.DeviceName), payload, now);
+            var topic = ForwardPayloads.LifecycleTopic(d.ProductKey, d.DeviceName);
+            await QueueAsync(groups, d.Id, topic, payload, now);
+            if (ruled) rules.Offer(new RuleInput(d.AccountId, d.ProductId, d.Id, d.ProductKey, d.DeviceName, "/sys" + topic, payload, now));
         }
         catch (Exception e)
         {
@@ -124,11 +145,14 @@ public sealed class Forwarder
             var gateway = await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.Id == change.GatewayDeviceId);
             if (gateway is null) return;
             var groups = await directory.GroupsAsync(gateway.ProductId, MessageKinds.DeviceTopoLifeCycle);
-            if (groups.Length == 0) return;
+            var ruled = rules.Watches(gateway.ProductId);
+            if (groups.Length == 0 && !ruled) return;
             var subs = await db.Devices.AsNoTracking().Where(d => change.SubDeviceIds.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync();
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var payload = ForwardPayloads.Topology(change.Added ? "create" : "delete", gateway, subs, now);
-            await QueueAsync(groups, gateway.Id, ForwardPayloads.TopologyTopic(gateway.ProductKey, gateway.DeviceName), payload, now);
+            var topic = ForwardPayloads.TopologyTopic(gateway.ProductKey, gateway.DeviceName);
+            await QueueAsync(groups, gateway.Id, topic, payload, now);
+            if (ruled) rules.Offer(new RuleInput(gateway.AccountId, gateway.ProductId, gateway.Id, gateway.ProductKey, gateway.DeviceName, "/sys" + topic, payload, now));
         }
         catch (Exception e)
         {

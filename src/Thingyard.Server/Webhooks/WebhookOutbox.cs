@@ -10,8 +10,9 @@ using Thingyard.Webhooks;
 
 namespace Thingyard.Server.Webhooks;
 
-/// <summary>What to post: the body (JSON) to the URL, signed with the token when there is one.</summary>
-public sealed record WebhookRequest(long AccountId, string Source, string Url, string? Token, byte[] Body);
+/// <summary>What to post: the body (JSON) to the URL, signed with the token when there is one. Context comes back
+/// with the delivery when it settles.</summary>
+public sealed record WebhookRequest(long AccountId, string Source, string Url, string? Token, byte[] Body, string? Context = null);
 
 public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClientFactory clients, WebhookOptions options, TimeProvider time,
     ILogger<WebhookOutbox> log) : BackgroundService
@@ -27,8 +28,8 @@ public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClien
     public long Retried => Interlocked.Read(ref _retried);
     public long DeadLettered => Interlocked.Read(ref _dead);
 
-    /// <summary>A delivery delivered (true) or dead-lettered (false), by its Source.</summary>
-    public event Action<string, bool>? Settled;
+    /// <summary>A delivery delivered (true) or dead-lettered (false).</summary>
+    public event Action<WebhookDelivery, bool>? Settled;
 
     /// <summary>Null when the URL may be posted to, else why not (for the caller's error message).</summary>
     public string? CheckUrl(string? url)
@@ -48,7 +49,7 @@ public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClien
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var row = new WebhookDelivery
         {
-            AccountId = r.AccountId, Source = r.Source, Url = r.Url, Token = string.IsNullOrEmpty(r.Token) ? null : r.Token, Body = r.Body,
+            AccountId = r.AccountId, Source = r.Source, Url = r.Url, Token = string.IsNullOrEmpty(r.Token) ? null : r.Token, Body = r.Body, Context = r.Context,
             CreatedAtMs = now, NextAttemptMs = now,
         };
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -132,19 +133,19 @@ public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClien
         var outcomes = new bool[due.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = stopping },
             async (i, ct) => outcomes[i] = await PostAsync(due[i], ct));
-        var settled = new List<(string, bool)>();
+        var settled = new List<(WebhookDelivery, bool)>();
         for (var i = 0; i < due.Count; i++)
         {
             var d = due[i];
             if (outcomes[i])
             {
                 db.WebhookDeliveries.Remove(d);
-                settled.Add((d.Source, true));
+                settled.Add((d, true));
             }
             else if (d.Attempts >= options.MaxAttempts)
             {
                 d.State = WebhookState.Dead;
-                settled.Add((d.Source, false));
+                settled.Add((d, false));
                 Interlocked.Increment(ref _dead);
                 log.LogWarning("Webhook {Source} to {Url}: dead letter {Id} after {Attempts} attempts ({Error})", d.Source, d.Url, d.Id, d.Attempts, d.LastError);
             }
@@ -155,7 +156,11 @@ public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClien
             }
         }
         await db.SaveChangesAsync(CancellationToken.None);
-        foreach (var (source, ok) in settled) Settled?.Invoke(source, ok);
+        foreach (var (d, ok) in settled)
+        {
+            try { Settled?.Invoke(d, ok); }
+            catch (Exception e) { log.LogError(e, "Webhook {Source}: handling its outcome failed", d.Source); }
+        }
         return due.Count == Batch ? TimeSpan.Zero : TimeSpan.FromMilliseconds(1);
     }
 

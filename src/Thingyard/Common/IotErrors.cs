@@ -88,4 +88,17 @@ public static class IotErrors
     public const string InvalidSubscribeRelation = "iot.subscribe.InvalidSubscribeRelation";
     // Webhook outbox (Thingyard's own).
     public const string DeadLetterNotFound = "iot.webhook.NotExistedDeadLetter";
+    // Rules engine (the platform's iot.rule family).
+    public const string RuleNotFound = "iot.rule.NotExistedRule";
+    public const string RuleActionNotFound = "iot.rule.NotExistedRuleAction";
+    public const string RuleNameExists = "iot.rule.AlreadyExistedRuleName";
+    public const string InvalidRuleName = "iot.rule.InvalidFormattedRuleName";
+    /// <summary>The SQL does not parse (the message gives the line and column).</summary>
+    public const string InvalidRuleSql = "iot.rule.InvalidFormattedSql";
+    public const string InvalidRuleTopic = "iot.rule.InvalidFormattedTopic";
+    public const string InvalidRuleAction = "iot.rule.InvalidRuleActionConfiguration";
+    public const string TooManyRules = "iot.rule.TooManyRules";
+    public const string TooManyRuleActions = "iot.rule.TooManyRuleActions";
+    /// <summary>StartRule on a rule with no SELECT yet.</summary>
+    public const string RuleWithoutSql = "iot.rule.EmptySql";
 }

@@ -11,6 +11,7 @@ using Thingyard.Lifecycle;
 using Thingyard.Projects;
 using Thingyard.Registry;
 using Thingyard.RemoteConfig;
+using Thingyard.Rules;
 using Thingyard.Subscriptions;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
@@ -61,6 +62,8 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<SubscribeRelationGroup> SubscribeRelationGroups => Set<SubscribeRelationGroup>();
     public DbSet<BacklogMessage> Backlog => Set<BacklogMessage>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<Rule> Rules => Set<Rule>();
+    public DbSet<RuleAction> RuleActions => Set<RuleAction>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;

@@ -16,6 +16,7 @@ sealed class WebhookConfiguration : IEntityTypeConfiguration<WebhookDelivery>
         e.Property(x => x.Url).HasMaxLength(1024);
         e.Property(x => x.Token).HasMaxLength(Storage.ThingyardDb.SealedSecretLength);
         e.Property(x => x.LastError).HasMaxLength(512);
+        e.Property(x => x.Context).HasMaxLength(1024);
         e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -22,6 +22,8 @@ public sealed class WebhookDelivery : IAccountOwned
     /// <summary>The HMAC key of the signature header; null sends the body unsigned.</summary>
     public string? Token { get; set; }
     public required byte[] Body { get; set; }
+    /// <summary>What the producer wants back when the delivery settles (a rule: the message it came from), as JSON.</summary>
+    public string? Context { get; set; }
     public WebhookState State { get; set; }
     public int Attempts { get; set; }
     public long CreatedAtMs { get; set; }

@@ -1,0 +1,45 @@
+// Rules and their actions in the storage model.
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Thingyard.Accounts;
+using Thingyard.Registry;
+
+namespace Thingyard.Rules;
+
+sealed class RuleConfiguration : IEntityTypeConfiguration<Rule>, IEntityTypeConfiguration<RuleAction>
+{
+    public void Configure(EntityTypeBuilder<Rule> e)
+    {
+        e.HasIndex(x => new { x.AccountId, x.Name }).IsUnique();
+        e.HasIndex(x => x.ProductId);
+        e.Ignore(x => x.Sql);
+        e.Property(x => x.ProductKey).HasMaxLength(32);
+        e.Property(x => x.Name).HasMaxLength(64);
+        e.Property(x => x.Description).HasMaxLength(256);
+        e.Property(x => x.ShortTopic).HasMaxLength(256);
+        e.Property(x => x.Topic).HasMaxLength(320);
+        e.Property(x => x.Select).HasMaxLength(RuleLimits.MaxSqlPart);
+        e.Property(x => x.Where).HasMaxLength(RuleLimits.MaxSqlPart);
+        e.Property(x => x.DataType).HasMaxLength(8);
+        e.Property(x => x.LastError).HasMaxLength(512);
+        e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<RuleAction> e)
+    {
+        e.HasIndex(x => x.RuleId);
+        e.Property(x => x.Type).HasMaxLength(16);
+        e.Property(x => x.Configuration).HasMaxLength(RuleLimits.MaxConfiguration);
+        e.HasOne<Rule>().WithMany().HasForeignKey(x => x.RuleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public static class RuleLimits
+{
+    public const int MaxSqlPart = 2048;
+    public const int MaxConfiguration = 2048;
+    /// <summary>The platform's limits: rules per account, actions per rule (the error action apart).</summary>
+    public const int MaxRulesPerAccount = 1000;
+    public const int MaxActionsPerRule = 10;
+}
