@@ -51,6 +51,10 @@ public sealed class AccessWorld : IAsyncLifetime
     /// <summary>A's consumer group (in the AMQP subscription of ProductKey).</summary>
     public string ConsumerGroupId { get; private set; } = "";
     public string ConsumerGroupName { get; private set; } = "";
+    /// <summary>A's rule on ProductKey (stopped) and its AMQP action.</summary>
+    public string RuleId { get; private set; } = "";
+    public string RuleName { get; private set; } = "";
+    public string RuleActionId { get; private set; } = "";
     /// <summary>A dead letter of A's webhook outbox (its body is a secret).</summary>
     public string DeadLetterId { get; private set; } = "";
     /// <summary>A's console user (the first start's owner).</summary>
@@ -94,6 +98,11 @@ public sealed class AccessWorld : IAsyncLifetime
 
         ConsumerGroupName = Unique("cgrp");
         ConsumerGroupId = (await s.Call("CreateConsumerGroup", ("GroupName", ConsumerGroupName))).Str("GroupId");
+        RuleName = Unique("rule");
+        RuleId = (await s.Call("CreateRule", ("Name", RuleName), ("ProductKey", ProductKey), ("ShortTopic", "+/thing/event/property/post"),
+            ("Select", "*"))).GetProperty("RuleId").GetInt64().ToString();
+        RuleActionId = (await s.Call("CreateRuleAction", ("RuleId", RuleId), ("Type", "AMQP"),
+            ("Configuration", $$"""{"groupId":"{{ConsumerGroupId}}"}"""))).GetProperty("ActionId").GetInt64().ToString();
         await s.Call("CreateSubscribeRelation", ("ProductKey", ProductKey), ("Type", "AMQP"), ("DeviceDataFlag", "true"),
             ("ConsumerGroupIds.1", ConsumerGroupId));
 
@@ -188,7 +197,7 @@ public sealed class AccessWorld : IAsyncLifetime
             Gateway.DeviceName, Gateway.IotId, VirtualName, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
             ReleasedProductKey, BatchId, AccountUid, ConsumerGroupId]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
-            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName]);
+            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName, RuleName]);
     }
 
     /// <summary>Fails when an answer to B carries A's data (or, for lists, anything of A's at all).</summary>
