@@ -4,10 +4,7 @@
 // the platform's error format; and GetRule counts matched, forwarded and failed messages.
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Thingyard.Server.Rules;
 using Thingyard.Tests.Connectivity;
-using Thingyard.Tests.Devices;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
 using Thingyard.Tests.Subscriptions;
@@ -25,17 +22,8 @@ public sealed class RuleForwardingTests(ThingyardServer server) : IClassFixture<
         foreach (var (type, config, error) in actions)
             await server.Call("CreateRuleAction", ("RuleId", ruleId), ("Type", type), ("Configuration", config), ("ErrorActionFlag", error ? "true" : "false"));
         await server.Call("StartRule", ("RuleId", ruleId));
-        await EngineWatchesAsync(pk);
+        await server.EngineWatchesAsync(pk);
         return ruleId;
-    }
-
-    /// <summary>Waits until the engine has loaded a running rule of the product (it reloads on a change, in the background).</summary>
-    async Task EngineWatchesAsync(string pk)
-    {
-        await using var db = await server.DbAsync();
-        var productId = db.Products.Single(p => p.ProductKey == pk).Id;
-        var engine = server.Services.GetRequiredService<RuleEngine>();
-        Assert.True(await ConnectivityCalls.EventuallyAsync(() => Task.FromResult(engine.Watches(productId)), w => w));
     }
 
     static Task PostAsync(MqttDevice device, string items) =>
@@ -155,7 +143,7 @@ public sealed class RuleForwardingTests(ThingyardServer server) : IClassFixture<
         Assert.Empty(hook.Requests);
 
         await server.Call("StartRule", ("RuleId", ruleId));
-        await EngineWatchesAsync(pk);
+        await server.EngineWatchesAsync(pk);
         await device.PublishAsync(topic, "not json", qos: 1);
         await device.PublishAsync(topic, """{"n":2}""", qos: 1);
         Assert.Equal("""{"n":2}""", Assert.Single(await hook.DeliveredAsync()).Text);
