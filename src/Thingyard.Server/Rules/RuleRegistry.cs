@@ -9,6 +9,7 @@ using Thingyard.Rules;
 using Thingyard.Rules.Sql;
 using Thingyard.Server.Webhooks;
 using Thingyard.Storage;
+using Thingyard.Subscriptions;
 
 namespace Thingyard.Server.Rules;
 
@@ -16,7 +17,7 @@ namespace Thingyard.Server.Rules;
 public sealed record RuleFields(string? Name, string? ProductKey, int? TopicType, string? ShortTopic, string? Topic, string? Select,
     string? Where, string? DataType, string? Description);
 
-public sealed partial class RuleRegistry(ThingyardDb db, RuleChanges changes, WebhookOutbox outbox, TimeProvider time)
+public sealed partial class RuleRegistry(ThingyardDb db, ConsumerGroupRegistry groups, RuleChanges changes, WebhookOutbox outbox, TimeProvider time)
 {
     [GeneratedRegex(@"^[\p{IsCJKUnifiedIdeographs}\p{IsHiragana}\p{IsKatakana}A-Za-z0-9_\-]+$")]
     private static partial Regex NameChars();
@@ -153,6 +154,7 @@ public sealed partial class RuleRegistry(ThingyardDb db, RuleChanges changes, We
             throw new IotException(IotErrors.TooManyRuleActions, $"Rule {rule.Id} already has an error action; a rule has one.");
         if (!errorAction && actions.Count(a => !a.ErrorActionFlag) >= RuleLimits.MaxActionsPerRule)
             throw new IotException(IotErrors.TooManyRuleActions, $"A rule has at most {RuleLimits.MaxActionsPerRule} actions (and one error action).");
+        await groups.GetAsync(caller, ConsumerGroup.DefaultGroupId, ct); // DEFAULT_GROUP exists once named
         var target = await RuleTargets.ResolveAsync(db, caller.AccountId, 0, type, configuration, outbox, ct);
         var action = new RuleAction
         {
@@ -168,6 +170,7 @@ public sealed partial class RuleRegistry(ThingyardDb db, RuleChanges changes, We
     public async Task<RuleAction> UpdateActionAsync(Caller caller, long actionId, string? type, string? configuration, CancellationToken ct = default)
     {
         var action = await GetActionAsync(caller, actionId, ct);
+        await groups.GetAsync(caller, ConsumerGroup.DefaultGroupId, ct);
         var target = await RuleTargets.ResolveAsync(db, caller.AccountId, action.Id, type ?? action.Type, configuration ?? action.Configuration, outbox, ct);
         action.Type = target.Type;
         if (configuration is not null) action.Configuration = configuration.Trim();
