@@ -14,6 +14,7 @@ using Thingyard.Server.Rpc;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Settings;
 using Thingyard.Server.Subscriptions;
+using Thingyard.Server.Scripts;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
 using Thingyard.Server.ThingModels;
@@ -73,6 +74,7 @@ public static class ThingyardApp
         builder.Services.AddRemoteConfig();
         builder.Services.AddLifecycle();
         builder.Services.AddSubscriptions();
+        builder.Services.AddScripts();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);
@@ -103,6 +105,7 @@ public static class ThingyardApp
         app.MapConnectivity();
         app.MapDistribution();
         app.MapRemoteConfig();
+        app.MapScripts();
         app.MapHealth();
         app.MapMetrics();
         return app;

@@ -5,6 +5,7 @@ using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Shadows;
+using Thingyard.Server.Scripts;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.ThingModels;
 using Thingyard.Server.Things;
@@ -30,7 +31,8 @@ public static class RpcSetup
             .AddGatewayActions()
             .AddDistributionActions()
             .AddLifecycleActions()
-            .AddSubscriptionActions());
+            .AddSubscriptionActions()
+            .AddScriptActions());
         return services;
     }
 }

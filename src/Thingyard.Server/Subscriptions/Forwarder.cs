@@ -48,7 +48,9 @@ public sealed class Forwarder
         var requestId = u.Request?.IdText;
         if (IsCustomTopic(u))
         {
-            Add(u.Entries, groups, d.DeviceId, u.Topic, System.Buffers.BuffersExtensions.ToArray(u.Payload), u.NowMs);
+            // A product's transformPayload script gives the applications JSON instead of the device's own format.
+            var payload = u.TransformedPayload is { } json ? System.Text.Encoding.UTF8.GetBytes(json) : System.Buffers.BuffersExtensions.ToArray(u.Payload);
+            Add(u.Entries, groups, d.DeviceId, u.Topic, payload, u.NowMs);
             return;
         }
         var count = u.Entries.Count;
