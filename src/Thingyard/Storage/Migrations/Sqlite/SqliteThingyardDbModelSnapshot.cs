@@ -1131,6 +1131,40 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("ProductConfigFiles");
                 });
 
+            modelBuilder.Entity("Thingyard.Scripts.ThingScript", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Draft")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScriptType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId")
+                        .IsUnique();
+
+                    b.ToTable("ThingScripts");
+                });
+
             modelBuilder.Entity("Thingyard.Subscriptions.BacklogMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1700,6 +1734,15 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Thingyard.RemoteConfig.ProductConfigFile", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Scripts.ThingScript", b =>
                 {
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()
