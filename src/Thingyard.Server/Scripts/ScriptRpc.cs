@@ -74,23 +74,22 @@ public static class ScriptRpc
         var payload = c.Optional("Payload") ?? throw RpcGatewayException.Missing("Payload");
         var topic = c.Optional("Topic");
         var limits = c.Service<ScriptRunner>().Limits;
+        // The input is checked before the script runs: a bad sample is the caller's mistake, not the script's.
+        byte[]? bytes = null;
+        if (topic is not null) bytes = Hex(payload) ?? Encoding.UTF8.GetBytes(payload);
+        else if (direction == "up")
+            bytes = Hex(payload) ?? throw RpcGatewayException.Invalid("Payload", "must be hex bytes (e.g. 0x0100000001 or 01 00 00 00 01) for Direction up");
+        else
+        {
+            try { using var _ = System.Text.Json.JsonDocument.Parse(payload); }
+            catch (System.Text.Json.JsonException e) { throw RpcGatewayException.Invalid("Payload", $"must be an Alink JSON message for Direction down ({e.Message})"); }
+        }
         try
         {
             var compiled = ScriptSandbox.Compile(content, limits);
-            if (topic is not null)
-            {
-                var bytes = Hex(payload) ?? Encoding.UTF8.GetBytes(payload);
-                return Result(ScriptSandbox.TransformPayload(compiled, topic, bytes, limits), null);
-            }
-            if (direction == "up")
-            {
-                var bytes = Hex(payload) ?? throw RpcGatewayException.Invalid("Payload", "must be hex bytes (e.g. 0x0100000001 or 01 00 00 00 01) for Direction up");
-                return Result(ScriptSandbox.RawDataToProtocol(compiled, bytes, limits), null);
-            }
-            try { using var _ = System.Text.Json.JsonDocument.Parse(payload); }
-            catch (System.Text.Json.JsonException e) { throw RpcGatewayException.Invalid("Payload", $"must be an Alink JSON message for Direction down ({e.Message})"); }
-            var raw = ScriptSandbox.ProtocolToRawData(compiled, payload, limits);
-            return Result(null, "0x" + Convert.ToHexStringLower(raw));
+            if (topic is not null) return Result(ScriptSandbox.TransformPayload(compiled, topic, bytes, limits), null);
+            if (direction == "up") return Result(ScriptSandbox.RawDataToProtocol(compiled, bytes, limits), null);
+            return Result(null, "0x" + Convert.ToHexStringLower(ScriptSandbox.ProtocolToRawData(compiled, payload, limits)));
         }
         catch (ScriptFailedException e)
         {
