@@ -3,7 +3,8 @@
 //   0x00 report     id:int32 temperature:int16 (tenths) mode:uint8   -> thing.event.property.post
 //   0x01 set        id:int32 temperature:int16 (tenths) mode:uint8    <- thing.service.property.set (0x7fff / 0xff: absent)
 //   0x02 report ack id:int32 code:uint8                               <- the platform's reply (code 200 -> 0xc8)
-//   0x03 set ack    id:int32 code:uint8                               -> the device's reply to a set
+//   0x03 set ack    id:int32 code:uint8                               -> the device's reply to a set or a service call
+//   0x04 service    id:int32 n:uint8                                  <- thing.service.{ping,reboot} (n or delay)
 // transformPayload turns "key=value;key=value" text on /user/update into {"key":value,...}.
 namespace Thingyard.Tests.Scripts;
 
@@ -33,6 +34,9 @@ public static class ScriptSamples
             var t = p.temperature === undefined ? 0x7fff : Math.round(p.temperature * 10);
             out = [0x01, (id >> 24) & 0xff, (id >> 16) & 0xff, (id >> 8) & 0xff, id & 0xff, (t >> 8) & 0xff, t & 0xff,
                    p.mode === undefined ? 0xff : p.mode];
+        } else if (json.method && json.method.indexOf('thing.service.') === 0) {
+            var arg = json.params.n !== undefined ? json.params.n : json.params.delay;
+            out = [0x04, (id >> 24) & 0xff, (id >> 16) & 0xff, (id >> 8) & 0xff, id & 0xff, arg & 0xff];
         } else {
             out = [0x02, (id >> 24) & 0xff, (id >> 16) & 0xff, (id >> 8) & 0xff, id & 0xff, json.code];
         }
