@@ -227,6 +227,12 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["DeleteSubscribeRelation"] = w => [Change(Pk(w, ("Type", "AMQP")))],
         ["CreateConsumerGroupSubscribeRelation"] = w => [Change(Pk(w, ("ConsumerGroupId", w.ConsumerGroupId))), Change(Pk(w, ("ConsumerGroupId", "DEFAULT_GROUP")))],
         ["DeleteConsumerGroupSubscribeRelation"] = w => [Change(Pk(w, ("ConsumerGroupId", w.ConsumerGroupId)))],
+        ["SaveScript"] = w => [Change(Pk(w, ("ScriptContent", "function transformPayload(t, b) { return {}; }"), ("ScriptType", "JavaScript")))],
+        ["CreateThingScript"] = w => [Change(Pk(w, ("ScriptContent", "function transformPayload(t, b) { return {}; }"), ("ScriptType", "JavaScript")))],
+        ["UpdateThingScript"] = w => [Change(Pk(w, ("ScriptContent", "function transformPayload(t, b) { return {}; }"), ("ScriptType", "JavaScript")))],
+        // A's product has no script here, so A's own call is refused too: B's refusal must still be the product's.
+        ["GetThingScript"] = w => [Change(Pk(w))],
+        ["TestThingScript"] = w => [Lookup(Pk(w, ("ScriptContent", "function rawDataToProtocol(b) { return {}; }"), ("Direction", "up"), ("Payload", "00")))],
     };
 
     /// <summary>Actions that read or change no account's data, and why.</summary>
