@@ -28,6 +28,14 @@ public sealed class Uplink(DeviceSession session, DeviceIdentity device, string 
 
     /// <summary>The parsed Alink request, when the handler asked for one.</summary>
     public AlinkRequest? Request { get; set; }
+
+    /// <summary>Where replies go instead of the _reply topic: a custom-format device's message decoded by its product's
+    /// script gets them encoded back to bytes on up_raw_reply (Scripts/ScriptUplinks).</summary>
+    public Action<byte[]>? ReplySink { get; init; }
+
+    /// <summary>A custom topic's payload as the product's transformPayload script turned it into JSON (null when the
+    /// product has no such script or it failed): what consumer groups and rules get instead of the raw payload.</summary>
+    public string? TransformedPayload { get; set; }
 }
 
 /// <summary>Sends replies for the router and handlers.</summary>
@@ -40,6 +48,7 @@ public static class UplinkReplies
     {
         if (u.Request is { WantsReply: false } && code == AlinkCodes.Ok && !carriesAnswer) return;
         var payload = AlinkReply.Write(u.Request?.Id, code, u.Request?.Method, data, message);
+        if (u.ReplySink is { } sink) { sink(payload); return; }
         downlink.Send(u.Session, u.Device.DeviceId, replyTopic ?? u.Topic + "_reply", payload);
     }
 }

@@ -15,6 +15,7 @@ using Thingyard.Server.Rules;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Settings;
 using Thingyard.Server.Subscriptions;
+using Thingyard.Server.Scripts;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
 using Thingyard.Server.Webhooks;
@@ -77,6 +78,7 @@ public static class ThingyardApp
         builder.Services.AddSubscriptions();
         builder.Services.AddWebhooks();
         builder.Services.AddRules();
+        builder.Services.AddScripts();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);
@@ -107,6 +109,7 @@ public static class ThingyardApp
         app.MapConnectivity();
         app.MapDistribution();
         app.MapRemoteConfig();
+        app.MapScripts();
         app.MapHealth();
         app.MapMetrics();
         return app;

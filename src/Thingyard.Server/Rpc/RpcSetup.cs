@@ -6,6 +6,7 @@ using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rules;
 using Thingyard.Server.Shadows;
+using Thingyard.Server.Scripts;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.ThingModels;
 using Thingyard.Server.Things;
@@ -34,7 +35,8 @@ public static class RpcSetup
             .AddLifecycleActions()
             .AddSubscriptionActions()
             .AddWebhookActions()
-            .AddRuleActions());
+            .AddRuleActions()
+            .AddScriptActions());
         return services;
     }
 }

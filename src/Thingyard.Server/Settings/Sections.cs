@@ -16,4 +16,5 @@ public static class Sections
     public const string Console = "Thingyard:Console";
     public const string Amqp = "Thingyard:Amqp";
     public const string Webhooks = "Thingyard:Webhooks";
+    public const string Scripts = "Thingyard:Scripts";
 }

@@ -63,6 +63,7 @@ public static class SettingsSetup
         new Section<Console.ConsoleOptions, ConsoleOptionsValidator>(Sections.Console),
         new Section<AmqpOptions, AmqpOptionsValidator>(Sections.Amqp),
         new Section<WebhookOptions, WebhookOptionsValidator>(Sections.Webhooks),
+        new Section<ScriptOptions, ScriptOptionsValidator>(Sections.Scripts),
     ];
 
     /// <summary>Binds every section (IOptions&lt;T&gt; and T itself), validated when the host starts.</summary>

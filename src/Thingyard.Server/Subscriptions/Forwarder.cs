@@ -54,9 +54,10 @@ public sealed class Forwarder
         var requestId = u.Request?.IdText;
         if (IsCustomTopic(u))
         {
-            var raw = System.Buffers.BuffersExtensions.ToArray(u.Payload);
-            Add(u.Entries, groups, d.DeviceId, u.Topic, raw, u.NowMs);
-            if (ruled) rules.Offer(new RuleInput(d.AccountId, d.ProductId, d.DeviceId, d.ProductKey, d.DeviceName, u.Topic, raw, u.NowMs));
+            // A product's transformPayload script gives the applications JSON instead of the device's own format.
+            var payload = u.TransformedPayload is { } json ? System.Text.Encoding.UTF8.GetBytes(json) : System.Buffers.BuffersExtensions.ToArray(u.Payload);
+            Add(u.Entries, groups, d.DeviceId, u.Topic, payload, u.NowMs);
+            if (ruled) rules.Offer(new RuleInput(d.AccountId, d.ProductId, d.DeviceId, d.ProductKey, d.DeviceName, u.Topic, payload, u.NowMs));
             return;
         }
         var count = u.Entries.Count;

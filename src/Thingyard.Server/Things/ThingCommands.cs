@@ -21,7 +21,7 @@ public enum RrpcCode { SUCCESS, TIMEOUT, OFFLINE, HALFCONN, UNKNOWN }
 public sealed record RrpcOutcome(string MessageId, RrpcCode Code, byte[]? Payload);
 
 public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSessions sessions, TelemetryPipeline telemetry,
-    MqttOptions mqtt, TimeProvider time)
+    MqttOptions mqtt, Scripts.ScriptRunner scripts, TimeProvider time)
 {
     /// <summary>thing.service.property.set: the items must be writable properties with values the model accepts.</summary>
     public async Task<string> SetPropertiesAsync(Device device, string itemsJson, CancellationToken ct = default)
@@ -42,7 +42,8 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         EnsureOnline(device);
         var id = downlink.NextId();
         var payload = AlinkReply.Request(id, "thing.service.property.set", w => items.RootElement.WriteTo(w));
-        Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/property/set", payload);
+        if (await RawAsync(device, payload) is { } raw) Send(device, RawTopic(device), raw);
+        else Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/property/set", payload);
         return id;
     }
 
@@ -58,7 +59,21 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         var id = downlink.NextId();
         var method = $"thing.service.{identifier}";
         var payload = AlinkReply.Request(id, method, w => args.RootElement.WriteTo(w));
+        // A custom-format device gets the call as bytes on down_raw and answers on down_raw_reply, sync or not.
+        var raw = await RawAsync(device, payload);
         await telemetry.WriteAsync(TelemetryEntry.ServiceCall(device.Id, identifier, id, time.GetUtcNow().ToUnixTimeMilliseconds(), args.RootElement.GetRawText()), ct);
+        if (raw is not null)
+        {
+            if (service.CallType != "sync")
+            {
+                Send(device, RawTopic(device), raw);
+                return new ServiceOutcome(id, null);
+            }
+            var answer = downlink.ExpectReply(device.Id, id, TimeSpan.FromMilliseconds(mqtt.SyncCallTimeoutMs));
+            Send(device, RawTopic(device), raw, forgetOnFailure: id);
+            try { return new ServiceOutcome(id, await answer.WaitAsync(ct)); }
+            catch (TimeoutException) { throw new IotException(IotErrors.DeviceOffline, $"The device did not answer the call to '{identifier}' within {mqtt.SyncCallTimeoutMs} ms."); }
+        }
         if (service.CallType != "sync")
         {
             Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/{identifier}", payload);
@@ -115,6 +130,22 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         foreach (var s in sessions.All)
             if (s.Device.ProductId == product.Id) downlink.Send(s, s.Device.DeviceId, topic, payload);
         return id;
+    }
+
+    static string RawTopic(Device device) => $"/sys/{device.ProductKey}/{device.DeviceName}/thing/model/down_raw";
+
+    /// <summary>For a custom-format product, the Alink request encoded by its script (protocolToRawData); null for an
+    /// Alink JSON product. A missing or failing script refuses the call with the reason.</summary>
+    async Task<byte[]?> RawAsync(Device device, byte[] alink)
+    {
+        var product = await scripts.ForProductAsync(device.ProductId);
+        if (!product.IsCustomFormat) return null;
+        if (product.Script is not { Encodes: true } script)
+            throw new IotException(IotErrors.ScriptNotFound,
+                $"The product of '{device.DeviceName}' sends custom-format data and has no submitted script with {Thingyard.Scripts.ScriptSandbox.Encode}: submit one (CreateThingScript) first.");
+        var (raw, failure) = scripts.RunForCall(device.ProductId, device.DeviceName, Thingyard.Scripts.ScriptSandbox.Encode,
+            () => Thingyard.Scripts.ScriptSandbox.ProtocolToRawData(script, Encoding.UTF8.GetString(alink), scripts.Limits));
+        return raw ?? throw new IotException(IotErrors.ScriptFailed, $"The product's data parsing script failed: {failure}.");
     }
 
     void EnsureOnline(Device device)

@@ -101,4 +101,13 @@ public static class IotErrors
     public const string TooManyRuleActions = "iot.rule.TooManyRuleActions";
     /// <summary>StartRule on a rule with no SELECT yet.</summary>
     public const string RuleWithoutSql = "iot.rule.EmptySql";
+    // Data parsing scripts (Alibaba documents none for these actions; these follow its families' naming).
+    public const string ScriptNotFound = "iot.script.NotExistedScript";
+    public const string ScriptExists = "iot.script.AlreadyExistedScript";
+    /// <summary>Python_27, PHP_72 or an unknown ScriptType: only JavaScript runs here.</summary>
+    public const string UnsupportedScriptType = "iot.script.UnsupportedScriptType";
+    /// <summary>A script that does not parse, is too large or lacks the functions the product needs.</summary>
+    public const string InvalidScript = "iot.script.InvalidScript";
+    /// <summary>A script that failed on a message (thrown, timed out, over a limit, wrong return shape).</summary>
+    public const string ScriptFailed = "iot.script.ScriptExecutionFailed";
 }

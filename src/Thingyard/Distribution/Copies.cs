@@ -1,10 +1,10 @@
-// What travels between instances when something is distributed: the product (info and thing model) and device
-// certificates. Runtime data (status, property data, shadow, logs) never travels.
+// What travels between instances when something is distributed: the product (info, thing model and submitted data
+// parsing script) and device certificates. Runtime data (status, property data, shadow, logs) never travels.
 namespace Thingyard.Distribution;
 
 public sealed record ProductCopy(string SourceInstanceId, string SourceUid, string TargetUid, string ProductKey, string ProductSecret,
     string Name, string? Description, int NodeType, int DataFormat, string AuthType, string NetType, bool DynamicRegistration,
-    string? PublishedTsl);
+    string? PublishedTsl, string? Script = null);
 
 public sealed record DeviceCopy(string DeviceName, string DeviceSecret, string IotId, string? Nickname);
 

@@ -12,7 +12,8 @@ namespace Thingyard.Distribution;
 
 public sealed class DistributionRefusedException(string message) : Exception(message);
 
-public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, DeviceChanges changes, ThingModelChanges models, TimeProvider time)
+public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, DeviceChanges changes, ThingModelChanges models, Scripts.ScriptChanges scripts,
+    TimeProvider time)
 {
     public async Task ReceiveProductAsync(ProductCopy copy, CancellationToken ct = default)
     {
@@ -54,6 +55,20 @@ public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, Dev
             await db.SaveChangesAsync(ct);
             models.Publish(product.Id);
         }
+
+        // The submitted data parsing script travels with the product (a custom-format product's devices need it); a copy
+        // whose source has none loses the one it had. Drafts stay at the source.
+        var script = await db.ThingScripts.FirstOrDefaultAsync(x => x.ProductId == product.Id, ct);
+        if (copy.Script is null && script is not null) db.ThingScripts.Remove(script);
+        else if (copy.Script is not null && script?.Content != copy.Script)
+        {
+            if (script is null) db.ThingScripts.Add(script = new Scripts.ThingScript { ProductId = product.Id });
+            script.Content = copy.Script;
+            script.Version++;
+            script.ModifiedAtMs = now;
+        }
+        await db.SaveChangesAsync(ct);
+        scripts.Publish(product.Id);
     }
 
     public async Task<List<CopyResult>> ReceiveDevicesAsync(DevicesCopy copy, CancellationToken ct = default)

@@ -64,6 +64,7 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<Rule> Rules => Set<Rule>();
     public DbSet<RuleAction> RuleActions => Set<RuleAction>();
+    public DbSet<Scripts.ThingScript> ThingScripts => Set<Scripts.ThingScript>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;

@@ -245,6 +245,12 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["ListWebhookDeadLetters"] = w => [Listing(Items("Data.DeadLetter")), Listing(Items("Data.DeadLetter"), ("Source", "rule:0"))],
         ["ReplayWebhookDeadLetters"] = w => [Change(("Ids.1", w.DeadLetterId))],
         ["DeleteWebhookDeadLetters"] = w => [Change(("Ids.1", w.DeadLetterId))],
+        ["SaveScript"] = w => [Change(Pk(w, ("ScriptContent", "function transformPayload(t, b) { return {}; }"), ("ScriptType", "JavaScript")))],
+        ["CreateThingScript"] = w => [Change(Pk(w, ("ScriptContent", "function transformPayload(t, b) { return {}; }"), ("ScriptType", "JavaScript")))],
+        ["UpdateThingScript"] = w => [Change(Pk(w, ("ScriptContent", "function transformPayload(t, b) { return {}; }"), ("ScriptType", "JavaScript")))],
+        // A's product has no script here, so A's own call is refused too: B's refusal must still be the product's.
+        ["GetThingScript"] = w => [Change(Pk(w))],
+        ["TestThingScript"] = w => [Lookup(Pk(w, ("ScriptContent", "function rawDataToProtocol(b) { return {}; }"), ("Direction", "up"), ("Payload", "00")))],
     };
 
     /// <summary>Actions that read or change no account's data, and why.</summary>

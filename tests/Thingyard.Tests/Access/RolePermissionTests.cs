@@ -37,6 +37,11 @@ public sealed class RolePermissionTests(ThingyardServer server) : IClassFixture<
     [InlineData("QuerySubscribeRelation", Need.Read)]
     [InlineData("ResetConsumerGroupPosition", Need.Change)]
     [InlineData("CreateConsumerGroupSubscribeRelation", Need.Change)]
+    [InlineData("GetThingScript", Need.Read)]
+    [InlineData("TestThingScript", Need.Change)] // runs code on the server: a developer's tool, not a viewer's
+    [InlineData("SaveScript", Need.Change)]
+    [InlineData("CreateThingScript", Need.Change)]
+    [InlineData("UpdateThingScript", Need.Change)]
     public void An_action_needs_what_its_name_says(string action, Need need) => Assert.Equal(need, Permissions.NeedOf(action));
 
     [Fact]

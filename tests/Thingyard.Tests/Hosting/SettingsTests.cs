@@ -56,6 +56,20 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public async Task Bad_script_limits_are_refused_one_line_each()
+    {
+        var failures = await RefusedAsync(new()
+        {
+            ["Thingyard:Scripts:TimeoutMs"] = "0", ["Thingyard:Scripts:MemoryBytes"] = "1024", ["Thingyard:Scripts:MaxStatements"] = "10",
+            ["Thingyard:Scripts:RecursionDepth"] = "1", ["Thingyard:Scripts:MaxScriptBytes"] = "100",
+        });
+        Assert.Equal(5, failures.Count);
+        Assert.Contains("Thingyard:Scripts:TimeoutMs: 0 is out of range; use 1 to 60000 (milliseconds)", failures);
+        Assert.Contains(failures, f => f.StartsWith("Thingyard:Scripts:MemoryBytes: 1024 is out of range", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Thingyard:Scripts:RecursionDepth: 1 is out of range", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_mistyped_storage_provider_is_refused_instead_of_falling_back_to_sqlite()
     {
         var failure = await RefusedOnceAsync(new() { ["Thingyard:Storage:Provider"] = "Postgress" });

@@ -13,6 +13,9 @@ namespace Thingyard.Tests.Infrastructure;
 
 public sealed record Received(string Topic, string Payload, int Qos)
 {
+    /// <summary>The payload as sent (raw-data topics carry bytes that are not text).</summary>
+    public byte[] Bytes { get; init; } = [];
+
     public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
 }
 
@@ -35,7 +38,8 @@ public sealed class MqttDevice : IAsyncDisposable
         client.ApplicationMessageReceivedAsync += e =>
         {
             var m = e.ApplicationMessage;
-            _inbox.Writer.TryWrite(new Received(m.Topic, Encoding.UTF8.GetString(m.Payload.ToArray()), (int)m.QualityOfServiceLevel));
+            var bytes = m.Payload.ToArray();
+            _inbox.Writer.TryWrite(new Received(m.Topic, Encoding.UTF8.GetString(bytes), (int)m.QualityOfServiceLevel) { Bytes = bytes });
             return Task.CompletedTask;
         };
     }
@@ -75,6 +79,10 @@ public sealed class MqttDevice : IAsyncDisposable
         await Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, (MQTTnet.Protocol.MqttQualityOfServiceLevel)qos).Build());
 
     public Task<MqttClientPublishResult> PublishAsync(string topic, string payload, int qos = 0) =>
+        Client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel((MQTTnet.Protocol.MqttQualityOfServiceLevel)qos).Build());
+
+    public Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload, int qos = 0) =>
         Client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel((MQTTnet.Protocol.MqttQualityOfServiceLevel)qos).Build());
 

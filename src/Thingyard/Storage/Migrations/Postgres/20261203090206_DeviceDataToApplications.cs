@@ -6,18 +6,11 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Thingyard.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Rules : Migration
+    public partial class DeviceDataToApplications : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<string>(
-                name: "Context",
-                table: "WebhookDeliveries",
-                type: "character varying(1024)",
-                maxLength: 1024,
-                nullable: true);
-
             migrationBuilder.CreateTable(
                 name: "Rules",
                 columns: table => new
@@ -62,6 +55,60 @@ namespace Thingyard.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ThingScripts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    ScriptType = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Content = table.Column<string>(type: "text", nullable: true),
+                    Draft = table.Column<string>(type: "text", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    ModifiedAtMs = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ThingScripts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ThingScripts_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AccountId = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Url = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    Token = table.Column<string>(type: "character varying(160)", maxLength: 160, nullable: true),
+                    Body = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Context = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    State = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAtMs = table.Column<long>(type: "bigint", nullable: false),
+                    NextAttemptMs = table.Column<long>(type: "bigint", nullable: false),
+                    LastStatus = table.Column<int>(type: "integer", nullable: false),
+                    LastError = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookDeliveries_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RuleActions",
                 columns: table => new
                 {
@@ -100,6 +147,22 @@ namespace Thingyard.Storage.Migrations.Postgres
                 name: "IX_Rules_ProductId",
                 table: "Rules",
                 column: "ProductId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ThingScripts_ProductId",
+                table: "ThingScripts",
+                column: "ProductId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_AccountId_State_Source",
+                table: "WebhookDeliveries",
+                columns: new[] { "AccountId", "State", "Source" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_State_NextAttemptMs",
+                table: "WebhookDeliveries",
+                columns: new[] { "State", "NextAttemptMs" });
         }
 
         /// <inheritdoc />
@@ -109,11 +172,13 @@ namespace Thingyard.Storage.Migrations.Postgres
                 name: "RuleActions");
 
             migrationBuilder.DropTable(
-                name: "Rules");
+                name: "ThingScripts");
 
-            migrationBuilder.DropColumn(
-                name: "Context",
-                table: "WebhookDeliveries");
+            migrationBuilder.DropTable(
+                name: "WebhookDeliveries");
+
+            migrationBuilder.DropTable(
+                name: "Rules");
         }
     }
 }

@@ -5,18 +5,11 @@
 namespace Thingyard.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Rules : Migration
+    public partial class DeviceDataToApplications : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<string>(
-                name: "Context",
-                table: "WebhookDeliveries",
-                type: "TEXT",
-                maxLength: 1024,
-                nullable: true);
-
             migrationBuilder.CreateTable(
                 name: "Rules",
                 columns: table => new
@@ -61,6 +54,60 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ThingScripts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ScriptType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: true),
+                    Draft = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    ModifiedAtMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ThingScripts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ThingScripts_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AccountId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    Token = table.Column<string>(type: "TEXT", maxLength: 160, nullable: true),
+                    Body = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Context = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAtMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextAttemptMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastStatus = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookDeliveries_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RuleActions",
                 columns: table => new
                 {
@@ -99,6 +146,22 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 name: "IX_Rules_ProductId",
                 table: "Rules",
                 column: "ProductId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ThingScripts_ProductId",
+                table: "ThingScripts",
+                column: "ProductId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_AccountId_State_Source",
+                table: "WebhookDeliveries",
+                columns: new[] { "AccountId", "State", "Source" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_State_NextAttemptMs",
+                table: "WebhookDeliveries",
+                columns: new[] { "State", "NextAttemptMs" });
         }
 
         /// <inheritdoc />
@@ -108,11 +171,13 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 name: "RuleActions");
 
             migrationBuilder.DropTable(
-                name: "Rules");
+                name: "ThingScripts");
 
-            migrationBuilder.DropColumn(
-                name: "Context",
-                table: "WebhookDeliveries");
+            migrationBuilder.DropTable(
+                name: "WebhookDeliveries");
+
+            migrationBuilder.DropTable(
+                name: "Rules");
         }
     }
 }
