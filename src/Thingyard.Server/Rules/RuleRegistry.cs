@@ -86,7 +86,7 @@ public sealed partial class RuleRegistry(ThingyardDb db, ConsumerGroupRegistry g
     async Task SetTopicAsync(Caller caller, Rule rule, string productKey, int topicType, string shortTopic, CancellationToken ct)
     {
         // The caller's own products only: a rule forwards every message of its topic, which a grant does not extend to.
-        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.ProductKey == productKey && p.AccountId == caller.AccountId, ct)
+        var product = await db.Products.AsNoTracking().OwnedBy(caller.AccountId).FirstOrDefaultAsync(p => p.ProductKey == productKey, ct)
             ?? throw IotException.ProductNotFound(productKey);
         rule.Topic = RuleTopics.Compose(product.ProductKey, topicType, shortTopic);
         rule.ProductId = product.Id;
@@ -113,7 +113,7 @@ public sealed partial class RuleRegistry(ThingyardDb db, ConsumerGroupRegistry g
     }
 
     public async Task<Rule> GetAsync(Caller caller, long ruleId, CancellationToken ct = default) =>
-        await db.Rules.FirstOrDefaultAsync(r => r.Id == ruleId && r.AccountId == caller.AccountId, ct) ?? throw RuleNotFound(ruleId);
+        await db.Rules.FindVisibleAsync(caller, r => r.Id == ruleId, () => RuleNotFound(ruleId), ct);
 
     public async Task<Page<Rule>> ListAsync(Caller caller, string? searchName, Paging paging, CancellationToken ct = default)
     {
@@ -180,8 +180,8 @@ public sealed partial class RuleRegistry(ThingyardDb db, ConsumerGroupRegistry g
     }
 
     public async Task<RuleAction> GetActionAsync(Caller caller, long actionId, CancellationToken ct = default) =>
-        await db.RuleActions.FirstOrDefaultAsync(a => a.Id == actionId && a.AccountId == caller.AccountId, ct)
-        ?? throw new IotException(IotErrors.RuleActionNotFound, $"Rule action {actionId} does not exist.");
+        await db.RuleActions.FindVisibleAsync(caller, a => a.Id == actionId,
+            () => new IotException(IotErrors.RuleActionNotFound, $"Rule action {actionId} does not exist."), ct);
 
     public async Task<List<RuleAction>> ListActionsAsync(Caller caller, long ruleId, CancellationToken ct = default)
     {

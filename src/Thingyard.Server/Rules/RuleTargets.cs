@@ -4,6 +4,7 @@
 // forwards to its cloud products). Types of Alibaba's cloud products (OTS, RDS, DATAHUB, ...) have nothing to reach here.
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Server.Things;
@@ -75,7 +76,7 @@ public static class RuleTargets
             case Amqp:
             {
                 var groupId = Text(c, "groupId") ?? throw Invalid("An AMQP configuration needs \"groupId\": the consumer group to deliver to.");
-                var group = await db.ConsumerGroups.AsNoTracking().FirstOrDefaultAsync(g => g.AccountId == accountId && g.GroupId == groupId, ct)
+                var group = await db.ConsumerGroups.AsNoTracking().OwnedBy(accountId).FirstOrDefaultAsync(g => g.GroupId == groupId, ct)
                     ?? throw new IotException(IotErrors.ConsumerGroupNotFound, $"Consumer group {groupId} does not exist.");
                 return new AmqpTarget(actionId, group.Id, group.GroupId);
             }
@@ -97,7 +98,7 @@ public static class RuleTargets
         var at = levels.Length > 3 && levels[1] == "sys" ? 2 : 1;
         if (levels.Length < at + 3 || levels[0] != "") return null;
         var (pk, dn) = (levels[at], levels[at + 1]);
-        return await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.AccountId == accountId && d.ProductKey == pk && d.DeviceName == dn, ct);
+        return await db.Devices.AsNoTracking().OwnedBy(accountId).FirstOrDefaultAsync(d => d.ProductKey == pk && d.DeviceName == dn, ct);
     }
 
     static string? Text(JsonElement c, string name) =>

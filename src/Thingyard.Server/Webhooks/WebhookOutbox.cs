@@ -3,6 +3,7 @@
 // MaxAttempts it stays as a dead letter until replayed or deleted. Whoever queued it hears how it settled (Settled).
 using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Server.Settings;
 using Thingyard.Storage;
@@ -89,7 +90,7 @@ public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClien
 
     static IQueryable<WebhookDelivery> DeadOf(ThingyardDb db, long accountId, string? source, IReadOnlyCollection<long>? ids)
     {
-        var q = db.WebhookDeliveries.Where(d => d.AccountId == accountId && d.State == WebhookState.Dead);
+        var q = db.WebhookDeliveries.OwnedBy(accountId).Where(d => d.State == WebhookState.Dead);
         if (source is not null) q = q.Where(d => d.Source == source || d.Source.StartsWith(source + "/"));
         if (ids is { Count: > 0 }) q = q.Where(d => ids.Contains(d.Id));
         return q;

@@ -2,6 +2,7 @@
 // them again, delete them. Source narrows to one rule ("rule:12"), one of its actions ("rule:12/action:40") or an
 // alarm rule ("alarm:7"). Only the caller's own account's deliveries are ever seen.
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Server.Rpc;
 using Thingyard.Storage;
 using Thingyard.Webhooks;
@@ -20,7 +21,7 @@ public static class WebhookRpc
         var paging = c.Paging(10, 100);
         var source = c.Optional("Source");
         var db = c.Service<ThingyardDb>();
-        var q = db.WebhookDeliveries.AsNoTracking().Where(d => d.AccountId == c.Caller.AccountId && d.State == WebhookState.Dead);
+        var q = db.WebhookDeliveries.AsNoTracking().VisibleTo(c.Caller).Where(d => d.State == WebhookState.Dead);
         if (source is not null) q = q.Where(d => d.Source == source || d.Source.StartsWith(source + "/"));
         var total = await q.CountAsync(c.Ct);
         var rows = await q.OrderByDescending(d => d.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(c.Ct);
