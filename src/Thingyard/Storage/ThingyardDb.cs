@@ -59,6 +59,9 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<SubscribeRelation> SubscribeRelations => Set<SubscribeRelation>();
     public DbSet<SubscribeRelationGroup> SubscribeRelationGroups => Set<SubscribeRelationGroup>();
     public DbSet<BacklogMessage> Backlog => Set<BacklogMessage>();
+    public DbSet<Alarms.AlarmRule> AlarmRules => Set<Alarms.AlarmRule>();
+    public DbSet<Alarms.Alarm> Alarms => Set<Alarms.Alarm>();
+    public DbSet<Alarms.AlarmEntry> AlarmHistory => Set<Alarms.AlarmEntry>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;
