@@ -13,6 +13,7 @@ using Thingyard.Server.Rest;
 using Thingyard.Server.Rpc;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Settings;
+using Thingyard.Server.Alarms;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
@@ -73,6 +74,7 @@ public static class ThingyardApp
         builder.Services.AddRemoteConfig();
         builder.Services.AddLifecycle();
         builder.Services.AddSubscriptions();
+        builder.Services.AddAlarms();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);

@@ -1,4 +1,5 @@
 // RPC area wiring: the authenticator and the action table filled by each domain area.
+using Thingyard.Server.Alarms;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Lifecycle;
@@ -30,7 +31,8 @@ public static class RpcSetup
             .AddGatewayActions()
             .AddDistributionActions()
             .AddLifecycleActions()
-            .AddSubscriptionActions());
+            .AddSubscriptionActions()
+            .AddAlarmActions());
         return services;
     }
 }
