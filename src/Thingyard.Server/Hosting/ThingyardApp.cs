@@ -17,6 +17,7 @@ using Thingyard.Server.Alarms;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
+using Thingyard.Server.Webhooks;
 using Thingyard.Server.ThingModels;
 using Thingyard.Storage;
 
@@ -75,6 +76,7 @@ public static class ThingyardApp
         builder.Services.AddLifecycle();
         builder.Services.AddSubscriptions();
         builder.Services.AddAlarms();
+        builder.Services.AddWebhooks();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);

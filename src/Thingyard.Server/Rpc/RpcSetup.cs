@@ -9,6 +9,7 @@ using Thingyard.Server.Shadows;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.ThingModels;
 using Thingyard.Server.Things;
+using Thingyard.Server.Webhooks;
 
 namespace Thingyard.Server.Rpc;
 
@@ -32,7 +33,8 @@ public static class RpcSetup
             .AddDistributionActions()
             .AddLifecycleActions()
             .AddSubscriptionActions()
-            .AddAlarmActions());
+            .AddAlarmActions()
+            .AddWebhookActions());
         return services;
     }
 }

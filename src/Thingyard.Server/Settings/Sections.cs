@@ -17,4 +17,5 @@ public static class Sections
     public const string Amqp = "Thingyard:Amqp";
     public const string Smtp = "Thingyard:Smtp";
     public const string Alarms = "Thingyard:Alarms";
+    public const string Webhooks = "Thingyard:Webhooks";
 }

@@ -64,6 +64,7 @@ public static class SettingsSetup
         new Section<AmqpOptions, AmqpOptionsValidator>(Sections.Amqp),
         new Section<SmtpOptions, SmtpOptionsValidator>(Sections.Smtp),
         new Section<AlarmOptions, AlarmOptionsValidator>(Sections.Alarms),
+        new Section<WebhookOptions, WebhookOptionsValidator>(Sections.Webhooks),
     ];
 
     /// <summary>Binds every section (IOptions&lt;T&gt; and T itself), validated when the host starts.</summary>

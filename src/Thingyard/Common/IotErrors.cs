@@ -94,4 +94,6 @@ public static class IotErrors
     public const string AlarmNotFound = "iot.alarm.NotExistedAlarm";
     /// <summary>Acknowledging or clearing an alarm already cleared.</summary>
     public const string AlarmCleared = "iot.alarm.AlarmAlreadyCleared";
+    // Webhook outbox (Thingyard's own).
+    public const string DeadLetterNotFound = "iot.webhook.NotExistedDeadLetter";
 }

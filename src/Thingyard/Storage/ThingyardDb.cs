@@ -14,6 +14,7 @@ using Thingyard.RemoteConfig;
 using Thingyard.Subscriptions;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
+using Thingyard.Webhooks;
 
 namespace Thingyard.Storage;
 
@@ -62,6 +63,7 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<Alarms.AlarmRule> AlarmRules => Set<Alarms.AlarmRule>();
     public DbSet<Alarms.Alarm> Alarms => Set<Alarms.Alarm>();
     public DbSet<Alarms.AlarmEntry> AlarmHistory => Set<Alarms.AlarmEntry>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;
@@ -78,6 +80,7 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
             b.Entity<Product>().Property(x => x.ProductSecret).HasConversion(sealedText);
             b.Entity<Device>().Property(x => x.DeviceSecret).HasConversion(sealedText);
             b.Entity<Device>().Property(x => x.DeviceToken).HasConversion((ValueConverter)sealedText);
+            b.Entity<WebhookDelivery>().Property(x => x.Token).HasConversion((ValueConverter)sealedText);
         }
     }
 }

@@ -227,6 +227,10 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["DeleteSubscribeRelation"] = w => [Change(Pk(w, ("Type", "AMQP")))],
         ["CreateConsumerGroupSubscribeRelation"] = w => [Change(Pk(w, ("ConsumerGroupId", w.ConsumerGroupId))), Change(Pk(w, ("ConsumerGroupId", "DEFAULT_GROUP")))],
         ["DeleteConsumerGroupSubscribeRelation"] = w => [Change(Pk(w, ("ConsumerGroupId", w.ConsumerGroupId)))],
+        // The webhook outbox's dead letters
+        ["ListWebhookDeadLetters"] = w => [Listing(Items("Data.DeadLetter")), Listing(Items("Data.DeadLetter"), ("Source", "rule:0"))],
+        ["ReplayWebhookDeadLetters"] = w => [Change(("Ids.1", w.DeadLetterId))],
+        ["DeleteWebhookDeadLetters"] = w => [Change(("Ids.1", w.DeadLetterId))],
     };
 
     /// <summary>Actions that read or change no account's data, and why.</summary>

@@ -3,6 +3,7 @@
 // file, a distribution job with what it distributed, a notification); account B owns nothing and asks for all of it.
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Thingyard.Distribution;
 using Thingyard.Server.Distribution;
@@ -50,6 +51,8 @@ public sealed class AccessWorld : IAsyncLifetime
     /// <summary>A's consumer group (in the AMQP subscription of ProductKey).</summary>
     public string ConsumerGroupId { get; private set; } = "";
     public string ConsumerGroupName { get; private set; } = "";
+    /// <summary>A dead letter of A's webhook outbox (its body is a secret).</summary>
+    public string DeadLetterId { get; private set; } = "";
     /// <summary>A's console user (the first start's owner).</summary>
     public long UserId { get; private set; }
 
@@ -153,7 +156,14 @@ public sealed class AccessWorld : IAsyncLifetime
             });
             db.ProductDistributions.Add(new ProductDistribution { ProductId = productId, TargetInstanceId = Elsewhere, TargetUid = admin.Uid, JobId = JobId, CreatedAtMs = now });
             db.Notifications.Add(new Notification { AccountId = admin.Id, Kind = "test", Message = note, CreatedAtMs = now });
+            var deadLetter = new Thingyard.Webhooks.WebhookDelivery
+            {
+                AccountId = admin.Id, Source = "rule:0", Url = "https://127.0.0.1:1/hook", Body = Encoding.UTF8.GetBytes(note),
+                State = Thingyard.Webhooks.WebhookState.Dead, Attempts = 6, CreatedAtMs = now,
+            };
+            db.WebhookDeliveries.Add(deadLetter);
             await db.SaveChangesAsync();
+            DeadLetterId = deadLetter.Id.ToString();
         }
 
         // Mass production: a product released through review; A (the operator) allocates codes to itself and produces

@@ -61,6 +61,9 @@ public class ThingyardServer : IAsyncLifetime
             ["Thingyard:Amqp:Port"] = "0",
             ["Thingyard:Amqp:TlsPort"] = "0",
             ["Thingyard:Amqp:BindAddress"] = "127.0.0.1",
+            ["Thingyard:Webhooks:AllowHttp"] = "true",
+            ["Thingyard:Webhooks:FirstRetryMs"] = "100",
+            ["Thingyard:Webhooks:MaxRetryMs"] = "400",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in _database) settings[k] = v;
