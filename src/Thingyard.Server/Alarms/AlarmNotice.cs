@@ -8,12 +8,12 @@ using Thingyard.Server.Registry;
 
 namespace Thingyard.Server.Alarms;
 
-public sealed record AlarmNotice(long AccountId, long RuleId, string RuleName, IReadOnlyList<string> WebhookUrls, IReadOnlyList<string> EmailAddresses,
+public sealed record AlarmNotice(long AccountId, long RuleId, string RuleName, IReadOnlyList<string> WebhookUrls, string? WebhookToken, IReadOnlyList<string> EmailAddresses,
     long AlarmId, string Event, AlarmSeverity Severity, AlarmState State, AlarmTriggerKind Trigger, string? Identifier, string? Value,
     string ProductKey, string DeviceName, string IotId, int Count, long TimeMs, string? Note)
 {
     public static AlarmNotice Of(AlarmRule rule, Alarm a, string evt, long timeMs, string? note) =>
-        new(a.AccountId, rule.Id, rule.Name, rule.WebhookUrls, rule.EmailAddresses, a.Id, evt, a.Severity, a.State, a.TriggerKind, a.Identifier,
+        new(a.AccountId, rule.Id, rule.Name, rule.WebhookUrls, rule.WebhookToken, rule.EmailAddresses, a.Id, evt, a.Severity, a.State, a.TriggerKind, a.Identifier,
             a.LastValue, a.ProductKey, a.DeviceName, a.IotId, a.Count, timeMs, note);
 
     public byte[] Json() => JsonSerializer.SerializeToUtf8Bytes(new

@@ -1,11 +1,13 @@
 // Sends alarm notifications off the evaluator's loop: notices wait in a bounded queue (full: dropped and logged) and
-// one background loop sends each by e-mail and to each webhook. A failing target is logged and does not stop the others.
+// one background loop sends each by e-mail and hands each webhook to the shared durable outbox (signed with the rule's
+// token, retried, dead-lettered; source "alarm:<ruleId>"). A failing target is logged and does not stop the others.
 using System.Threading.Channels;
 using Thingyard.Server.Settings;
+using Thingyard.Server.Webhooks;
 
 namespace Thingyard.Server.Alarms;
 
-public sealed class AlarmNotifier(AlarmMail mail, IAlarmWebhooks webhooks, AlarmOptions options, ILogger<AlarmNotifier> log) : BackgroundService
+public sealed class AlarmNotifier(AlarmMail mail, WebhookOutbox webhooks, AlarmOptions options, ILogger<AlarmNotifier> log) : BackgroundService
 {
     readonly Channel<AlarmNotice> _queue = Channel.CreateBounded<AlarmNotice>(
         new BoundedChannelOptions(options.NotificationQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -30,10 +32,10 @@ public sealed class AlarmNotifier(AlarmMail mail, IAlarmWebhooks webhooks, Alarm
             var body = notice.Json();
             foreach (var url in notice.WebhookUrls)
             {
-                try { await webhooks.SendAsync(notice.AccountId, $"alarm:{notice.RuleId}", url, body, ct); }
+                try { await webhooks.EnqueueAsync(new WebhookRequest(notice.AccountId, $"alarm:{notice.RuleId}", url, notice.WebhookToken, body), ct); }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    log.LogError(e, "Alarm {AlarmId} ({Event}): webhook to {Url} failed", notice.AlarmId, notice.Event, url);
+                    log.LogError(e, "Alarm {AlarmId} ({Event}): the webhook to {Url} was not queued", notice.AlarmId, notice.Event, url);
                 }
             }
         }

@@ -4,6 +4,8 @@
 using Thingyard.Alarms;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rpc;
+using Thingyard.Server.Webhooks;
+using Thingyard.Common;
 
 namespace Thingyard.Server.Alarms;
 
@@ -119,12 +121,19 @@ public static class AlarmRpc
         ClearAfterSeconds = c.Int("ClearAfterSeconds"),
         WebhookUrls = Targets(c, "WebhookUrls"),
         EmailAddresses = Targets(c, "EmailAddresses"),
+        WebhookToken = c.Request.Params.TryGetValue("WebhookToken", out var token) ? token : null,
     };
 
     static List<string>? Targets(RpcCall c, string name)
     {
         var given = c.List(name);
-        return given.Count == 0 ? null : given.Where(v => v.Length > 0).Select(v => v.Trim()).ToList();
+        if (given.Count == 0) return null;
+        var targets = given.Where(v => v.Length > 0).Select(v => v.Trim()).ToList();
+        // The outbox's own rule (https only unless Thingyard:Webhooks:AllowHttp), so a rule never names a URL it will not post to.
+        if (name == "WebhookUrls")
+            foreach (var url in targets)
+                if (c.Service<WebhookOutbox>().CheckUrl(url) is { } bad) throw IotException.Invalid($"WebhookUrls: '{url}': {bad}.");
+        return targets;
     }
 
     static string Actor(RpcCall c) => c.Request.AccessKeyId.StartsWith("console:", StringComparison.Ordinal)
@@ -135,7 +144,7 @@ public static class AlarmRpc
         RuleId = r.Id, r.Name, r.Description, r.ProductKey, Severity = AlarmText.Name(r.Severity), Status = r.Enabled ? "RUNNING" : "STOPPED",
         r.Enabled, r.DeviceName, r.DeviceGroupId, TriggerType = AlarmText.Name(r.TriggerKind), r.Identifier, r.Operator,
         Threshold = r.TriggerKind == AlarmTriggerKind.Property ? r.Threshold : (double?)null, r.ConsecutiveCount, r.ClearAfterSeconds,
-        r.WebhookUrls, r.EmailAddresses, GmtCreate = RpcTime.Utc(r.CreatedAtMs), GmtModified = RpcTime.Utc(r.UpdatedAtMs),
+        r.WebhookUrls, HasWebhookToken = r.WebhookToken is not null, r.EmailAddresses, GmtCreate = RpcTime.Utc(r.CreatedAtMs), GmtModified = RpcTime.Utc(r.UpdatedAtMs),
     };
 
     internal static object AlarmInfo(Alarm a) => new

@@ -1,5 +1,5 @@
 // Alarms wiring: rules and alarms per request; the rule cache and the message path's observer; the evaluator and the
-// notifier (e-mail through MailKit, webhooks) as background services.
+// notifier (e-mail through MailKit, webhooks through the shared WebhookOutbox) as background services.
 using Thingyard.Alarms;
 
 namespace Thingyard.Server.Alarms;
@@ -14,7 +14,6 @@ public static class AlarmsSetup
         services.AddSingleton<AlarmRuleDirectory>();
         services.AddSingleton<AlarmObserver>();
         services.AddSingleton<AlarmMail>();
-        services.AddSingleton<IAlarmWebhooks, HttpAlarmWebhooks>();
         services.AddSingleton<AlarmNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<AlarmNotifier>());
         services.AddSingleton<AlarmEvaluator>();

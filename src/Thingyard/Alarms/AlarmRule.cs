@@ -36,6 +36,8 @@ public sealed class AlarmRule : IAccountOwned, IInProduct
     public int ClearAfterSeconds { get; set; }
     public List<string> WebhookUrls { get; set; } = [];
     public List<string> EmailAddresses { get; set; } = [];
+    /// <summary>Signs each webhook body (the outbox's X-Thingyard-Signature); never shown back.</summary>
+    public string? WebhookToken { get; set; }
     public long CreatedAtMs { get; set; }
     public long UpdatedAtMs { get; set; }
 }

@@ -20,6 +20,8 @@ public sealed record AlarmRuleSpec
     public int? ClearAfterSeconds { get; init; }
     public IReadOnlyList<string>? WebhookUrls { get; init; }
     public IReadOnlyList<string>? EmailAddresses { get; init; }
+    /// <summary>"" removes the token.</summary>
+    public string? WebhookToken { get; init; }
 }
 
 public static class AlarmText

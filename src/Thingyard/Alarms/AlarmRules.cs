@@ -123,6 +123,11 @@ public sealed class AlarmRules(ThingyardDb db, ThingModelStore models, AlarmChan
         if (spec.ClearAfterSeconds is { } quiet) rule.ClearAfterSeconds = quiet;
         if (spec.WebhookUrls is { } urls) rule.WebhookUrls = [.. urls];
         if (spec.EmailAddresses is { } emails) rule.EmailAddresses = [.. emails];
+        if (spec.WebhookToken is { } token)
+        {
+            if (token.Length > 64) throw IotException.Invalid("WebhookToken must be at most 64 characters.");
+            rule.WebhookToken = token == "" ? null : token;
+        }
         await ScopeAsync(rule, product, spec, ct);
         await CheckTriggerAsync(rule, product, ct);
         CheckTargets(rule);

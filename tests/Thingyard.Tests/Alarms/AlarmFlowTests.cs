@@ -22,7 +22,7 @@ public sealed class AlarmFlowTests(AlarmServer server) : IClassFixture<AlarmServ
         var to = Unique("ops") + "@example.com";
         var hook = "/" + Unique("hook");
         var rule = await server.ThresholdRuleAsync(pk, ">", "40", ("Severity", "critical"), ("EmailAddresses.1", to),
-            ("WebhookUrls.1", server.Webhooks.BaseUrl.TrimEnd('/') + hook));
+            ("WebhookUrls.1", server.Webhooks.BaseUrl.TrimEnd('/') + hook), ("WebhookToken", "alarm-token-1"));
         await using var device = await server.ConnectAsync(d);
 
         await device.PostTemperatureAsync(45.5);
@@ -64,13 +64,16 @@ public sealed class AlarmFlowTests(AlarmServer server) : IClassFixture<AlarmServ
         Assert.Single(mails, m => m.MessageParts[0].BodyData.Contains($"Alarm {fired.Str("AlarmId")} cleared"));
         Assert.Single(mails, m => m.MessageParts[0].BodyData.Contains($"Alarm {again[0].Str("AlarmId")} fired"));
 
-        // The webhook got the same three, as JSON, naming the rule as its source.
+        // The webhook got the same three through the outbox, as JSON signed with the rule's token, naming the rule as its source.
         var posts = await ConnectivityCalls.EventuallyAsync(() => Task.FromResult(server.Webhooks.At(hook)), p => p.Count >= 3);
-        Assert.Equal(["fired", "cleared", "fired"], posts.Select(p => p.Body.Str("event")));
-        Assert.Equal(fired.At("AlarmId").GetInt64(), posts[0].Body.At("alarmId").GetInt64());
-        Assert.Equal("45.5", posts[0].Body.Str("value"));
-        Assert.Equal(d.DeviceName, posts[0].Body.Str("deviceName"));
-        Assert.Equal($"alarm:{rule}", posts[0].Source);
+        // The outbox posts concurrently, so their order is not kept.
+        Assert.Equal(["cleared", "fired", "fired"], posts.Select(p => p.Body.Str("event")).Order());
+        var post = Assert.Single(posts, p => p.Body.Str("event") == "fired" && p.Body.At("alarmId").GetInt64() == fired.At("AlarmId").GetInt64());
+        Assert.Equal("45.5", post.Body.Str("value"));
+        Assert.Equal(d.DeviceName, post.Body.Str("deviceName"));
+        Assert.Equal("critical", post.Body.Str("severity"));
+        Assert.Equal($"alarm:{rule}", post.Source);
+        Assert.Equal(Thingyard.Server.Webhooks.WebhookSignature.Sign("alarm-token-1", long.Parse(post.Timestamp!), post.Raw), post.Signature);
 
         // History of the first alarm: fired, then cleared.
         var history = (await server.Call("QueryAlarmHistory", ("AlarmId", fired.Str("AlarmId")))).At("Data.AlarmHistoryInfo");

@@ -22,6 +22,7 @@ public sealed class AlarmServer : ThingyardServer, IDisposable
         Settings["Thingyard:Smtp:Port"] = Smtp.Configuration.Port.ToString();
         Settings["Thingyard:Smtp:UseTls"] = "false";
         Settings["Thingyard:Smtp:From"] = "Thingyard <alarms@thingyard.test>";
+        Settings["Thingyard:Webhooks:AllowHttp"] = "true";
     }
 
     /// <summary>The e-mails sent to <paramref name="to"/> so far, oldest first.</summary>
@@ -35,11 +36,14 @@ public sealed class AlarmServer : ThingyardServer, IDisposable
     }
 }
 
-/// <summary>An HttpListener on 127.0.0.1 that answers 200 and keeps each body it gets, per path.</summary>
+/// <summary>One post a receiver got: the JSON body, its bytes and the outbox's headers.</summary>
+public sealed record WebhookPost(JsonElement Body, byte[] Raw, string? Source, string? Timestamp, string? Signature);
+
+/// <summary>An HttpListener on 127.0.0.1 that answers 200 and keeps each post it gets, per path.</summary>
 public sealed class WebhookReceiver : IDisposable
 {
     readonly HttpListener _listener = new();
-    readonly ConcurrentQueue<(string Path, JsonElement Body, string? Source)> _received = new();
+    readonly ConcurrentQueue<(string Path, WebhookPost Post)> _received = new();
 
     public string BaseUrl { get; }
 
@@ -51,8 +55,7 @@ public sealed class WebhookReceiver : IDisposable
         _ = LoopAsync();
     }
 
-    public IReadOnlyList<(JsonElement Body, string? Source)> At(string path) =>
-        _received.Where(r => r.Path == path).Select(r => (r.Body, r.Source)).ToList();
+    public IReadOnlyList<WebhookPost> At(string path) => _received.Where(r => r.Path == path).Select(r => r.Post).ToList();
 
     async Task LoopAsync()
     {
@@ -61,9 +64,12 @@ public sealed class WebhookReceiver : IDisposable
             HttpListenerContext context;
             try { context = await _listener.GetContextAsync(); }
             catch (Exception) { return; }
-            using var reader = new StreamReader(context.Request.InputStream);
-            var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
-            _received.Enqueue((context.Request.Url!.AbsolutePath, body, context.Request.Headers["X-Thingyard-Source"]));
+            using var bytes = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(bytes);
+            var raw = bytes.ToArray();
+            var h = context.Request.Headers;
+            _received.Enqueue((context.Request.Url!.AbsolutePath, new WebhookPost(JsonDocument.Parse(raw).RootElement.Clone(), raw,
+                h["X-Thingyard-Source"], h["X-Thingyard-Timestamp"], h["X-Thingyard-Signature"])));
             context.Response.StatusCode = 200;
             context.Response.Close();
         }

@@ -463,6 +463,10 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.Property<long>("UpdatedAtMs")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("WebhookToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.PrimitiveCollection<List<string>>("WebhookUrls")
                         .IsRequired()
                         .HasColumnType("text[]");

@@ -445,6 +445,10 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.Property<long>("UpdatedAtMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WebhookToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("WebhookUrls")
                         .IsRequired()
                         .HasColumnType("TEXT");

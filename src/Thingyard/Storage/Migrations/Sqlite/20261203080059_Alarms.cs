@@ -34,6 +34,7 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     ClearAfterSeconds = table.Column<int>(type: "INTEGER", nullable: false),
                     WebhookUrls = table.Column<string>(type: "TEXT", nullable: false),
                     EmailAddresses = table.Column<string>(type: "TEXT", nullable: false),
+                    WebhookToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     CreatedAtMs = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAtMs = table.Column<long>(type: "INTEGER", nullable: false)
                 },

@@ -36,6 +36,7 @@ namespace Thingyard.Storage.Migrations.Postgres
                     ClearAfterSeconds = table.Column<int>(type: "integer", nullable: false),
                     WebhookUrls = table.Column<List<string>>(type: "text[]", nullable: false),
                     EmailAddresses = table.Column<List<string>>(type: "text[]", nullable: false),
+                    WebhookToken = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     CreatedAtMs = table.Column<long>(type: "bigint", nullable: false),
                     UpdatedAtMs = table.Column<long>(type: "bigint", nullable: false)
                 },
