@@ -22,7 +22,6 @@ public sealed class AlarmServer : ThingyardServer, IDisposable
         Settings["Thingyard:Smtp:Port"] = Smtp.Configuration.Port.ToString();
         Settings["Thingyard:Smtp:UseTls"] = "false";
         Settings["Thingyard:Smtp:From"] = "Thingyard <alarms@thingyard.test>";
-        Settings["Thingyard:Webhooks:AllowHttp"] = "true";
     }
 
     /// <summary>The e-mails sent to <paramref name="to"/> so far, oldest first.</summary>
