@@ -23,7 +23,7 @@ public static class CliApp
             TemplateCommands.Build(cli), ModuleCommands.Build(cli), SimulateCommands.Build(cli), VirtualDeviceCommands.Build(cli),
             DistributeCommands.Build(cli), DistributeCommands.Notifications(cli), ProductionCommands.Build(cli),
             AccessCommands.KeyCommands(cli), AccessCommands.UserCommands(cli),
-            ReleaseCommands.Build(cli), PanelCommands.Build(cli), SubscribeCommands.Build(cli),
+            ReleaseCommands.Build(cli), PanelCommands.Build(cli), SubscribeCommands.Build(cli), AlarmCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -91,11 +91,18 @@ public static class AlarmCalls
         return (await server.Call("CreateAlarmRule", [.. p])).At("RuleId").GetInt64().ToString();
     }
 
-    /// <summary>The rule's alarms, newest first, once <paramref name="ok"/> holds for them (bounded polling).</summary>
+    /// <summary>The rule's alarms, newest first, once <paramref name="ok"/> holds for them (polls at most 200 x 100 ms: the
+    /// evaluator runs off the device path, and a loaded machine may take seconds).</summary>
     public static async Task<List<JsonElement>> AlarmsAsync(this ThingyardServer server, string ruleId, Func<List<JsonElement>, bool> ok)
     {
-        var list = await ConnectivityCalls.EventuallyAsync(
-            async () => (await server.Call("QueryAlarmList", ("RuleId", ruleId), ("PageSize", "100"))).At("Data.AlarmInfo").EnumerateArray().ToList(), ok);
+        async Task<List<JsonElement>> ReadAsync() =>
+            (await server.Call("QueryAlarmList", ("RuleId", ruleId), ("PageSize", "100"))).At("Data.AlarmInfo").EnumerateArray().ToList();
+        var list = await ReadAsync();
+        for (var i = 0; i < 200 && !ok(list); i++)
+        {
+            await Task.Delay(100);
+            list = await ReadAsync();
+        }
         Assert.True(ok(list), $"alarms of rule {ruleId} never matched: {string.Join(", ", list)}");
         return list;
     }
