@@ -113,10 +113,16 @@ public sealed class AlarmEvaluator : BackgroundService
             TriggerKind = rule.TriggerKind, Identifier = identifier, LastValue = json, Count = 1, FirstAtMs = now, LastAtMs = now,
             AutoClearAtMs = autoClear,
         };
-        db.Alarms.Add(alarm);
-        await db.SaveChangesAsync(ct);
-        db.AlarmHistory.Add(new AlarmEntry { AlarmId = alarm.Id, State = AlarmState.Active, AtMs = now, By = System, Note = why });
-        await db.SaveChangesAsync(ct);
+        // The alarm and its first history entry become visible together: a user acting on the alarm at once must find
+        // its "active" entry already there, before theirs.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Alarms.Add(alarm);
+            await db.SaveChangesAsync(ct);
+            db.AlarmHistory.Add(new AlarmEntry { AlarmId = alarm.Id, State = AlarmState.Active, AtMs = now, By = System, Note = why });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         _open[(rule.Id, d.DeviceId)] = 0;
         log.LogInformation("Alarm {AlarmId} fired: rule {RuleId} ({Severity}) on {Device}: {Why}", alarm.Id, rule.Id, rule.Severity, d, why);
         notifier.Enqueue(AlarmNotice.Of(rule, alarm, "fired", timeMs, why));
