@@ -13,7 +13,7 @@ using Thingyard.Protocol.Alink;
 namespace Thingyard.Server.Connectivity;
 
 public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, AccountTraffic traffic, MessageTap tap, Downlink downlink,
-    TelemetryPipeline telemetry, UplinkRoutes routes, Subscriptions.Forwarder forwarder, TimeProvider time, ILogger<UplinkRouter> log)
+    TelemetryPipeline telemetry, UplinkRoutes routes, Subscriptions.Forwarder forwarder, Alarms.AlarmObserver alarms, TimeProvider time, ILogger<UplinkRouter> log)
 {
     static void Refuse(InterceptingPublishEventArgs e, MqttPubAckReasonCode code, string why)
     {
@@ -77,6 +77,7 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Acco
             }
             // Consumer groups subscribed to the product get what was accepted, in the same commit.
             await forwarder.AddAsync(uplink);
+            alarms.Observe(uplink);
             if (uplink.Entries.Count > 0)
             {
                 if (uplink.Qos >= 1) await telemetry.WriteDurableAsync(uplink.Entries, e.CancellationToken);

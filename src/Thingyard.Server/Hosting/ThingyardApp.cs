@@ -14,6 +14,7 @@ using Thingyard.Server.Rpc;
 using Thingyard.Server.Rules;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Settings;
+using Thingyard.Server.Alarms;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.Scripts;
 using Thingyard.Server.Shadows;
@@ -76,6 +77,7 @@ public static class ThingyardApp
         builder.Services.AddRemoteConfig();
         builder.Services.AddLifecycle();
         builder.Services.AddSubscriptions();
+        builder.Services.AddAlarms();
         builder.Services.AddWebhooks();
         builder.Services.AddRules();
         builder.Services.AddScripts();

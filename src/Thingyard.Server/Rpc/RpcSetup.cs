@@ -1,4 +1,5 @@
 // RPC area wiring: the authenticator and the action table filled by each domain area.
+using Thingyard.Server.Alarms;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Lifecycle;
@@ -36,7 +37,8 @@ public static class RpcSetup
             .AddSubscriptionActions()
             .AddWebhookActions()
             .AddRuleActions()
-            .AddScriptActions());
+            .AddScriptActions()
+            .AddAlarmActions());
         return services;
     }
 }

@@ -15,6 +15,8 @@ public static class Sections
     public const string Telemetry = "Thingyard:Telemetry";
     public const string Console = "Thingyard:Console";
     public const string Amqp = "Thingyard:Amqp";
+    public const string Smtp = "Thingyard:Smtp";
+    public const string Alarms = "Thingyard:Alarms";
     public const string Webhooks = "Thingyard:Webhooks";
     public const string Scripts = "Thingyard:Scripts";
 }

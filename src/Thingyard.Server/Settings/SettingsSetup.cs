@@ -62,6 +62,8 @@ public static class SettingsSetup
         new Section<TelemetryOptions, TelemetryOptionsValidator>(Sections.Telemetry),
         new Section<Console.ConsoleOptions, ConsoleOptionsValidator>(Sections.Console),
         new Section<AmqpOptions, AmqpOptionsValidator>(Sections.Amqp),
+        new Section<SmtpOptions, SmtpOptionsValidator>(Sections.Smtp),
+        new Section<AlarmOptions, AlarmOptionsValidator>(Sections.Alarms),
         new Section<WebhookOptions, WebhookOptionsValidator>(Sections.Webhooks),
         new Section<ScriptOptions, ScriptOptionsValidator>(Sections.Scripts),
     ];

@@ -86,6 +86,14 @@ public static class IotErrors
     public const string LastSubscribeGroup = "iot.subscribe.LastConsumerGroup";
     /// <summary>A subscription with no message kind, or groups of another account than the product's.</summary>
     public const string InvalidSubscribeRelation = "iot.subscribe.InvalidSubscribeRelation";
+    // Alarms (no Alibaba OpenAPI for these; the codes follow its families' naming).
+    public const string AlarmRuleNotFound = "iot.alarm.NotExistedAlarmRule";
+    public const string AlarmRuleNameExists = "iot.alarm.AlreadyExistedAlarmRuleName";
+    /// <summary>A rule that does not fit the product's thing model or its own fields (a text property, a non-alert event, ...).</summary>
+    public const string InvalidAlarmRule = "iot.alarm.InvalidAlarmRule";
+    public const string AlarmNotFound = "iot.alarm.NotExistedAlarm";
+    /// <summary>Acknowledging or clearing an alarm already cleared.</summary>
+    public const string AlarmCleared = "iot.alarm.AlarmAlreadyCleared";
     // Webhook outbox (Thingyard's own).
     public const string DeadLetterNotFound = "iot.webhook.NotExistedDeadLetter";
     // Rules engine (the platform's iot.rule family).

@@ -241,6 +241,18 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["GetRuleAction"] = w => [Lookup(("ActionId", w.RuleActionId))],
         ["ListRuleActions"] = w => [Lookup(("RuleId", w.RuleId))],
         ["DeleteRuleAction"] = w => [Change(("ActionId", w.RuleActionId))],
+        // Alarms: rules and alarms
+        ["CreateAlarmRule"] = w => [Change(Pk(w, ("Name", Unique("intruder")), ("TriggerType", "event")))],
+        ["GetAlarmRule"] = w => [Lookup(("RuleId", w.AlarmRuleId))],
+        ["ListAlarmRules"] = w => [Listing(Items("Data.RuleInfo")), Listing(Items("Data.RuleInfo"), Pk(w))],
+        ["UpdateAlarmRule"] = w => [Change(("RuleId", w.AlarmRuleId), ("Severity", "info"))],
+        ["DeleteAlarmRule"] = w => [Change(("RuleId", w.AlarmRuleId))],
+        ["EnableAlarmRule"] = w => [Change(("RuleId", w.AlarmRuleId))],
+        ["DisableAlarmRule"] = w => [Change(("RuleId", w.AlarmRuleId))],
+        ["QueryAlarmList"] = w => [Listing(Items("Data.AlarmInfo")), Listing(Items("Data.AlarmInfo"), ("RuleId", w.AlarmRuleId)), Listing(Items("Data.AlarmInfo"), Pk(w))],
+        ["QueryAlarmHistory"] = w => [Listing(Items("Data.AlarmHistoryInfo")), Lookup(("AlarmId", w.AlarmId))],
+        ["AcknowledgeAlarm"] = w => [Change(("AlarmId", w.AlarmId))],
+        ["ClearAlarm"] = w => [Change(("AlarmId", w.AlarmId))],
         // The webhook outbox's dead letters
         ["ListWebhookDeadLetters"] = w => [Listing(Items("Data.DeadLetter")), Listing(Items("Data.DeadLetter"), ("Source", "rule:0"))],
         ["ReplayWebhookDeadLetters"] = w => [Change(("Ids.1", w.DeadLetterId))],

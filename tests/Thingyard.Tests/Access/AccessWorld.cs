@@ -55,6 +55,10 @@ public sealed class AccessWorld : IAsyncLifetime
     public string RuleId { get; private set; } = "";
     public string RuleName { get; private set; } = "";
     public string RuleActionId { get; private set; } = "";
+    /// <summary>A's alarm rule on ProductKey (temperature &gt; 40) and the alarm Device's 42.7 fired.</summary>
+    public string AlarmRuleId { get; private set; } = "";
+    public string AlarmRuleName { get; private set; } = "";
+    public string AlarmId { get; private set; } = "";
     /// <summary>A dead letter of A's webhook outbox (its body is a secret).</summary>
     public string DeadLetterId { get; private set; } = "";
     /// <summary>A's console user (the first start's owner).</summary>
@@ -96,6 +100,10 @@ public sealed class AccessWorld : IAsyncLifetime
         var groupTag = Unique("gval");
         await s.Call("SetDeviceGroupTags", ("GroupId", GroupId), ("TagString", $$"""[{"tagKey":"owner","tagValue":"{{groupTag}}"}]"""));
 
+        AlarmRuleName = Unique("alarm");
+        AlarmRuleId = (await s.Call("CreateAlarmRule", ("ProductKey", ProductKey), ("Name", AlarmRuleName), ("TriggerType", "property"),
+            ("Identifier", "temperature"), ("Operator", ">"), ("Threshold", "40"))).At("RuleId").GetInt64().ToString();
+
         ConsumerGroupName = Unique("cgrp");
         ConsumerGroupId = (await s.Call("CreateConsumerGroup", ("GroupName", ConsumerGroupName))).Str("GroupId");
         RuleName = Unique("rule");
@@ -131,6 +139,9 @@ public sealed class AccessWorld : IAsyncLifetime
             Assert.Equal(1, (await ConnectivityCalls.EventuallyAsync(() => s.Call("QueryDeviceServiceData", Device.Args(Window)),
                 r => r.At("Data.List.ServiceInfo").GetArrayLength() > 0)).At("Data.List.ServiceInfo").GetArrayLength());
         }
+
+        AlarmId = (await ConnectivityCalls.EventuallyAsync(() => s.Call("QueryAlarmList", ("RuleId", AlarmRuleId)),
+            r => r.At("Total").GetInt32() == 1)).At("Data.AlarmInfo")[0].Str("AlarmId");
 
         var shadowNote = Unique("shadow");
         await s.Call("UpdateDeviceShadow", Device.Args(("ShadowMessage", $$$"""{"method":"update","state":{"desired":{"note":"{{{shadowNote}}}"}},"version":1}""")));
@@ -197,7 +208,7 @@ public sealed class AccessWorld : IAsyncLifetime
             Gateway.DeviceName, Gateway.IotId, VirtualName, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
             ReleasedProductKey, BatchId, AccountUid, ConsumerGroupId]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
-            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName, RuleName]);
+            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName, RuleName, AlarmRuleName]);
     }
 
     /// <summary>Fails when an answer to B carries A's data (or, for lists, anything of A's at all).</summary>

@@ -42,6 +42,13 @@ public sealed class RolePermissionTests(ThingyardServer server) : IClassFixture<
     [InlineData("SaveScript", Need.Change)]
     [InlineData("CreateThingScript", Need.Change)]
     [InlineData("UpdateThingScript", Need.Change)]
+    [InlineData("QueryAlarmList", Need.Read)]
+    [InlineData("QueryAlarmHistory", Need.Read)]
+    [InlineData("ListAlarmRules", Need.Read)]
+    [InlineData("GetAlarmRule", Need.Read)]
+    [InlineData("AcknowledgeAlarm", Need.Change)]
+    [InlineData("ClearAlarm", Need.Change)]
+    [InlineData("DisableAlarmRule", Need.Change)]
     public void An_action_needs_what_its_name_says(string action, Need need) => Assert.Equal(need, Permissions.NeedOf(action));
 
     [Fact]

@@ -70,6 +70,25 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public async Task Bad_smtp_and_alarm_settings_are_refused_one_line_each()
+    {
+        var failures = await RefusedAsync(new()
+        {
+            ["Thingyard:Smtp:Host"] = "smtp.example.com", ["Thingyard:Smtp:Port"] = "0", ["Thingyard:Smtp:User"] = "mailer",
+            ["Thingyard:Alarms:QueueCapacity"] = "0",
+        });
+        Assert.Equal(
+        [
+            "Thingyard:Smtp:Port: 0 is out of range; use 1 to 65535",
+            "Thingyard:Smtp:From: (not set) is required when Host is set; use e.g. thingyard@example.com",
+            "Thingyard:Smtp:Password: (not set) is required when User is set",
+            "Thingyard:Alarms:QueueCapacity: 0 is out of range; use 1 to 10000000",
+        ], failures);
+        Assert.Equal("Thingyard:Smtp:From: \"alarms at example\" is not an e-mail address; use e.g. thingyard@example.com",
+            await RefusedOnceAsync(new() { ["Thingyard:Smtp:Host"] = "smtp.example.com", ["Thingyard:Smtp:From"] = "alarms at example" }));
+    }
+
+    [Fact]
     public async Task A_mistyped_storage_provider_is_refused_instead_of_falling_back_to_sqlite()
     {
         var failure = await RefusedOnceAsync(new() { ["Thingyard:Storage:Provider"] = "Postgress" });
