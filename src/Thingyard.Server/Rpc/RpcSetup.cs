@@ -8,6 +8,7 @@ using Thingyard.Server.Shadows;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.ThingModels;
 using Thingyard.Server.Things;
+using Thingyard.Server.Topics;
 
 namespace Thingyard.Server.Rpc;
 
@@ -30,7 +31,8 @@ public static class RpcSetup
             .AddGatewayActions()
             .AddDistributionActions()
             .AddLifecycleActions()
-            .AddSubscriptionActions());
+            .AddSubscriptionActions()
+            .AddTopicClassActions());
         return services;
     }
 }

@@ -86,4 +86,11 @@ public static class IotErrors
     public const string LastSubscribeGroup = "iot.subscribe.LastConsumerGroup";
     /// <summary>A subscription with no message kind, or groups of another account than the product's.</summary>
     public const string InvalidSubscribeRelation = "iot.subscribe.InvalidSubscribeRelation";
+    // Custom topic classes (Alibaba documents no codes for these actions; these follow its families' naming). A bad short
+    // name is InvalidTopic.
+    public const string TopicClassNotFound = "iot.topic.NotExistedTopicClass";
+    public const string TopicClassExists = "iot.topic.AlreadyExistedTopicClass";
+    public const string TooManyTopicClasses = "iot.topic.TooManyTopicClasses";
+    /// <summary>Deleting or renaming one of the classes every product has (user/update, user/update/error, user/get).</summary>
+    public const string DefaultTopicClass = "iot.topic.DefaultTopicClassUnchangeable";
 }

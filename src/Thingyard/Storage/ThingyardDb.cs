@@ -14,6 +14,7 @@ using Thingyard.RemoteConfig;
 using Thingyard.Subscriptions;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
+using Thingyard.Topics;
 
 namespace Thingyard.Storage;
 
@@ -59,6 +60,7 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<SubscribeRelation> SubscribeRelations => Set<SubscribeRelation>();
     public DbSet<SubscribeRelationGroup> SubscribeRelationGroups => Set<SubscribeRelationGroup>();
     public DbSet<BacklogMessage> Backlog => Set<BacklogMessage>();
+    public DbSet<ProductTopicClass> ProductTopicClasses => Set<ProductTopicClass>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;

@@ -1436,6 +1436,41 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("ThingModels");
                 });
 
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Operation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShortName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "ShortName")
+                        .IsUnique();
+
+                    b.ToTable("ProductTopicClasses");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<long>", b =>
                 {
                     b.HasOne("Thingyard.Accounts.ConsoleUser", null)
@@ -1787,6 +1822,15 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Thingyard.ThingModels.ThingModelRevision", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
                 {
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()
