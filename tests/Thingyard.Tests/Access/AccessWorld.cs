@@ -50,6 +50,8 @@ public sealed class AccessWorld : IAsyncLifetime
     /// <summary>A's consumer group (in the AMQP subscription of ProductKey).</summary>
     public string ConsumerGroupId { get; private set; } = "";
     public string ConsumerGroupName { get; private set; } = "";
+    /// <summary>A custom topic class of ProductKey (its TopicId, and a name and description only A knows).</summary>
+    public string TopicClassId { get; private set; } = "";
     /// <summary>A's console user (the first start's owner).</summary>
     public long UserId { get; private set; }
 
@@ -93,6 +95,11 @@ public sealed class AccessWorld : IAsyncLifetime
         ConsumerGroupId = (await s.Call("CreateConsumerGroup", ("GroupName", ConsumerGroupName))).Str("GroupId");
         await s.Call("CreateSubscribeRelation", ("ProductKey", ProductKey), ("Type", "AMQP"), ("DeviceDataFlag", "true"),
             ("ConsumerGroupIds.1", ConsumerGroupId));
+
+        var topicClass = "cls_" + Guid.NewGuid().ToString("N")[..10];
+        var topicDesc = Unique("tdesc");
+        TopicClassId = (await s.Call("CreateProductTopic", ("ProductKey", ProductKey), ("TopicShortName", topicClass), ("Operation", "ALL"),
+            ("Desc", topicDesc))).GetProperty("TopicId").GetInt64().ToString();
 
         var batchName = Unique("batch");
         ApplyId = (await s.Call("BatchCheckDeviceNames", ("ProductKey", ProductKey), ("DeviceName.1", batchName))).Str("Data.ApplyId");
@@ -178,7 +185,8 @@ public sealed class AccessWorld : IAsyncLifetime
             Gateway.DeviceName, Gateway.IotId, VirtualName, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
             ReleasedProductKey, BatchId, AccountUid, ConsumerGroupId]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
-            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName]);
+            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName,
+            topicClass, topicDesc]);
     }
 
     /// <summary>Fails when an answer to B carries A's data (or, for lists, anything of A's at all).</summary>
