@@ -11,6 +11,9 @@
 //   shadow       {brokerUrl, productKey, deviceName, deviceSecret, reported}
 //   config       {brokerUrl, productKey, deviceName, deviceSecret}: getConfig, prints "config_reply", then waits for one
 //                pushed configuration (onConfig) and prints "config_push"
+//   custom-topics {brokerUrl, productKey, deviceName, deviceSecret, subscribe: [filter], publish: [topic], expectMessages}
+//                subscribes to each filter (prints "suback" with the granted QoS, 128 refused), publishes "hello" at QoS 1
+//                to each topic (prints "puback"), prints "ready", then prints each "message" and finishes after expectMessages
 'use strict';
 
 const iot = require('alibabacloud-iot-device-sdk');
@@ -127,6 +130,36 @@ const scenarios = {
       else finish(d);
     });
     d.once('connect', () => d.postShadow(args.reported));
+  },
+
+  'custom-topics'() {
+    const d = device(args);
+    let received = 0;
+    d.on('message', (topic, payload) => {
+      print('message', { topic, payload: payload.toString() });
+      if (++received >= args.expectMessages) finish(d);
+    });
+    d.once('connect', () => {
+      const subscribe = (i) => {
+        if (i === args.subscribe.length) { publish(0); return; }
+        d.subscribe(args.subscribe[i], { qos: 1 }, (err, granted) => {
+          print('suback', { topic: args.subscribe[i], qos: granted && granted[0] ? granted[0].qos : null, error: err ? String(err) : null });
+          subscribe(i + 1);
+        });
+      };
+      const publish = (i) => {
+        if (i === args.publish.length) {
+          print('ready');
+          if (!args.expectMessages) finish(d);
+          return;
+        }
+        d.publish(args.publish[i], 'hello', { qos: 1 }, (err) => {
+          print('puback', { topic: args.publish[i], error: err ? String(err) : null });
+          publish(i + 1);
+        });
+      };
+      subscribe(0);
+    });
   },
 
   config() {

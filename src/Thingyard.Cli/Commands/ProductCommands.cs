@@ -1,5 +1,5 @@
 // `thingyard product create|list|show|module`: CreateProduct, QueryProductList, QueryProduct and SetProductModule;
-// `product config` is in ProductConfigCommands.
+// `product config` is in ProductConfigCommands, `product topic` in ProductTopicCommands.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -10,7 +10,7 @@ namespace Thingyard.Cli.Commands;
 public static class ProductCommands
 {
     public static Command Build(CliContext cli) =>
-        new("product", "Create and inspect products") { Create(cli), List(cli), Show(cli), Module(cli), ProductConfigCommands.Build(cli) };
+        new("product", "Create and inspect products") { Create(cli), List(cli), Show(cli), Module(cli), ProductConfigCommands.Build(cli), ProductTopicCommands.Build(cli) };
 
     static Command Create(CliContext cli)
     {

@@ -1,6 +1,6 @@
 // The broker's connection lifecycle: CONNECT is decided by DeviceAuthenticator; accepted devices get a session,
 // go online, replace an earlier connection of the same device, and go offline on disconnect or keepalive expiry.
-// Subscriptions are checked against the ACL; refused ones get a failure SUBACK, never a disconnect.
+// Subscriptions are checked against the ACL (custom topics against the product's topic classes); refused ones get a failure SUBACK, never a disconnect.
 using System.Collections.Concurrent;
 using System.Net;
 using MQTTnet.Protocol;
@@ -15,7 +15,7 @@ namespace Thingyard.Server.Connectivity;
 
 public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator authenticator, DeviceSessions sessions, TelemetryPipeline telemetry,
     ConnectivityStats stats, MessageTap tap, GatewayUplinks gateways, MqttRegistrationFlow registration, Subscriptions.Forwarder forwarder,
-    TimeProvider time, ILogger<BrokerHooks> log)
+    Thingyard.Topics.TopicClassDirectory topicClasses, TimeProvider time, ILogger<BrokerHooks> log)
 {
     const string RegistrationKey = "thingyard.registration";
     MqttServer? _server;
@@ -148,7 +148,7 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
         tap.Note(session.Device.DeviceId, $"offline ({e.DisconnectType})");
     }
 
-    Task SubscribingAsync(InterceptingSubscriptionEventArgs e)
+    async Task SubscribingAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
         if (e.SessionItems?[DeviceSession.ItemKey] is DeviceSession counted && counted.SubscriptionCount >= mqtt.MaxSubscriptionsPerClient
@@ -158,18 +158,27 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.QuotaExceeded;
             log.LogInformation("Refused subscription of {ClientId} to {Filter}: over {Max} subscriptions", LogText.Clip(e.ClientId), LogText.Clip(filter), mqtt.MaxSubscriptionsPerClient);
-            return Task.CompletedTask;
+            return;
         }
-        var allowed = e.SessionItems?[DeviceSession.ItemKey] is DeviceSession session
-            ? session.Owner(filter) is not null || TopicAcl.IsRegistrationTopic(filter)
-            : TopicAcl.IsRegistrationTopic(filter);
-        if (!allowed)
+        var owner = (e.SessionItems?[DeviceSession.ItemKey] as DeviceSession)?.Owner(filter);
+        if (owner is null && !TopicAcl.IsRegistrationTopic(filter))
         {
             stats.RefusedSubscription();
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             log.LogInformation("Refused subscription of {ClientId} to {Filter}", LogText.Clip(e.ClientId), LogText.Clip(filter));
-            return Task.CompletedTask;
+            return;
+        }
+        // Custom topics: only filters a SUB or ALL topic class of the owner's product covers.
+        if (owner is not null && TopicClassSet.UserSuffix(filter, owner.ProductKey, owner.DeviceName) is >= 0 and var at
+            && !(await topicClasses.ForProductAsync(owner.ProductId, e.CancellationToken)).MaySubscribe(filter[at..]))
+        {
+            stats.RefusedSubscription();
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            log.LogInformation("Refused subscription of {ClientId} to {Filter}: no topic class of product {ProductKey} allows subscribing to it",
+                LogText.Clip(e.ClientId), LogText.Clip(filter), owner.ProductKey);
+            return;
         }
         // QoS 2 is not offered: downgrade rather than refuse. The SUBACK (and the QoS MQTTnet grants) is the reason code.
         if (e.TopicFilter.QualityOfServiceLevel == MqttQualityOfServiceLevel.ExactlyOnce)
@@ -177,7 +186,6 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
             e.TopicFilter.QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce;
             e.Response.ReasonCode = MqttSubscribeReasonCode.GrantedQoS1;
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>Drops devices that were disabled or deleted while connected.</summary>

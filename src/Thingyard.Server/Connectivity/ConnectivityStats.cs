@@ -3,7 +3,7 @@ namespace Thingyard.Server.Connectivity;
 
 public sealed class ConnectivityStats
 {
-    long _refusedSockets, _oversizedPackets, _refusedConnects, _foreignPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted, _tlsFailures;
+    long _refusedSockets, _oversizedPackets, _refusedConnects, _foreignPublishes, _unclassedPublishes, _refusedSubscriptions, _oversized, _throttled, _badPayloads, _accepted, _tlsFailures;
 
     /// <summary>Sockets closed before reading: connection caps, handshake failures or timeouts.</summary>
     public long RefusedSockets => Interlocked.Read(ref _refusedSockets);
@@ -11,6 +11,8 @@ public sealed class ConnectivityStats
     public long OversizedPackets => Interlocked.Read(ref _oversizedPackets);
     public long RefusedConnects => Interlocked.Read(ref _refusedConnects);
     public long ForeignPublishes => Interlocked.Read(ref _foreignPublishes);
+    /// <summary>Publishes to a /pk/dn/user/... topic of the device that no PUB or ALL topic class of its product allows.</summary>
+    public long UnclassedPublishes => Interlocked.Read(ref _unclassedPublishes);
     public long RefusedSubscriptions => Interlocked.Read(ref _refusedSubscriptions);
     public long Oversized => Interlocked.Read(ref _oversized);
     public long Throttled => Interlocked.Read(ref _throttled);
@@ -22,6 +24,7 @@ public sealed class ConnectivityStats
     public void OversizedPacket() => Interlocked.Increment(ref _oversizedPackets);
     public void RefusedConnect() => Interlocked.Increment(ref _refusedConnects);
     public void ForeignPublish() => Interlocked.Increment(ref _foreignPublishes);
+    public void UnclassedPublish() => Interlocked.Increment(ref _unclassedPublishes);
     public void RefusedSubscription() => Interlocked.Increment(ref _refusedSubscriptions);
     public void OversizedPublish() => Interlocked.Increment(ref _oversized);
     public void ThrottledPublish() => Interlocked.Increment(ref _throttled);

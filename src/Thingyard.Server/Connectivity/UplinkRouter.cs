@@ -1,4 +1,5 @@
-// Every device publish comes through here: ACL (the topic must be the device's own or a logged-in sub-device's),
+// Every device publish comes through here: ACL (the topic must be the device's own or a logged-in sub-device's, a custom
+// one allowed by a topic class of its product),
 // size and rate limits, then the route table (UplinkRoutes) picks the handler. Nothing is relayed broker-side: the platform consumes device
 // messages itself. A QoS 1 publish is acknowledged (PUBACK) only after its telemetry is committed.
 using System.Buffers;
@@ -13,7 +14,8 @@ using Thingyard.Protocol.Alink;
 namespace Thingyard.Server.Connectivity;
 
 public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, AccountTraffic traffic, MessageTap tap, Downlink downlink,
-    TelemetryPipeline telemetry, UplinkRoutes routes, Subscriptions.Forwarder forwarder, Alarms.AlarmObserver alarms, TimeProvider time, ILogger<UplinkRouter> log)
+    TelemetryPipeline telemetry, UplinkRoutes routes, Subscriptions.Forwarder forwarder, Alarms.AlarmObserver alarms,
+    Thingyard.Topics.TopicClassDirectory topicClasses, TimeProvider time, ILogger<UplinkRouter> log)
 {
     static void Refuse(InterceptingPublishEventArgs e, MqttPubAckReasonCode code, string why)
     {
@@ -42,6 +44,15 @@ public sealed class UplinkRouter(MqttOptions mqtt, ConnectivityStats stats, Acco
             stats.ForeignPublish();
             log.LogInformation("Dropped publish from {Device} to foreign topic {Topic}", session.Device, topic);
             Refuse(e, MqttPubAckReasonCode.NotAuthorized, "not a topic of this device");
+            return;
+        }
+        // Custom topics: only those a PUB or ALL topic class of the owner's product allows.
+        if (Protocol.Topics.TopicClassSet.UserSuffix(topic, owner.ProductKey, owner.DeviceName) is >= 0 and var at
+            && !(await topicClasses.ForProductAsync(owner.ProductId, e.CancellationToken)).MayPublish(topic.AsSpan(at)))
+        {
+            stats.UnclassedPublish();
+            log.LogInformation("Dropped publish from {Device} to {Topic}: no topic class of product {ProductKey} allows publishing to it", session.Device, topic, owner.ProductKey);
+            Refuse(e, MqttPubAckReasonCode.NotAuthorized, "no topic class allows publishing to this topic");
             return;
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

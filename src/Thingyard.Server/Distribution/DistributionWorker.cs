@@ -85,9 +85,11 @@ public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, Insta
         var tsl = await db.ThingModels.Where(m => m.ProductId == product.Id && m.FunctionBlockId == "")
             .OrderByDescending(m => m.Version != null).ThenByDescending(m => m.CreatedAtMs).Select(m => m.TslJson).FirstOrDefaultAsync(ct);
         var script = await db.ThingScripts.Where(s => s.ProductId == product.Id).Select(s => s.Content).FirstOrDefaultAsync(ct);
+        var classes = await db.ProductTopicClasses.Where(t => t.ProductId == product.Id).OrderBy(t => t.Id)
+            .Select(t => new TopicClassCopy(t.ShortName, t.Operation, t.Description, t.IsDefault)).ToListAsync(ct);
         await peers.PostAsync<object>(peer, "/internal/federation/products", new ProductCopy(instances.SelfId, sourceUid, job.TargetUid,
             product.ProductKey, product.ProductSecret, product.Name, product.Description, product.NodeType, product.DataFormat, product.AuthType,
-            product.NetType, product.DynamicRegistration, tsl, script), ct);
+            product.NetType, product.DynamicRegistration, tsl, script, classes), ct);
         if (!await db.ProductDistributions.AnyAsync(p => p.ProductId == product.Id && p.TargetInstanceId == target && p.TargetUid == job.TargetUid, ct))
         {
             db.ProductDistributions.Add(new ProductDistribution { ProductId = product.Id, TargetInstanceId = target, TargetUid = job.TargetUid, JobId = job.JobId, CreatedAtMs = Now });

@@ -31,11 +31,12 @@ public sealed class ServerMetrics
         Counter(m, "thingyard.mqtt.connects_refused", () => mqtt.RefusedConnects, "CONNECTs refused (bad credentials, disabled, bad keepalive, ...).");
         Counter(m, "thingyard.mqtt.sockets_refused", () => mqtt.RefusedSockets, "MQTT sockets closed before reading: connection caps, TLS handshake failures or timeouts.");
         Counter(m, "thingyard.mqtt.packets_oversized", () => mqtt.OversizedPackets, "MQTT connections closed for declaring a packet over the size limit.");
-        Counter(m, "thingyard.mqtt.subscriptions_refused", () => mqtt.RefusedSubscriptions, "SUBSCRIBEs refused by the topic ACL.");
+        Counter(m, "thingyard.mqtt.subscriptions_refused", () => mqtt.RefusedSubscriptions, "SUBSCRIBEs refused by the topic ACL (topic classes included).");
         Counter(m, "thingyard.mqtt.publishes_accepted", () => mqtt.AcceptedPublishes, "Device publishes accepted for handling.");
         m.CreateObservableCounter("thingyard.mqtt.publishes_dropped", () => new[]
         {
             Labelled(mqtt.ForeignPublishes, "reason", "foreign_topic"),
+            Labelled(mqtt.UnclassedPublishes, "reason", "topic_class"),
             Labelled(mqtt.Oversized, "reason", "oversized"),
             Labelled(mqtt.Throttled, "reason", "throttled"),
         }, description: "Device publishes dropped, by reason.");

@@ -21,6 +21,7 @@ using Thingyard.Server.Shadows;
 using Thingyard.Server.Things;
 using Thingyard.Server.Webhooks;
 using Thingyard.Server.ThingModels;
+using Thingyard.Server.Topics;
 using Thingyard.Storage;
 
 namespace Thingyard.Server.Hosting;
@@ -81,6 +82,7 @@ public static class ThingyardApp
         builder.Services.AddWebhooks();
         builder.Services.AddRules();
         builder.Services.AddScripts();
+        builder.Services.AddTopicClasses();
         builder.Services.AddRpc();
         builder.Services.AddRestApi();
         builder.Services.AddConsole(settings.Get<ConsoleOptions>(), instance.DataDir);
@@ -100,6 +102,7 @@ public static class ThingyardApp
             app.Services.GetRequiredService<AccessKeyStore>(), settings.Get<AdminOptions>(), instance.DataDir);
         if (notice is not null) app.Logger.LogWarning("{Notice}", notice);
         await ProjectsSetup.AdoptOrphanProductsAsync(app.Services, app.Logger);
+        await TopicsSetup.AddMissingDefaultsAsync(app.Services, app.Logger);
         await using (var scope = app.Services.CreateAsyncScope())
             if (await scope.ServiceProvider.GetRequiredService<ConsoleUsers>().EnsureFirstAsync(settings.Get<AdminOptions>(), instance.DataDir) is { } userNotice)
                 app.Logger.LogWarning("{Notice}", userNotice);

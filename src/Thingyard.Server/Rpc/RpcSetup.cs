@@ -11,6 +11,7 @@ using Thingyard.Server.Scripts;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.ThingModels;
 using Thingyard.Server.Things;
+using Thingyard.Server.Topics;
 using Thingyard.Server.Webhooks;
 
 namespace Thingyard.Server.Rpc;
@@ -38,7 +39,8 @@ public static class RpcSetup
             .AddWebhookActions()
             .AddRuleActions()
             .AddScriptActions()
-            .AddAlarmActions());
+            .AddAlarmActions()
+            .AddTopicClassActions());
         return services;
     }
 }

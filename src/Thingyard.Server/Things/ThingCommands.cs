@@ -21,7 +21,7 @@ public enum RrpcCode { SUCCESS, TIMEOUT, OFFLINE, HALFCONN, UNKNOWN }
 public sealed record RrpcOutcome(string MessageId, RrpcCode Code, byte[]? Payload);
 
 public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSessions sessions, TelemetryPipeline telemetry,
-    MqttOptions mqtt, Scripts.ScriptRunner scripts, TimeProvider time)
+    MqttOptions mqtt, Scripts.ScriptRunner scripts, Thingyard.Topics.TopicClassDirectory topicClasses, TimeProvider time)
 {
     /// <summary>thing.service.property.set: the items must be writable properties with values the model accepts.</summary>
     public async Task<string> SetPropertiesAsync(Device device, string itemsJson, CancellationToken ct = default)
@@ -112,10 +112,15 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         catch (TimeoutException) { return new RrpcOutcome(id, RrpcCode.TIMEOUT, null); }
     }
 
-    /// <summary>Pub: a message to one of the device's topics. QoS 0 or 1; the device must be subscribed to receive it.</summary>
-    public string Publish(Device device, string topic, byte[] payload, int qos)
+    /// <summary>Pub: a message to one of the device's topics. QoS 0 or 1; the device must be subscribed to receive it. A
+    /// custom topic (/pk/dn/user/...) must be one a SUB or ALL topic class of the product lets the device subscribe to.</summary>
+    public async Task<string> PublishAsync(Device device, string topic, byte[] payload, int qos, CancellationToken ct = default)
     {
         if (!DeviceTopicAcl.For(device).Contains(topic)) throw new IotException(IotErrors.InvalidTopic, $"'{topic}' is not a topic of device {device.DeviceName}.");
+        if (TopicClassSet.UserSuffix(topic, device.ProductKey, device.DeviceName) is >= 0 and var at
+            && !(await topicClasses.ForProductAsync(device.ProductId, ct)).MaySubscribe(topic[at..]))
+            throw new IotException(IotErrors.InvalidTopic,
+                $"'{topic}' is in no topic class that devices of product {device.ProductKey} may subscribe to; add one with Operation SUB or ALL (CreateProductTopic).");
         var id = downlink.NextId();
         downlink.SendToDevice(device.Id, topic, payload, qos);
         return id;

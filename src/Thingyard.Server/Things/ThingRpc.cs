@@ -125,7 +125,7 @@ public static class ThingRpc
         var device = c.Optional("IotId") is null && c.Optional("DeviceName") is null
             ? await c.Service<DeviceRegistry>().GetAsync(c.Caller, DeviceRef.Of(null, c.Required("ProductKey"), DeviceNameIn(topic, c.Required("ProductKey"))), c.Ct)
             : await DeviceOf(c);
-        return new { MessageId = Commands(c).Publish(device, topic, payload, qos) };
+        return new { MessageId = await Commands(c).PublishAsync(device, topic, payload, qos, c.Ct) };
     }
 
     /// <summary>The level after the ProductKey in a device topic (/pk/dn/user/..., /sys/pk/dn/...).</summary>

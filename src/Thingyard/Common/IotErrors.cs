@@ -118,4 +118,11 @@ public static class IotErrors
     public const string InvalidScript = "iot.script.InvalidScript";
     /// <summary>A script that failed on a message (thrown, timed out, over a limit, wrong return shape).</summary>
     public const string ScriptFailed = "iot.script.ScriptExecutionFailed";
+    // Custom topic classes (Alibaba documents no codes for these actions; these follow its families' naming). A bad short
+    // name is InvalidTopic.
+    public const string TopicClassNotFound = "iot.topic.NotExistedTopicClass";
+    public const string TopicClassExists = "iot.topic.AlreadyExistedTopicClass";
+    public const string TooManyTopicClasses = "iot.topic.TooManyTopicClasses";
+    /// <summary>Deleting or renaming one of the classes every product has (user/update, user/update/error, user/get).</summary>
+    public const string DefaultTopicClass = "iot.topic.DefaultTopicClassUnchangeable";
 }

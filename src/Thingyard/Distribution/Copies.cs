@@ -1,10 +1,15 @@
-// What travels between instances when something is distributed: the product (info, thing model and submitted data
-// parsing script) and device certificates. Runtime data (status, property data, shadow, logs) never travels.
+// What travels between instances when something is distributed: the product (info, thing model, submitted data
+// parsing script and topic classes) and device certificates. Runtime data (status, property data, shadow, logs) never
+// travels.
 namespace Thingyard.Distribution;
 
 public sealed record ProductCopy(string SourceInstanceId, string SourceUid, string TargetUid, string ProductKey, string ProductSecret,
     string Name, string? Description, int NodeType, int DataFormat, string AuthType, string NetType, bool DynamicRegistration,
-    string? PublishedTsl, string? Script = null);
+    string? PublishedTsl, string? Script = null, IReadOnlyList<TopicClassCopy>? TopicClasses = null);
+
+/// <summary>A custom topic class of a distributed product. A copy from a peer without topic classes (null) gets the
+/// defaults.</summary>
+public sealed record TopicClassCopy(string ShortName, Thingyard.Protocol.Topics.TopicOperation Operation, string? Description, bool IsDefault);
 
 public sealed record DeviceCopy(string DeviceName, string DeviceSecret, string IotId, string? Nickname);
 

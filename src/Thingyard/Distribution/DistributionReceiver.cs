@@ -6,6 +6,8 @@ using Thingyard.Access;
 using Thingyard.Registry;
 using Thingyard.Storage;
 using Thingyard.ThingModels;
+using Thingyard.Topics;
+using Thingyard.Protocol.Topics;
 using Thingyard.Protocol.Tsl;
 
 namespace Thingyard.Distribution;
@@ -13,7 +15,7 @@ namespace Thingyard.Distribution;
 public sealed class DistributionRefusedException(string message) : Exception(message);
 
 public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, DeviceChanges changes, ThingModelChanges models, Scripts.ScriptChanges scripts,
-    TimeProvider time)
+    TopicClassChanges topics, TimeProvider time)
 {
     public async Task ReceiveProductAsync(ProductCopy copy, CancellationToken ct = default)
     {
@@ -69,6 +71,27 @@ public sealed class DistributionReceiver(IDbContextFactory<ThingyardDb> dbs, Dev
         }
         await db.SaveChangesAsync(ct);
         scripts.Publish(product.Id);
+        await ReplaceTopicClassesAsync(db, product.Id, copy.TopicClasses, now, ct);
+    }
+
+    /// <summary>The copy's topic classes replace the ones here (checked first: a class that breaks the rules is refused).</summary>
+    async Task ReplaceTopicClassesAsync(ThingyardDb db, long productId, IReadOnlyList<TopicClassCopy>? classes, long now, CancellationToken ct)
+    {
+        var rows = classes is null
+            ? TopicClasses.Defaults(productId, now).ToList()
+            : classes.Select(c => new ProductTopicClass
+            {
+                ProductId = productId, ShortName = c.ShortName, Operation = c.Operation, Description = c.Description, IsDefault = c.IsDefault, CreatedAtMs = now,
+            }).ToList();
+        foreach (var c in rows)
+            if (TopicClassNames.Check("", c.ShortName, c.Operation, out var name) is not null || name != c.ShortName)
+                throw new DistributionRefusedException($"topic class user/{c.ShortName} is not valid");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.ProductTopicClasses.Where(t => t.ProductId == productId).ExecuteDeleteAsync(ct);
+        db.ProductTopicClasses.AddRange(rows);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        topics.Publish(productId);
     }
 
     public async Task<List<CopyResult>> ReceiveDevicesAsync(DevicesCopy copy, CancellationToken ct = default)

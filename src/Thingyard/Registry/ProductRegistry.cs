@@ -7,6 +7,7 @@ using Thingyard.Protocol.Tsl;
 using Thingyard.Storage;
 using Thingyard.Subscriptions;
 using Thingyard.ThingModels;
+using Thingyard.Topics;
 
 namespace Thingyard.Registry;
 
@@ -44,18 +45,19 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time, ProjectRe
             NetType = p.NetType, ProtocolType = p.ProtocolType, CategoryKey = p.CategoryKey,
             DynamicRegistration = p.DynamicRegistration, CreatedAtMs = now, ModifiedAtMs = now,
         };
-        await using var tx = template is null ? null : await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Products.Add(product);
         await db.SaveChangesAsync(ct);
+        db.ProductTopicClasses.AddRange(TopicClasses.Defaults(product.Id, now));
         if (template is not null)
         {
             db.ThingModels.Add(new ThingModelRevision
             {
                 ProductId = product.Id, TslJson = TslWriter.ToTslJson(template.Model, product.ProductKey), CreatedAtMs = now,
             });
-            await db.SaveChangesAsync(ct);
-            await tx!.CommitAsync(ct);
         }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         if (!project.IsOwnedBy(caller.AccountId) || await db.ProjectGrants.AnyAsync(g => g.ProjectId == project.Id, ct)) grants.Forget();
         return product;
     }

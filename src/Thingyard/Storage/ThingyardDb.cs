@@ -16,6 +16,7 @@ using Thingyard.Subscriptions;
 using Thingyard.Telemetry;
 using Thingyard.ThingModels;
 using Thingyard.Webhooks;
+using Thingyard.Topics;
 
 namespace Thingyard.Storage;
 
@@ -68,6 +69,7 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<Rule> Rules => Set<Rule>();
     public DbSet<RuleAction> RuleActions => Set<RuleAction>();
     public DbSet<Scripts.ThingScript> ThingScripts => Set<Scripts.ThingScript>();
+    public DbSet<ProductTopicClass> ProductTopicClasses => Set<ProductTopicClass>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;

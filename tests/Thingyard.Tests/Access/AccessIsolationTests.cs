@@ -222,6 +222,11 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["DeleteConsumerGroup"] = w => [Change(ConsumerGroup(w))],
         ["ResetConsumerGroupPosition"] = w => [Change(ConsumerGroup(w))],
         ["QuerySubscribeRelation"] = w => [Lookup(Pk(w, ("Type", "AMQP")))],
+        // Custom topic classes
+        ["QueryProductTopic"] = w => [Lookup(Pk(w))],
+        ["CreateProductTopic"] = w => [Change(Pk(w, ("TopicShortName", "intruder"), ("Operation", "PUB")))],
+        ["UpdateProductTopic"] = w => [Change(("TopicId", w.TopicClassId), ("TopicShortName", "taken"), ("Operation", "PUB"))],
+        ["DeleteProductTopic"] = w => [Change(("TopicId", w.TopicClassId))],
         ["CreateSubscribeRelation"] = w => [Change(Pk(w, ("Type", "AMQP"), ("DeviceStatusChangeFlag", "true")))],
         ["UpdateSubscribeRelation"] = w => [Change(Pk(w, ("Type", "AMQP"), ("DeviceStatusChangeFlag", "true"), ("ConsumerGroupIds.1", w.ConsumerGroupId)))],
         ["DeleteSubscribeRelation"] = w => [Change(Pk(w, ("Type", "AMQP")))],

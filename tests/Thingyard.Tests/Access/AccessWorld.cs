@@ -61,6 +61,8 @@ public sealed class AccessWorld : IAsyncLifetime
     public string AlarmId { get; private set; } = "";
     /// <summary>A dead letter of A's webhook outbox (its body is a secret).</summary>
     public string DeadLetterId { get; private set; } = "";
+    /// <summary>A custom topic class of ProductKey (its TopicId, and a name and description only A knows).</summary>
+    public string TopicClassId { get; private set; } = "";
     /// <summary>A's console user (the first start's owner).</summary>
     public long UserId { get; private set; }
 
@@ -113,6 +115,11 @@ public sealed class AccessWorld : IAsyncLifetime
             ("Configuration", $$"""{"groupId":"{{ConsumerGroupId}}"}"""))).GetProperty("ActionId").GetInt64().ToString();
         await s.Call("CreateSubscribeRelation", ("ProductKey", ProductKey), ("Type", "AMQP"), ("DeviceDataFlag", "true"),
             ("ConsumerGroupIds.1", ConsumerGroupId));
+
+        var topicClass = "cls_" + Guid.NewGuid().ToString("N")[..10];
+        var topicDesc = Unique("tdesc");
+        TopicClassId = (await s.Call("CreateProductTopic", ("ProductKey", ProductKey), ("TopicShortName", topicClass), ("Operation", "ALL"),
+            ("Desc", topicDesc))).GetProperty("TopicId").GetInt64().ToString();
 
         var batchName = Unique("batch");
         ApplyId = (await s.Call("BatchCheckDeviceNames", ("ProductKey", ProductKey), ("DeviceName.1", batchName))).Str("Data.ApplyId");
@@ -208,7 +215,8 @@ public sealed class AccessWorld : IAsyncLifetime
             Gateway.DeviceName, Gateway.IotId, VirtualName, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
             ReleasedProductKey, BatchId, AccountUid, ConsumerGroupId]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
-            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName, RuleName, AlarmRuleName]);
+            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName,
+            RuleName, AlarmRuleName, topicClass, topicDesc]);
     }
 
     /// <summary>Fails when an answer to B carries A's data (or, for lists, anything of A's at all).</summary>

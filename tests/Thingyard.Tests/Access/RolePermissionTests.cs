@@ -49,6 +49,10 @@ public sealed class RolePermissionTests(ThingyardServer server) : IClassFixture<
     [InlineData("AcknowledgeAlarm", Need.Change)]
     [InlineData("ClearAlarm", Need.Change)]
     [InlineData("DisableAlarmRule", Need.Change)]
+    [InlineData("QueryProductTopic", Need.Read)]
+    [InlineData("CreateProductTopic", Need.Change)]
+    [InlineData("UpdateProductTopic", Need.Change)]
+    [InlineData("DeleteProductTopic", Need.Change)]
     public void An_action_needs_what_its_name_says(string action, Need need) => Assert.Equal(need, Permissions.NeedOf(action));
 
     [Fact]

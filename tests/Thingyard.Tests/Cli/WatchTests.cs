@@ -4,6 +4,7 @@ using System.Text.Json;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
+using Thingyard.Tests.Topics;
 
 namespace Thingyard.Tests.Cli;
 
@@ -81,6 +82,7 @@ public sealed class WatchTests(ThingyardServer server) : IClassFixture<Thingyard
         var d = await server.NewTestDeviceAsync(pk);
         await using var device = await ConnectOnlineAsync(d);
         byte[] bytes = [0xff, 0x00, 0x80, 0x41];
+        await server.AddTopicClassAsync(pk, "raw", "PUB");
 
         var watch = CliRun.RunAsync(server, "device", "watch", pk, d.DeviceName, "--count", "1", "--json");
         var result = await WatchWhilePublishingAsync(watch, () => device.Client.PublishAsync(

@@ -1,6 +1,7 @@
 // The console's server-side subscription pages in a real browser: a consumer group created, a product subscribed to it
 // with the kinds chosen, a rhea client (tests/compat/amqp.js) shown connected in the group's live status and its
-// consumption counted; the refusal to delete a group still in a subscription shown; a viewer's forced change refused.
+// consumption counted; the refusal to delete a group still in a subscription shown; a viewer's forced change refused;
+// a user of another account sees none of this account's groups or subscriptions.
 using Microsoft.Playwright;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
@@ -82,5 +83,34 @@ public sealed class SubscriptionConsoleTests(ConsoleFixture console) : IClassFix
         await Assertions.Expect(page.Locator("#create-consumer-group")).ToBeDisabledAsync();
         await page.ForceClickAsync("#create-consumer-group");
         await Assertions.Expect(page.ErrorLine()).ToContainTextAsync("the viewer role cannot change anything");
+    }
+
+    [Fact]
+    public async Task A_user_of_another_account_sees_none_of_this_accounts_groups_or_subscriptions()
+    {
+        var pk = await Server.NewModelledProductAsync();
+        var name = RegistryCalls.Unique("mine").Replace("-", "_");
+        var groupId = (await Server.Call("CreateConsumerGroup", ("GroupName", name))).Str("GroupId");
+        await Server.Call("CreateSubscribeRelation", ("ProductKey", pk), ("Type", "AMQP"), ("DeviceDataFlag", "true"), ("ConsumerGroupIds.1", groupId));
+        // The admin sees both, so the checks below can fail.
+        var mine = await console.NewPageAsync();
+        await mine.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await mine.OpenAsync("/console/subscriptions");
+        await Assertions.Expect(GroupRow(mine, groupId)).ToBeVisibleAsync();
+        await mine.OpenAsync("/console/subscriptions/products");
+        await Assertions.Expect(mine.Locator("#subscriptions-table")).ToContainTextAsync(pk);
+
+        var bUser = RegistryCalls.Unique("subbee");
+        await Server.AccountWithUserAsync(bUser, "bee-password-01");
+        var page = await console.NewPageAsync();
+        await page.SignInAsync(bUser, "bee-password-01");
+        await page.OpenAsync("/console/subscriptions");
+        await Assertions.Expect(GroupRow(page, "DEFAULT_GROUP")).ToBeVisibleAsync(); // its own default group
+        await Assertions.Expect(page.Locator("#consumer-groups-table")).Not.ToContainTextAsync(groupId);
+        await Assertions.Expect(page.Locator("#consumer-groups-table")).Not.ToContainTextAsync(name);
+        await page.OpenAsync("/console/subscriptions/products");
+        await Assertions.Expect(page.Locator("[data-test=no-subscriptions]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#subscriptions-table")).Not.ToContainTextAsync(pk);
+        await Assertions.Expect(page.Locator($"[data-test=group-{groupId}]")).ToHaveCountAsync(0);
     }
 }

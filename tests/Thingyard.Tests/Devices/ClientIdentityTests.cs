@@ -6,6 +6,7 @@ using MQTTnet;
 using Thingyard.Server.Connectivity;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Topics;
 
 namespace Thingyard.Tests.Devices;
 
@@ -66,6 +67,7 @@ public sealed class ClientIdentityTests(ThingyardServer server) : IClassFixture<
     public async Task Subscriptions_beyond_the_per_client_limit_are_refused()
     {
         var d = await server.NewTestDeviceAsync(await server.NewModelledProductAsync());
+        await server.AddTopicClassAsync(d.ProductKey, "+", "SUB");
         await using var device = await DeviceKit.ConnectAsync(server, d, new ConnectStyle());
         var max = server.Services.GetRequiredService<Thingyard.Server.Settings.MqttOptions>().MaxSubscriptionsPerClient;
         for (var i = 0; i < max; i++)

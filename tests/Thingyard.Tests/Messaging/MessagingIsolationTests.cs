@@ -4,6 +4,7 @@ using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Messaging.MessagingKit;
+using Thingyard.Tests.Topics;
 
 namespace Thingyard.Tests.Messaging;
 
@@ -16,6 +17,7 @@ public sealed class MessagingIsolationTests(ThingyardServer server) : IClassFixt
         var g = await server.NewTestDeviceAsync(gatewayPk);
         var (d, device) = await server.OnlineDeviceAsync("#");
         await using var connection = device;
+        await server.AddTopicClassAsync(d.ProductKey, "#", "SUB");
         await device.SubscribeAsync($"/{d.ProductKey}/{d.DeviceName}/user/#");
         await device.SubscribeAsync($"/shadow/get/{d.ProductKey}/{d.DeviceName}");
         await device.SubscribeAsync($"/broadcast/{d.ProductKey}/#");

@@ -18,7 +18,9 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
 {
     public const uint MinIdleTimeoutMs = 30_000;
     public const uint MaxIdleTimeoutMs = 300_000;
-    public static readonly TimeSpan LinkDeadline = TimeSpan.FromSeconds(15);
+    /// <summary>How long a connection may stay without its receiver link: Alibaba's 15 s. Tests shorten it to see the
+    /// refusal without waiting; read when each connection opens.</summary>
+    public TimeSpan LinkDeadline { get; set; } = TimeSpan.FromSeconds(15);
 
     readonly ConcurrentDictionary<AmqpConnection, ClientConnection> _connections = new();
     AmqpTransportListener? _listener;
@@ -143,12 +145,13 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
             connection.SafeClose(new AmqpException(AmqpErrorCode.NotAllowed, $"idle-time-out {shown} is outside 30000-300000 ms"));
             return;
         }
+        var deadline = LinkDeadline;
         client.Deadline = time.CreateTimer(_ =>
         {
             if (client.Consumer is not null) return;
-            log.LogWarning("AMQP client {ClientId} closed: no receiver link within 15 s of connecting", principal.ClientId);
-            connection.SafeClose(new AmqpException(AmqpErrorCode.NotAllowed, "open a receiver link within 15 s of connecting"));
-        }, null, LinkDeadline, Timeout.InfiniteTimeSpan);
+            log.LogWarning("AMQP client {ClientId} closed: no receiver link within {Seconds} s of connecting", principal.ClientId, deadline.TotalSeconds);
+            connection.SafeClose(new AmqpException(AmqpErrorCode.NotAllowed, $"open a receiver link within {deadline.TotalSeconds} s of connecting"));
+        }, null, deadline, Timeout.InfiniteTimeSpan);
         log.LogInformation("AMQP client {ClientId} connected for consumer group {Group}", principal.ClientId, principal.GroupName);
     }
 

@@ -1899,6 +1899,43 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.ToTable("ThingModels");
                 });
 
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Operation")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ShortName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "ShortName")
+                        .IsUnique();
+
+                    b.ToTable("ProductTopicClasses");
+                });
+
             modelBuilder.Entity("Thingyard.Webhooks.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -2377,6 +2414,15 @@ namespace Thingyard.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Thingyard.ThingModels.ThingModelRevision", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
                 {
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()

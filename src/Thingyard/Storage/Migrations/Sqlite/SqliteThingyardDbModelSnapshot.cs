@@ -1829,6 +1829,41 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("ThingModels");
                 });
 
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Operation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShortName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "ShortName")
+                        .IsUnique();
+
+                    b.ToTable("ProductTopicClasses");
+                });
+
             modelBuilder.Entity("Thingyard.Webhooks.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -2305,6 +2340,15 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Thingyard.ThingModels.ThingModelRevision", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
                 {
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()

@@ -11,7 +11,7 @@ using Thingyard.Storage;
 namespace Thingyard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteThingyardDb))]
-    [Migration("20261203091023_DeviceDataToApplications")]
+    [Migration("20261203091408_DeviceDataToApplications")]
     partial class DeviceDataToApplications
     {
         /// <inheritdoc />
@@ -1832,6 +1832,41 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("ThingModels");
                 });
 
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Operation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShortName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "ShortName")
+                        .IsUnique();
+
+                    b.ToTable("ProductTopicClasses");
+                });
+
             modelBuilder.Entity("Thingyard.Webhooks.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -2308,6 +2343,15 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Thingyard.ThingModels.ThingModelRevision", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
                 {
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()

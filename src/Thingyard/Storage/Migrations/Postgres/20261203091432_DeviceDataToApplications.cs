@@ -99,6 +99,30 @@ namespace Thingyard.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProductTopicClasses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    ShortName = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Operation = table.Column<int>(type: "integer", nullable: false),
+                    Description = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    IsDefault = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAtMs = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProductTopicClasses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProductTopicClasses_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Rules",
                 columns: table => new
                 {
@@ -284,6 +308,12 @@ namespace Thingyard.Storage.Migrations.Postgres
                 columns: new[] { "RuleId", "DeviceId", "State" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProductTopicClasses_ProductId_ShortName",
+                table: "ProductTopicClasses",
+                columns: new[] { "ProductId", "ShortName" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RuleActions_RuleId",
                 table: "RuleActions",
                 column: "RuleId");
@@ -324,6 +354,9 @@ namespace Thingyard.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "AlarmRules");
+
+            migrationBuilder.DropTable(
+                name: "ProductTopicClasses");
 
             migrationBuilder.DropTable(
                 name: "RuleActions");

@@ -13,7 +13,7 @@ using Thingyard.Storage;
 namespace Thingyard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresThingyardDb))]
-    [Migration("20261203091042_DeviceDataToApplications")]
+    [Migration("20261203091432_DeviceDataToApplications")]
     partial class DeviceDataToApplications
     {
         /// <inheritdoc />
@@ -1902,6 +1902,43 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.ToTable("ThingModels");
                 });
 
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Operation")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ShortName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "ShortName")
+                        .IsUnique();
+
+                    b.ToTable("ProductTopicClasses");
+                });
+
             modelBuilder.Entity("Thingyard.Webhooks.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -2380,6 +2417,15 @@ namespace Thingyard.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Thingyard.ThingModels.ThingModelRevision", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Topics.ProductTopicClass", b =>
                 {
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()

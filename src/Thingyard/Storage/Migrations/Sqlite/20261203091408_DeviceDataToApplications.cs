@@ -97,6 +97,30 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProductTopicClasses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProductId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ShortName = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Operation = table.Column<int>(type: "INTEGER", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAtMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProductTopicClasses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProductTopicClasses_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Rules",
                 columns: table => new
                 {
@@ -282,6 +306,12 @@ namespace Thingyard.Storage.Migrations.Sqlite
                 columns: new[] { "RuleId", "DeviceId", "State" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProductTopicClasses_ProductId_ShortName",
+                table: "ProductTopicClasses",
+                columns: new[] { "ProductId", "ShortName" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RuleActions_RuleId",
                 table: "RuleActions",
                 column: "RuleId");
@@ -322,6 +352,9 @@ namespace Thingyard.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AlarmRules");
+
+            migrationBuilder.DropTable(
+                name: "ProductTopicClasses");
 
             migrationBuilder.DropTable(
                 name: "RuleActions");
