@@ -23,7 +23,7 @@ public sealed class MetricsTests(ThingyardServer server) : IClassFixture<Thingya
         "thingyard_mqtt_packets_oversized_total", "thingyard_mqtt_subscriptions_refused_total", "thingyard_mqtt_publishes_accepted_total",
         "thingyard_mqtt_publishes_dropped_total{reason=\"foreign_topic\"}", "thingyard_mqtt_publishes_dropped_total{reason=\"oversized\"}",
         "thingyard_mqtt_publishes_dropped_total{reason=\"throttled\"}", "thingyard_mqtt_publishes_dropped_total{reason=\"topic_class\"}", "thingyard_tls_handshakes_failed_total",
-        "thingyard_alink_bad_payloads_total", "thingyard_telemetry_written_total", "thingyard_telemetry_batches_total",
+        "thingyard_alink_bad_payloads_total", "thingyard_scripts_failures_total", "thingyard_telemetry_written_total", "thingyard_telemetry_batches_total",
         "thingyard_telemetry_failed_total", "thingyard_telemetry_queued", "thingyard_storage_faulted", "thingyard_sqlite_checkpoints_total",
         "thingyard_sqlite_log_rewinds_total", "thingyard_federation_peer_calls_total", "thingyard_auth_lockouts_total{kind=\"address\"}",
         "thingyard_auth_lockouts_total{kind=\"identity\"}", "thingyard_auth_refused_total",
