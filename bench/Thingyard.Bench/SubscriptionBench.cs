@@ -1,7 +1,7 @@
 // The server-side subscription bench (--subscription): one Thingyard instance; scenario 3's upstream posts (QoS 1) run
-// twice in the same run, first with no subscription, then with the devices' product subscribed to a consumer group
-// that a .NET AMQP client (Thingyard.Protocol's AmqpSubscriber, over the plain AMQP port) drains and accepts. Reports
-// ingestion with and without forwarding, what reached the client per second, and the latency from the post's arrival
+// three times in the same run: with no subscription; with the devices' product subscribed to a consumer group that a
+// .NET AMQP client (Thingyard.Protocol's AmqpSubscriber, over the plain AMQP port) drains and accepts; and with a rule
+// running on the posts as well (its output to the same group). Reports ingestion in each phase, what reached the client per second, and the latency from the post's arrival
 // (generateTime) to the client. Figures, not assertions: docs/performance.md.
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -39,29 +39,53 @@ public sealed class SubscriptionBench(BenchOptions o, Results results, SourceAdd
 
             var forwarded = await UpstreamRateAsync(system);
             say($"with a subscription and a client draining it: {forwarded:N0} msg/s");
-            // The client catches up with what was posted: wait until nothing more arrives for 3 s (at most 120 s).
-            var until = DateTime.UtcNow.AddSeconds(120);
-            for (var last = -1L; DateTime.UtcNow < until && drain.Count != last;)
-            {
-                last = drain.Count;
-                await Task.Delay(3_000);
-            }
+            await CatchUpAsync(drain);
+            var latencies = drain.Latencies.OrderBy(x => x).ToArray();
+            var (deliveredCount, deliveredSpan) = (drain.Count, drain.Span);
+
+            // A running rule on the same posts (SELECT from each property post, WHERE true, to the consumer group).
+            var rule = await system.Rpc.CallAsync("CreateRule", [KeyValuePair.Create("Name", "bench_rule"), KeyValuePair.Create("ProductKey", system.ProductKey),
+                KeyValuePair.Create("TopicType", "0"), KeyValuePair.Create("ShortTopic", "+/thing/event/property/post"),
+                KeyValuePair.Create("Select", "deviceName() as device, items, timestamp() as t"), KeyValuePair.Create("Where", "deviceName() IS NOT NULL")]);
+            var ruleId = rule.GetProperty("RuleId").GetInt64().ToString(CultureInfo.InvariantCulture);
+            await system.Rpc.CallAsync("CreateRuleAction", [KeyValuePair.Create("RuleId", ruleId), KeyValuePair.Create("Type", "AMQP"),
+                KeyValuePair.Create("Configuration", "{\"groupId\":\"DEFAULT_GROUP\"}")]);
+            await system.Rpc.CallAsync("StartRule", [KeyValuePair.Create("RuleId", ruleId)]);
+            await Task.Delay(1_000); // the engine loads started rules in the background
+            var ruled = await UpstreamRateAsync(system);
+            say($"with the subscription and a running rule: {ruled:N0} msg/s");
+            await CatchUpAsync(drain);
+            var ruleInfo = (await system.Rpc.CallAsync("GetRule", [KeyValuePair.Create("RuleId", ruleId)])).GetProperty("RuleInfo");
             await stop.CancelAsync();
             await consuming;
 
-            var latencies = drain.Latencies.OrderBy(x => x).ToArray();
             double At(double q) => latencies.Length == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Length - 1, Math.Round(q * (latencies.Length - 1)))];
-            var deliveredRate = drain.Count / Math.Max(0.001, drain.Span.TotalSeconds);
+            var deliveredRate = deliveredCount / Math.Max(0.001, deliveredSpan.TotalSeconds);
             results.Add(Section, $"Ingestion, QoS 1 posts/s ({o.Publishers} devices), no subscription", "/s", true, Column, plain);
             results.Add(Section, $"Ingestion, QoS 1 posts/s ({o.Publishers} devices), subscribed and consumed", "/s", true, Column, forwarded);
             results.Add(Section, "Ingestion with forwarding, of without", "%", true, Column, plain > 0 ? forwarded / plain * 100 : double.NaN);
+            results.Add(Section, $"Ingestion, QoS 1 posts/s ({o.Publishers} devices), subscribed and a rule running", "/s", true, Column, ruled);
+            results.Add(Section, "Ingestion with forwarding and a rule, of without", "%", true, Column, plain > 0 ? ruled / plain * 100 : double.NaN);
             results.Add(Section, "Delivered to the AMQP client, msg/s (first to last message)", "/s", true, Column, deliveredRate);
             results.Add(Section, "Post arrival to client, p50", "ms", false, Column, At(0.5));
             results.Add(Section, "Post arrival to client, p99", "ms", false, Column, At(0.99));
-            results.Note($"Subscription bench: {drain.Count:N0} messages delivered and accepted over {drain.Span.TotalSeconds:F1} s; " +
+            results.Note($"Rule bench: the rule matched {ruleInfo.GetProperty("MatchedCount").GetInt64():N0} posts, forwarded " +
+                $"{ruleInfo.GetProperty("ForwardedCount").GetInt64():N0}, failed {ruleInfo.GetProperty("FailedCount").GetInt64():N0}; the client received {drain.Count - deliveredCount:N0} messages in that phase.");
+            results.Note($"Subscription bench: {deliveredCount:N0} messages delivered and accepted over {deliveredSpan.TotalSeconds:F1} s; " +
                 $"latency p50 {At(0.5):F1} ms, p99 {At(0.99):F1} ms, max {(latencies.Length > 0 ? latencies[^1] : double.NaN):F1} ms. " +
                 "Ingestion is scenario 3's end-to-end rate (replied and stored), run twice in the same process.");
             if (system.Process.HasExited) results.Note($"Thingyard EXITED during the run; see {system.Process.LogPath}");
+        }
+    }
+
+    /// <summary>The client catches up with what was posted: until nothing more arrives for 3 s (at most 120 s).</summary>
+    static async Task CatchUpAsync(Drain drain)
+    {
+        var until = DateTime.UtcNow.AddSeconds(120);
+        for (var last = -1L; DateTime.UtcNow < until && drain.Count != last;)
+        {
+            last = drain.Count;
+            await Task.Delay(3_000);
         }
     }
 
