@@ -19,6 +19,8 @@ public sealed class BacklogStore(IDbContextFactory<ThingyardDb> dbs, TelemetryPi
         return await db.Backlog.AsNoTracking().Where(m => m.ConsumerGroupId == groupId && m.Id > afterId).OrderBy(m => m.Id).Take(count).ToListAsync();
     }
 
+    public void SendFailed(long groupId, Exception e) => log.LogError(e, "Consumer group {Group}: sending to its clients failed; what was not sent goes again after the ack timeout", groupId);
+
     public void LoadFailed(long groupId, Exception e) => log.LogWarning(e, "Consumer group {Group}: reading its backlog failed; retrying at the next delivery", groupId);
 
     /// <summary>Queues the deletion of an accepted message.</summary>

@@ -57,7 +57,8 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         }
     }
 
-    /// <summary>Messages of this group the telemetry writer has just committed.</summary>
+    /// <summary>Messages of this group the telemetry writer has just committed. They are sent from a pool thread: the
+    /// writer, which every device's QoS 1 acknowledgement waits for, must not spend its time on the clients' sockets.</summary>
     public void Committed(IEnumerable<BacklogMessage> messages)
     {
         lock (_lock)
@@ -69,7 +70,21 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
                 return;
             }
             foreach (var m in messages) AdmitLocked(m);
-            PumpLocked();
+            if (_pumpQueued) return;
+            _pumpQueued = true;
+            ThreadPool.UnsafeQueueUserWorkItem(static q => q.PumpQueued(), this, preferLocal: false);
+        }
+    }
+
+    bool _pumpQueued;
+
+    void PumpQueued()
+    {
+        lock (_lock)
+        {
+            _pumpQueued = false;
+            try { PumpLocked(); }
+            catch (Exception e) { store.SendFailed(groupId, e); }
         }
     }
 
@@ -156,29 +171,60 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         else _complete = false; // left in the table; a later page reads it
     }
 
+    // A send can come back into the queue on the same thread (a credit listener, a client that settles on send): the
+    // inner call only asks the running pump to go round once more.
+    bool _pumping, _pumpAgain;
+
     void PumpLocked()
+    {
+        if (_pumping)
+        {
+            _pumpAgain = true;
+            return;
+        }
+        _pumping = true;
+        try
+        {
+            do
+            {
+                _pumpAgain = false;
+                PumpOnceLocked();
+            }
+            while (_pumpAgain);
+        }
+        finally { _pumping = false; }
+    }
+
+    /// <summary>Moves what the clients have credit for from ready to in flight, then sends it: the sends run after the
+    /// walk over the ready messages, which they may change.</summary>
+    void PumpOnceLocked()
     {
         var n = _consumers.Count;
         if (n == 0) return;
         if (_ready.Count > 0)
         {
-            List<long>? sent = null;
+            var credit = new int[n];
             var blocked = 0;
-            var seenBlocked = new bool[n];
-            foreach (var (id, m) in _ready)
-            {
-                var at = (int)((ulong)m.DeviceId % (ulong)n);
-                var consumer = _consumers[at];
-                if (consumer.Credit <= 0)
+            for (var i = 0; i < n; i++) if ((credit[i] = _consumers[i].Credit) <= 0) blocked++;
+            var batches = new List<BacklogMessage>?[n];
+            if (blocked < n)
+                foreach (var (_, m) in _ready)
                 {
-                    if (!seenBlocked[at]) { seenBlocked[at] = true; if (++blocked == n) break; }
-                    continue;
+                    var at = (int)((ulong)m.DeviceId % (ulong)n);
+                    if (credit[at] <= 0) continue;
+                    (batches[at] ??= []).Add(m);
+                    if (--credit[at] == 0 && ++blocked == n) break;
                 }
-                _inflight[id] = (m, consumer, time.GetUtcNow().ToUnixTimeMilliseconds());
-                (sent ??= []).Add(id);
-                consumer.Send(m);
-            }
-            if (sent is not null) foreach (var id in sent) _ready.Remove(id);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var consumers = _consumers.ToArray();
+            for (var i = 0; i < n; i++)
+                if (batches[i] is { } batch)
+                    foreach (var m in batch)
+                    {
+                        _ready.Remove(m.Id);
+                        _inflight[m.Id] = (m, consumers[i], now);
+                    }
+            for (var i = 0; i < n; i++) if (batches[i] is { } batch) consumers[i].Send(batch);
         }
         if (!_complete && !_loading && _ready.Count < PageSize) StartLoadLocked();
     }

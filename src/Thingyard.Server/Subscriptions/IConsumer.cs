@@ -12,6 +12,6 @@ public interface IConsumer
     long ConnectedAtMs { get; }
     /// <summary>Messages it may be sent now (its link credit).</summary>
     int Credit { get; }
-    /// <summary>Sends one message; its outcome comes back through GroupQueue.Settled.</summary>
-    void Send(BacklogMessage message);
+    /// <summary>Sends messages in their order; each one's outcome comes back through GroupQueue.Settled.</summary>
+    void Send(IReadOnlyList<BacklogMessage> messages);
 }

@@ -11,11 +11,13 @@ public sealed class AmqpConsumer : IConsumer
 {
     readonly SendingAmqpLink _link;
     readonly GroupQueue _group;
+    readonly CoalescingTransport? _transport;
     int _sent;
 
-    public AmqpConsumer(SendingAmqpLink link, GroupQueue group, string clientId, string address, long connectedAtMs)
+    public AmqpConsumer(SendingAmqpLink link, GroupQueue group, CoalescingTransport? transport, string clientId, string address, long connectedAtMs)
     {
         _link = link;
+        _transport = transport;
         _group = group;
         ClientId = clientId;
         Address = address;
@@ -29,7 +31,18 @@ public sealed class AmqpConsumer : IConsumer
     public long ConnectedAtMs { get; }
     public int Credit => (int)Math.Min(_link.LinkCredit, int.MaxValue);
 
-    public void Send(BacklogMessage m)
+    /// <summary>The run goes out in one socket write (the transport is corked around it).</summary>
+    public void Send(IReadOnlyList<BacklogMessage> messages)
+    {
+        _transport?.Cork();
+        try
+        {
+            foreach (var m in messages) Send(m);
+        }
+        finally { _transport?.Uncork(); }
+    }
+
+    void Send(BacklogMessage m)
     {
         var message = AmqpMessage.Create(new Data { Value = new ArraySegment<byte>(m.Payload) });
         var id = m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -36,6 +36,7 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
         public uint PeerIdleTimeout = uint.MaxValue;
         public string Address = "";
         public AmqpConsumer? Consumer;
+        public CoalescingTransport? Transport;
         public ITimer? Deadline;
     }
 
@@ -109,8 +110,10 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
                 // The bounds are checked once open (Opened), so a refusal says what Alibaba's range is.
                 MinIdleTimeout = 0,
             };
-            connection = new AmqpConnection(args.Transport, (ProtocolHeader)args.UserToken, false, _settings!, connectionSettings);
-            var client = new ClientConnection { Address = args.Transport.RemoteEndPoint?.ToString() ?? "" };
+            var transport = new CoalescingTransport(args.Transport);
+            transport.Open();
+            connection = new AmqpConnection(transport, (ProtocolHeader)args.UserToken, false, _settings!, connectionSettings);
+            var client = new ClientConnection { Address = args.Transport.RemoteEndPoint?.ToString() ?? "", Transport = transport };
             connection.Opening += (_, e) => { if (e.Command is Open open) client.PeerIdleTimeout = open.IdleTimeOut ?? uint.MaxValue; };
             _connections[connection] = client;
             connection.Closed += (s, _) => Closed((AmqpConnection)s!);
@@ -192,7 +195,7 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
             var principal = (AmqpClientPrincipal)connection.Principal;
             var link = new SendingAmqpLink(session, settings);
             var group = hub.Group(principal.GroupId);
-            var consumer = client.Consumer = new AmqpConsumer(link, group, principal.ClientId, client.Address, time.GetUtcNow().ToUnixTimeMilliseconds());
+            var consumer = client.Consumer = new AmqpConsumer(link, group, client.Transport, principal.ClientId, client.Address, time.GetUtcNow().ToUnixTimeMilliseconds());
             // The group sends only once the attach is answered; a link closed on its own (the connection stays) leaves it.
             link.Opened += (_, _) => group.Attach(consumer);
             link.Closed += (_, _) => group.Detach(consumer);
