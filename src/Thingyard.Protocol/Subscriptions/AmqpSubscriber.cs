@@ -3,6 +3,7 @@
 // by `thingyard subscribe consume` and the bench; applications may use it too.
 using System.Globalization;
 using System.Net.Security;
+using System.Threading.Channels;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Framing;
 using Microsoft.Azure.Amqp.Sasl;
@@ -18,11 +19,15 @@ public sealed class AmqpSubscriber : IAsyncDisposable
 {
     readonly AmqpConnection _connection;
     readonly ReceivingAmqpLink _link;
+    // Filled by the link's message listener as deliveries arrive: a receive that finds one waiting costs no timer and
+    // no task, where the link's own ReceiveMessageAsync sets up both for every message.
+    readonly Channel<(SubscribedMessage, ArraySegment<byte>)> _arrived;
 
-    AmqpSubscriber(AmqpConnection connection, ReceivingAmqpLink link)
+    AmqpSubscriber(AmqpConnection connection, ReceivingAmqpLink link, Channel<(SubscribedMessage, ArraySegment<byte>)> arrived)
     {
         _connection = connection;
         _link = link;
+        _arrived = arrived;
     }
 
     public sealed record Options(string Host, int Port, string AccessKeyId, string AccessKeySecret, string ConsumerGroupId)
@@ -83,8 +88,11 @@ public sealed class AmqpSubscriber : IAsyncDisposable
                 AutoSendFlow = true,
             };
             var link = new ReceivingAmqpLink(session, linkSettings);
+            var arrived = Channel.CreateUnbounded<(SubscribedMessage, ArraySegment<byte>)>(new UnboundedChannelOptions { SingleWriter = true });
+            link.RegisterMessageListener(m => arrived.Writer.TryWrite(Read(m)));
+            link.Closed += (_, _) => arrived.Writer.TryComplete();
             await link.OpenAsync(ct);
-            return new AmqpSubscriber(connection, link);
+            return new AmqpSubscriber(connection, link, arrived);
         }
         catch
         {
@@ -93,11 +101,24 @@ public sealed class AmqpSubscriber : IAsyncDisposable
         }
     }
 
-    /// <summary>The next message (null when none came within <paramref name="wait"/>); call Accept once it is handled.</summary>
+    /// <summary>The next message (null when none came within <paramref name="wait"/>, or the link has closed); call
+    /// Accept once it is handled.</summary>
     public async Task<(SubscribedMessage Message, ArraySegment<byte> Tag)?> ReceiveAsync(TimeSpan wait, CancellationToken ct = default)
     {
-        var m = await _link.ReceiveMessageAsync(wait, ct);
-        if (m is null) return null;
+        if (_arrived.Reader.TryRead(out var got)) return got;
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        within.CancelAfter(wait);
+        try
+        {
+            while (await _arrived.Reader.WaitToReadAsync(within.Token))
+                if (_arrived.Reader.TryRead(out got)) return got;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+        return null;
+    }
+
+    static (SubscribedMessage, ArraySegment<byte>) Read(AmqpMessage m)
+    {
         using (m)
         {
             var props = m.ApplicationProperties?.Map;
