@@ -126,7 +126,7 @@ public sealed class SubscriptionBench(BenchOptions o, Results results, SourceAdd
         {
             while (!ct.IsCancellationRequested)
             {
-                (SubscribedMessage Message, ArraySegment<byte> Tag)? got;
+                (SubscribedMessage Message, DeliveryToken Tag)? got;
                 try { got = await client.ReceiveAsync(TimeSpan.FromMilliseconds(500), ct); }
                 catch (OperationCanceledException) { return; }
                 if (got is not { } m) continue;

@@ -15,19 +15,34 @@ namespace Thingyard.Protocol.Subscriptions;
 /// <summary>One message of a consumer group: its topic, message id, when the platform made it, and the payload.</summary>
 public sealed record SubscribedMessage(string Topic, string MessageId, long GenerateTime, byte[] Payload);
 
+/// <summary>What Accept takes: the delivery a message came in.</summary>
+public readonly struct DeliveryToken
+{
+    internal readonly Delivery Delivery;
+    internal DeliveryToken(Delivery delivery) => Delivery = delivery;
+}
+
 public sealed class AmqpSubscriber : IAsyncDisposable
 {
+    /// <summary>How long accepts wait to go out together in one disposition frame.</summary>
+    static readonly TimeSpan AcceptBatching = TimeSpan.FromMilliseconds(20);
+
     readonly AmqpConnection _connection;
+    readonly AmqpSession _session;
     readonly ReceivingAmqpLink _link;
+    readonly Timer _flusher;
+    int _unflushed;
     // Filled by the link's message listener as deliveries arrive: a receive that finds one waiting costs no timer and
     // no task, where the link's own ReceiveMessageAsync sets up both for every message.
-    readonly Channel<(SubscribedMessage, ArraySegment<byte>)> _arrived;
+    readonly Channel<(SubscribedMessage, DeliveryToken)> _arrived;
 
-    AmqpSubscriber(AmqpConnection connection, ReceivingAmqpLink link, Channel<(SubscribedMessage, ArraySegment<byte>)> arrived)
+    AmqpSubscriber(AmqpConnection connection, AmqpSession session, ReceivingAmqpLink link, Channel<(SubscribedMessage, DeliveryToken)> arrived)
     {
         _connection = connection;
+        _session = session;
         _link = link;
         _arrived = arrived;
+        _flusher = new Timer(static s => ((AmqpSubscriber)s!).FlushAccepted(), this, AcceptBatching, AcceptBatching);
     }
 
     public sealed record Options(string Host, int Port, string AccessKeyId, string AccessKeySecret, string ConsumerGroupId)
@@ -73,9 +88,7 @@ public sealed class AmqpSubscriber : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct);
-            // Accepts go out together, one disposition frame per 20 ms for a run of deliveries, rather than a frame
-            // (and a walk of the unsettled list) per message.
-            var session = connection.CreateSession(new AmqpSessionSettings { DispositionInterval = TimeSpan.FromMilliseconds(20) });
+            var session = connection.CreateSession(new AmqpSessionSettings());
             await session.OpenAsync(ct);
             var linkSettings = new AmqpLinkSettings
             {
@@ -88,11 +101,11 @@ public sealed class AmqpSubscriber : IAsyncDisposable
                 AutoSendFlow = true,
             };
             var link = new ReceivingAmqpLink(session, linkSettings);
-            var arrived = Channel.CreateUnbounded<(SubscribedMessage, ArraySegment<byte>)>(new UnboundedChannelOptions { SingleWriter = true });
+            var arrived = Channel.CreateUnbounded<(SubscribedMessage, DeliveryToken)>(new UnboundedChannelOptions { SingleWriter = true });
             link.RegisterMessageListener(m => arrived.Writer.TryWrite(Read(m)));
             link.Closed += (_, _) => arrived.Writer.TryComplete();
             await link.OpenAsync(ct);
-            return new AmqpSubscriber(connection, link, arrived);
+            return new AmqpSubscriber(connection, session, link, arrived);
         }
         catch
         {
@@ -103,7 +116,7 @@ public sealed class AmqpSubscriber : IAsyncDisposable
 
     /// <summary>The next message (null when none came within <paramref name="wait"/>, or the link has closed); call
     /// Accept once it is handled.</summary>
-    public async Task<(SubscribedMessage Message, ArraySegment<byte> Tag)?> ReceiveAsync(TimeSpan wait, CancellationToken ct = default)
+    public async Task<(SubscribedMessage Message, DeliveryToken Tag)?> ReceiveAsync(TimeSpan wait, CancellationToken ct = default)
     {
         if (_arrived.Reader.TryRead(out var got)) return got;
         using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -117,7 +130,7 @@ public sealed class AmqpSubscriber : IAsyncDisposable
         return null;
     }
 
-    static (SubscribedMessage, ArraySegment<byte>) Read(AmqpMessage m)
+    static (SubscribedMessage, DeliveryToken) Read(AmqpMessage m)
     {
         using (m)
         {
@@ -125,15 +138,30 @@ public sealed class AmqpSubscriber : IAsyncDisposable
             string Text(string key) => props?[key]?.ToString() ?? "";
             var generate = props?["generateTime"] is { } g ? Convert.ToInt64(g, CultureInfo.InvariantCulture) : 0;
             var payload = m.DataBody.SelectMany(d => d.Value is ArraySegment<byte> s ? s.ToArray() : []).ToArray();
-            return (new SubscribedMessage(Text("topic"), Text("messageId"), generate, payload), new ArraySegment<byte>(m.DeliveryTag.ToArray()));
+            return (new SubscribedMessage(Text("topic"), Text("messageId"), generate, payload), new DeliveryToken(m));
         }
     }
 
-    /// <summary>Accepts a delivery: the platform removes it from the group's backlog.</summary>
-    public void Accept(ArraySegment<byte> tag) => _link.DisposeDelivery(tag, true, AmqpConstants.AcceptedOutcome, batchable: true);
+    /// <summary>Accepts a delivery: the platform removes it from the group's backlog. Accepts go out together within
+    /// 20 ms, one disposition frame for a run of deliveries: the library's own batching sends a frame per accept once a
+    /// batch is pending.</summary>
+    public void Accept(DeliveryToken tag)
+    {
+        _link.DisposeDelivery(tag.Delivery, true, AmqpConstants.AcceptedOutcome, noFlush: true);
+        Volatile.Write(ref _unflushed, 1);
+    }
+
+    void FlushAccepted()
+    {
+        if (Interlocked.Exchange(ref _unflushed, 0) == 0 || _session.State != AmqpObjectState.Opened) return;
+        try { _session.Flush(); }
+        catch (Exception) { } // the connection is closing; the group resends what it did not hear of
+    }
 
     public async ValueTask DisposeAsync()
     {
+        await _flusher.DisposeAsync();
+        FlushAccepted();
         try { await _connection.CloseAsync(CancellationToken.None); }
         catch (Exception) { _connection.SafeClose(); }
     }
