@@ -7,6 +7,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Thingyard.Bench;
 
+if (args.Length > 0 && args[0] == AmqpDrain.Flag) return await AmqpDrain.RunChildAsync(args);
+
 BenchOptions o;
 try { o = BenchOptions.Parse(args); }
 catch (HelpRequested) { Console.WriteLine(BenchOptions.Usage); return 0; }

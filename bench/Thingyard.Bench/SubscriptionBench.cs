@@ -1,6 +1,7 @@
 // The server-side subscription bench (--subscription): one Thingyard instance; scenario 3's upstream posts (QoS 1) run
 // four times in the same run: with no subscription; with the devices' product subscribed to a consumer group that a
-// .NET AMQP client (Thingyard.Protocol's AmqpSubscriber, over the plain AMQP port) drains and accepts; with a rule
+// .NET AMQP client (Thingyard.Protocol's AmqpSubscriber, over the plain AMQP port, in a process of its own: AmqpDrain)
+// drains and accepts; with a rule
 // running on the posts as well (its output to the same group); and with neither again (the database has grown). Reports ingestion in each phase, what reached the client per second, and the latency from the post's arrival
 // (generateTime) to the client. Figures, not assertions: docs/performance.md.
 using System.Collections.Concurrent;
@@ -35,17 +36,13 @@ public sealed class SubscriptionBench(BenchOptions o, Results results, SourceAdd
 
             await system.Rpc.CallAsync("CreateSubscribeRelation", [KeyValuePair.Create("ProductKey", system.ProductKey), KeyValuePair.Create("Type", "AMQP"),
                 KeyValuePair.Create("DeviceDataFlag", "true"), KeyValuePair.Create("ConsumerGroupIds.1", "DEFAULT_GROUP")]);
-            await using var client = await AmqpSubscriber.ConnectAsync(new AmqpSubscriber.Options("127.0.0.1", amqpPort,
-                ThingyardSystem.AccessKeyId, ThingyardSystem.AccessKeySecret, "DEFAULT_GROUP") { Tls = false, ClientId = "bench", Prefetch = 2_000 });
-            var drain = new Drain(client);
-            using var stop = new CancellationTokenSource();
-            var consuming = Task.Run(() => drain.RunAsync(stop.Token));
+            var drain = await AmqpDrain.StartAsync(o.WorkDir, amqpPort, ThingyardSystem.AccessKeyId, ThingyardSystem.AccessKeySecret, "DEFAULT_GROUP");
 
             var forwarded = await UpstreamRateAsync(system);
             say($"with a subscription and a client draining it: {forwarded:N0} msg/s");
             await CatchUpAsync(drain);
-            var latencies = drain.Latencies.OrderBy(x => x).ToArray();
-            var (deliveredCount, deliveredSpan) = (drain.Count, drain.Span);
+            var delivered = drain.Current;
+            var (deliveredCount, deliveredSpan) = (delivered.Count, delivered.Span);
 
             // A running rule on the same posts (SELECT from each property post, WHERE true, to the consumer group).
             var rule = await system.Rpc.CallAsync("CreateRule", [KeyValuePair.Create("Name", "bench_rule"), KeyValuePair.Create("ProductKey", system.ProductKey),
@@ -60,8 +57,9 @@ public sealed class SubscriptionBench(BenchOptions o, Results results, SourceAdd
             say($"with the subscription and a running rule: {ruled:N0} msg/s");
             await CatchUpAsync(drain);
             var ruleInfo = (await system.Rpc.CallAsync("GetRule", [KeyValuePair.Create("RuleId", ruleId)])).GetProperty("RuleInfo");
-            await stop.CancelAsync();
-            await consuming;
+            var received = drain.Current.Count;
+            var arrivals = drain.Stop();
+            var latencies = arrivals.Take((int)Math.Min(deliveredCount, arrivals.Length)).OrderBy(x => x).ToArray();
 
             // The first phase again, with nothing forwarded: each phase adds some 300,000 rows, and a larger database
             // is slower on its own, so the rate without forwarding is the mean of the phases before and after.
@@ -84,22 +82,23 @@ public sealed class SubscriptionBench(BenchOptions o, Results results, SourceAdd
             results.Add(Section, "Post arrival to client, p50", "ms", false, Column, At(0.5));
             results.Add(Section, "Post arrival to client, p99", "ms", false, Column, At(0.99));
             results.Note($"Rule bench: the rule matched {ruleInfo.GetProperty("MatchedCount").GetInt64():N0} posts, forwarded " +
-                $"{ruleInfo.GetProperty("ForwardedCount").GetInt64():N0}, failed {ruleInfo.GetProperty("FailedCount").GetInt64():N0}; the client received {drain.Count - deliveredCount:N0} messages in that phase.");
+                $"{ruleInfo.GetProperty("ForwardedCount").GetInt64():N0}, failed {ruleInfo.GetProperty("FailedCount").GetInt64():N0}; the client received {received - deliveredCount:N0} messages in that phase.");
             results.Note($"Without forwarding: {plainFirst:N0} msg/s in the first phase, {plainAfter:N0} msg/s in the last; the ratios are of their mean.");
             results.Note($"Subscription bench: {deliveredCount:N0} messages delivered and accepted over {deliveredSpan.TotalSeconds:F1} s; " +
                 $"latency p50 {At(0.5):F1} ms, p99 {At(0.99):F1} ms, max {(latencies.Length > 0 ? latencies[^1] : double.NaN):F1} ms. " +
-                "Ingestion is scenario 3's end-to-end rate (replied and stored), run twice in the same process.");
+                "Ingestion is scenario 3's end-to-end rate (replied and stored), every phase on the same server process; " +
+                "the AMQP client is a process of its own, counted in \"others\".");
             if (system.Process.HasExited) results.Note($"Thingyard EXITED during the run; see {system.Process.LogPath}");
         }
     }
 
     /// <summary>The client catches up with what was posted: until nothing more arrives for 3 s (at most 120 s).</summary>
-    static async Task CatchUpAsync(Drain drain)
+    static async Task CatchUpAsync(AmqpDrain drain)
     {
         var until = DateTime.UtcNow.AddSeconds(120);
-        for (var last = -1L; DateTime.UtcNow < until && drain.Count != last;)
+        for (var last = -1L; DateTime.UtcNow < until && drain.Current.Count != last;)
         {
-            last = drain.Count;
+            last = drain.Current.Count;
             await Task.Delay(3_000);
         }
     }
@@ -111,32 +110,5 @@ public sealed class SubscriptionBench(BenchOptions o, Results results, SourceAdd
         var scenarios = new Scenarios(o, phase, sources, say) { OurPids = () => [system.Process.Pid, Proc.Self] };
         await scenarios.UpstreamAsync(system, 1, durationSeconds: seconds);
         return phase.Get(Scenarios.S3, $"QoS 1 end-to-end msg/s ({o.Publishers} devices, window {o.Window})", "Thingyard") ?? double.NaN;
-    }
-
-    /// <summary>Receives and accepts until stopped, noting each message's age at arrival.</summary>
-    sealed class Drain(AmqpSubscriber client)
-    {
-        long _count;
-        long _first, _last;
-        public ConcurrentBag<double> Latencies { get; } = [];
-        public long Count => Interlocked.Read(ref _count);
-        public TimeSpan Span => Stopwatch.GetElapsedTime(_first, _last);
-
-        public async Task RunAsync(CancellationToken ct)
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                (SubscribedMessage Message, DeliveryToken Tag)? got;
-                try { got = await client.ReceiveAsync(TimeSpan.FromMilliseconds(500), ct); }
-                catch (OperationCanceledException) { return; }
-                if (got is not { } m) continue;
-                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                Latencies.Add(now - m.Message.GenerateTime);
-                client.Accept(m.Tag);
-                var ts = Stopwatch.GetTimestamp();
-                if (Interlocked.Increment(ref _count) == 1) _first = ts;
-                _last = ts;
-            }
-        }
     }
 }

@@ -1,0 +1,99 @@
+// The subscription bench's application: an AMQP client that receives and accepts every message of a consumer group,
+// in a process of its own (this program started with --drain-child), as an application would be. In the bench's own
+// process it shared the load generator's socket thread (inline completions), and the devices posted slower for it.
+// The child writes its count and its first and last arrival times to a status file five times a second, and on
+// SIGTERM every message's age at arrival (ms, in arrival order) to a latency file.
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Thingyard.Protocol.Subscriptions;
+
+namespace Thingyard.Bench;
+
+public sealed class AmqpDrain(ChildProcess process, string statusPath, string latencyPath)
+{
+    public const string Flag = "--drain-child";
+
+    public sealed record Status(long Count, DateTime First, DateTime Last)
+    {
+        public TimeSpan Span => Last - First;
+    }
+
+    /// <summary>Starts the child and waits until it has connected.</summary>
+    public static async Task<AmqpDrain> StartAsync(string workDir, int port, string accessKeyId, string accessKeySecret, string group)
+    {
+        var status = Path.Combine(workDir, "amqp-client.status");
+        var latencies = Path.Combine(workDir, "amqp-client.latencies");
+        File.Delete(status);
+        var dll = typeof(AmqpDrain).Assembly.Location;
+        var child = ChildProcess.Start("amqp-client", "dotnet", [dll, Flag, status, latencies, port.ToString(CultureInfo.InvariantCulture), accessKeyId, accessKeySecret, group],
+            new Dictionary<string, string>(), workDir, Path.Combine(workDir, "amqp-client.log"));
+        var drain = new AmqpDrain(child, status, latencies);
+        for (var until = DateTime.UtcNow.AddSeconds(30); drain.Read() is null; await Task.Delay(100))
+            if (DateTime.UtcNow > until || child.HasExited) throw new InvalidOperationException($"the AMQP client did not connect; see {child.LogPath}");
+        return drain;
+    }
+
+    public Status Current => Read() ?? new Status(0, default, default);
+
+    Status? Read()
+    {
+        try
+        {
+            var f = File.ReadAllText(statusPath).Split(' ');
+            return new Status(long.Parse(f[0], CultureInfo.InvariantCulture), new DateTime(long.Parse(f[1], CultureInfo.InvariantCulture), DateTimeKind.Utc),
+                new DateTime(long.Parse(f[2], CultureInfo.InvariantCulture), DateTimeKind.Utc));
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException) { return null; }
+    }
+
+    /// <summary>Stops the child; every message's age at arrival, in arrival order.</summary>
+    public double[] Stop()
+    {
+        process.Stop(10_000);
+        return File.Exists(latencyPath) ? [.. File.ReadAllLines(latencyPath).Select(l => double.Parse(l, CultureInfo.InvariantCulture))] : [];
+    }
+
+    /// <summary>The child: receives and accepts until SIGTERM.</summary>
+    public static async Task<int> RunChildAsync(string[] args)
+    {
+        var (statusPath, latencyPath) = (args[1], args[2]);
+        var options = new AmqpSubscriber.Options("127.0.0.1", int.Parse(args[3], CultureInfo.InvariantCulture), args[4], args[5], args[6])
+        {
+            Tls = false, ClientId = "bench", Prefetch = 2_000,
+        };
+        using var stop = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        await using var client = await AmqpSubscriber.ConnectAsync(options, stop.Token);
+        var latencies = new List<long>(1 << 20);
+        long count = 0, first = 0, last = 0;
+        void WriteStatus()
+        {
+            var tmp = statusPath + ".tmp";
+            File.WriteAllText(tmp, string.Create(CultureInfo.InvariantCulture, $"{Interlocked.Read(ref count)} {Interlocked.Read(ref first)} {Interlocked.Read(ref last)}"));
+            File.Move(tmp, statusPath, overwrite: true);
+        }
+        WriteStatus();
+        var reporting = Task.Run(async () =>
+        {
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+            try { while (await tick.WaitForNextTickAsync(stop.Token)) WriteStatus(); }
+            catch (OperationCanceledException) { }
+        });
+        while (!stop.IsCancellationRequested)
+        {
+            (SubscribedMessage Message, DeliveryToken Tag)? got;
+            try { got = await client.ReceiveAsync(TimeSpan.FromMilliseconds(500), stop.Token); }
+            catch (OperationCanceledException) { break; }
+            if (got is not { } m) continue;
+            var now = DateTime.UtcNow;
+            latencies.Add(new DateTimeOffset(now).ToUnixTimeMilliseconds() - m.Message.GenerateTime);
+            client.Accept(m.Tag);
+            if (Interlocked.Increment(ref count) == 1) Interlocked.Exchange(ref first, now.Ticks);
+            Interlocked.Exchange(ref last, now.Ticks);
+        }
+        await reporting;
+        WriteStatus();
+        await File.WriteAllLinesAsync(latencyPath, latencies.Select(l => l.ToString(CultureInfo.InvariantCulture)));
+        return 0;
+    }
+}
