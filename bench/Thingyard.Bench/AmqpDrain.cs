@@ -1,7 +1,8 @@
 // The subscription bench's application: an AMQP client that receives and accepts every message of a consumer group,
 // in a process of its own (this program started with --drain-child), as an application would be. In the bench's own
 // process it shared the load generator's socket thread (inline completions), and the devices posted slower for it.
-// The child writes its count and its first and last arrival times to a status file five times a second, and on
+// The child writes its count and the first and last arrival times of the current burst of messages (arrivals with less
+// than 2 s between them) to a status file five times a second, and on
 // SIGTERM every message's age at arrival (ms, in arrival order) to a latency file.
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -88,7 +89,8 @@ public sealed class AmqpDrain(ChildProcess process, string statusPath, string la
             var now = DateTime.UtcNow;
             latencies.Add(new DateTimeOffset(now).ToUnixTimeMilliseconds() - m.Message.GenerateTime);
             client.Accept(m.Tag);
-            if (Interlocked.Increment(ref count) == 1) Interlocked.Exchange(ref first, now.Ticks);
+            // First is the first arrival of the current burst: the bench's phases are separated by seconds of quiet.
+            if (Interlocked.Increment(ref count) == 1 || now.Ticks - Interlocked.Read(ref last) > TimeSpan.TicksPerSecond * 2) Interlocked.Exchange(ref first, now.Ticks);
             Interlocked.Exchange(ref last, now.Ticks);
         }
         await reporting;
