@@ -6,7 +6,7 @@
 //   connected, ready (receiver open), message {topic, messageId, generateTime, body, at}, refused {error}, done.
 // Args: {host, port, tls, accessKeyId, accessKeySecret, consumerGroupId, clientId, iotInstanceId, signMethod,
 //        count (finish after this many messages), quietMs (then wait this long for duplicates), accept (default true),
-//        idleTimeOut, timeoutMs, reconnect}
+//        idleTimeOut, timeoutMs, reconnect, presettled (the receiver asks for settled deliveries: at most once)}
 'use strict';
 
 const container = require('rhea');
@@ -41,7 +41,7 @@ const connection = container.connect({
     `iotInstanceId=${args.iotInstanceId || ''},consumerGroupId=${args.consumerGroupId}|`,
   password: sign(signMethod, args.accessKeySecret, `authId=${args.accessKeyId}&timestamp=${timestamp}`),
 });
-connection.open_receiver({ autoaccept: false });
+connection.open_receiver(args.presettled ? { autoaccept: false, snd_settle_mode: 1 } : { autoaccept: false });
 
 let received = 0;
 container.on('connection_open', () => print('connected'));
@@ -51,7 +51,7 @@ container.on('message', (context) => {
   const props = msg.application_properties || {};
   const body = msg.body && msg.body.content !== undefined ? Buffer.from(msg.body.content).toString() : String(msg.body);
   print('message', { topic: props.topic, messageId: props.messageId, id: msg.message_id, generateTime: props.generateTime, body, at: Date.now() });
-  if (args.accept !== false) context.delivery.accept();
+  if (args.accept !== false && !args.presettled) context.delivery.accept();
   received++;
   if (args.count && received === args.count) {
     setTimeout(() => { print('done', { received }); connection.close(); setTimeout(() => process.exit(0), 200); }, args.quietMs || 0);

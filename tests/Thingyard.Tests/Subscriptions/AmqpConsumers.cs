@@ -12,12 +12,12 @@ public static class AmqpConsumers
     /// <summary>A rhea client of the group (admin's AccessKey unless another account is given) over TLS.</summary>
     public static NodeScript Start(ThingyardServer server, string group, TestAccount? account = null, int count = 0, int quietMs = 0,
         string? secret = null, object? idleTimeOut = null, string clientId = "app-1", bool tls = true, int timeoutMs = 30_000, string signMethod = "hmacsha1",
-        bool accept = true) =>
-        Start(tls ? server.AmqpTlsPort : server.AmqpPort, tls, group, account, count, quietMs, secret, idleTimeOut, clientId, timeoutMs, signMethod, accept);
+        bool accept = true, bool presettled = false) =>
+        Start(tls ? server.AmqpTlsPort : server.AmqpPort, tls, group, account, count, quietMs, secret, idleTimeOut, clientId, timeoutMs, signMethod, accept, presettled);
 
     public static NodeScript Start(int port, bool tls, string group, TestAccount? account = null, int count = 0, int quietMs = 0,
         string? secret = null, object? idleTimeOut = null, string clientId = "app-1", int timeoutMs = 30_000, string signMethod = "hmacsha1",
-        bool accept = true)
+        bool accept = true, bool presettled = false)
     {
         var (keyId, keySecret) = account is null ? (ThingyardServer.AdminKeyId, ThingyardServer.AdminSecret) : (account.AccessKeyId, account.AccessKeySecret);
         return NodeSdk.StartScript(Script, "consume", new
@@ -35,6 +35,7 @@ public static class AmqpConsumers
             idleTimeOut = idleTimeOut ?? 60_000,
             timeoutMs,
             accept,
+            presettled,
         });
     }
 

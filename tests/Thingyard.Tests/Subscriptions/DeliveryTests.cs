@@ -1,4 +1,5 @@
-// How a consumer group delivers, on a server whose clients have 2 s to settle: an unsettled delivery is sent again,
+// How a consumer group delivers, on a server whose clients have 2 s to settle: an unsettled delivery is sent again, a
+// client that settles on send gets a backlog in one run,
 // QueryConsumerGroupStatus shows clients, backlog and consumption, a reset empties the backlog, and deleting a group
 // drops its clients.
 using System.Text.Json;
@@ -51,6 +52,23 @@ public sealed class DeliveryTests(ShortAckTimeoutServer server) : IClassFixture<
         await using var taker = AmqpConsumers.Start(server, group, clientId: "taker", count: 1);
         Assert.Equal(first.GetProperty("messageId").GetString(), (await taker.NextAsync("message")).GetProperty("messageId").GetString());
         await taker.NextAsync("done");
+        var status = await ConnectivityCalls.EventuallyAsync(() => server.Call("QueryConsumerGroupStatus", ("GroupId", group)),
+            s => s.GetProperty("AccumulationCount").GetInt64() == 0);
+        Assert.Equal(0, status.GetProperty("AccumulationCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_client_that_settles_on_send_takes_a_whole_backlog_at_once_and_leaves_nothing_behind()
+    {
+        var (_, d, group) = await SubscribedAsync();
+        // Queued before any client connects: the group reads them as one page and sends them in one run, each settled
+        // as it goes (this once broke the queue's walk over its ready messages and took the server down).
+        await PostAsync(d, 30);
+        await using var client = AmqpConsumers.Start(server, group, clientId: "presettled", count: 30, presettled: true);
+        var serials = new HashSet<string>();
+        for (var i = 0; i < 30; i++) serials.Add(Serial(await client.NextAsync("message")));
+        Assert.Equal(30, serials.Count);
+        await client.NextAsync("done");
         var status = await ConnectivityCalls.EventuallyAsync(() => server.Call("QueryConsumerGroupStatus", ("GroupId", group)),
             s => s.GetProperty("AccumulationCount").GetInt64() == 0);
         Assert.Equal(0, status.GetProperty("AccumulationCount").GetInt64());
