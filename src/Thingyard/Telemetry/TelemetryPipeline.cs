@@ -14,10 +14,18 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
 {
     public const int Capacity = 200_000;
     public const int MaxBatch = 5_000;
+    /// <summary>Accepted backlog messages deleted per transaction, and how many may wait before the writer deletes them
+    /// even with telemetry waiting.</summary>
+    public const int DeletesPerTransaction = 5_000;
+    public const int MaxWaitingDeletes = 50_000;
 
     readonly Channel<TelemetryEntry> _channel = Channel.CreateBounded<TelemetryEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     long _written, _batches, _failed;
+    // Accepted backlog messages not deleted yet. No device's acknowledgement depends on them, so they wait for a moment
+    // the writer has nothing else to do, and then go in one statement: in the telemetry batches they lengthened every
+    // commit that devices wait for.
+    readonly List<TelemetryEntry> _accepted = [];
 
     public long Written => Interlocked.Read(ref _written);
     public long Batches => Interlocked.Read(ref _batches);
@@ -96,8 +104,16 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
         while (true)
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var e)) batch.Add(e);
-            if (batch.Count == 0) return;
+            while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var e))
+                if (e.Kind == TelemetryKind.Accepted) _accepted.Add(e);
+                else batch.Add(e);
+            if (batch.Count == 0)
+            {
+                // Nothing else to write: the accepted messages' turn.
+                if (_accepted.Count == 0 || health.Current is not null || !await DeleteAcceptedAsync(writer)) return;
+                continue;
+            }
+            if (_accepted.Count >= MaxWaitingDeletes && health.Current is null) await DeleteAcceptedAsync(writer);
             if (health.Current is { } fault)
             {
                 Fail(batch, fault.Problem);
@@ -130,6 +146,30 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
                 foreach (var e in batch) await WriteOneAsync(writer, e);
             }
         }
+    }
+
+    /// <summary>Deletes the oldest waiting accepted messages in one transaction; on failure they stay for the next try
+    /// (until then a restart would deliver them once more, which at least once allows).</summary>
+    async Task<bool> DeleteAcceptedAsync(TelemetryWriter writer)
+    {
+        var n = Math.Min(_accepted.Count, DeletesPerTransaction);
+        var ids = new long[n];
+        for (var i = 0; i < n; i++) ids[i] = _accepted[i].Message!.Id;
+        try
+        {
+            await writer.DeleteAcceptedAsync(ids);
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Deleting {Count} accepted backlog message(s) failed; trying again later", n);
+            await writer.ResetAsync();
+            return false;
+        }
+        var deleted = new List<BacklogMessage>(n);
+        for (var i = 0; i < n; i++) deleted.Add(_accepted[i].Message!);
+        _accepted.RemoveRange(0, n);
+        BacklogCommitted?.Invoke([], deleted);
+        return true;
     }
 
     void NotifyBacklog(List<TelemetryEntry> batch)

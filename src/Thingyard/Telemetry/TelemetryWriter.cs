@@ -52,6 +52,8 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         """;
 
     const string DeleteAccepted = """DELETE FROM "Backlog" WHERE "Id" = @id""";
+    // SQLite has no array parameters: the ids come as one JSON array, read by json_each.
+    const string DeleteAcceptedMany = """DELETE FROM "Backlog" WHERE "Id" IN (SELECT value FROM json_each(@ids))""";
     const string DeleteAcceptedPg = """DELETE FROM "Backlog" WHERE "Id" = ANY(@id)""";
 
     bool _postgres;
@@ -83,6 +85,32 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         // A file deleted or replaced under the server still takes commits, into an inode nothing will open again:
         // such a batch is not stored, whatever the commit said (one stat of the path per batch).
         if (file.HasMoved(connection)) throw new StorageUnavailableException(file.MovedProblem);
+    }
+
+    /// <summary>Deletes accepted backlog messages, all in one statement and a transaction of their own.</summary>
+    public async Task DeleteAcceptedAsync(long[] ids)
+    {
+        var connection = await ConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        var p = cmd.CreateParameter();
+        if (_postgres)
+        {
+            cmd.CommandText = DeleteAcceptedPg;
+            p.ParameterName = "@id";
+            p.Value = ids;
+        }
+        else
+        {
+            cmd.CommandText = DeleteAcceptedMany;
+            p.ParameterName = "@ids";
+            p.Value = "[" + string.Join(',', ids) + "]";
+        }
+        cmd.Parameters.Add(p);
+        await cmd.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+        if (!_postgres && file.HasMoved(connection)) throw new StorageUnavailableException(file.MovedProblem);
     }
 
     // Every statement names some of these; an entry's values come in this order.
