@@ -7,7 +7,7 @@
 #   bench/run.sh --distribution               # instead: two federated Thingyard instances, distribution time and
 #                                             # bootstrap requests/s (no Mosquitto needed)
 #   bench/run.sh --console                    # instead: the web console's device list with 10,000 devices
-#   bench/run.sh --subscription               # instead: upstream posts with and without an AMQP consumer group
+#   bench/run.sh --subscription               # instead: upstream posts with and without an AMQP consumer group and rules
 #   bench/run.sh --help                       # every option
 #
 # Environment: SERVER_ARTIFACTS (default /tmp/bench-server), BENCH_ARTIFACTS (default /tmp/bench-build),
