@@ -13,6 +13,8 @@ public sealed class RuleCounters(IDbContextFactory<ThingyardDb> dbs, TimeProvide
         public long Matched, Forwarded, Failed;
         public string? LastError;
         public long LastErrorAtMs;
+        // The error last written to the row: a flush writes an error only when a newer one came.
+        public long WrittenErrorAtMs;
     }
 
     readonly ConcurrentDictionary<long, Counts> _pending = new();
@@ -50,17 +52,20 @@ public sealed class RuleCounters(IDbContextFactory<ThingyardDb> dbs, TimeProvide
             try
             {
                 await using var db = await dbs.CreateDbContextAsync(ct);
-                if (error is null)
+                if (error is null || errorAt <= c.WrittenErrorAtMs)
                     await db.Rules.Where(r => r.Id == ruleId).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.MatchedCount, r => r.MatchedCount + matched)
                         .SetProperty(r => r.ForwardedCount, r => r.ForwardedCount + forwarded)
                         .SetProperty(r => r.FailedCount, r => r.FailedCount + failed), ct);
                 else
+                {
                     await db.Rules.Where(r => r.Id == ruleId).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.MatchedCount, r => r.MatchedCount + matched)
                         .SetProperty(r => r.ForwardedCount, r => r.ForwardedCount + forwarded)
                         .SetProperty(r => r.FailedCount, r => r.FailedCount + failed)
                         .SetProperty(r => r.LastError, error).SetProperty(r => r.LastErrorAtMs, errorAt), ct);
+                    c.WrittenErrorAtMs = errorAt;
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -44,6 +44,7 @@ public sealed class RuleEngine : BackgroundService
     readonly Channel<RuleInput> _inbox = Channel.CreateBounded<RuleInput>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     readonly SemaphoreSlim _reload = new(0, 1);
     volatile FrozenDictionary<long, Compiled[]> _byProduct = FrozenDictionary<long, Compiled[]>.Empty;
+    volatile FrozenDictionary<long, Compiled> _byId = FrozenDictionary<long, Compiled>.Empty;
     long _dropped, _processed;
 
     public RuleEngine(IDbContextFactory<ThingyardDb> dbs, Downlink downlink, TelemetryPipeline telemetry, WebhookOutbox outbox, MessageIds ids,
@@ -139,6 +140,7 @@ public sealed class RuleEngine : BackgroundService
             compiled.Add(new Compiled(rule, rule.Topic.Split('/'), sql!, [.. targets], error, broken));
         }
         _byProduct = compiled.GroupBy(c => c.Row.ProductId).ToFrozenDictionary(g => g.Key, g => g.ToArray());
+        _byId = compiled.ToFrozenDictionary(c => c.Row.Id);
         _log.LogDebug("Rules engine: {Count} running rule(s)", compiled.Count);
     }
 
@@ -225,8 +227,7 @@ public sealed class RuleEngine : BackgroundService
         var failure = $"no 2xx answer after {d.Attempts} attempts ({d.LastError}); dead letter {d.Id}";
         _counters.Failed(context.RuleId, $"WEBHOOK {d.Url}: {failure}");
         if (context.IsError) return;
-        var rule = _byProduct.Values.SelectMany(r => r).FirstOrDefault(r => r.Row.Id == context.RuleId);
-        if (rule?.ErrorAction is not { } errorAction) return;
+        if (_byId.GetValueOrDefault(context.RuleId) is not { ErrorAction: { } errorAction } rule) return;
         var input = new RuleInput(rule.Row.AccountId, rule.Row.ProductId, context.DeviceId, context.ProductKey, context.DeviceName, context.Topic, d.Body,
             _time.GetUtcNow().ToUnixTimeMilliseconds());
         var target = new WebhookTarget(0, d.Url, null);

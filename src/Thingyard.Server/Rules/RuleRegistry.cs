@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Access;
 using Thingyard.Common;
+using Thingyard.Registry;
 using Thingyard.Rules;
 using Thingyard.Rules.Sql;
 using Thingyard.Server.Webhooks;
@@ -202,7 +203,7 @@ public sealed partial class RuleRegistry(ThingyardDb db, ConsumerGroupRegistry g
     /// Chinese and Japanese characters, _ and -.</summary>
     static void CheckName(string? name)
     {
-        var width = name?.Sum(c => c > 0x2E80 ? 2 : 1) ?? 0;
+        var width = name is null ? 0 : NameRules.WeightedLength(name);
         if (name is null || width < 1 || width > 30 || !NameChars().IsMatch(name))
             throw new IotException(IotErrors.InvalidRuleName,
                 $"Name '{name}' is invalid: use 1 to 30 characters (a Chinese or Japanese character counts as 2) from letters, digits, Chinese and Japanese characters, _ and -.");

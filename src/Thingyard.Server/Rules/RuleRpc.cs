@@ -123,7 +123,8 @@ public static class RuleRpc
     static object Info(RpcCall c, Rule r)
     {
         var (matched, forwarded, failed, error, errorAt) = c.Service<RuleCounters>().Unwritten(r.Id);
-        if (errorAt > r.LastErrorAtMs) (r.LastError, r.LastErrorAtMs) = (error, errorAt);
+        // The newer of the stored error and the one not yet written; the row itself is left as read.
+        var (lastError, lastErrorAt) = errorAt > r.LastErrorAtMs ? (error, errorAt) : (r.LastError, r.LastErrorAtMs);
         return new
         {
             r.Id, r.Name, r.ProductKey, r.ShortTopic, r.Topic, r.TopicType, r.Select, r.Where, r.DataType, RuleDesc = r.Description,
@@ -132,7 +133,7 @@ public static class RuleRpc
             UtcCreated = RpcTime.Utc(r.CreatedAtMs), UtcModified = RpcTime.Utc(r.ModifiedAtMs),
             Sql = r.Select is null ? null : r.Sql,
             MatchedCount = r.MatchedCount + matched, ForwardedCount = r.ForwardedCount + forwarded, FailedCount = r.FailedCount + failed,
-            r.LastError, UtcLastError = r.LastErrorAtMs > 0 ? RpcTime.Utc(r.LastErrorAtMs) : null,
+            LastError = lastError, UtcLastError = lastErrorAt > 0 ? RpcTime.Utc(lastErrorAt) : null,
         };
     }
 

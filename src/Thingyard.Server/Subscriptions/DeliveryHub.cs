@@ -1,5 +1,6 @@
 // The consumer groups' delivery, for the process: a GroupQueue per group that has (or had) a client, fed by the
-// telemetry writer's commits; a timer resends overdue deliveries every second and applies the retention every minute.
+// telemetry writer's commits; a timer ticks the queues every second (overdue deliveries are sent again) and applies the
+// retention every minute.
 using System.Collections.Concurrent;
 using Thingyard.Server.Settings;
 using Thingyard.Subscriptions;
@@ -64,7 +65,7 @@ public sealed class DeliveryHub : BackgroundService
         {
             while (await tick.WaitForNextTickAsync(stopping))
             {
-                foreach (var queue in _groups.Values) queue.ResendOverdue();
+                foreach (var queue in _groups.Values) queue.Tick();
                 if (_time.GetUtcNow() < nextTrim) continue;
                 nextTrim = _time.GetUtcNow().AddMinutes(1);
                 try

@@ -118,8 +118,10 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         lock (_lock) foreach (var id in ids) _accepted.Remove(id);
     }
 
-    /// <summary>Deliveries older than the ack timeout go back to the front of the queue.</summary>
-    public void ResendOverdue()
+    /// <summary>Once a second: deliveries older than the ack timeout go back to the front of the queue, and the queue
+    /// pumps whenever it has clients and something to send or read, so nothing waits for an event that will not come
+    /// (a page read that failed with nothing in flight).</summary>
+    public void Tick()
     {
         var cutoff = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)ackTimeout.TotalMilliseconds;
         lock (_lock)
@@ -130,7 +132,7 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
                 _ready[id] = _inflight[id].Message;
                 _inflight.Remove(id);
             }
-            if (overdue.Count > 0) PumpLocked();
+            if (_consumers.Count > 0 && (_ready.Count > 0 || (!_complete && !_loading))) PumpLocked();
         }
     }
 

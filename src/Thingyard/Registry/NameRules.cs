@@ -47,5 +47,6 @@ public static partial class NameRules
                 $"GroupName '{name}' is invalid: use 4 to 30 characters (a Chinese character counts as 2) from letters, digits, Chinese characters and _.");
     }
 
-    static int WeightedLength(string s) => s.Sum(c => c > 0x2E80 ? 2 : 1);
+    /// <summary>A name's length as the platform counts it: a CJK character (from U+2E80) counts as two.</summary>
+    public static int WeightedLength(string s) => s.Sum(c => c > 0x2E80 ? 2 : 1);
 }

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Access;
 using Thingyard.Common;
+using Thingyard.Registry;
 using Thingyard.Storage;
 
 namespace Thingyard.Subscriptions;
@@ -22,7 +23,7 @@ public sealed partial class ConsumerGroupRegistry(ThingyardDb db, SubscriptionCh
     /// characters and underscores.</summary>
     public static void CheckName(string? name, string parameter = "GroupName")
     {
-        var width = name?.Sum(c => c > 0x2E80 ? 2 : 1) ?? 0;
+        var width = name is null ? 0 : NameRules.WeightedLength(name);
         if (name is null || width < 4 || width > 30 || !NameChars().IsMatch(name))
             throw new IotException(IotErrors.InvalidConsumerGroupName,
                 $"{parameter} '{name}' is invalid: use 4 to 30 characters (a Chinese character counts as 2) from letters, digits, Chinese characters and _.");

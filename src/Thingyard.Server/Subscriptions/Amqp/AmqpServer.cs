@@ -25,6 +25,7 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
     readonly ConcurrentDictionary<AmqpConnection, ClientConnection> _connections = new();
     AmqpTransportListener? _listener;
     AmqpSettings? _settings;
+    ITimer? _kicker;
 
     /// <summary>Bound ports after start; 0 when that listener is off.</summary>
     public int Port { get; private set; }
@@ -68,6 +69,7 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
         }
         _listener = new AmqpTransportListener(listeners, settings);
         _listener.Listen(OnAcceptTransport);
+        _kicker = time.CreateTimer(_ => KickAll(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
         var host = address.Equals(IPAddress.Any) ? "0.0.0.0" : address.ToString();
         if (Port > 0) log.LogInformation("AMQP listening on: amqp://{Host}:{Port}", host, Port);
@@ -85,8 +87,16 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
+    void KickAll()
+    {
+        foreach (var (connection, client) in _connections)
+            if (client.Transport?.Kick() == true)
+                log.LogWarning("AMQP connection {Address}: frames waited in its write buffer with no write under way; written now", client.Address);
+    }
+
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _kicker?.Dispose();
         _listener?.Close();
         foreach (var connection in _connections.Keys) connection.SafeClose();
         return Task.CompletedTask;

@@ -74,6 +74,19 @@ public sealed class CoalescingTransport : TransportBase
         if (flush) Flush();
     }
 
+    /// <summary>A safety net, run once a second: writes what waits in the buffer when no write is under way or corked
+    /// (which should never be). Returns whether it found any.</summary>
+    public bool Kick()
+    {
+        lock (_lock)
+        {
+            if (_flushing || _corked > 0 || _pending.WrittenCount == 0 || _failed is not null) return false;
+            _flushing = true;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(static t => t.Flush(), this, preferLocal: false);
+        return true;
+    }
+
     void Flush()
     {
         while (true)
