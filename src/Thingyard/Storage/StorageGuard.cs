@@ -146,6 +146,10 @@ public sealed class StorageGuard(StorageHealth health, SqliteDatabaseFile file)
 
     void Report(Exception e)
     {
-        if (StorageFailures.Describe(e, "a database command failed") is { } problem) health.Faulted(problem, e);
+        if (StorageFailures.Describe(e, "a database command failed") is not { } problem) return;
+        // Whatever error a command met after the SQLite file was deleted (a background job's read, an I/O error on the
+        // unlinked file), the deletion is the cause to report: the path now holds nothing, or an empty new file.
+        if (file.Path is not null && !file.Exists) problem = file.MovedProblem;
+        health.Faulted(problem, e);
     }
 }
