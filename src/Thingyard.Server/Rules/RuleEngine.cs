@@ -144,6 +144,8 @@ public sealed class RuleEngine : BackgroundService
         _log.LogDebug("Rules engine: {Count} running rule(s)", compiled.Count);
     }
 
+    string NewMessageId() => _ids.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     async Task ProcessAsync(RuleInput input)
     {
         if (!_byProduct.TryGetValue(input.ProductId, out var rules)) return;
@@ -160,15 +162,14 @@ public sealed class RuleEngine : BackgroundService
             }
             if (message is null)
             {
-                JsonNode? payload;
-                try { payload = JsonNode.Parse(input.Payload, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }); }
-                catch (JsonException)
+                // Checked here, built only if the rule reads it: a WHERE on deviceName() never parses the payload.
+                if (!SqlMessage.IsJson(input.Payload))
                 {
                     foreach (var r in rules.Where(r => RuleTopics.Matches(r.Filter, levels)))
                         _counters.Failed(r.Row.Id, $"a message on {input.Topic} is not JSON");
                     return;
                 }
-                message = new SqlMessage(input.Topic, payload, input.ProductKey, input.DeviceName, _ids.Next().ToString(), input.TimeMs);
+                message = new SqlMessage(input.Topic, input.Payload, input.ProductKey, input.DeviceName, NewMessageId, input.TimeMs);
             }
             if (!SqlEvaluator.Matches(rule.Sql, message)) continue;
             _counters.Matched(id);

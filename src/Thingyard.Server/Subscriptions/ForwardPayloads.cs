@@ -128,15 +128,24 @@ public static class ForwardPayloads
 
     static string Utc(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
+    // One buffer and writer per thread, reused: a new ArrayBufferWriter grew (and zeroed) its array two or three times
+    // per message, which was most of what building a payload cost. A buffer grown past 64 KB (a large topology message)
+    // is not kept.
+    [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] static Utf8JsonWriter? t_writer;
+
     static byte[] Write(Action<Utf8JsonWriter> body)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        body(w);
+        w.WriteEndObject();
+        w.Flush();
+        var payload = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 64 * 1024) (t_buffer, t_writer) = (null, null);
+        return payload;
     }
 }

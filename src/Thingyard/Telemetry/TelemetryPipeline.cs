@@ -82,7 +82,6 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
             health.Committed();
             e.Durable?.TrySetResult();
             if (e.Kind == TelemetryKind.Forward) BacklogCommitted?.Invoke([e.Message!], []);
-            else if (e.Kind == TelemetryKind.Accepted) BacklogCommitted?.Invoke([], [e.Message!]);
         }
         catch (Exception ex) when (StorageFailures.Describe(ex, "a telemetry write failed") is { } problem)
         {
@@ -175,11 +174,10 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     void NotifyBacklog(List<TelemetryEntry> batch)
     {
         if (BacklogCommitted is not { } notify) return;
-        List<BacklogMessage>? stored = null, deleted = null;
+        List<BacklogMessage>? stored = null;
         foreach (var e in batch)
             if (e.Kind == TelemetryKind.Forward) (stored ??= []).Add(e.Message!);
-            else if (e.Kind == TelemetryKind.Accepted) (deleted ??= []).Add(e.Message!);
-        if (stored is not null || deleted is not null) notify(stored ?? [], deleted ?? []);
+        if (stored is not null) notify(stored, []);
     }
 
     /// <summary>Entries that are not stored: counted, and whoever waits for them (a QoS 1 PUBACK) gets the error.</summary>

@@ -51,7 +51,6 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         SELECT * FROM unnest(@id::bigint[], @g::bigint[], @d::bigint[], @topic::text[], @p::bytea[], @t::bigint[])
         """;
 
-    const string DeleteAccepted = """DELETE FROM "Backlog" WHERE "Id" = @id""";
     // SQLite has no array parameters: the ids come as one JSON array, read by json_each.
     const string DeleteAcceptedMany = """DELETE FROM "Backlog" WHERE "Id" IN (SELECT value FROM json_each(@ids))""";
     const string DeleteAcceptedPg = """DELETE FROM "Backlog" WHERE "Id" = ANY(@id)""";
@@ -73,7 +72,6 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         foreach (var e in batch)
         {
             if (e.Kind == TelemetryKind.Forward) { await ExecForwardAsync(tx, e.Message!); continue; }
-            if (e.Kind == TelemetryKind.Accepted) { await ExecAcceptedAsync(tx, e.Message!.Id); continue; }
             var (sql, values) = StatementOf(e);
             await ExecAsync(tx, sql, values);
             if (e.Kind != TelemetryKind.Property) continue;
@@ -151,20 +149,7 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         var forwards = batch.Where(e => e.Kind == TelemetryKind.Forward).Select(e => e.Message!).ToList();
         if (forwards.Count > 0) await ExecForwardsAsync(connection, tx, forwards);
 
-        var accepted = batch.Where(e => e.Kind == TelemetryKind.Accepted).Select(e => e.Message!.Id).ToArray();
-        if (accepted.Length > 0)
-        {
-            await using var delete = connection.CreateCommand();
-            delete.Transaction = tx;
-            delete.CommandText = DeleteAcceptedPg;
-            var ids = delete.CreateParameter();
-            ids.ParameterName = "@id";
-            ids.Value = accepted;
-            delete.Parameters.Add(ids);
-            await delete.ExecuteNonQueryAsync();
-        }
-
-        var others = batch.Where(e => e.Kind is not (TelemetryKind.Property or TelemetryKind.Forward or TelemetryKind.Accepted)).ToList();
+        var others = batch.Where(e => e.Kind is not (TelemetryKind.Property or TelemetryKind.Forward)).ToList();
         if (others.Count > 0)
         {
             // In entry order, so a service reply follows the call it answers and offline follows online.
@@ -218,12 +203,8 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
     static readonly (string Name, DbType Type)[] ForwardParameters =
         [("@id", DbType.Int64), ("@g", DbType.Int64), ("@d", DbType.Int64), ("@topic", DbType.String), ("@p", DbType.Binary), ("@t", DbType.Int64)];
 
-    static readonly (string Name, DbType Type)[] AcceptedParameters = [("@id", DbType.Int64)];
-
     Task ExecForwardAsync(DbTransaction tx, BacklogMessage m) =>
         ExecPreparedAsync(tx, InsertForward, ForwardParameters, [m.Id, m.ConsumerGroupId, m.DeviceId, m.Topic, m.Payload, m.GenerateTimeMs]);
-
-    Task ExecAcceptedAsync(DbTransaction tx, long id) => ExecPreparedAsync(tx, DeleteAccepted, AcceptedParameters, [id]);
 
     /// <summary>Runs a statement with its own parameter list (the backlog's), prepared once per connection like ExecAsync's.</summary>
     async Task ExecPreparedAsync(DbTransaction tx, string sql, (string Name, DbType Type)[] parameters, object[] values)

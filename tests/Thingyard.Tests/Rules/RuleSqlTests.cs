@@ -83,4 +83,47 @@ public sealed class RuleSqlTests
         Assert.Equal(column, e.Column);
         Assert.Contains(mentions, e.Problem);
     }
+
+    [Theory]
+    [InlineData("""{"a":[1,2,{"b":null}]}""", true)]
+    [InlineData("42", true)]
+    [InlineData("not json", false)]
+    [InlineData("""{"a":1""", false)]
+    [InlineData("""{"a":1} {"b":2}""", false)]
+    [InlineData("", false)]
+    [InlineData("   ", false)]
+    public void IsJson_takes_one_whole_value_and_nothing_else(string text, bool expected) =>
+        Assert.Equal(expected, SqlMessage.IsJson(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
+    public void IsJson_refuses_nesting_deeper_than_the_engine_parses()
+    {
+        Assert.True(SqlMessage.IsJson(System.Text.Encoding.UTF8.GetBytes(new string('[', 64) + new string(']', 64))));
+        Assert.False(SqlMessage.IsJson(System.Text.Encoding.UTF8.GetBytes(new string('[', 65) + new string(']', 65))));
+    }
+
+    [Fact]
+    public void A_message_read_from_bytes_parses_its_payload_and_draws_its_id_only_when_the_rule_asks()
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes(Post.Payload!.ToJsonString());
+        var drawn = 0;
+        SqlMessage Lazy() => new(Topic, json, "a1pk", "dev1", () => (++drawn).ToString(System.Globalization.CultureInfo.InvariantCulture), 1_700_000_000_000);
+
+        // WHERE on the device alone: the id is never drawn (nor the payload needed).
+        var byDevice = RuleSql.Parse("""SELECT deviceName() as dn FROM "/sys/a1pk/+/thing/event/property/post" WHERE deviceName() IN ('dev0', 'dev1')""");
+        var m = Lazy();
+        Assert.True(SqlEvaluator.Matches(byDevice, m));
+        Assert.Equal("""{"dn":"dev1"}""", SqlEvaluator.Select(byDevice, m).ToJsonString());
+        Assert.Equal(0, drawn);
+
+        // Reading the payload and the id gives what the parsed message gives, and the id is drawn once.
+        var full = RuleSql.Parse("""SELECT *, messageId() as id, messageId() as again FROM "/sys/a1pk/+/thing/event/property/post" WHERE items.Temperature.value > 30""");
+        m = Lazy();
+        Assert.True(SqlEvaluator.Matches(full, m));
+        var output = SqlEvaluator.Select(full, m);
+        Assert.Equal(1, drawn);
+        Assert.Equal("1", output["id"]!.GetValue<string>());
+        Assert.Equal("1", output["again"]!.GetValue<string>());
+        Assert.Equal(38.5, output["items"]!["Temperature"]!["value"]!.GetValue<double>());
+    }
 }

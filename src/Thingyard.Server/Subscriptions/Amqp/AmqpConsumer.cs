@@ -50,6 +50,10 @@ public sealed class AmqpConsumer : IConsumer
         message.ApplicationProperties.Map["topic"] = m.Topic;
         message.ApplicationProperties.Map["messageId"] = id;
         message.ApplicationProperties.Map["generateTime"] = m.GenerateTimeMs;
+        // Batchable: the client need not settle each delivery at once (AMQP 1.0, 2.7.5). Microsoft.Azure.Amqp then
+        // gathers its dispositions into one frame per run; without the hint it sent a frame per accepted message, and
+        // the server read each with a recvfrom of its own.
+        message.Batchable = true;
         // The tag is the id and a count: a message sent again on the same link (its first delivery still unsettled there)
         // needs a tag of its own.
         var tag = new byte[sizeof(long) + sizeof(int)];
