@@ -45,7 +45,9 @@ public sealed class SimulateTests(ThingyardServer server) : IClassFixture<Thingy
         var pk = await server.NewModelledProductAsync();
         string[] names = ["sim-0001", "sim-0002", "sim-0003"];
 
-        var run = CliRun.RunAsync(server, "simulate", "--product", pk, "--count", "3", "--duration", "2", "--mqtt", Mqtt, "--json");
+        // Ten posts a second each: at one a second, a CI machine still busy building connected the devices so late in
+        // the 2 s that only two posts went out.
+        var run = CliRun.RunAsync(server, "simulate", "--product", pk, "--count", "3", "--rate", "10", "--duration", "2", "--mqtt", Mqtt, "--json");
         var online = await AllOnlineAsync(pk, names);
         var result = await run;
 
