@@ -83,9 +83,10 @@ public sealed class BenchOptions
                                     device list's first page (and the overview) with --console-devices devices
           --console-devices N       devices registered for --console (default 10000)
           --subscription            run only the server-side subscription bench: QoS 1 posts from --publishers devices
-                                    with no subscription, then with the product subscribed and an AMQP client (its own
-                                    process) draining it, then with rules forwarding a tenth and every post as well,
-                                    then with nothing again; ingestion in each phase, delivery rate and latency
+                                    in two rounds: with no subscription, then with the product subscribed and an AMQP
+                                    client (its own process) draining it, then with rules forwarding a tenth and every
+                                    post as well; then with nothing again; ingestion and server CPU per post in each
+                                    phase, delivery rate and latency
           --scenarios 1,2,3,4       which scenarios to run
           --only thingyard|mosquitto
           --server-dll PATH         Thingyard.Server.dll of a Release build (default /tmp/bench-server/bin/Thingyard.Server/release/)

@@ -52,20 +52,15 @@ public sealed class RuleCounters(IDbContextFactory<ThingyardDb> dbs, TimeProvide
             try
             {
                 await using var db = await dbs.CreateDbContextAsync(ct);
-                if (error is null || errorAt <= c.WrittenErrorAtMs)
-                    await db.Rules.Where(r => r.Id == ruleId).ExecuteUpdateAsync(s => s
-                        .SetProperty(r => r.MatchedCount, r => r.MatchedCount + matched)
-                        .SetProperty(r => r.ForwardedCount, r => r.ForwardedCount + forwarded)
-                        .SetProperty(r => r.FailedCount, r => r.FailedCount + failed), ct);
-                else
+                var newError = error is not null && errorAt > c.WrittenErrorAtMs;
+                await db.Rules.Where(r => r.Id == ruleId).ExecuteUpdateAsync(s =>
                 {
-                    await db.Rules.Where(r => r.Id == ruleId).ExecuteUpdateAsync(s => s
-                        .SetProperty(r => r.MatchedCount, r => r.MatchedCount + matched)
+                    s.SetProperty(r => r.MatchedCount, r => r.MatchedCount + matched)
                         .SetProperty(r => r.ForwardedCount, r => r.ForwardedCount + forwarded)
-                        .SetProperty(r => r.FailedCount, r => r.FailedCount + failed)
-                        .SetProperty(r => r.LastError, error).SetProperty(r => r.LastErrorAtMs, errorAt), ct);
-                    c.WrittenErrorAtMs = errorAt;
-                }
+                        .SetProperty(r => r.FailedCount, r => r.FailedCount + failed);
+                    if (newError) s.SetProperty(r => r.LastError, error).SetProperty(r => r.LastErrorAtMs, errorAt);
+                }, ct);
+                if (newError) c.WrittenErrorAtMs = errorAt;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -89,7 +89,7 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
 
     void KickAll()
     {
-        foreach (var (connection, client) in _connections)
+        foreach (var client in _connections.Values)
             if (client.Transport?.Kick() == true)
                 log.LogWarning("AMQP connection {Address}: frames waited in its write buffer with no write under way; written now", client.Address);
     }
