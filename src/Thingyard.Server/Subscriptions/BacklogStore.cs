@@ -1,7 +1,6 @@
 // The Backlog table for the delivery engine: pages of a group's messages in id order, accepted messages handed to the
 // telemetry writer to delete (on SQLite a second writer would only wait for the first one's lock), and the retention
 // sweep that drops what nobody consumed in time, counted on the group (ConsumerGroup.DroppedCount).
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Storage;
 using Thingyard.Subscriptions;
@@ -11,8 +10,6 @@ namespace Thingyard.Server.Subscriptions;
 
 public sealed class BacklogStore(IDbContextFactory<ThingyardDb> dbs, TelemetryPipeline telemetry, ILogger<BacklogStore> log)
 {
-    readonly Channel<(GroupQueue Group, long Id)> _deletes = Channel.CreateUnbounded<(GroupQueue, long)>(new UnboundedChannelOptions { SingleReader = true });
-
     public async Task<List<BacklogMessage>> PageAsync(long groupId, long afterId, int count)
     {
         await using var db = await dbs.CreateDbContextAsync();
@@ -23,29 +20,14 @@ public sealed class BacklogStore(IDbContextFactory<ThingyardDb> dbs, TelemetryPi
 
     public void LoadFailed(long groupId, Exception e) => log.LogWarning(e, "Consumer group {Group}: reading its backlog failed; retrying at the next delivery", groupId);
 
-    /// <summary>Queues the deletion of an accepted message.</summary>
-    public void Delete(GroupQueue group, long id) => _deletes.Writer.TryWrite((group, id));
+    /// <summary>Queues the deletion of an accepted message. The writer commits it later; after a crash before that,
+    /// the message is delivered once more (at least once).</summary>
+    public void Delete(long groupId, long id) => telemetry.Accept(groupId, id);
 
     public async Task<long> CountAsync(long groupId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         return await db.Backlog.LongCountAsync(m => m.ConsumerGroupId == groupId, ct);
-    }
-
-    /// <summary>Hands accepted messages to the telemetry writer until stopped; the hub hears of each deletion once it
-    /// is committed. After a crash before that, a message is delivered once more (at least once).</summary>
-    public async Task RunDeleterAsync(CancellationToken stopping)
-    {
-        try
-        {
-            while (await _deletes.Reader.WaitToReadAsync(stopping))
-                while (_deletes.Reader.TryRead(out var d))
-                    await telemetry.WriteAsync(TelemetryEntry.Accepted(new BacklogMessage
-                    {
-                        Id = d.Id, ConsumerGroupId = d.Group.GroupId, Topic = "", Payload = [],
-                    }), stopping);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
     }
 
     /// <summary>Drops messages older than <paramref name="olderThanMs"/> and, per group, the oldest beyond

@@ -24,7 +24,8 @@ public sealed class DeliveryHub : BackgroundService
         _options = options;
         _time = time;
         _log = log;
-        telemetry.BacklogCommitted = Committed;
+        telemetry.BacklogStored = Stored;
+        telemetry.BacklogDeleted = Deleted;
     }
 
     /// <summary>The group's queue, made on first use.</summary>
@@ -46,19 +47,22 @@ public sealed class DeliveryHub : BackgroundService
         return Find(groupId) is { } q ? new GroupStatus(backlog, q.Consumers, q.ConsumedLastMinute, q.LastConsumedAtMs) : new GroupStatus(backlog, [], 0, 0);
     }
 
-    void Committed(List<BacklogMessage> stored, List<BacklogMessage> deleted)
+    void Stored(List<BacklogMessage> stored)
     {
         if (_groups.IsEmpty) return;
         foreach (var byGroup in stored.GroupBy(m => m.ConsumerGroupId))
             if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Committed(byGroup);
-        foreach (var byGroup in deleted.GroupBy(m => m.ConsumerGroupId))
-            if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Deleted(byGroup.Select(m => m.Id));
+    }
+
+    void Deleted(List<(long Group, long Id)> deleted)
+    {
+        foreach (var byGroup in deleted.GroupBy(d => d.Group))
+            if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Deleted(byGroup.Select(d => d.Id));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         _ids.Seed(await _store.MaxIdAsync(stopping));
-        var deleter = _store.RunDeleterAsync(stopping);
         var nextTrim = DateTimeOffset.MinValue;
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         try
@@ -80,6 +84,5 @@ public sealed class DeliveryHub : BackgroundService
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
-        await deleter;
     }
 }

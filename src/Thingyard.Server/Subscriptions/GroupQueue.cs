@@ -88,7 +88,8 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         }
     }
 
-    /// <summary>A client settled a delivery: accepted (or rejected) ends it; released or modified sends it again.</summary>
+    /// <summary>A client settled a delivery: accepted (or rejected) ends it; released or modified sends it again.
+    /// An accept frees no credit (the client's flow frames do, see CreditAdded): only a message sent again pumps.</summary>
     public void Settled(IConsumer consumer, long id, bool done)
     {
         lock (_lock)
@@ -99,10 +100,13 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
                 _ready.Remove(id);
                 _accepted.Add(id);
                 _rate.Count();
-                store.Delete(this, id);
+                store.Delete(groupId, id);
             }
-            else if (held) _ready[id] = f.Message;
-            PumpLocked();
+            else if (held)
+            {
+                _ready[id] = f.Message;
+                PumpLocked();
+            }
         }
     }
 

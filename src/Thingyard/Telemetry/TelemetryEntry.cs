@@ -1,6 +1,7 @@
 // One unit of work for the telemetry writer: a property value, an event, a service call or reply, a status change, or
 // a message for a consumer group's backlog (so a forwarded message is stored in the same commit as its telemetry), or
-// one a client accepted, deleted from the backlog by the same single writer (SQLite has one).
+// the signal that clients accepted backlog messages (TelemetryPipeline.Accept), which the same single writer deletes
+// (SQLite has one).
 using Thingyard.Subscriptions;
 
 namespace Thingyard.Telemetry;
@@ -19,7 +20,7 @@ public sealed class TelemetryEntry
     /// <summary>Event type, or the Alink message id of a service call or reply.</summary>
     public string? Extra { get; init; }
     public int Code { get; init; }
-    /// <summary>The backlog row of a Forward entry; of an Accepted entry, the row to delete (its id and group).</summary>
+    /// <summary>The backlog row of a Forward entry.</summary>
     public BacklogMessage? Message { get; init; }
     /// <summary>Completed once the batch holding this entry is committed (QoS 1 acknowledges after it).</summary>
     public TaskCompletionSource? Durable { get; set; }
@@ -42,7 +43,8 @@ public sealed class TelemetryEntry
     public static TelemetryEntry Forward(BacklogMessage message) =>
         new() { Kind = TelemetryKind.Forward, DeviceId = message.DeviceId, TimeMs = message.GenerateTimeMs, Message = message };
 
-    public static TelemetryEntry Accepted(BacklogMessage message) => new() { Kind = TelemetryKind.Accepted, Message = message };
+    /// <summary>Wakes an idle writer: accepted backlog messages wait to be deleted (one for any number of them).</summary>
+    public static readonly TelemetryEntry Accepted = new() { Kind = TelemetryKind.Accepted };
 
     public static TelemetryEntry Offline(long deviceId, long timeMs) =>
         new() { Kind = TelemetryKind.Offline, DeviceId = deviceId, TimeMs = timeMs };

@@ -1,6 +1,7 @@
 // The ingestion path: producers (MQTT handlers) write entries into a bounded channel; one writer drains it in
 // batches, one transaction per batch, and then completes the entries' Durable signals. While storage is faulted
 // (StorageHealth) nothing is written and every entry fails, so no QoS 1 publish is acknowledged as stored.
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -24,15 +25,20 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     long _written, _batches, _failed;
     // Accepted backlog messages not deleted yet. No device's acknowledgement depends on them, so they wait for a moment
     // the writer has nothing else to do, and then go in one statement: in the telemetry batches they lengthened every
-    // commit that devices wait for.
-    readonly List<TelemetryEntry> _accepted = [];
+    // commit that devices wait for. They come in through a queue of their own (Accept), not one channel entry each.
+    readonly List<(long Group, long Id)> _accepted = [];
+    readonly ConcurrentQueue<(long Group, long Id)> _acceptedIn = new();
+    // 1 while a wake-up entry for the accepted messages is in the channel (or the writer is about to take them).
+    int _acceptWake;
 
     public long Written => Interlocked.Read(ref _written);
     public long Batches => Interlocked.Read(ref _batches);
     public long Failed => Interlocked.Read(ref _failed);
     /// <summary>Called on the writer's task after each commit with the backlog messages it stored (consumer groups
-    /// deliver them from there) and those it deleted as accepted; must be quick and must not throw.</summary>
-    public Action<List<BacklogMessage>, List<BacklogMessage>>? BacklogCommitted { get; set; }
+    /// deliver them from there); must be quick and must not throw.</summary>
+    public Action<List<BacklogMessage>>? BacklogStored { get; set; }
+    /// <summary>Called on the writer's task with the accepted backlog messages (group, id) it has deleted.</summary>
+    public Action<List<(long Group, long Id)>>? BacklogDeleted { get; set; }
 
     /// <summary>Entries accepted and not yet written.</summary>
     public int Queued => _channel.Reader.Count;
@@ -40,6 +46,14 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     /// <summary>Queues an entry; waits (back-pressure onto the device's connection) only when the channel is full.</summary>
     public ValueTask WriteAsync(TelemetryEntry entry, CancellationToken ct = default) =>
         _channel.Writer.TryWrite(entry) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(entry, ct);
+
+    /// <summary>A client accepted a backlog message: deleted in a later transaction (see _accepted). Wakes an idle
+    /// writer with one channel entry for the whole run; a full channel means the writer is busy and will look anyway.</summary>
+    public void Accept(long groupId, long id)
+    {
+        _acceptedIn.Enqueue((groupId, id));
+        if (Interlocked.CompareExchange(ref _acceptWake, 1, 0) == 0) _channel.Writer.TryWrite(TelemetryEntry.Accepted);
+    }
 
     /// <summary>Queues entries and returns a task that completes once all of them are committed.</summary>
     public async Task WriteDurableAsync(IReadOnlyList<TelemetryEntry> entries, CancellationToken ct = default)
@@ -81,7 +95,7 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
             Interlocked.Increment(ref _written);
             health.Committed();
             e.Durable?.TrySetResult();
-            if (e.Kind == TelemetryKind.Forward) BacklogCommitted?.Invoke([e.Message!], []);
+            if (e.Kind == TelemetryKind.Forward) BacklogStored?.Invoke([e.Message!]);
         }
         catch (Exception ex) when (StorageFailures.Describe(ex, "a telemetry write failed") is { } problem)
         {
@@ -104,8 +118,10 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var e))
-                if (e.Kind == TelemetryKind.Accepted) _accepted.Add(e);
-                else batch.Add(e);
+                if (e.Kind != TelemetryKind.Accepted) batch.Add(e);
+            // Cleared before the queue is emptied: an accept enqueued after this either is taken now or wakes us again.
+            Volatile.Write(ref _acceptWake, 0);
+            while (_acceptedIn.TryDequeue(out var a)) _accepted.Add(a);
             if (batch.Count == 0)
             {
                 // Nothing else to write: the accepted messages' turn.
@@ -153,7 +169,7 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     {
         var n = Math.Min(_accepted.Count, DeletesPerTransaction);
         var ids = new long[n];
-        for (var i = 0; i < n; i++) ids[i] = _accepted[i].Message!.Id;
+        for (var i = 0; i < n; i++) ids[i] = _accepted[i].Id;
         try
         {
             await writer.DeleteAcceptedAsync(ids);
@@ -164,20 +180,19 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
             await writer.ResetAsync();
             return false;
         }
-        var deleted = new List<BacklogMessage>(n);
-        for (var i = 0; i < n; i++) deleted.Add(_accepted[i].Message!);
+        var deleted = _accepted.GetRange(0, n);
         _accepted.RemoveRange(0, n);
-        BacklogCommitted?.Invoke([], deleted);
+        BacklogDeleted?.Invoke(deleted);
         return true;
     }
 
     void NotifyBacklog(List<TelemetryEntry> batch)
     {
-        if (BacklogCommitted is not { } notify) return;
+        if (BacklogStored is not { } notify) return;
         List<BacklogMessage>? stored = null;
         foreach (var e in batch)
             if (e.Kind == TelemetryKind.Forward) (stored ??= []).Add(e.Message!);
-        if (stored is not null) notify(stored, []);
+        if (stored is not null) notify(stored);
     }
 
     /// <summary>Entries that are not stored: counted, and whoever waits for them (a QoS 1 PUBACK) gets the error.</summary>
