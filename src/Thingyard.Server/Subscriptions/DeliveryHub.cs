@@ -44,7 +44,10 @@ public sealed class DeliveryHub : BackgroundService
     public async Task<GroupStatus> StatusAsync(long groupId, CancellationToken ct)
     {
         var backlog = await _store.CountAsync(groupId, ct);
-        return Find(groupId) is { } q ? new GroupStatus(backlog, q.Consumers, q.ConsumedLastMinute, q.LastConsumedAtMs) : new GroupStatus(backlog, [], 0, 0);
+        // Accepted messages stay in their segment until all of it is: not waiting any more.
+        return Find(groupId) is { } q
+            ? new GroupStatus(Math.Max(0, backlog - q.AcceptedUndeleted), q.Consumers, q.ConsumedLastMinute, q.LastConsumedAtMs)
+            : new GroupStatus(backlog, [], 0, 0);
     }
 
     void Stored(List<BacklogMessage> stored)
@@ -54,14 +57,15 @@ public sealed class DeliveryHub : BackgroundService
             if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Committed(byGroup);
     }
 
-    void Deleted(List<(long Group, long Id)> deleted)
+    void Deleted(List<(long Group, long Seq)> deleted)
     {
         foreach (var byGroup in deleted.GroupBy(d => d.Group))
-            if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Deleted(byGroup.Select(d => d.Id));
+            if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Deleted(byGroup.Select(d => d.Seq));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        await _store.MoveLegacyRowsAsync(stopping);
         _ids.Seed(await _store.MaxIdAsync(stopping));
         var nextTrim = DateTimeOffset.MinValue;
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);

@@ -1,9 +1,11 @@
-// One consumer group's delivery: its backlog (rows in the Backlog table) fed to the group's connected clients. Messages
-// are sent in id order; a device's messages always go to the same client while the set of clients is unchanged
-// (so each device's order is kept), and clients share the devices. A message stays in the backlog until a client
-// accepts it; one not settled within the ack timeout (Thingyard:Amqp:AckTimeoutSeconds), or held by a client that leaves, is sent again.
-// Memory holds at most MemoryCap ready messages; beyond that the rest stays in the database and is read in pages as
-// the clients catch up. With no client connected nothing is held in memory at all.
+// One consumer group's delivery: its backlog (segments in the BacklogSegments table) fed to the group's connected
+// clients. Messages are sent in id order; a device's messages always go to the same client while the set of clients is
+// unchanged (so each device's order is kept), and clients share the devices. A message stays in the backlog until a
+// client accepts it, and its segment until all of its messages are; one not settled within the ack timeout
+// (Thingyard:Amqp:AckTimeoutSeconds), or held by a client that leaves, is sent again.
+// Memory holds at most about MemoryCap ready messages; beyond that the rest stays in the database and is read in pages
+// (of segments, in commit order) as the clients catch up. With no client connected only the accounting of partly
+// accepted segments is kept.
 using Thingyard.Subscriptions;
 
 namespace Thingyard.Server.Subscriptions;
@@ -17,21 +19,34 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
     readonly SortedDictionary<long, BacklogMessage> _ready = [];
     readonly Dictionary<long, (BacklogMessage Message, IConsumer Consumer, long SentAtMs)> _inflight = [];
     readonly List<IConsumer> _consumers = [];
-    // Accepted, and still in the table until the deleter's next commit: a page read meanwhile must not bring them back.
+    // Accepted, and still in a segment in the table: a page read must not bring them back.
     readonly HashSet<long> _accepted = [];
-    // Every id at or below this is in memory (ready, in flight or accepted) or gone; above it, only what _complete says.
-    long _loadedThrough;
-    // True when memory holds the whole backlog: newly committed messages join it directly.
+    // The segments read or admitted: how many of their messages are not accepted yet, and their ids (to forget the
+    // accepted ones once the segment is deleted).
+    readonly Dictionary<long, Segment> _segments = [];
+    // Every segment at or below this is in memory (in _segments) or gone; above it, only what _complete says.
+    long _loadedThroughSeq;
+    // True when memory holds the whole backlog: newly committed segments join it directly.
     bool _complete;
     bool _loading;
-    List<BacklogMessage>? _arrivedWhileLoading;
+    List<List<BacklogMessage>>? _arrivedWhileLoading;
+    // Segments deleted while a page was being read: the page may still hold them, and must not send them again.
+    HashSet<long>? _deletedWhileLoading;
     readonly ConsumeRate _rate = new(time);
+
+    sealed class Segment(long[] ids, int remaining)
+    {
+        public readonly long[] Ids = ids;
+        public int Remaining = remaining;
+    }
 
     public long GroupId => groupId;
 
     public IReadOnlyList<IConsumer> Consumers { get { lock (_lock) return [.. _consumers]; } }
     public long LastConsumedAtMs { get { lock (_lock) return _rate.LastAtMs; } }
     public int ConsumedLastMinute { get { lock (_lock) return _rate.LastMinute; } }
+    /// <summary>Messages accepted whose segment is still in the table (counted in it until deleted).</summary>
+    public int AcceptedUndeleted { get { lock (_lock) return _accepted.Count; } }
 
     public void Attach(IConsumer consumer)
     {
@@ -57,19 +72,21 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         }
     }
 
-    /// <summary>Messages of this group the telemetry writer has just committed. They are sent from a pool thread: the
-    /// writer, which every device's QoS 1 acknowledgement waits for, must not spend its time on the clients' sockets.</summary>
+    /// <summary>Messages of this group the telemetry writer has just committed (each with its segment's Seq, in commit
+    /// order). They are sent from a pool thread: the writer, which every device's QoS 1 acknowledgement waits for, must
+    /// not spend its time on the clients' sockets.</summary>
     public void Committed(IEnumerable<BacklogMessage> messages)
     {
         lock (_lock)
         {
             if (_consumers.Count == 0) return; // in the table; read when a client comes
+            var runs = messages.GroupBy(m => m.Seq).Select(g => g.ToList()).ToList();
             if (_loading)
             {
-                (_arrivedWhileLoading ??= []).AddRange(messages);
+                (_arrivedWhileLoading ??= []).AddRange(runs);
                 return;
             }
-            foreach (var m in messages) AdmitLocked(m);
+            foreach (var run in runs) AdmitLocked(run);
             if (_pumpQueued) return;
             _pumpQueued = true;
             ThreadPool.UnsafeQueueUserWorkItem(static q => q.PumpQueued(), this, preferLocal: false);
@@ -89,7 +106,8 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
     }
 
     /// <summary>A client settled a delivery: accepted (or rejected) ends it; released or modified sends it again.
-    /// An accept frees no credit (the client's flow frames do, see CreditAdded): only a message sent again pumps.</summary>
+    /// An accept frees no credit (the client's flow frames do, see CreditAdded): only a message sent again pumps.
+    /// A segment whose messages are all accepted goes to be deleted.</summary>
     public void Settled(IConsumer consumer, long id, bool done)
     {
         lock (_lock)
@@ -97,10 +115,11 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
             var held = _inflight.Remove(id, out var f);
             if (done)
             {
-                _ready.Remove(id);
-                _accepted.Add(id);
+                // A message neither in flight nor ready was forgotten (its clients left): it will be read and sent again.
+                var message = held ? f.Message : _ready.Remove(id, out var ready) ? ready : null;
+                if (message is null || !_accepted.Add(id)) return;
                 _rate.Count();
-                store.Delete(groupId, id);
+                if (_segments.TryGetValue(message.Seq, out var segment) && --segment.Remaining == 0) store.Delete(groupId, message.Seq);
             }
             else if (held)
             {
@@ -116,10 +135,16 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         lock (_lock) PumpLocked();
     }
 
-    /// <summary>The deleter committed these deletions.</summary>
-    public void Deleted(IEnumerable<long> ids)
+    /// <summary>The writer deleted these segments (all their messages accepted).</summary>
+    public void Deleted(IEnumerable<long> seqs)
     {
-        lock (_lock) foreach (var id in ids) _accepted.Remove(id);
+        lock (_lock)
+            foreach (var seq in seqs)
+            {
+                if (_loading) (_deletedWhileLoading ??= []).Add(seq);
+                if (_segments.Remove(seq, out var segment))
+                    foreach (var id in segment.Ids) _accepted.Remove(id);
+            }
     }
 
     /// <summary>Once a second: deliveries older than the ack timeout go back to the front of the queue, and the queue
@@ -147,15 +172,22 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         {
             var consumers = _consumers.Count;
             ForgetLocked();
+            // What was accepted in a segment that survived is sent once more: simpler than asking which ones did.
+            _accepted.Clear();
+            _segments.Clear();
             if (consumers > 0) PumpLocked();
         }
     }
 
+    /// <summary>Drops the messages held for sending; the accounting of partly accepted segments stays (it describes the
+    /// table, and keeps their accepted messages from being sent again).</summary>
     void ForgetLocked()
     {
         _ready.Clear();
         _inflight.Clear();
-        _loadedThrough = 0;
+        foreach (var seq in _segments.Where(s => s.Value.Remaining == s.Value.Ids.Length).Select(s => s.Key).ToList()) _segments.Remove(seq);
+        _loadedThroughSeq = 0;
+        _deletedWhileLoading = null;
         _complete = false;
         // A page being read now was started before this: it is dropped when it arrives (see LoadAsync).
         _loading = false;
@@ -165,16 +197,31 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
 
     int _generation;
 
-    void AdmitLocked(BacklogMessage m)
+    /// <summary>A committed segment's messages: held when memory has the whole backlog and room, else left for a page.</summary>
+    void AdmitLocked(List<BacklogMessage> run)
     {
-        if (_inflight.ContainsKey(m.Id) || _accepted.Contains(m.Id)) return;
-        if (m.Id <= _loadedThrough) _ready.TryAdd(m.Id, m);
-        else if (_complete && _ready.Count < MemoryCap)
+        var seq = run[0].Seq;
+        if (seq <= _loadedThroughSeq) return; // a page read it already
+        if (_complete && _ready.Count < MemoryCap)
         {
-            _ready.TryAdd(m.Id, m);
-            _loadedThrough = m.Id;
+            LoadLocked(seq, run);
+            _loadedThroughSeq = seq;
         }
         else _complete = false; // left in the table; a later page reads it
+    }
+
+    /// <summary>A segment's messages into memory, but those accepted or in flight; a segment seen for the first time
+    /// starts its accounting (and goes to be deleted at once if everything in it was accepted).</summary>
+    void LoadLocked(long seq, List<BacklogMessage> messages)
+    {
+        if (!_segments.ContainsKey(seq))
+        {
+            var remaining = messages.Count(m => !_accepted.Contains(m.Id));
+            _segments[seq] = new Segment([.. messages.Select(m => m.Id)], remaining);
+            if (remaining == 0) store.Delete(groupId, seq);
+        }
+        foreach (var m in messages)
+            if (!_inflight.ContainsKey(m.Id) && !_accepted.Contains(m.Id)) _ready.TryAdd(m.Id, m);
     }
 
     // A send can come back into the queue on the same thread (a credit listener, a client that settles on send): the
@@ -238,31 +285,45 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
     void StartLoadLocked()
     {
         _loading = true;
-        var from = _loadedThrough;
+        var from = _loadedThroughSeq;
         var generation = _generation;
         _ = Task.Run(async () =>
         {
-            List<BacklogMessage> page;
-            try { page = await store.PageAsync(groupId, from, PageSize); }
+            List<(long Seq, List<BacklogMessage> Messages)> page;
+            bool complete;
+            try
+            {
+                var (segments, done) = await store.PageAsync(groupId, from, PageSize);
+                page = [.. segments.Select(s => (s.Seq, s.Messages()))];
+                complete = done;
+            }
             catch (Exception e)
             {
                 store.LoadFailed(groupId, e);
-                lock (_lock) if (_generation == generation) _loading = false;
+                lock (_lock)
+                    if (_generation == generation)
+                    {
+                        _loading = false;
+                        _deletedWhileLoading = null;
+                    }
                 return;
             }
             lock (_lock)
             {
                 if (_generation != generation) return;
-                foreach (var m in page)
+                var deleted = _deletedWhileLoading;
+                _deletedWhileLoading = null;
+                foreach (var (seq, messages) in page)
                 {
-                    if (!_inflight.ContainsKey(m.Id) && !_accepted.Contains(m.Id)) _ready.TryAdd(m.Id, m);
-                    if (m.Id > _loadedThrough) _loadedThrough = m.Id;
+                    if (deleted?.Contains(seq) == true) continue;
+                    LoadLocked(seq, messages);
+                    if (seq > _loadedThroughSeq) _loadedThroughSeq = seq;
                 }
-                _complete = page.Count < PageSize;
+                _complete = complete;
                 _loading = false;
                 var arrived = _arrivedWhileLoading;
                 _arrivedWhileLoading = null;
-                if (arrived is not null) foreach (var m in arrived) AdmitLocked(m);
+                if (arrived is not null) foreach (var run in arrived) AdmitLocked(run);
                 PumpLocked();
             }
         });

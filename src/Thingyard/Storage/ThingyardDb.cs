@@ -62,6 +62,7 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<SubscribeRelation> SubscribeRelations => Set<SubscribeRelation>();
     public DbSet<SubscribeRelationGroup> SubscribeRelationGroups => Set<SubscribeRelationGroup>();
     public DbSet<BacklogMessage> Backlog => Set<BacklogMessage>();
+    public DbSet<BacklogSegment> BacklogSegments => Set<BacklogSegment>();
     public DbSet<Alarms.AlarmRule> AlarmRules => Set<Alarms.AlarmRule>();
     public DbSet<Alarms.Alarm> Alarms => Set<Alarms.Alarm>();
     public DbSet<Alarms.AlarmEntry> AlarmHistory => Set<Alarms.AlarmEntry>();

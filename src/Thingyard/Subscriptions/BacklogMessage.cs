@@ -1,6 +1,7 @@
-// A message waiting in a consumer group's backlog until one of the group's clients accepts it. Written in the same
-// transaction as the telemetry it came with, so a QoS 1 publish acknowledged to a device is also queued for delivery;
-// deleted when accepted. The id orders the backlog and is the message id clients see.
+// A message waiting in a consumer group's backlog until one of the group's clients accepts it. Stored in a
+// BacklogSegment written in the same transaction as the telemetry it came with, so a QoS 1 publish acknowledged to a
+// device is also queued for delivery. The id orders the backlog and is the message id clients see. (The Backlog table
+// of one row per message is how earlier versions stored it: read once at start and moved into segments.)
 namespace Thingyard.Subscriptions;
 
 public sealed class BacklogMessage
@@ -16,4 +17,6 @@ public sealed class BacklogMessage
     public required byte[] Payload { get; set; }
     /// <summary>When the platform generated the message (the "generateTime" property), Unix ms.</summary>
     public long GenerateTimeMs { get; set; }
+    /// <summary>The segment holding it, once stored (not a column).</summary>
+    public long Seq { get; set; }
 }

@@ -78,6 +78,7 @@ public sealed partial class ConsumerGroupRegistry(ThingyardDb db, SubscriptionCh
             throw new IotException(IotErrors.ConsumerGroupInUse,
                 $"Consumer group {group.GroupId} is in {relations} subscription(s): remove it from them first (DeleteConsumerGroupSubscribeRelation, UpdateSubscribeRelation or DeleteSubscribeRelation).");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.BacklogSegments.Where(m => m.ConsumerGroupId == group.Id).ExecuteDeleteAsync(ct);
         await db.Backlog.Where(m => m.ConsumerGroupId == group.Id).ExecuteDeleteAsync(ct);
         db.ConsumerGroups.Remove(group);
         await db.SaveChangesAsync(ct);
@@ -92,7 +93,12 @@ public sealed partial class ConsumerGroupRegistry(ThingyardDb db, SubscriptionCh
     {
         var group = await GetAsync(caller, groupId, ct);
         caller.RequireChange(group);
-        var dropped = await db.Backlog.Where(m => m.ConsumerGroupId == group.Id).ExecuteDeleteAsync(ct);
+        // Counted as stored: messages accepted in a segment not yet deleted count too.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var dropped = await db.BacklogSegments.Where(m => m.ConsumerGroupId == group.Id).SumAsync(m => m.Count, ct);
+        await db.BacklogSegments.Where(m => m.ConsumerGroupId == group.Id).ExecuteDeleteAsync(ct);
+        dropped += await db.Backlog.Where(m => m.ConsumerGroupId == group.Id).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
         changes.Publish(group.AccountId);
         return (group, dropped);
     }

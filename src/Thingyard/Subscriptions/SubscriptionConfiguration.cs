@@ -7,7 +7,8 @@ using Thingyard.Registry;
 namespace Thingyard.Subscriptions;
 
 sealed class SubscriptionConfiguration : IEntityTypeConfiguration<ConsumerGroup>, IEntityTypeConfiguration<SubscribeRelation>,
-    IEntityTypeConfiguration<SubscribeRelationGroup>, IEntityTypeConfiguration<BacklogMessage>
+    IEntityTypeConfiguration<SubscribeRelationGroup>, IEntityTypeConfiguration<BacklogMessage>,
+    IEntityTypeConfiguration<BacklogSegment>
 {
     public void Configure(EntityTypeBuilder<ConsumerGroup> e)
     {
@@ -39,6 +40,15 @@ sealed class SubscriptionConfiguration : IEntityTypeConfiguration<ConsumerGroup>
         e.Property(x => x.Id).ValueGeneratedNever();
         e.HasIndex(x => new { x.ConsumerGroupId, x.Id });
         e.Property(x => x.Topic).HasMaxLength(256);
+        e.Ignore(x => x.Seq);
         // No foreign key: the writer inserts rows in bulk without EF, and a deleted group's rows are removed with it.
+    }
+
+    public void Configure(EntityTypeBuilder<BacklogSegment> e)
+    {
+        e.HasKey(x => x.Seq);
+        e.Property(x => x.Seq).ValueGeneratedOnAdd();
+        e.HasIndex(x => new { x.ConsumerGroupId, x.Seq });
+        // No foreign key, as for BacklogMessage.
     }
 }

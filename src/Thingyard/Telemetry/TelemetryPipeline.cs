@@ -15,7 +15,7 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
 {
     public const int Capacity = 200_000;
     public const int MaxBatch = 5_000;
-    /// <summary>Accepted backlog messages deleted per transaction, and how many may wait before the writer deletes them
+    /// <summary>Accepted backlog segments deleted per transaction, and how many may wait before the writer deletes them
     /// even with telemetry waiting.</summary>
     public const int DeletesPerTransaction = 5_000;
     public const int MaxWaitingDeletes = 50_000;
@@ -23,11 +23,12 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     readonly Channel<TelemetryEntry> _channel = Channel.CreateBounded<TelemetryEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     long _written, _batches, _failed;
-    // Accepted backlog messages not deleted yet. No device's acknowledgement depends on them, so they wait for a moment
-    // the writer has nothing else to do, and then go in one statement: in the telemetry batches they lengthened every
-    // commit that devices wait for. They come in through a queue of their own (Accept), not one channel entry each.
-    readonly List<(long Group, long Id)> _accepted = [];
-    readonly ConcurrentQueue<(long Group, long Id)> _acceptedIn = new();
+    // Backlog segments whose messages were all accepted, not deleted yet. No device's acknowledgement depends on them, so
+    // they wait for a moment the writer has nothing else to do, and then go in one statement: in the telemetry batches
+    // they lengthened every commit that devices wait for. They come in through a queue of their own (Accept), not a
+    // channel entry each.
+    readonly List<(long Group, long Seq)> _accepted = [];
+    readonly ConcurrentQueue<(long Group, long Seq)> _acceptedIn = new();
     // 1 while a wake-up entry for the accepted messages is in the channel (or the writer is about to take them).
     int _acceptWake;
 
@@ -37,8 +38,8 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     /// <summary>Called on the writer's task after each commit with the backlog messages it stored (consumer groups
     /// deliver them from there); must be quick and must not throw.</summary>
     public Action<List<BacklogMessage>>? BacklogStored { get; set; }
-    /// <summary>Called on the writer's task with the accepted backlog messages (group, id) it has deleted.</summary>
-    public Action<List<(long Group, long Id)>>? BacklogDeleted { get; set; }
+    /// <summary>Called on the writer's task with the accepted backlog segments (group, seq) it has deleted.</summary>
+    public Action<List<(long Group, long Seq)>>? BacklogDeleted { get; set; }
 
     /// <summary>Entries accepted and not yet written.</summary>
     public int Queued => _channel.Reader.Count;
@@ -47,11 +48,12 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
     public ValueTask WriteAsync(TelemetryEntry entry, CancellationToken ct = default) =>
         _channel.Writer.TryWrite(entry) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(entry, ct);
 
-    /// <summary>A client accepted a backlog message: deleted in a later transaction (see _accepted). Wakes an idle
-    /// writer with one channel entry for the whole run; a full channel means the writer is busy and will look anyway.</summary>
-    public void Accept(long groupId, long id)
+    /// <summary>Clients accepted every message of a backlog segment: deleted in a later transaction (see _accepted).
+    /// Wakes an idle writer with one channel entry for the whole run; a full channel means the writer is busy and will
+    /// look anyway.</summary>
+    public void Accept(long groupId, long seq)
     {
-        _acceptedIn.Enqueue((groupId, id));
+        _acceptedIn.Enqueue((groupId, seq));
         if (Interlocked.CompareExchange(ref _acceptWake, 1, 0) == 0) _channel.Writer.TryWrite(TelemetryEntry.Accepted);
     }
 
@@ -163,20 +165,20 @@ public sealed class TelemetryPipeline(IDbContextFactory<ThingyardDb> dbs, WalChe
         }
     }
 
-    /// <summary>Deletes the oldest waiting accepted messages in one transaction; on failure they stay for the next try
+    /// <summary>Deletes the oldest waiting accepted segments in one transaction; on failure they stay for the next try
     /// (until then a restart would deliver them once more, which at least once allows).</summary>
     async Task<bool> DeleteAcceptedAsync(TelemetryWriter writer)
     {
         var n = Math.Min(_accepted.Count, DeletesPerTransaction);
         var ids = new long[n];
-        for (var i = 0; i < n; i++) ids[i] = _accepted[i].Id;
+        for (var i = 0; i < n; i++) ids[i] = _accepted[i].Seq;
         try
         {
             await writer.DeleteAcceptedAsync(ids);
         }
         catch (Exception ex)
         {
-            log.LogWarning(ex, "Deleting {Count} accepted backlog message(s) failed; trying again later", n);
+            log.LogWarning(ex, "Deleting {Count} accepted backlog segment(s) failed; trying again later", n);
             await writer.ResetAsync();
             return false;
         }

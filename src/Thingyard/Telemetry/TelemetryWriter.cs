@@ -1,6 +1,6 @@
 // Writes a batch of telemetry in one transaction with prepared commands: history rows are appended,
 // the latest value per property is upserted once per batch, status changes update the device row, and messages for
-// consumer groups go into the backlog in the same commit.
+// consumer groups go into the backlog in the same commit, one segment (row) per group (BacklogSegment).
 // On PostgreSQL every statement is a network round trip, so the batch goes in three: all history rows in one
 // INSERT ... unnest(arrays), the other entries pipelined as one DbBatch, and all latest values in one upsert.
 using System.Data;
@@ -43,17 +43,14 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         WHERE excluded."TimeMs" >= "PropertyLatest"."TimeMs"
         """;
 
-    const string InsertForward = """
-        INSERT INTO "Backlog" ("Id","ConsumerGroupId","DeviceId","Topic","Payload","GenerateTimeMs") VALUES (@id,@g,@d,@topic,@p,@t)
-        """;
-    const string InsertForwardsPg = """
-        INSERT INTO "Backlog" ("Id","ConsumerGroupId","DeviceId","Topic","Payload","GenerateTimeMs")
-        SELECT * FROM unnest(@id::bigint[], @g::bigint[], @d::bigint[], @topic::text[], @p::bytea[], @t::bigint[])
+    const string InsertSegment = """
+        INSERT INTO "BacklogSegments" ("ConsumerGroupId","FirstId","LastId","Count","GenerateTimeMs","Data") VALUES (@g,@first,@last,@n,@t,@data)
+        RETURNING "Seq"
         """;
 
-    // SQLite has no array parameters: the ids come as one JSON array, read by json_each.
-    const string DeleteAcceptedMany = """DELETE FROM "Backlog" WHERE "Id" IN (SELECT value FROM json_each(@ids))""";
-    const string DeleteAcceptedPg = """DELETE FROM "Backlog" WHERE "Id" = ANY(@id)""";
+    // SQLite has no array parameters: the segments come as one JSON array, read by json_each.
+    const string DeleteAcceptedMany = """DELETE FROM "BacklogSegments" WHERE "Seq" IN (SELECT value FROM json_each(@ids))""";
+    const string DeleteAcceptedPg = """DELETE FROM "BacklogSegments" WHERE "Seq" = ANY(@id)""";
 
     bool _postgres;
 
@@ -69,9 +66,10 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
             return;
         }
         var latest = new Dictionary<(long, string), TelemetryEntry>();
+        List<BacklogMessage>? forwards = null;
         foreach (var e in batch)
         {
-            if (e.Kind == TelemetryKind.Forward) { await ExecForwardAsync(tx, e.Message!); continue; }
+            if (e.Kind == TelemetryKind.Forward) { (forwards ??= []).Add(e.Message!); continue; }
             var (sql, values) = StatementOf(e);
             await ExecAsync(tx, sql, values);
             if (e.Kind != TelemetryKind.Property) continue;
@@ -79,14 +77,15 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
             if (!latest.TryGetValue(key, out var seen) || seen.TimeMs <= e.TimeMs) latest[key] = e;
         }
         foreach (var e in latest.Values) await ExecAsync(tx, UpsertLatest, StatementOf(e).Values);
+        if (forwards is not null) await ExecSegmentsAsync(tx, forwards);
         await tx.CommitAsync();
         // A file deleted or replaced under the server still takes commits, into an inode nothing will open again:
         // such a batch is not stored, whatever the commit said (one stat of the path per batch).
         if (file.HasMoved(connection)) throw new StorageUnavailableException(file.MovedProblem);
     }
 
-    /// <summary>Deletes accepted backlog messages, all in one statement and a transaction of their own.</summary>
-    public async Task DeleteAcceptedAsync(long[] ids)
+    /// <summary>Deletes backlog segments whose messages were all accepted, in one statement and a transaction of their own.</summary>
+    public async Task DeleteAcceptedAsync(long[] seqs)
     {
         var connection = await ConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -97,13 +96,13 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         {
             cmd.CommandText = DeleteAcceptedPg;
             p.ParameterName = "@id";
-            p.Value = ids;
+            p.Value = seqs;
         }
         else
         {
             cmd.CommandText = DeleteAcceptedMany;
             p.ParameterName = "@ids";
-            p.Value = "[" + string.Join(',', ids) + "]";
+            p.Value = "[" + string.Join(',', seqs) + "]";
         }
         cmd.Parameters.Add(p);
         await cmd.ExecuteNonQueryAsync();
@@ -147,7 +146,7 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         if (properties.Count > 0) await ExecArraysAsync(connection, tx, InsertPropertiesPg, properties);
 
         var forwards = batch.Where(e => e.Kind == TelemetryKind.Forward).Select(e => e.Message!).ToList();
-        if (forwards.Count > 0) await ExecForwardsAsync(connection, tx, forwards);
+        if (forwards.Count > 0) await ExecSegmentsAsync(tx, forwards);
 
         var others = batch.Where(e => e.Kind is not (TelemetryKind.Property or TelemetryKind.Forward)).ToList();
         if (others.Count > 0)
@@ -185,29 +184,25 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         await cmd.ExecuteNonQueryAsync();
     }
 
-    static async Task ExecForwardsAsync(DbConnection connection, DbTransaction tx, List<BacklogMessage> rows)
+    static readonly (string Name, DbType Type)[] SegmentParameters =
+        [("@g", DbType.Int64), ("@first", DbType.Int64), ("@last", DbType.Int64), ("@n", DbType.Int32), ("@t", DbType.Int64), ("@data", DbType.Binary)];
+
+    /// <summary>One segment per consumer group, its messages in id order; each message learns its segment's Seq.</summary>
+    async Task ExecSegmentsAsync(DbTransaction tx, List<BacklogMessage> forwards)
     {
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = InsertForwardsPg;
-        void Add(string name, object values) { var p = cmd.CreateParameter(); p.ParameterName = name; p.Value = values; cmd.Parameters.Add(p); }
-        Add("@id", rows.Select(m => m.Id).ToArray());
-        Add("@g", rows.Select(m => m.ConsumerGroupId).ToArray());
-        Add("@d", rows.Select(m => m.DeviceId).ToArray());
-        Add("@topic", rows.Select(m => m.Topic).ToArray());
-        Add("@p", rows.Select(m => m.Payload).ToArray());
-        Add("@t", rows.Select(m => m.GenerateTimeMs).ToArray());
-        await cmd.ExecuteNonQueryAsync();
+        foreach (var run in forwards.GroupBy(m => m.ConsumerGroupId))
+        {
+            var messages = run.OrderBy(m => m.Id).ToList();
+            var segment = BacklogSegment.Of(messages);
+            var seq = Convert.ToInt64(await ExecPreparedAsync(tx, InsertSegment, SegmentParameters,
+                [segment.ConsumerGroupId, segment.FirstId, segment.LastId, segment.Count, segment.GenerateTimeMs, segment.Data], scalar: true));
+            foreach (var m in messages) m.Seq = seq;
+        }
     }
 
-    static readonly (string Name, DbType Type)[] ForwardParameters =
-        [("@id", DbType.Int64), ("@g", DbType.Int64), ("@d", DbType.Int64), ("@topic", DbType.String), ("@p", DbType.Binary), ("@t", DbType.Int64)];
-
-    Task ExecForwardAsync(DbTransaction tx, BacklogMessage m) =>
-        ExecPreparedAsync(tx, InsertForward, ForwardParameters, [m.Id, m.ConsumerGroupId, m.DeviceId, m.Topic, m.Payload, m.GenerateTimeMs]);
-
-    /// <summary>Runs a statement with its own parameter list (the backlog's), prepared once per connection like ExecAsync's.</summary>
-    async Task ExecPreparedAsync(DbTransaction tx, string sql, (string Name, DbType Type)[] parameters, object[] values)
+    /// <summary>Runs a statement with its own parameter list (the backlog's), prepared once per connection like ExecAsync's;
+    /// with <paramref name="scalar"/>, returns what it returns.</summary>
+    async Task<object?> ExecPreparedAsync(DbTransaction tx, string sql, (string Name, DbType Type)[] parameters, object[] values, bool scalar = false)
     {
         if (!_commands.TryGetValue(sql, out var cmd))
         {
@@ -224,7 +219,9 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         }
         cmd.Transaction = tx;
         for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
+        if (scalar) return await cmd.ExecuteScalarAsync();
         await cmd.ExecuteNonQueryAsync();
+        return null;
     }
 
     /// <summary>After a failure: drop the connection and its prepared commands, so the next batch starts clean.</summary>

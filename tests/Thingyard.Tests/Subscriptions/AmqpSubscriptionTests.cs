@@ -20,7 +20,8 @@ public sealed class AmqpSubscriptionTests(ThingyardServer server) : IClassFixtur
     {
         await using var db = await server.DbAsync();
         var device = await db.Devices.Where(d => d.ProductKey == productKey).Select(d => d.Id).ToListAsync();
-        return await db.Backlog.LongCountAsync(m => device.Contains(m.DeviceId));
+        var segments = await db.BacklogSegments.ToListAsync();
+        return segments.SelectMany(s => s.Messages()).LongCount(m => device.Contains(m.DeviceId));
     }
 
     [Fact]

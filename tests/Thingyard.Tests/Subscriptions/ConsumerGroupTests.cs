@@ -133,9 +133,9 @@ public sealed class ConsumerGroupTests(ThingyardServer server) : IClassFixture<T
         await server.CallAs(account, "DeleteConsumerGroup", ("GroupId", gone));
 
         await using var db = await server.DbAsync();
-        Assert.Equal(2, await db.Backlog.CountAsync(m => m.ConsumerGroupId == rows[kept]));
-        Assert.Equal(0, await db.Backlog.CountAsync(m => m.ConsumerGroupId == rows[reset]));
-        Assert.Equal(0, await db.Backlog.CountAsync(m => m.ConsumerGroupId == rows[gone]));
+        Assert.Equal(2, await db.BacklogSegments.Where(m => m.ConsumerGroupId == rows[kept]).SumAsync(m => m.Count));
+        Assert.Equal(0, await db.BacklogSegments.Where(m => m.ConsumerGroupId == rows[reset]).SumAsync(m => m.Count));
+        Assert.Equal(0, await db.BacklogSegments.Where(m => m.ConsumerGroupId == rows[gone]).SumAsync(m => m.Count));
         Assert.False(await db.ConsumerGroups.AnyAsync(g => g.GroupId == gone));
         Assert.Equal("iot.consumergroup.NotExistedConsumerGroup", (await server.FailsAs(account, "QueryConsumerGroupByGroupId", ("GroupId", gone))).Code);
     }
@@ -229,12 +229,11 @@ public sealed class ConsumerGroupTests(ThingyardServer server) : IClassFixture<T
         // As the Forwarder writes them: the server's message ids, made now (older rows would be dropped by the retention sweep).
         var ids = server.Services.GetRequiredService<MessageIds>();
         await using var db = await server.DbAsync();
-        for (var i = 0; i < count; i++)
-            db.Backlog.Add(new BacklogMessage
-            {
-                Id = ids.Next(), ConsumerGroupId = consumerGroupId, Topic = "/pk/dn/thing/event/property/post",
-                Payload = [1, 2, 3], GenerateTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            });
+        db.BacklogSegments.Add(BacklogSegment.Of([.. Enumerable.Range(0, count).Select(_ => new BacklogMessage
+        {
+            Id = ids.Next(), ConsumerGroupId = consumerGroupId, Topic = "/pk/dn/thing/event/property/post",
+            Payload = [1, 2, 3], GenerateTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        })]));
         await db.SaveChangesAsync();
     }
 }

@@ -1612,6 +1612,40 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.ToTable("Backlog");
                 });
 
+            modelBuilder.Entity("Thingyard.Subscriptions.BacklogSegment", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<long>("ConsumerGroupId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("FirstId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("GenerateTimeMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("ConsumerGroupId", "Seq");
+
+                    b.ToTable("BacklogSegments");
+                });
+
             modelBuilder.Entity("Thingyard.Subscriptions.ConsumerGroup", b =>
                 {
                     b.Property<long>("Id")

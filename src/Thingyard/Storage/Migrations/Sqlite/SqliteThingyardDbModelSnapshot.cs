@@ -1554,6 +1554,38 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("Backlog");
                 });
 
+            modelBuilder.Entity("Thingyard.Subscriptions.BacklogSegment", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConsumerGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("FirstId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GenerateTimeMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("ConsumerGroupId", "Seq");
+
+                    b.ToTable("BacklogSegments");
+                });
+
             modelBuilder.Entity("Thingyard.Subscriptions.ConsumerGroup", b =>
                 {
                     b.Property<long>("Id")
