@@ -18,7 +18,7 @@ sealed class AlarmConfiguration : IEntityTypeConfiguration<AlarmRule>, IEntityTy
         e.Property(x => x.DeviceGroupId).HasMaxLength(64);
         e.Property(x => x.Identifier).HasMaxLength(64);
         e.Property(x => x.Operator).HasMaxLength(2);
-        e.Property(x => x.WebhookToken).HasMaxLength(64);
+        e.Property(x => x.WebhookToken).HasMaxLength(Storage.ThingyardDb.SealedSecretLength); // sealed (ThingyardDb)
         e.Property(x => x.Severity).HasConversion<string>().HasMaxLength(16);
         e.Property(x => x.TriggerKind).HasConversion<string>().HasMaxLength(16);
         e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);

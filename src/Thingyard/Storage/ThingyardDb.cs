@@ -88,6 +88,7 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
             b.Entity<Device>().Property(x => x.DeviceSecret).HasConversion(sealedText);
             b.Entity<Device>().Property(x => x.DeviceToken).HasConversion((ValueConverter)sealedText);
             b.Entity<WebhookDelivery>().Property(x => x.Token).HasConversion((ValueConverter)sealedText);
+            b.Entity<Alarms.AlarmRule>().Property(x => x.WebhookToken).HasConversion((ValueConverter)sealedText);
         }
     }
 }

@@ -1,5 +1,5 @@
-// Device and product secrets and device tokens are stored sealed with the master key (the raw column never holds the
-// secret), while connects, registration and the owner's queries see the clear values; a database from before sealing
+// Device and product secrets, device tokens and alarm rules' webhook tokens are stored sealed with the master key (the
+// raw column never holds the secret), while connects, registration and the owner's queries see the clear values; a database from before sealing
 // is sealed at start, and a new master key re-seals everything when the old one is given as the previous key.
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +9,7 @@ using Thingyard.Protocol.Signing;
 using Thingyard.Accounts;
 using Thingyard.Connectivity;
 using Thingyard.Storage;
+using Thingyard.Tests.Alarms;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Devices;
 using Thingyard.Tests.Infrastructure;
@@ -54,6 +55,7 @@ public sealed class SecretsAtRestTests
 
     const string DeviceRow = """SELECT "DeviceSecret", "DeviceToken" FROM "Devices" WHERE "ProductKey" = @pk AND "DeviceName" = @dn""";
     const string ProductRow = """SELECT "ProductSecret" FROM "Products" WHERE "ProductKey" = @pk""";
+    const string AlarmRuleRow = """SELECT "WebhookToken" FROM "AlarmRules" WHERE "Id" = @id""";
 
     static void AssertSealed(string clear, string? stored)
     {
@@ -110,7 +112,12 @@ public sealed class SecretsAtRestTests
         await server.InitializeAsync();
         var (pk, productSecret) = await server.NewRegistrationProductAsync();
         var d = await server.NewTestDeviceAsync(pk);
+        // An alarm rule's webhook token is sealed when the rule is made.
+        const string hookToken = "alarm-token-at-rest";
+        var ruleId = long.Parse(await server.ThresholdRuleAsync(await server.NewModelledProductAsync(), ">", "40", ("WebhookToken", hookToken)));
+        AssertSealed(hookToken, (await RawAsync(server, AlarmRuleRow, ("@id", ruleId)))[0]);
         // As a version before sealing left them.
+        await ExecAsync(server, """UPDATE "AlarmRules" SET "WebhookToken" = @s WHERE "Id" = @id""", ("@s", hookToken), ("@id", ruleId));
         await ExecAsync(server, """UPDATE "Products" SET "ProductSecret" = @s WHERE "ProductKey" = @pk""", ("@s", productSecret), ("@pk", pk));
         await ExecAsync(server, """UPDATE "Devices" SET "DeviceSecret" = @s WHERE "ProductKey" = @pk AND "DeviceName" = @dn""",
             ("@s", d.DeviceSecret), ("@pk", pk), ("@dn", d.DeviceName));
@@ -120,6 +127,7 @@ public sealed class SecretsAtRestTests
         var sealedDevice = (await RawAsync(server, DeviceRow, ("@pk", pk), ("@dn", d.DeviceName)))[0];
         AssertSealed(productSecret, sealedProduct);
         AssertSealed(d.DeviceSecret, sealedDevice);
+        AssertSealed(hookToken, (await RawAsync(server, AlarmRuleRow, ("@id", ruleId)))[0]);
         await AssertWorksAsync(server, pk, productSecret, d);
 
         // Exactly once: the next start leaves sealed values as they are.

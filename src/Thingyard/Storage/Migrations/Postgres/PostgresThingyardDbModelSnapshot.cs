@@ -464,8 +464,8 @@ namespace Thingyard.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<string>("WebhookToken")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)");
 
                     b.PrimitiveCollection<List<string>>("WebhookUrls")
                         .IsRequired()

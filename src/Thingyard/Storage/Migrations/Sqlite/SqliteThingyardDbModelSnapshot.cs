@@ -446,7 +446,7 @@ namespace Thingyard.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("WebhookToken")
-                        .HasMaxLength(64)
+                        .HasMaxLength(160)
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("WebhookUrls")
