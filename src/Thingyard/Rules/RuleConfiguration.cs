@@ -30,7 +30,8 @@ sealed class RuleConfiguration : IEntityTypeConfiguration<Rule>, IEntityTypeConf
     {
         e.HasIndex(x => x.RuleId);
         e.Property(x => x.Type).HasMaxLength(16);
-        e.Property(x => x.Configuration).HasMaxLength(RuleLimits.MaxConfiguration);
+        // Sealed with the master key (ThingyardDb): a webhook's configuration carries its signing token.
+        e.Property(x => x.Configuration).HasMaxLength(RuleLimits.MaxSealedConfiguration);
         e.HasOne<Rule>().WithMany().HasForeignKey(x => x.RuleId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -39,6 +40,9 @@ public static class RuleLimits
 {
     public const int MaxSqlPart = 2048;
     public const int MaxConfiguration = 2048;
+    /// <summary>The column: a sealed configuration of 2,048 characters of up to 3 UTF-8 bytes each (prefix, then
+    /// base64 of nonce, tag and text).</summary>
+    public const int MaxSealedConfiguration = 8_300;
     /// <summary>The platform's limits: rules per account, actions per rule (the error action apart).</summary>
     public const int MaxRulesPerAccount = 1000;
     public const int MaxActionsPerRule = 10;

@@ -89,6 +89,7 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
             b.Entity<Device>().Property(x => x.DeviceToken).HasConversion((ValueConverter)sealedText);
             b.Entity<WebhookDelivery>().Property(x => x.Token).HasConversion((ValueConverter)sealedText);
             b.Entity<Alarms.AlarmRule>().Property(x => x.WebhookToken).HasConversion((ValueConverter)sealedText);
+            b.Entity<Rules.RuleAction>().Property(x => x.Configuration).HasConversion(sealedText); // a webhook's token
         }
     }
 }

@@ -1,4 +1,5 @@
-// Device and product secrets, device tokens and alarm rules' webhook tokens are stored sealed with the master key (the
+// Device and product secrets, device tokens, alarm rules' webhook tokens and rule actions' configurations (a webhook's
+// token) are stored sealed with the master key (the
 // raw column never holds the secret), while connects, registration and the owner's queries see the clear values; a database from before sealing
 // is sealed at start, and a new master key re-seals everything when the old one is given as the previous key.
 using System.Data.Common;
@@ -56,6 +57,7 @@ public sealed class SecretsAtRestTests
     const string DeviceRow = """SELECT "DeviceSecret", "DeviceToken" FROM "Devices" WHERE "ProductKey" = @pk AND "DeviceName" = @dn""";
     const string ProductRow = """SELECT "ProductSecret" FROM "Products" WHERE "ProductKey" = @pk""";
     const string AlarmRuleRow = """SELECT "WebhookToken" FROM "AlarmRules" WHERE "Id" = @id""";
+    const string RuleActionRow = """SELECT "Configuration" FROM "RuleActions" WHERE "Id" = @id""";
 
     static void AssertSealed(string clear, string? stored)
     {
@@ -116,8 +118,14 @@ public sealed class SecretsAtRestTests
         const string hookToken = "alarm-token-at-rest";
         var ruleId = long.Parse(await server.ThresholdRuleAsync(await server.NewModelledProductAsync(), ">", "40", ("WebhookToken", hookToken)));
         AssertSealed(hookToken, (await RawAsync(server, AlarmRuleRow, ("@id", ruleId)))[0]);
+        // So is a rule's webhook action configuration, which carries its token; GetRuleAction shows it clear.
+        var rule = (await server.Call("CreateRule", ("Name", RegistryCalls.Unique("sealed")), ("Topic", $"/{pk}/+/user/data"), ("Select", "*"))).At("RuleId").GetInt64();
+        var webhook = """{"url":"https://127.0.0.1:9/hook","token":"rule-token-at-rest"}""";
+        var actionId = (await server.Call("CreateRuleAction", ("RuleId", rule.ToString()), ("Type", "WEBHOOK"), ("Configuration", webhook))).At("ActionId").GetInt64();
+        AssertSealed("rule-token-at-rest", (await RawAsync(server, RuleActionRow, ("@id", actionId)))[0]);
         // As a version before sealing left them.
         await ExecAsync(server, """UPDATE "AlarmRules" SET "WebhookToken" = @s WHERE "Id" = @id""", ("@s", hookToken), ("@id", ruleId));
+        await ExecAsync(server, """UPDATE "RuleActions" SET "Configuration" = @s WHERE "Id" = @id""", ("@s", webhook), ("@id", actionId));
         await ExecAsync(server, """UPDATE "Products" SET "ProductSecret" = @s WHERE "ProductKey" = @pk""", ("@s", productSecret), ("@pk", pk));
         await ExecAsync(server, """UPDATE "Devices" SET "DeviceSecret" = @s WHERE "ProductKey" = @pk AND "DeviceName" = @dn""",
             ("@s", d.DeviceSecret), ("@pk", pk), ("@dn", d.DeviceName));
@@ -128,6 +136,8 @@ public sealed class SecretsAtRestTests
         AssertSealed(productSecret, sealedProduct);
         AssertSealed(d.DeviceSecret, sealedDevice);
         AssertSealed(hookToken, (await RawAsync(server, AlarmRuleRow, ("@id", ruleId)))[0]);
+        AssertSealed("rule-token-at-rest", (await RawAsync(server, RuleActionRow, ("@id", actionId)))[0]);
+        Assert.Equal(webhook, (await server.Call("GetRuleAction", ("ActionId", actionId.ToString()))).At("RuleActionInfo.Configuration").GetString());
         await AssertWorksAsync(server, pk, productSecret, d);
 
         // Exactly once: the next start leaves sealed values as they are.

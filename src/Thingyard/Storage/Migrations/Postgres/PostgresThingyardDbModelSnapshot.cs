@@ -1522,8 +1522,8 @@ namespace Thingyard.Storage.Migrations.Postgres
 
                     b.Property<string>("Configuration")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)");
+                        .HasMaxLength(8300)
+                        .HasColumnType("character varying(8300)");
 
                     b.Property<long>("CreatedAtMs")
                         .HasColumnType("bigint");

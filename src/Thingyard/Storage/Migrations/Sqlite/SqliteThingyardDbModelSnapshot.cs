@@ -1466,7 +1466,7 @@ namespace Thingyard.Storage.Migrations.Sqlite
 
                     b.Property<string>("Configuration")
                         .IsRequired()
-                        .HasMaxLength(2048)
+                        .HasMaxLength(8300)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAtMs")
