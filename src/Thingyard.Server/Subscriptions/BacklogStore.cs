@@ -112,6 +112,6 @@ public sealed class BacklogStore(IDbContextFactory<ThingyardDb> dbs, TelemetryPi
     public async Task<long> MaxIdAsync(CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return Math.Max(await db.BacklogSegments.Select(m => (long?)m.LastId).MaxAsync(ct) ?? 0, await db.Backlog.Select(m => (long?)m.Id).MaxAsync(ct) ?? 0);
+        return await db.BacklogSegments.Select(m => (long?)m.LastId).MaxAsync(ct) ?? 0;
     }
 }

@@ -53,8 +53,9 @@ public sealed class DeliveryHub : BackgroundService
     void Stored(List<BacklogMessage> stored)
     {
         if (_groups.IsEmpty) return;
-        foreach (var byGroup in stored.GroupBy(m => m.ConsumerGroupId))
-            if (_groups.TryGetValue(byGroup.Key, out var queue)) queue.Committed(byGroup);
+        // A segment holds one group's messages: one call per segment (in commit order).
+        foreach (var segment in stored.GroupBy(m => m.Seq))
+            if (_groups.TryGetValue(segment.First().ConsumerGroupId, out var queue)) queue.Committed([.. segment]);
     }
 
     void Deleted(List<(long Group, long Seq)> deleted)

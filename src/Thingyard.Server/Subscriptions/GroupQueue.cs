@@ -72,21 +72,20 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         }
     }
 
-    /// <summary>Messages of this group the telemetry writer has just committed (each with its segment's Seq, in commit
-    /// order). They are sent from a pool thread: the writer, which every device's QoS 1 acknowledgement waits for, must
-    /// not spend its time on the clients' sockets.</summary>
-    public void Committed(IEnumerable<BacklogMessage> messages)
+    /// <summary>A segment of this group the telemetry writer has just committed (segments come in commit order). Its
+    /// messages are sent from a pool thread: the writer, which every device's QoS 1 acknowledgement waits for, must not
+    /// spend its time on the clients' sockets.</summary>
+    public void Committed(List<BacklogMessage> segment)
     {
         lock (_lock)
         {
             if (_consumers.Count == 0) return; // in the table; read when a client comes
-            var runs = messages.GroupBy(m => m.Seq).Select(g => g.ToList()).ToList();
             if (_loading)
             {
-                (_arrivedWhileLoading ??= []).AddRange(runs);
+                (_arrivedWhileLoading ??= []).Add(segment);
                 return;
             }
-            foreach (var run in runs) AdmitLocked(run);
+            AdmitLocked(segment);
             if (_pumpQueued) return;
             _pumpQueued = true;
             ThreadPool.UnsafeQueueUserWorkItem(static q => q.PumpQueued(), this, preferLocal: false);

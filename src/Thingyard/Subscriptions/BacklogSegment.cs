@@ -19,7 +19,7 @@ public sealed class BacklogSegment
     public int Count { get; set; }
     /// <summary>The newest message's generateTime (Unix ms): the retention drops the row once even that one is too old.</summary>
     public long GenerateTimeMs { get; set; }
-    /// <summary>The messages, encoded by Encode.</summary>
+    /// <summary>The messages, encoded by Of and read by Messages.</summary>
     public required byte[] Data { get; set; }
 
     const byte Version = 1;

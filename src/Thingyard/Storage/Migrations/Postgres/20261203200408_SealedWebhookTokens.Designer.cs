@@ -13,8 +13,8 @@ using Thingyard.Storage;
 namespace Thingyard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresThingyardDb))]
-    [Migration("20261203193633_SealedRuleActionConfiguration")]
-    partial class SealedRuleActionConfiguration
+    [Migration("20261203200408_SealedWebhookTokens")]
+    partial class SealedWebhookTokens
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

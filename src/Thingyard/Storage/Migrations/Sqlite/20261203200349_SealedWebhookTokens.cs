@@ -5,7 +5,7 @@
 namespace Thingyard.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class SealedRuleActionConfiguration : Migration
+    public partial class SealedWebhookTokens : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -5,11 +5,21 @@
 namespace Thingyard.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class SealedAlarmWebhookToken : Migration
+    public partial class SealedWebhookTokens : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<string>(
+                name: "Configuration",
+                table: "RuleActions",
+                type: "character varying(8300)",
+                maxLength: 8300,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "character varying(2048)",
+                oldMaxLength: 2048);
+
             migrationBuilder.AlterColumn<string>(
                 name: "WebhookToken",
                 table: "AlarmRules",
@@ -25,6 +35,16 @@ namespace Thingyard.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<string>(
+                name: "Configuration",
+                table: "RuleActions",
+                type: "character varying(2048)",
+                maxLength: 2048,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "character varying(8300)",
+                oldMaxLength: 8300);
+
             migrationBuilder.AlterColumn<string>(
                 name: "WebhookToken",
                 table: "AlarmRules",
