@@ -119,6 +119,9 @@ public sealed class AmqpSubscriber : IAsyncDisposable
     public async Task<(SubscribedMessage Message, DeliveryToken Tag)?> ReceiveAsync(TimeSpan wait, CancellationToken ct = default)
     {
         if (_arrived.Reader.TryRead(out var got)) return got;
+        // Caught up: the accepts so far go out now rather than at the next tick (the platform may be holding those
+        // messages for them, and the devices that sent them for their acknowledgements).
+        FlushAccepted();
         using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
         within.CancelAfter(wait);
         try
@@ -142,9 +145,9 @@ public sealed class AmqpSubscriber : IAsyncDisposable
         }
     }
 
-    /// <summary>Accepts a delivery: the platform removes it from the group's backlog. Accepts go out together within
-    /// 20 ms, one disposition frame for a run of deliveries: the library's own batching sends a frame per accept once a
-    /// batch is pending.</summary>
+    /// <summary>Accepts a delivery: the platform removes it from the group's backlog. Accepts go out together, one
+    /// disposition frame for a run of deliveries, when the next ReceiveAsync finds nothing waiting, or within 20 ms: the
+    /// library's own batching sends a frame per accept once a batch is pending.</summary>
     public void Accept(DeliveryToken tag)
     {
         _link.DisposeDelivery(tag.Delivery, true, AmqpConstants.AcceptedOutcome, noFlush: true);

@@ -71,7 +71,9 @@ public sealed class BacklogSegment
         {
             if (s.Length < Fixed) throw new InvalidDataException($"backlog segment {Seq} is truncated");
             var topicLength = BinaryPrimitives.ReadInt32LittleEndian(s[24..]);
+            if (topicLength < 0 || topicLength > s.Length - Fixed) throw new InvalidDataException($"backlog segment {Seq}: a topic length runs past its end");
             var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(s[(28 + topicLength)..]);
+            if (payloadLength < 0 || payloadLength > s.Length - Fixed - topicLength) throw new InvalidDataException($"backlog segment {Seq}: a payload length runs past its end");
             list.Add(new BacklogMessage
             {
                 Id = BinaryPrimitives.ReadInt64LittleEndian(s),

@@ -34,6 +34,15 @@ public sealed class BacklogSegmentTests(ThingyardServer server) : IClassFixture<
 
         Assert.Throws<InvalidDataException>(() => new BacklogSegment { Data = [2, 0, 0] }.Messages());
         Assert.Throws<InvalidDataException>(() => new BacklogSegment { Data = segment.Data[..20] }.Messages());
+        // Long enough, but a length inside runs past the end: the topic's (after the version byte and three int64s),
+        // then the payload's.
+        var badTopic = segment.Data.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(badTopic.AsSpan(1 + 24), 1_000_000);
+        Assert.Throws<InvalidDataException>(() => new BacklogSegment { Data = badTopic }.Messages());
+        var badPayload = segment.Data.ToArray();
+        var topicLength = System.Text.Encoding.UTF8.GetByteCount("/pk/dn/user/température");
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(badPayload.AsSpan(1 + 28 + topicLength), -5);
+        Assert.Throws<InvalidDataException>(() => new BacklogSegment { Data = badPayload }.Messages());
     }
 
     async Task<(string GroupId, long Row)> GroupAsync()
