@@ -19,14 +19,21 @@ function print(type, fields) {
   process.stdout.write(JSON.stringify(Object.assign({ type }, fields)) + '\n');
 }
 
-setTimeout(() => { print('timeout'); process.exit(2); }, args.timeoutMs || 20000).unref();
+// process.exit drops what stdout has not written yet (to a pipe whose reader lags, Node writes asynchronously): exit
+// once everything printed so far is out.
+function exit(code) {
+  const check = () => (process.stdout.writableLength === 0 ? process.exit(code) : setTimeout(check, 10));
+  check();
+}
+
+setTimeout(() => { print('timeout'); exit(2); }, args.timeoutMs || 20000).unref();
 
 function sign(method, key, content) {
   const algorithm = { hmacsha1: 'sha1', hmacsha256: 'sha256', hmacmd5: 'md5' }[method];
   return Buffer.from(crypto.createHmac(algorithm, key).update(content).digest()).toString('base64');
 }
 
-if (scenario !== 'consume') { print('error', { message: 'unknown scenario ' + scenario }); process.exit(1); }
+if (scenario !== 'consume') { print('error', { message: 'unknown scenario ' + scenario }); exit(1); return; } // (a module's top level may return)
 
 const timestamp = Date.now();
 const signMethod = args.signMethod || 'hmacsha1';
@@ -54,13 +61,13 @@ container.on('message', (context) => {
   if (args.accept !== false && !args.presettled) context.delivery.accept();
   received++;
   if (args.count && received === args.count) {
-    setTimeout(() => { print('done', { received }); connection.close(); setTimeout(() => process.exit(0), 200); }, args.quietMs || 0);
+    setTimeout(() => { print('done', { received }); connection.close(); setTimeout(() => exit(0), 200); }, args.quietMs || 0);
   }
 });
 function refused(context) {
   const error = context.error || (context.connection && context.connection.error) || (context.receiver && context.receiver.error);
   print('refused', { error: error ? String(error.description || error.condition || error.message || error) : 'closed' });
-  if (!args.reconnect) process.exit(0);
+  if (!args.reconnect) exit(0);
 }
 container.on('connection_error', refused);
 container.on('receiver_error', refused);

@@ -25,13 +25,20 @@ function print(type, fields) {
   process.stdout.write(JSON.stringify(Object.assign({ type }, fields)) + '\n');
 }
 
-function finish(thing) {
-  print('done');
-  const exit = () => process.exit(0);
-  if (thing) thing.end(false, exit); else exit();
+// process.exit drops what stdout has not written yet (to a pipe whose reader lags, Node writes asynchronously): exit
+// once everything printed so far is out.
+function exit(code) {
+  const check = () => (process.stdout.writableLength === 0 ? process.exit(code) : setTimeout(check, 10));
+  check();
 }
 
-setTimeout(() => { print('timeout'); process.exit(2); }, args.timeoutMs || 20000).unref();
+function finish(thing) {
+  print('done');
+  const done = () => exit(0);
+  if (thing) thing.end(false, done); else done();
+}
+
+setTimeout(() => { print('timeout'); exit(2); }, args.timeoutMs || 20000).unref();
 
 function triple(a) {
   return { productKey: a.productKey, deviceName: a.deviceName, deviceSecret: a.deviceSecret };
@@ -171,6 +178,7 @@ const scenarios = {
 
 if (!scenarios[scenario]) {
   print('error', { message: `unknown scenario ${scenario}` });
-  process.exit(1);
+  exit(1);
+} else {
+  scenarios[scenario]();
 }
-scenarios[scenario]();

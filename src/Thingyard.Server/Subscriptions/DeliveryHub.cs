@@ -74,7 +74,8 @@ public sealed class DeliveryHub : BackgroundService
         {
             while (await tick.WaitForNextTickAsync(stopping))
             {
-                foreach (var queue in _groups.Values) queue.Tick();
+                foreach (var queue in _groups.Values)
+                    if (queue.Tick() is { } stalled) _log.LogWarning("Consumer group {Group} is not delivering: {State}", queue.GroupId, stalled);
                 if (_time.GetUtcNow() < nextTrim) continue;
                 nextTrim = _time.GetUtcNow().AddMinutes(1);
                 try

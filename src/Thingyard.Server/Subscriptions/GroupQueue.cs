@@ -52,6 +52,7 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
     {
         lock (_lock)
         {
+            if (_consumers.Count == 0) _lastSendMs = time.GetUtcNow().ToUnixTimeMilliseconds();
             _consumers.Add(consumer);
             PumpLocked();
         }
@@ -148,10 +149,12 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
 
     /// <summary>Once a second: deliveries older than the ack timeout go back to the front of the queue, and the queue
     /// pumps whenever it has clients and something to send or read, so nothing waits for an event that will not come
-    /// (a page read that failed with nothing in flight).</summary>
-    public void Tick()
+    /// (a page read that failed with nothing in flight). Returns a description of the queue's state when it has had
+    /// clients and something to send but sent nothing for StalledAfterMs (at most once per that time), else null.</summary>
+    public string? Tick()
     {
-        var cutoff = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)ackTimeout.TotalMilliseconds;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var cutoff = now - (long)ackTimeout.TotalMilliseconds;
         lock (_lock)
         {
             var overdue = _inflight.Where(f => f.Value.SentAtMs < cutoff).Select(f => f.Key).ToList();
@@ -161,8 +164,19 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
                 _inflight.Remove(id);
             }
             if (_consumers.Count > 0 && (_ready.Count > 0 || (!_complete && !_loading))) PumpLocked();
+            if (_consumers.Count == 0 || (_ready.Count == 0 && _complete) || now - _lastSendMs < StalledAfterMs || now - _stallReportedMs < StalledAfterMs)
+                return null;
+            _stallReportedMs = now;
+            // A client that gives no credit is the usual reason; the rest tells a stuck read or a lost wake-up apart.
+            return $"{_ready.Count} message(s) ready and {_inflight.Count} in flight, nothing sent for {(now - _lastSendMs) / 1000} s; " +
+                $"clients' credit {string.Join(", ", _consumers.Select(c => c.Credit))}; backlog {(_complete ? "all in memory" : _loading ? "being read" : "partly in the table")}, " +
+                $"read through segment {_loadedThroughSeq}, {_segments.Count} segment(s) tracked, {_accepted.Count} accepted not deleted";
         }
     }
+
+    /// <summary>A queue with clients and messages that sends nothing for this long is reported (logged by the hub).</summary>
+    public const long StalledAfterMs = 30_000;
+    long _lastSendMs, _stallReportedMs;
 
     /// <summary>The backlog was emptied or trimmed in the table (reset, retention): read it again from there.</summary>
     public void Reload()
@@ -277,6 +291,7 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
                         _inflight[m.Id] = (m, consumers[i], now);
                     }
             for (var i = 0; i < n; i++) if (batches[i] is { } batch) consumers[i].Send(batch);
+            if (batches.Any(b => b is not null)) _lastSendMs = now;
         }
         if (!_complete && !_loading && _ready.Count < PageSize) StartLoadLocked();
     }

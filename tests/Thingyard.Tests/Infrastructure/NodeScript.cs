@@ -72,9 +72,14 @@ public sealed class NodeScript : IAsyncDisposable
                 _unread.Add(line);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        catch (OperationCanceledException)
         {
             throw new TimeoutException($"node printed no '{type}' line within {timeoutMs} ms:\n{Transcript}");
+        }
+        catch (ChannelClosedException)
+        {
+            // Its output ended: the script exited (or closed stdout) without printing one.
+            throw new TimeoutException($"node's output ended without a '{type}' line{(_process.HasExited ? $" (exit code {_process.ExitCode})" : "")}:\n{Transcript}");
         }
     }
 

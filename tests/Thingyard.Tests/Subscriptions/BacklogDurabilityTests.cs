@@ -53,14 +53,22 @@ public sealed class BacklogDurabilityTests
                 await first.KillAsync();
             }
 
-            await using (await ServerProcess.StartAsync(dataDir, settings))
+            await using (var second = await ServerProcess.StartAsync(dataDir, settings))
             {
                 await using var app = AmqpConsumers.Start(amqpPort, tls: false, "DEFAULT_GROUP", count: Messages, timeoutMs: 120_000);
                 var values = new HashSet<int>();
                 var ids = new HashSet<string>();
                 for (var i = 0; i < Messages; i++)
                 {
-                    var m = await app.NextAsync("message", 60_000);
+                    JsonElement m;
+                    try { m = await app.NextAsync("message", 60_000); }
+                    catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+                    {
+                        // Say what state the group was in (an empty backlog here means the client lost what it got).
+                        // The server logs a group that has sent nothing for 30 s with its clients' credit (GroupQueue.Tick).
+                        var status = await second.Rpc().CallAsync("QueryConsumerGroupStatus", [KeyValuePair.Create("GroupId", "DEFAULT_GROUP")]);
+                        throw new Xunit.Sdk.XunitException($"message {i + 1} of {Messages} did not come ({e.Message}); status: {status}\nserver output:\n{second.Output}");
+                    }
                     ids.Add(m.GetProperty("messageId").GetString()!);
                     var body = JsonDocument.Parse(m.GetProperty("body").GetString()!).RootElement;
                     values.Add(int.Parse(body.GetProperty("items").GetProperty("serial").GetProperty("value").GetString()![1..]));
