@@ -17,20 +17,10 @@
 'use strict';
 
 const iot = require('alibabacloud-iot-device-sdk');
+const { print, exit } = require('./output');
 
 const [scenario, rawArgs] = process.argv.slice(2);
 const args = JSON.parse(rawArgs || '{}');
-
-function print(type, fields) {
-  process.stdout.write(JSON.stringify(Object.assign({ type }, fields)) + '\n');
-}
-
-// process.exit drops what stdout has not written yet (to a pipe whose reader lags, Node writes asynchronously): exit
-// once everything printed so far is out.
-function exit(code) {
-  const check = () => (process.stdout.writableLength === 0 ? process.exit(code) : setTimeout(check, 10));
-  check();
-}
 
 function finish(thing) {
   print('done');

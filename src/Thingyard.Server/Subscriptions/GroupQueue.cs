@@ -290,8 +290,12 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
                         _ready.Remove(m.Id);
                         _inflight[m.Id] = (m, consumers[i], now);
                     }
-            for (var i = 0; i < n; i++) if (batches[i] is { } batch) consumers[i].Send(batch);
-            if (batches.Any(b => b is not null)) _lastSendMs = now;
+            for (var i = 0; i < n; i++)
+                if (batches[i] is { } batch)
+                {
+                    consumers[i].Send(batch);
+                    _lastSendMs = now;
+                }
         }
         if (!_complete && !_loading && _ready.Count < PageSize) StartLoadLocked();
     }
