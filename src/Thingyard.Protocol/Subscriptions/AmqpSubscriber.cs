@@ -57,6 +57,11 @@ public sealed class AmqpSubscriber : IAsyncDisposable
         public uint Prefetch { get; init; } = 500;
         /// <summary>Checks the server's certificate (null: the system's trust).</summary>
         public RemoteCertificateValidationCallback? ValidateCertificate { get; init; }
+        /// <summary>A listener, as Alibaba's documented clients have (the Java MessageListener, rhea's 'message' event):
+        /// called for each message in order on the connection's I/O thread, which reads nothing more until it returns.
+        /// With one set, ReceiveAsync finds nothing; it saves the hand-over to a receiving task (a thread wake-up and a
+        /// queue entry per message, a fifth of the client's CPU when profiled). It gets the subscriber, to accept with.</summary>
+        public Action<AmqpSubscriber, SubscribedMessage, DeliveryToken>? OnMessage { get; init; }
     }
 
     public static async Task<AmqpSubscriber> ConnectAsync(Options o, CancellationToken ct = default)
@@ -102,10 +107,17 @@ public sealed class AmqpSubscriber : IAsyncDisposable
             };
             var link = new ReceivingAmqpLink(session, linkSettings);
             var arrived = Channel.CreateUnbounded<(SubscribedMessage, DeliveryToken)>(new UnboundedChannelOptions { SingleWriter = true });
-            link.RegisterMessageListener(m => arrived.Writer.TryWrite(Read(m)));
+            var subscriber = new AmqpSubscriber(connection, session, link, arrived);
+            if (o.OnMessage is { } onMessage)
+                link.RegisterMessageListener(m =>
+                {
+                    var (message, tag) = Read(m);
+                    onMessage(subscriber, message, tag);
+                });
+            else link.RegisterMessageListener(m => arrived.Writer.TryWrite(Read(m)));
             link.Closed += (_, _) => arrived.Writer.TryComplete();
             await link.OpenAsync(ct);
-            return new AmqpSubscriber(connection, session, link, arrived);
+            return subscriber;
         }
         catch
         {
@@ -140,8 +152,11 @@ public sealed class AmqpSubscriber : IAsyncDisposable
             var props = m.ApplicationProperties?.Map;
             string Text(string key) => props?[key]?.ToString() ?? "";
             var generate = props?["generateTime"] is { } g ? Convert.ToInt64(g, CultureInfo.InvariantCulture) : 0;
-            var payload = m.DataBody.SelectMany(d => d.Value is ArraySegment<byte> s ? s.ToArray() : []).ToArray();
-            return (new SubscribedMessage(Text("topic"), Text("messageId"), generate, payload), new DeliveryToken(m));
+            byte[]? payload = null;
+            foreach (var d in m.DataBody)
+                if (d.Value is ArraySegment<byte> s)
+                    payload = payload is null ? s.ToArray() : [.. payload, .. s];
+            return (new SubscribedMessage(Text("topic"), Text("messageId"), generate, payload ?? []), new DeliveryToken(m));
         }
     }
 

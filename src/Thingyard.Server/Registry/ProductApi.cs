@@ -4,6 +4,7 @@ using Thingyard.Common;
 using Thingyard.Registry;
 using Thingyard.Server.Rest;
 using Thingyard.ThingModels;
+using Thingyard.Topics;
 
 namespace Thingyard.Server.Registry;
 
@@ -89,10 +90,10 @@ public static class ProductApi
     }
 
     /// <summary>The topics the product's devices publish and subscribe to, ${deviceName} standing for the device.</summary>
-    static async Task<Ok<ProductTopicsDto>> Topics(HttpContext http, ProductRegistry products, ThingModelStore models, string productKey)
+    static async Task<Ok<ProductTopicsDto>> Topics(HttpContext http, TopicClasses topicClasses, ThingModelStore models, string productKey)
     {
-        var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
-        var (topics, published) = await ProductTopics.OfAsync(p, models, http.RequestAborted);
+        var (p, classes) = await topicClasses.ListAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
+        var (topics, published) = await ProductTopics.OfAsync(p, classes, models, http.RequestAborted);
         return TypedResults.Ok(new ProductTopicsDto(published ? "published" : "draft",
             topics.Select(t => new TopicDto(t.Category, t.Topic, t.Direction == TopicDirection.Publish ? "publish" : "subscribe", t.Description)).ToList()));
     }

@@ -1,6 +1,6 @@
 // The topics a device of a product uses (GET /api/v1/products/{pk}/topics, the console's Topic list): the thing model's (property post and set, each
 // event and service, their replies), shadow, remote configuration, NTP, RRPC, tags, the gateway's own, and the default
-// user topics. /sys topics are built with Thingyard.Protocol's AlinkTopics, as devices and the server build them;
+// product's topic classes (user/update, user/update/error and user/get unless changed, and its custom ones). /sys topics are built with Thingyard.Protocol's AlinkTopics, as devices and the server build them;
 // ProductTopicTests checks that every one lies in the device's namespace (TopicAcl) and that every topic a device
 // publishes has a handler in the server's uplink routes. Direction is the device's: it publishes or subscribes.
 using Thingyard.Common;
@@ -8,6 +8,7 @@ using Thingyard.Protocol.Topics;
 using Thingyard.Protocol.Tsl;
 using Thingyard.Registry;
 using Thingyard.ThingModels;
+using Thingyard.Topics;
 
 namespace Thingyard.Server.Registry;
 
@@ -22,14 +23,18 @@ public static class ProductTopics
 
     /// <summary>The product's topics with the events and services devices are held to: the latest published thing model,
     /// or the draft while nothing is published (as the message path's ModelCache does). Published tells which.</summary>
-    public static async Task<(List<ProductTopic> Topics, bool Published)> OfAsync(Product product, ThingModelStore models, CancellationToken ct = default)
+    public static async Task<(List<ProductTopic> Topics, bool Published)> OfAsync(Product product, IReadOnlyList<ProductTopicClass> classes, ThingModelStore models,
+        CancellationToken ct = default)
     {
         var versions = await models.VersionsAsync(product, ct);
         var model = versions.Count > 0 ? await models.PublishedAsync(product, "", null, ct) : await models.DraftAsync(product, "", ct);
-        return (For(product.ProductKey, product.NodeType == 1, model), versions.Count > 0);
+        return (For(product.ProductKey, product.NodeType == 1, model, classes: classes), versions.Count > 0);
     }
 
-    public static List<ProductTopic> For(string productKey, bool gateway, ThingModel model, string deviceName = DeviceName)
+    /// <summary>The topics; <paramref name="classes"/> are the product's topic classes (null: the three every product
+    /// starts with).</summary>
+    public static List<ProductTopic> For(string productKey, bool gateway, ThingModel model, string deviceName = DeviceName,
+        IReadOnlyList<ProductTopicClass>? classes = null)
     {
         var (pk, dn) = (productKey, deviceName);
         var list = new List<ProductTopic>();
@@ -86,9 +91,20 @@ public static class ProductTopics
         }
 
         const string user = "User topics";
-        list.Add(new(user, User(pk, dn, "update"), TopicDirection.Publish, "the device's own messages"));
-        list.Add(new(user, User(pk, dn, "update/error"), TopicDirection.Publish, "the device's own error messages"));
-        list.Add(new(user, User(pk, dn, "get"), TopicDirection.Subscribe, "messages for the device (Pub)"));
+        if (classes is null)
+        {
+            list.Add(new(user, User(pk, dn, "update"), TopicDirection.Publish, "the device's own messages"));
+            list.Add(new(user, User(pk, dn, "update/error"), TopicDirection.Publish, "the device's own error messages"));
+            list.Add(new(user, User(pk, dn, "get"), TopicDirection.Subscribe, "messages for the device (Pub)"));
+        }
+        else
+            foreach (var c in classes)
+            {
+                // What the broker lets a device do on the class (its operation): publish, subscribe, or both.
+                var what = c.Description ?? (c.IsDefault ? "a default topic class" : "a custom topic class");
+                if (c.Operation != TopicOperation.Sub) list.Add(new(user, User(pk, dn, c.ShortName), TopicDirection.Publish, what));
+                if (c.Operation != TopicOperation.Pub) list.Add(new(user, User(pk, dn, c.ShortName), TopicDirection.Subscribe, what));
+            }
         return list;
     }
 

@@ -95,9 +95,10 @@ public sealed class ProductTests(ConsoleFixture console) : IClassFixture<Console
     }
 
     [Fact]
-    public async Task The_topic_list_shows_the_thing_models_topics_with_their_direction()
+    public async Task The_topic_list_shows_the_thing_models_topics_and_the_topic_classes_with_their_direction()
     {
         var productKey = await Server.NewProductAsync("Topics", nodeType: 1);
+        await Server.Call("CreateProductTopic", ("ProductKey", productKey), ("TopicShortName", "telemetry"), ("Operation", "PUB"));
         await Server.Call("CreateThingModel", ("ProductKey", productKey), ("ThingModelJson", """
             {"services":[{"identifier":"reboot","name":"Reboot","callType":"async","inputData":[],"outputData":[]}],
              "events":[{"identifier":"overheat","name":"Overheat","type":"alert","outputData":[]}]}
@@ -120,6 +121,7 @@ public sealed class ProductTests(ConsoleFixture console) : IClassFixture<Console
         await ExpectAsync($"/sys/{productKey}/{dn}/thing/config/push", "subscribe");
         await ExpectAsync($"/ext/ntp/{productKey}/{dn}/request", "publish");
         await ExpectAsync($"/{productKey}/{dn}/user/get", "subscribe");
+        await ExpectAsync($"/{productKey}/{dn}/user/telemetry", "publish");
         await ExpectAsync($"/sys/{productKey}/{dn}/thing/topo/add", "publish");
     }
 

@@ -305,4 +305,18 @@ public sealed class ProductTopicTests(ThingyardServer server) : IClassFixture<Th
         Assert.Equal("published", published.Str("model"));
         Assert.Contains(published.GetProperty("topics").EnumerateArray(), t => t.Str("topic").EndsWith("/thing/service/ping", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_topics_show_the_products_topic_classes_with_what_devices_may_do_on_them()
+    {
+        var productKey = await server.NewProductAsync("ClassTopics");
+        await server.Call("CreateProductTopic", ("ProductKey", productKey), ("TopicShortName", "cmd/+"), ("Operation", "SUB"), ("Desc", "commands"));
+        await server.Call("CreateProductTopic", ("ProductKey", productKey), ("TopicShortName", "both"), ("Operation", "ALL"));
+        using var rest = server.Rest();
+        var topics = JsonDocument.Parse(await rest.GetStringAsync($"/api/v1/products/{productKey}/topics")).RootElement.GetProperty("topics").EnumerateArray()
+            .Where(t => t.Str("category") == "User topics").Select(t => (t.Str("topic"), t.Str("direction"))).ToList();
+        var user = $"/{productKey}/${{deviceName}}/user/";
+        Assert.Equal([(user + "update", "publish"), (user + "update/error", "publish"), (user + "get", "subscribe"),
+            (user + "cmd/+", "subscribe"), (user + "both", "publish"), (user + "both", "subscribe")], topics);
+    }
 }

@@ -105,6 +105,41 @@ public sealed class DeliveryTests(ShortAckTimeoutServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_subscriber_with_a_listener_gets_each_message_in_order_and_its_accepts_empty_the_backlog()
+    {
+        var (_, d, group) = await SubscribedAsync();
+        await PostAsync(d, 30);
+        var serials = new List<string>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new Thingyard.Protocol.Subscriptions.AmqpSubscriber.Options("127.0.0.1", server.AmqpPort, ThingyardServer.AdminKeyId, ThingyardServer.AdminSecret, group)
+        {
+            Tls = false, ClientId = "listener",
+            OnMessage = (client, message, tag) =>
+            {
+                lock (serials)
+                {
+                    serials.Add(JsonDocument.Parse(message.Payload).RootElement.GetProperty("items").GetProperty("serial").GetProperty("value").GetString()!);
+                    if (serials.Count == 30) all.TrySetResult();
+                }
+                client.Accept(tag);
+            },
+        };
+        await using (var client = await Thingyard.Protocol.Subscriptions.AmqpSubscriber.ConnectAsync(options))
+        {
+            await all.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(Enumerable.Range(0, 30).Select(i => $"s{i}"), serials);
+            // With a listener nothing is left for ReceiveAsync.
+            Assert.Null(await client.ReceiveAsync(TimeSpan.FromMilliseconds(200)));
+            var status = await ConnectivityCalls.EventuallyAsync(() => server.Call("QueryConsumerGroupStatus", ("GroupId", group)),
+                s => s.GetProperty("AccumulationCount").GetInt64() == 0);
+            Assert.Equal(0, status.GetProperty("AccumulationCount").GetInt64());
+        }
+        // Every accept was heard: a client connecting afterwards receives nothing again.
+        await using var later = await Thingyard.Protocol.Subscriptions.AmqpSubscriber.ConnectAsync(options with { ClientId = "later", OnMessage = null });
+        Assert.Null(await later.ReceiveAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
     public async Task Status_shows_the_clients_the_backlog_and_what_was_consumed_and_a_reset_empties_the_backlog()
     {
         var (_, d, group) = await SubscribedAsync();
