@@ -48,7 +48,7 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
         var amqp10 = new AmqpVersion(1, 0, 0);
         var sasl = new SaslTransportProvider();
         sasl.Versions.Add(amqp10);
-        sasl.AddHandler(new SaslPlainHandler(authenticator));
+        sasl.AddHandler(new SignedPlainHandler(authenticator));
         settings.TransportProviders.Add(sasl);
         var protocol = new AmqpTransportProvider();
         protocol.Versions.Add(amqp10);
