@@ -18,6 +18,9 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
 {
     public const uint MinIdleTimeoutMs = 30_000;
     public const uint MaxIdleTimeoutMs = 300_000;
+    /// <summary>Each connection's read buffer: without one Microsoft.Azure.Amqp reads every frame from the socket in two
+    /// calls (its 4-byte size, then its body).</summary>
+    const int ReadBufferSize = 16 * 1024;
     /// <summary>How long a connection may stay without its receiver link: Alibaba's 15 s. Tests shorten it to see the
     /// refusal without waiting; read when each connection opens.</summary>
     public TimeSpan LinkDeadline { get; set; } = TimeSpan.FromSeconds(15);
@@ -59,12 +62,12 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
         if (options.Port >= 0)
         {
             Port = Resolve(address, options.Port);
-            listeners.Add(new TcpTransportSettings { Host = options.BindAddress, Port = Port }.CreateListener());
+            listeners.Add(new TcpTransportSettings { Host = options.BindAddress, Port = Port, ReceiveBufferSize = ReadBufferSize }.CreateListener());
         }
         if (options.TlsPort >= 0)
         {
             TlsPort = Resolve(address, options.TlsPort);
-            var tcp = new TcpTransportSettings { Host = options.BindAddress, Port = TlsPort };
+            var tcp = new TcpTransportSettings { Host = options.BindAddress, Port = TlsPort, ReceiveBufferSize = ReadBufferSize };
             listeners.Add(new TlsTransportSettings(tcp, false) { Certificate = tls.Certificate }.CreateListener());
         }
         _listener = new AmqpTransportListener(listeners, settings);
