@@ -1,6 +1,7 @@
 // The topics a device of a product uses (GET /api/v1/products/{pk}/topics, the console's Topic list): the thing model's (property post and set, each
-// event and service, their replies), shadow, remote configuration, NTP, RRPC, tags, the gateway's own, and the default
-// product's topic classes (user/update, user/update/error and user/get unless changed, and its custom ones). /sys topics are built with Thingyard.Protocol's AlinkTopics, as devices and the server build them;
+// event and service, their replies), shadow, remote configuration, NTP, RRPC, tags, the gateway's own, and the
+// product's topic classes (its default ones and its custom ones). /sys topics are built with Thingyard.Protocol's
+// AlinkTopics, as devices and the server build them;
 // ProductTopicTests checks that every one lies in the device's namespace (TopicAcl) and that every topic a device
 // publishes has a handler in the server's uplink routes. Direction is the device's: it publishes or subscribes.
 using Thingyard.Common;
@@ -91,22 +92,23 @@ public static class ProductTopics
         }
 
         const string user = "User topics";
-        if (classes is null)
+        foreach (var c in classes ?? [.. TopicClasses.Defaults(0, 0)])
         {
-            list.Add(new(user, User(pk, dn, "update"), TopicDirection.Publish, "the device's own messages"));
-            list.Add(new(user, User(pk, dn, "update/error"), TopicDirection.Publish, "the device's own error messages"));
-            list.Add(new(user, User(pk, dn, "get"), TopicDirection.Subscribe, "messages for the device (Pub)"));
+            // What the broker lets a device do on the class (its operation): publish, subscribe, or both.
+            var what = c.Description ?? (c.IsDefault ? DefaultUse.GetValueOrDefault(c.ShortName, "a default topic class") : "a custom topic class");
+            if (c.Operation != TopicOperation.Sub) list.Add(new(user, User(pk, dn, c.ShortName), TopicDirection.Publish, what));
+            if (c.Operation != TopicOperation.Pub) list.Add(new(user, User(pk, dn, c.ShortName), TopicDirection.Subscribe, what));
         }
-        else
-            foreach (var c in classes)
-            {
-                // What the broker lets a device do on the class (its operation): publish, subscribe, or both.
-                var what = c.Description ?? (c.IsDefault ? "a default topic class" : "a custom topic class");
-                if (c.Operation != TopicOperation.Sub) list.Add(new(user, User(pk, dn, c.ShortName), TopicDirection.Publish, what));
-                if (c.Operation != TopicOperation.Pub) list.Add(new(user, User(pk, dn, c.ShortName), TopicDirection.Subscribe, what));
-            }
         return list;
     }
+
+    /// <summary>What the default classes (TopicClassNames.Defaults) are for, shown while a class has no description.</summary>
+    static readonly Dictionary<string, string> DefaultUse = new()
+    {
+        ["update"] = "the device's own messages",
+        ["update/error"] = "the device's own error messages",
+        ["get"] = "messages for the device (Pub)",
+    };
 
     static string Shadow(string which, string pk, string dn) => $"/shadow/{which}/{pk}/{dn}";
 

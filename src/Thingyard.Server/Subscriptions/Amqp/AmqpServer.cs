@@ -58,17 +58,17 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
         settings.TransportProviders.Add(protocol);
 
         var address = IPAddress.Parse(options.BindAddress);
+        TcpTransportSettings Tcp(int port) => new() { Host = options.BindAddress, Port = port, ReceiveBufferSize = ReadBufferSize };
         var listeners = new List<TransportListener>();
         if (options.Port >= 0)
         {
             Port = Resolve(address, options.Port);
-            listeners.Add(new TcpTransportSettings { Host = options.BindAddress, Port = Port, ReceiveBufferSize = ReadBufferSize }.CreateListener());
+            listeners.Add(Tcp(Port).CreateListener());
         }
         if (options.TlsPort >= 0)
         {
             TlsPort = Resolve(address, options.TlsPort);
-            var tcp = new TcpTransportSettings { Host = options.BindAddress, Port = TlsPort, ReceiveBufferSize = ReadBufferSize };
-            listeners.Add(new TlsTransportSettings(tcp, false) { Certificate = tls.Certificate }.CreateListener());
+            listeners.Add(new TlsTransportSettings(Tcp(TlsPort), false) { Certificate = tls.Certificate }.CreateListener());
         }
         _listener = new AmqpTransportListener(listeners, settings);
         _listener.Listen(OnAcceptTransport);
