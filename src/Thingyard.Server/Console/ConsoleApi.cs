@@ -47,7 +47,7 @@ public sealed class ConsoleApi(ConsoleSession session, IServiceScopeFactory scop
         var me = await session.CurrentAsync(ct);
         me.Caller.Require(need);
         await using var scope = scopes.CreateAsyncScope();
-        return await work(scope.ServiceProvider, await grants.WithGrantsAsync(me.Caller, ct));
+        return await work(scope.ServiceProvider, await grants.WithGrantsAsync(me.Caller, admitAuthorized: need == Need.Read, ct));
     }
 
     public Task<T> ReadAsync<T>(Func<IServiceProvider, Caller, Task<T>> read, CancellationToken ct = default) => RunAsync(Need.Read, read, ct);

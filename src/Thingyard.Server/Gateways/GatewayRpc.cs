@@ -1,5 +1,6 @@
 // RPC actions for gateway topology: which gateway carries a sub-device, a gateway's sub-devices, removing and adding
 // topology from the cloud side (adding needs each sub-device's sign, as thing.topo.add over MQTT does).
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Connectivity;
 using Thingyard.Gateways;
@@ -36,7 +37,7 @@ public static class GatewayRpc
         {
             Data = new
             {
-                gateway.DeviceName, gateway.DeviceSecret, gateway.FirmwareVersion,
+                gateway.DeviceName, DeviceSecret = c.Caller.SecretFor(gateway, gateway.DeviceSecret), gateway.FirmwareVersion,
                 GmtActive = RpcTime.Gmt(gateway.ActivatedAtMs), GmtCreate = RpcTime.Gmt(gateway.CreatedAtMs), GmtOnline = RpcTime.Gmt(gateway.LastOnlineAtMs),
                 gateway.IpAddress, NodeType = product.NodeType.ToString(System.Globalization.CultureInfo.InvariantCulture), gateway.ProductKey,
                 ProductName = product.Name, Status = status.ToLowerInvariant(),

@@ -6,6 +6,7 @@ using Thingyard.Server.Connectivity;
 using Thingyard.Server.Console;
 using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
+using Thingyard.Server.Sharing;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
@@ -68,6 +69,7 @@ public static class ThingyardApp
         builder.Services.AddThingyardStorage(storage, instance.DataDir);
         builder.Services.AddAccounts(settings.Get<SecurityOptions>(), instance.DataDir);
         builder.Services.AddProjects();
+        builder.Services.AddSharing();
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();

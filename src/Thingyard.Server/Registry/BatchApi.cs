@@ -41,6 +41,6 @@ public static class BatchApi
     {
         var paging = Paging.Of(page, pageSize, 50, 1000);
         var (devices, total) = await batches.DevicesAsync(RestAuthFilter.CallerOf(http), applyId, paging, http.RequestAborted);
-        return TypedResults.Ok(new PageDto<DeviceDto>(devices.Select(DeviceDto.Of).ToList(), total, paging.Page, paging.PageSize));
+        return TypedResults.Ok(new PageDto<DeviceDto>(devices.Select(d => DeviceDto.Of(RestAuthFilter.CallerOf(http), d)).ToList(), total, paging.Page, paging.PageSize));
     }
 }

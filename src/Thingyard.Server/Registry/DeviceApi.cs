@@ -26,17 +26,17 @@ public static class DeviceApi
     {
         var paging = Paging.Of(page, pageSize, 20);
         var (items, total) = await devices.ListAsync(RestAuthFilter.CallerOf(http), productKey, status, name, paging, http.RequestAborted);
-        return TypedResults.Ok(new PageDto<DeviceDto>(items.Select(DeviceDto.Of).ToList(), total, paging.Page, paging.PageSize));
+        return TypedResults.Ok(new PageDto<DeviceDto>(items.Select(d => DeviceDto.Of(RestAuthFilter.CallerOf(http), d)).ToList(), total, paging.Page, paging.PageSize));
     }
 
     static async Task<Created<DeviceDto>> Register(HttpContext http, DeviceRegistry devices, string productKey, RegisterDeviceRequest body)
     {
         var d = await devices.RegisterAsync(RestAuthFilter.CallerOf(http), productKey, body.DeviceName, body.Nickname, http.RequestAborted);
-        return TypedResults.Created($"/api/v1/products/{productKey}/devices/{d.DeviceName}", DeviceDto.Of(d));
+        return TypedResults.Created($"/api/v1/products/{productKey}/devices/{d.DeviceName}", DeviceDto.Of(RestAuthFilter.CallerOf(http), d));
     }
 
     static async Task<Ok<DeviceDto>> Get(HttpContext http, DeviceRegistry devices, string productKey, string deviceName) =>
-        TypedResults.Ok(DeviceDto.Of(await devices.GetAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
+        TypedResults.Ok(DeviceDto.Of(RestAuthFilter.CallerOf(http), await devices.GetAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
 
     static async Task<NoContent> Delete(HttpContext http, DeviceRegistry devices, string productKey, string deviceName)
     {
@@ -45,10 +45,10 @@ public static class DeviceApi
     }
 
     static async Task<Ok<DeviceDto>> Disable(HttpContext http, DeviceRegistry devices, string productKey, string deviceName) =>
-        TypedResults.Ok(DeviceDto.Of(await devices.DisableAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
+        TypedResults.Ok(DeviceDto.Of(RestAuthFilter.CallerOf(http), await devices.DisableAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
 
     static async Task<Ok<DeviceDto>> Enable(HttpContext http, DeviceRegistry devices, string productKey, string deviceName) =>
-        TypedResults.Ok(DeviceDto.Of(await devices.EnableAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
+        TypedResults.Ok(DeviceDto.Of(RestAuthFilter.CallerOf(http), await devices.EnableAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted)));
 
     static async Task<Ok<Dictionary<string, string>>> GetTags(HttpContext http, DeviceRegistry devices, DeviceTags tags, string productKey, string deviceName)
     {

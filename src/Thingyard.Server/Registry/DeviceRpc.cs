@@ -33,21 +33,22 @@ public static class DeviceRpc
     {
         var registry = c.Service<DeviceRegistry>();
         var d = await registry.GetAsync(c.Caller, c.Device(), c.Ct);
-        return new { Data = Detail(d, await registry.ProductOfAsync(d, c.Ct), c.Service<Settings.InstanceOptions>().RegionId) };
+        return new { Data = Detail(c.Caller, d, await registry.ProductOfAsync(d, c.Ct), c.Service<Settings.InstanceOptions>().RegionId) };
     }
 
-    internal static object Detail(Device d, Product p, string region) => new
+    /// <summary>A device's detail; its secret only for a caller that may see it (not an account it is authorized to).</summary>
+    internal static object Detail(Caller caller, Device d, Product p, string region) => new
     {
-        d.DeviceName, d.DeviceSecret, d.FirmwareVersion,
+        d.DeviceName, DeviceSecret = caller.SecretFor(d, d.DeviceSecret), d.FirmwareVersion,
         GmtActive = RpcTime.Gmt(d.ActivatedAtMs), GmtCreate = RpcTime.Gmt(d.CreatedAtMs), GmtOnline = RpcTime.Gmt(d.LastOnlineAtMs),
-        d.IotId, d.IpAddress, d.Nickname, p.NodeType, Owner = true, d.ProductKey, ProductName = p.Name, Region = region, d.Status,
+        d.IotId, d.IpAddress, d.Nickname, p.NodeType, Owner = caller.SeesSecretsOf(d), d.ProductKey, ProductName = p.Name, Region = region, d.Status,
         UtcActive = RpcTime.Utc(d.ActivatedAtMs), UtcCreate = RpcTime.Utc(d.CreatedAtMs), UtcOnline = RpcTime.Utc(d.LastOnlineAtMs),
     };
 
     static async Task<object> QueryDeviceInfo(RpcCall c)
     {
         var d = await c.Service<DeviceRegistry>().GetAsync(c.Caller, c.Device(), c.Ct);
-        return new { Data = new { d.DeviceName, d.DeviceSecret, d.IotId, d.Nickname, d.ProductKey } };
+        return new { Data = new { d.DeviceName, DeviceSecret = c.Caller.SecretFor(d, d.DeviceSecret), d.IotId, d.Nickname, d.ProductKey } };
     }
 
     static Task<object> QueryDevice(RpcCall c) => ListDevices(c, null);
@@ -71,7 +72,7 @@ public static class DeviceRpc
                 {
                     SimpleDeviceInfo = devices.Select(d => new
                     {
-                        d.DeviceName, d.DeviceSecret, GmtCreate = RpcTime.Gmt(d.CreatedAtMs), GmtModified = RpcTime.Gmt(d.ModifiedAtMs),
+                        d.DeviceName, DeviceSecret = c.Caller.SecretFor(d, d.DeviceSecret), GmtCreate = RpcTime.Gmt(d.CreatedAtMs), GmtModified = RpcTime.Gmt(d.ModifiedAtMs),
                         d.IotId, d.Nickname, d.ProductKey, d.Status, UtcCreate = RpcTime.Utc(d.CreatedAtMs), UtcModified = RpcTime.Utc(d.ModifiedAtMs),
                     }),
                 },
@@ -84,7 +85,7 @@ public static class DeviceRpc
             {
                 DeviceInfo = devices.Select(d => new
                 {
-                    DeviceId = d.IotId, d.DeviceName, d.DeviceSecret, DeviceStatus = d.Status, DeviceType = d.ProductKey,
+                    DeviceId = d.IotId, d.DeviceName, DeviceSecret = c.Caller.SecretFor(d, d.DeviceSecret), DeviceStatus = d.Status, DeviceType = d.ProductKey,
                     GmtCreate = RpcTime.Gmt(d.CreatedAtMs), GmtModified = RpcTime.Gmt(d.ModifiedAtMs), d.IotId, d.Nickname, d.ProductKey,
                     UtcCreate = RpcTime.Utc(d.CreatedAtMs), UtcModified = RpcTime.Utc(d.ModifiedAtMs),
                 }),
@@ -99,7 +100,7 @@ public static class DeviceRpc
         var devices = await registry.FindManyAsync(c.Caller, productKey, c.List("DeviceName"), [], c.Ct);
         var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, productKey, c.Ct);
         var region = c.Service<Settings.InstanceOptions>().RegionId;
-        return new { Data = new { Data = devices.Select(d => Detail(d, product, region)) } };
+        return new { Data = new { Data = devices.Select(d => Detail(c.Caller, d, product, region)) } };
     }
 
     static async Task<object> DeleteDevice(RpcCall c)

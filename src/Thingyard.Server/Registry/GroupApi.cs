@@ -47,7 +47,7 @@ public static class GroupApi
     {
         var paging = Paging.Of(page, pageSize, 20);
         var (items, total) = await groups.DevicesAsync(RestAuthFilter.CallerOf(http), groupId, paging, http.RequestAborted);
-        return TypedResults.Ok(new PageDto<DeviceDto>(items.Select(DeviceDto.Of).ToList(), total, paging.Page, paging.PageSize));
+        return TypedResults.Ok(new PageDto<DeviceDto>(items.Select(d => DeviceDto.Of(RestAuthFilter.CallerOf(http), d)).ToList(), total, paging.Page, paging.PageSize));
     }
 
     static async Task<Ok<GroupRegistry.AddResult>> AddDevices(HttpContext http, GroupRegistry groups, DeviceRegistry devices, string groupId, GroupDevicesRequest body)

@@ -34,7 +34,7 @@ public static class ProductApi
     static async Task<Ok<ProductDto>> SetModule(HttpContext http, ProductRegistry products, string productKey, SetModuleRequest body)
     {
         var p = await products.SetModuleAsync(RestAuthFilter.CallerOf(http), productKey, body.ModuleId, http.RequestAborted);
-        return TypedResults.Ok(ProductDto.Of(p, await products.DeviceCountAsync(p, http.RequestAborted)));
+        return TypedResults.Ok(ProductDto.Of(RestAuthFilter.CallerOf(http), p, await products.DeviceCountAsync(p, http.RequestAborted)));
     }
 
     /// <summary>The caller's products, newest first; ?name= keeps those whose name contains it (ignoring case), ?projectId=
@@ -42,7 +42,7 @@ public static class ProductApi
     static async Task<Ok<PageDto<ProductDto>>> List(HttpContext http, ProductRegistry products, int? page, int? pageSize, string? name, string? projectId)
     {
         var result = await products.ListAsync(RestAuthFilter.CallerOf(http), Paging.Of(page, pageSize, 20), name, projectId, http.RequestAborted);
-        return TypedResults.Ok(new PageDto<ProductDto>(result.Items.Select(i => ProductDto.Of(i.Product, i.DeviceCount)).ToList(),
+        return TypedResults.Ok(new PageDto<ProductDto>(result.Items.Select(i => ProductDto.Of(RestAuthFilter.CallerOf(http), i.Product, i.DeviceCount)).ToList(),
             result.Total, result.Paging.Page, result.Paging.PageSize));
     }
 
@@ -51,20 +51,20 @@ public static class ProductApi
         var p = await products.CreateAsync(RestAuthFilter.CallerOf(http), new NewProduct(body.Name, body.NodeType, body.DataFormat,
             body.AuthType, body.Description, body.NetType, CategoryKey: body.CategoryKey, DynamicRegistration: body.DynamicRegistration,
             ProjectId: body.ProjectId), http.RequestAborted);
-        return TypedResults.Created($"/api/v1/products/{p.ProductKey}", ProductDto.Of(p, 0));
+        return TypedResults.Created($"/api/v1/products/{p.ProductKey}", ProductDto.Of(RestAuthFilter.CallerOf(http), p, 0));
     }
 
     static async Task<Ok<ProductDto>> Get(HttpContext http, ProductRegistry products, string productKey)
     {
         var p = await products.GetAsync(RestAuthFilter.CallerOf(http), productKey, http.RequestAborted);
-        return TypedResults.Ok(ProductDto.Of(p, await products.DeviceCountAsync(p, http.RequestAborted)));
+        return TypedResults.Ok(ProductDto.Of(RestAuthFilter.CallerOf(http), p, await products.DeviceCountAsync(p, http.RequestAborted)));
     }
 
     static async Task<Ok<ProductDto>> Update(HttpContext http, ProductRegistry products, string productKey, UpdateProductRequest body)
     {
         var p = await products.UpdateAsync(RestAuthFilter.CallerOf(http), productKey,
             new ProductChanges(body.Name, body.Description, body.DynamicRegistration), http.RequestAborted);
-        return TypedResults.Ok(ProductDto.Of(p));
+        return TypedResults.Ok(ProductDto.Of(RestAuthFilter.CallerOf(http), p));
     }
 
     static async Task<NoContent> Delete(HttpContext http, ProductRegistry products, string productKey)

@@ -1,5 +1,6 @@
 // RPC actions for products: CreateProduct, UpdateProduct, QueryProduct, QueryProductList, DeleteProduct, and the
 // certified modules (ListCertifiedModules, SetProductModule).
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Projects;
 using Thingyard.Registry;
@@ -54,7 +55,8 @@ public static class ProductRpc
             {
                 AliyunCommodityCode = "iothub_senior", p.AuthType, p.CategoryKey, p.DataFormat, p.Description,
                 DeviceCount = await registry.DeviceCountAsync(p, c.Ct), GmtCreate = p.CreatedAtMs, Id2 = p.AuthType == "id2",
-                NetType = NetTypeNumber(p.NetType), p.NodeType, Owner = true, p.ProductKey, ProductName = p.Name, p.ProductSecret,
+                NetType = NetTypeNumber(p.NetType), p.NodeType, Owner = c.Caller.SeesSecretsOf(p), p.ProductKey, ProductName = p.Name,
+                ProductSecret = c.Caller.SecretFor(p, p.ProductSecret),
                 p.ProductStatus, p.ProtocolType, ValidateType = 1, DynamicRegistration = p.DynamicRegistration,
                 ProjectId = await c.Service<ProjectRegistry>().PublicIdAsync(p, c.Ct), p.ReleaseState,
                 // Null values are left out of the answer: both appear only once set.

@@ -1,4 +1,5 @@
 // REST request and response records for the registry (camelCase JSON).
+using Thingyard.Access;
 using Thingyard.Registry;
 
 namespace Thingyard.Server.Registry;
@@ -7,7 +8,10 @@ public sealed record ProductDto(string ProductKey, string ProductSecret, string 
     string AuthType, string NetType, bool DynamicRegistration, string ProductStatus, long CreatedAt, int? DeviceCount = null,
     string? CategoryKey = null, string? ModuleId = null, string ReleaseState = "development")
 {
-    public static ProductDto Of(Product p, int? count = null) => new(p.ProductKey, p.ProductSecret, p.Name, p.Description, p.NodeType,
+    /// <summary>The product as the caller sees it: its secret left out for an account it is only authorized to.</summary>
+    public static ProductDto Of(Caller caller, Product p, int? count = null) => Of(p, count) with { ProductSecret = caller.SecretFor(p, p.ProductSecret) };
+
+    static ProductDto Of(Product p, int? count) => new(p.ProductKey, p.ProductSecret, p.Name, p.Description, p.NodeType,
         p.DataFormat, p.AuthType, p.NetType, p.DynamicRegistration, p.ProductStatus, p.CreatedAtMs, count, p.CategoryKey, p.ModuleId, p.ReleaseState);
 }
 
@@ -28,7 +32,10 @@ public sealed record UpdateProductRequest(string? Name, string? Description, boo
 public sealed record DeviceDto(string IotId, string ProductKey, string DeviceName, string DeviceSecret, string? Nickname, string Status,
     long CreatedAt, long? ActivatedAt, long? LastOnlineAt, string? IpAddress, string? FirmwareVersion)
 {
-    public static DeviceDto Of(Device d) => new(d.IotId, d.ProductKey, d.DeviceName, d.DeviceSecret, d.Nickname, d.Status,
+    /// <summary>The device as the caller sees it: its secret left out for an account it is only authorized to.</summary>
+    public static DeviceDto Of(Caller caller, Device d) => Of(d) with { DeviceSecret = caller.SecretFor(d, d.DeviceSecret) };
+
+    static DeviceDto Of(Device d) => new(d.IotId, d.ProductKey, d.DeviceName, d.DeviceSecret, d.Nickname, d.Status,
         d.CreatedAtMs, d.ActivatedAtMs, d.LastOnlineAtMs, d.IpAddress, d.FirmwareVersion);
 }
 

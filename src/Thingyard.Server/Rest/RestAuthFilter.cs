@@ -34,7 +34,8 @@ public sealed class RestAuthFilter(AccessKeyStore keys, AuthThrottle throttle, D
             var credential = await keys.FindAsync(keyId, http.RequestAborted);
             if (credential is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credential.Secret), Encoding.UTF8.GetBytes(secret!)))
             {
-                http.Items[CallerKey] = await grants.WithGrantsAsync(Caller.Account(credential.AccountId), http.RequestAborted);
+                // Authorized devices answer reads (GET) only; changes through REST stay the owner's.
+                http.Items[CallerKey] = await grants.WithGrantsAsync(Caller.Account(credential.AccountId), HttpMethods.IsGet(http.Request.Method), http.RequestAborted);
                 return await next(context);
             }
         }

@@ -17,7 +17,8 @@ public sealed class RpcCall(RpcRequest request, IServiceProvider services, Cance
     public T Service<T>() where T : notnull => services.GetRequiredService<T>();
 
     /// <summary>Adds what other accounts authorized to the caller's account (RpcActions does, before the handler).</summary>
-    internal async ValueTask LoadGrantsAsync() => Caller = await Service<GrantDirectory>().WithGrantsAsync(Caller, Ct);
+    internal async ValueTask LoadGrantsAsync() =>
+        Caller = await Service<GrantDirectory>().WithGrantsAsync(Caller, GranteeActions.Admits(Request.Action), Ct);
 
     public string? Optional(string name) =>
         Request.Params.TryGetValue(name, out var v) && v.Length > 0 ? v : null;

@@ -7,6 +7,7 @@ using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rules;
 using Thingyard.Server.Shadows;
+using Thingyard.Server.Sharing;
 using Thingyard.Server.Scripts;
 using Thingyard.Server.Subscriptions;
 using Thingyard.Server.ThingModels;
@@ -23,6 +24,7 @@ public static class RpcSetup
         services.AddSingleton<RpcAuthenticator>();
         services.AddSingleton(_ => new RpcActions()
             .AddProjectActions()
+            .AddSharingActions()
             .AddProductActions()
             .AddDeviceActions()
             .AddBatchActions()

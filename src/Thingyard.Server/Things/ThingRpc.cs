@@ -2,6 +2,7 @@
 // topic or a product broadcast, RRPC, and a device's live subscriptions. Everything goes through ThingCommands,
 // which checks input against the thing model before anything is sent.
 using System.Globalization;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Connectivity;
 using Thingyard.Protocol.Alink;
@@ -33,18 +34,27 @@ public static class ThingRpc
     /// <summary>The device named by IotId or ProductKey+DeviceName, in the caller's account only (a read-only copy).</summary>
     internal static Task<Device> DeviceOf(RpcCall c) => c.Service<DeviceCache>().GetAsync(c.Caller, c.Device(), c.Ct);
 
+    /// <summary>The named device, if the caller may send to it (AccessRules.RequireOperate: a project granted with a viewer
+    /// role may not).</summary>
+    static async Task<Device> OperableDeviceOf(RpcCall c)
+    {
+        var device = await DeviceOf(c);
+        c.Caller.RequireOperate(device);
+        return device;
+    }
+
     static ThingCommands Commands(RpcCall c) => c.Service<ThingCommands>();
 
     static async Task<object> SetDeviceProperty(RpcCall c)
     {
-        var device = await DeviceOf(c);
+        var device = await OperableDeviceOf(c);
         var id = await Commands(c).SetPropertiesAsync(device, c.Required("Items"), c.Ct);
         return new { Data = new { MessageId = id } };
     }
 
     static async Task<object> InvokeThingService(RpcCall c)
     {
-        var device = await DeviceOf(c);
+        var device = await OperableDeviceOf(c);
         var outcome = await Commands(c).InvokeServiceAsync(device, c.Required("Identifier"), c.Optional("Args") ?? "{}", c.Ct);
         // A sync call the device refused: its code and message ride along (Thingyard's addition; the SDK reads Result).
         if (outcome.Reply is { Code: not AlinkCodes.Ok } refused)
@@ -110,6 +120,7 @@ public static class ThingRpc
         var byName = found.ToDictionary(d => d.DeviceName, StringComparer.Ordinal);
         var missing = names.FirstOrDefault(n => !byName.ContainsKey(n));
         if (missing is not null) throw IotException.DeviceNotFound($"{productKey}/{missing}");
+        foreach (var d in found) c.Caller.RequireOperate(d);
         return names.Distinct(StringComparer.Ordinal).Select(n => byName[n]).ToList();
     }
 
@@ -124,7 +135,8 @@ public static class ThingRpc
         if (qos is not (0 or 1)) throw RpcGatewayException.Invalid("Qos", "must be 0 or 1");
         var device = c.Optional("IotId") is null && c.Optional("DeviceName") is null
             ? await c.Service<DeviceRegistry>().GetAsync(c.Caller, DeviceRef.Of(null, c.Required("ProductKey"), DeviceNameIn(topic, c.Required("ProductKey"))), c.Ct)
-            : await DeviceOf(c);
+            : await OperableDeviceOf(c);
+        c.Caller.RequireOperate(device);
         return new { MessageId = await Commands(c).PublishAsync(device, topic, payload, qos, c.Ct) };
     }
 
@@ -150,7 +162,7 @@ public static class ThingRpc
     /// comes back Base64-encoded. OFFLINE, TIMEOUT and HALFCONN are outcomes (Success true), not errors.</summary>
     static async Task<object> RRpc(RpcCall c)
     {
-        var device = await DeviceOf(c);
+        var device = await OperableDeviceOf(c);
         var request = Base64(c, "RequestBase64Byte");
         var timeout = c.Int("Timeout") ?? Math.Clamp(c.Service<MqttOptions>().SyncCallTimeoutMs, MinRrpcTimeoutMs, MaxRrpcTimeoutMs);
         if (timeout is < MinRrpcTimeoutMs or > MaxRrpcTimeoutMs)

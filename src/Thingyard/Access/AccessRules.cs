@@ -45,28 +45,67 @@ public interface IAccountOwned
 
 public static class AccessRules
 {
-    /// <summary>The rows the caller may see: its account's, and those of projects authorized to it.</summary>
+    /// <summary>The rows the caller may see: its account's, those of projects authorized to it, and (for a request an
+    /// authorized account may make) devices authorized to it with their products.</summary>
     public static IQueryable<T> VisibleTo<T>(this IQueryable<T> rows, Caller caller) where T : class, IAccountOwned
     {
         var accountId = caller.AccountId;
-        if (caller.Grants.IsEmpty || GrantKey<T>() is not { } key) return rows.Where(r => r.AccountId == accountId);
-        // r => r.AccountId == accountId || ids.Contains(r.<key>), built on T's own property so EF Core translates it.
-        var ids = typeof(T) == typeof(Project) ? caller.Grants.Projects.Keys.ToList() : caller.Grants.Products.Keys.ToList();
+        var grants = caller.Grants;
+        if (grants.IsEmpty) return rows.Where(r => r.AccountId == accountId);
+        // r => r.AccountId == accountId || ids.Contains(r.<key>) || ..., built on T's own properties so EF Core translates it.
         var r = Expression.Parameter(typeof(T), "r");
-        var own = Expression.Equal(Expression.Property(r, nameof(IAccountOwned.AccountId)), Expression.Constant(accountId));
-        var granted = Expression.Call(Expression.Constant(ids), typeof(List<long>).GetMethod(nameof(List<long>.Contains))!,
-            Expression.Property(r, key));
-        return rows.Where(Expression.Lambda<Func<T, bool>>(Expression.OrElse(own, granted), r));
+        Expression visible = Expression.Equal(Expression.Property(r, nameof(IAccountOwned.AccountId)), Expression.Constant(accountId));
+        if (grants.Projects.Count > 0 && GrantKey<T>() is { } key)
+            visible = Expression.OrElse(visible, In(typeof(T) == typeof(Project) ? [.. grants.Projects.Keys] : [.. grants.Products.Keys], Expression.Property(r, key)));
+        if (grants.DevicesAdmitted && AuthorizedIds<T>(grants) is { } authorized)
+            visible = Expression.OrElse(visible, In(authorized, Expression.Property(r, nameof(Device.Id))));
+        return rows.Where(Expression.Lambda<Func<T, bool>>(visible, r));
     }
+
+    static MethodCallExpression In(List<long> ids, Expression id) =>
+        Expression.Call(Expression.Constant(ids), typeof(List<long>).GetMethod(nameof(List<long>.Contains))!, id);
+
+    /// <summary>The ids of T authorized to the caller's account one by one: devices, and the products they came with.</summary>
+    static List<long>? AuthorizedIds<T>(Grants grants) =>
+        typeof(T) == typeof(Device) ? [.. grants.Devices.Keys]
+        : typeof(T) == typeof(Product) ? [.. grants.AuthorizedProducts]
+        : null;
 
     /// <summary>The same rule for a row already in memory (a cached device, a connected device's identity).</summary>
     public static bool IsVisibleTo(this IAccountOwned row, Caller caller) =>
-        row.AccountId == caller.AccountId || !caller.Grants.IsEmpty && GrantedRole(caller, row) is not null;
+        row.AccountId == caller.AccountId
+        || !caller.Grants.IsEmpty && (GrantedRole(caller, row) is not null || caller.Grants.DevicesAdmitted && IsAuthorizedTo(caller, row));
+
+    /// <summary>Whether the row is a device (or product) authorized to the caller's account by device authorization.</summary>
+    static bool IsAuthorizedTo(Caller caller, IAccountOwned row) => row switch
+    {
+        Device d => caller.Grants.Devices.ContainsKey(d.Id),
+        Connectivity.DeviceIdentity d => caller.Grants.Devices.ContainsKey(d.DeviceId),
+        Product p => caller.Grants.AuthorizedProducts.Contains(p.Id),
+        _ => false,
+    };
+
+    /// <summary>Whether the caller sees the row's secrets (DeviceSecret, ProductSecret): its own rows and those of
+    /// projects authorized to it; never a device or product authorized to it on its own.</summary>
+    public static bool SeesSecretsOf(this Caller caller, IAccountOwned row) => row.AccountId == caller.AccountId || GrantedRole(caller, row) is not null;
+
+    /// <summary>The secret as the caller may see it: itself, or empty.</summary>
+    public static string SecretFor(this Caller caller, IAccountOwned row, string secret) => caller.SeesSecretsOf(row) ? secret : "";
+
+    /// <summary>Refuses to send to a device (set properties, invoke services, publish) unless the caller may: its own
+    /// device (its role was checked for the action), one of a project authorized to it whose role may change things, or
+    /// a device authorized to it.</summary>
+    public static void RequireOperate(this Caller caller, IAccountOwned device)
+    {
+        if (device.AccountId == caller.AccountId || caller.Grants.DevicesAdmitted && IsAuthorizedTo(caller, device)) return;
+        caller.RequireChange(device);
+    }
 
     /// <summary>Refuses a change to a row of a project authorized to the caller when the role granted there may not
     /// change anything (the caller's own role is checked for every action already, Permissions).</summary>
     public static void RequireChange(this Caller caller, IAccountOwned row)
     {
+        if (row.AccountId != caller.AccountId && GrantedRole(caller, row) is null && IsAuthorizedTo(caller, row)) throw OwnersOnly(row);
         var role = caller.RoleOn(row);
         if (!role.Allows(Need.Change))
             throw new IotException(Permissions.ForbiddenCode, $"User not authorized to operate on the specified resource: the {role.ToString().ToLowerInvariant()} role cannot change anything here.");
@@ -99,12 +138,36 @@ public static class AccessRules
     /// <summary>The one row matching, if the caller may see it; otherwise <paramref name="notFound"/>, exactly as when
     /// no such row exists.</summary>
     public static async Task<T> FindVisibleAsync<T>(this IQueryable<T> rows, Caller caller, Expression<Func<T, bool>> match,
-        Func<IotException> notFound, CancellationToken ct = default) where T : class, IAccountOwned =>
-        await rows.VisibleTo(caller).FirstOrDefaultAsync(match, ct) ?? throw notFound();
+        Func<IotException> notFound, CancellationToken ct = default) where T : class, IAccountOwned
+    {
+        if (await rows.VisibleTo(caller).FirstOrDefaultAsync(match, ct) is { } row) return row;
+        // A device or product authorized to the caller, asked for by a request only its owner may make: said so, rather
+        // than "not found" about a row the caller can list.
+        if (caller.Grants.HasAuthorizations && !caller.Grants.DevicesAdmitted && AuthorizedIds<T>(caller.Grants) is not null
+            && await rows.VisibleTo(Admitted(caller)).FirstOrDefaultAsync(match, ct) is { } authorized)
+            throw OwnersOnly(authorized);
+        throw notFound();
+    }
 
-    /// <summary>The row in memory if the caller may see it; otherwise <paramref name="notFound"/> (also when it is null).</summary>
-    public static T VisibleOrNotFound<T>(this T? row, Caller caller, Func<IotException> notFound) where T : class, IAccountOwned =>
-        row is not null && row.IsVisibleTo(caller) ? row : throw notFound();
+    /// <summary>The row in memory if the caller may see it; otherwise <paramref name="notFound"/> (also when it is null),
+    /// or the owner-only refusal for a device authorized to the caller that this request may not reach.</summary>
+    public static T VisibleOrNotFound<T>(this T? row, Caller caller, Func<IotException> notFound) where T : class, IAccountOwned
+    {
+        if (row is not null && row.IsVisibleTo(caller)) return row;
+        if (row is not null && !caller.Grants.DevicesAdmitted && IsAuthorizedTo(caller, row)) throw OwnersOnly(row);
+        throw notFound();
+    }
+
+    static Caller Admitted(Caller caller) => caller with { Grants = caller.Grants with { DevicesAdmitted = true } };
+
+    /// <summary>The refusal of an owner's operation on a device or product authorized to the caller.</summary>
+    static IotException OwnersOnly(IAccountOwned row) => new(IotErrors.AuthorizedToYou, row switch
+    {
+        Device d => $"Device {d.ProductKey}/{d.DeviceName} is authorized to your account by its owner: you may read it, set its properties and invoke its services; only its owner may do this.",
+        Connectivity.DeviceIdentity d => $"Device {d.ProductKey}/{d.DeviceName} is authorized to your account by its owner: you may read it, set its properties and invoke its services; only its owner may do this.",
+        Product p => $"Product {p.ProductKey} is authorized to your account by its owner: you may read it; only its owner may do this.",
+        _ => "This is authorized to your account by its owner; only its owner may do this.",
+    });
 
     /// <summary>The rows owned by the account: its namespace (names, quotas), not what a caller may see.</summary>
     public static IQueryable<T> OwnedBy<T>(this IQueryable<T> rows, long accountId) where T : class, IAccountOwned =>

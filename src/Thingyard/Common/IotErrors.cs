@@ -47,6 +47,15 @@ public static class IotErrors
     public const string InvalidShadow = "iot.shadow.InvalidFormattedShadow";
     public const string ConfigNotFound = "iot.config.NotExistedConfigFile";
     public const string ProjectNotFound = "iot.project.NotExistedProject";
+    /// <summary>An owner's operation asked for by an account a device (or product) is only authorized to.</summary>
+    public const string AuthorizedToYou = "iot.authorization.OwnerOnlyOperation";
+    /// <summary>No such device or product authorization.</summary>
+    public const string AuthorizationNotFound = "iot.authorization.NotExistedAuthorization";
+    /// <summary>A product authorization revoked while devices of it are still authorized.</summary>
+    public const string ProductAuthorizationInUse = "iot.authorization.DevicesStillAuthorized";
+    /// <summary>Authorization and distribution on the same product or device.</summary>
+    public const string AuthorizationConflictsWithDistribution = "iot.authorization.ConflictWithDistribution";
+
     public const string ProjectNameExists = "iot.project.AlreadyExistedProjectName";
     public const string InvalidProjectName = "iot.project.InvalidFormattedName";
     public const string ProjectInUse = "iot.project.ProjectInUse";

@@ -32,6 +32,10 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         var product = await db.Products.FindVisibleAsync(caller, p => p.ProductKey == request.ProductKey, () => IotException.ProductNotFound(request.ProductKey), ct);
         if (product.IsDistributedCopy)
             throw new IotException(CopyReadOnly, $"Product {product.ProductKey} was distributed to this instance from {product.SourceInstanceId}; distribute it from there.");
+        caller.RequireChange(product);
+        if (await db.ProductAuthorizations.AnyAsync(g => g.ProductId == product.Id, ct))
+            throw new IotException(IotErrors.AuthorizationConflictsWithDistribution,
+                $"Product {product.ProductKey} (or devices of it) is authorized to another account; authorization and distribution cannot be used on the same product or device. Revoke the authorizations first.");
         if (request.Strategy is not (0 or 1)) throw IotException.Invalid("Strategy must be 0 (specified region) or 1 (nearest access).");
         var targets = request.TargetInstanceIds.Where(t => t.Length > 0).Distinct().ToList();
         if (targets.Count == 0) throw IotException.Invalid("Name the target instance (TargetInstanceId / TargetInstanceConfig.N.TargetInstanceId).");

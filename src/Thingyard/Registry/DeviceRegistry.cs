@@ -93,6 +93,7 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
     public async Task DeleteAsync(Caller caller, DeviceRef r, CancellationToken ct = default)
     {
         var device = await GetAsync(caller, r, ct);
+        caller.RequireChange(device);
         if (device.SourceInstanceId is not null)
             throw new IotException(IotErrors.DeviceDistributed,
                 $"Device {device.DeviceName} was distributed here from instance {device.SourceInstanceId}; distribute it back and delete it there.");
@@ -106,6 +107,7 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
     public async Task<Device> DisableAsync(Caller caller, DeviceRef r, CancellationToken ct = default)
     {
         var device = await GetAsync(caller, r, ct);
+        caller.RequireChange(device);
         device.Status = DeviceStatus.Disabled;
         device.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(ct);
@@ -117,6 +119,7 @@ public sealed class DeviceRegistry(ThingyardDb db, ProductRegistry products, Tim
     public async Task<Device> EnableAsync(Caller caller, DeviceRef r, CancellationToken ct = default)
     {
         var device = await GetAsync(caller, r, ct);
+        caller.RequireChange(device);
         if (device.Status == DeviceStatus.Disabled)
         {
             device.Status = device.ActivatedAtMs is null ? DeviceStatus.Unactive : DeviceStatus.Offline;

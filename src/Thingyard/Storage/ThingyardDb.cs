@@ -53,6 +53,8 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<UsedNonce> UsedNonces => Set<UsedNonce>();
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ProjectGrant> ProjectGrants => Set<ProjectGrant>();
+    public DbSet<Sharing.DeviceAuthorization> DeviceAuthorizations => Set<Sharing.DeviceAuthorization>();
+    public DbSet<Sharing.ProductAuthorization> ProductAuthorizations => Set<Sharing.ProductAuthorization>();
     public DbSet<ReleaseRecord> ReleaseRecords => Set<ReleaseRecord>();
     public DbSet<ActivationQuota> ActivationQuotas => Set<ActivationQuota>();
     public DbSet<ProductionBatch> ProductionBatches => Set<ProductionBatch>();

@@ -51,6 +51,10 @@ public static class DeviceLookups
         {
             var registry = s.GetRequiredService<DeviceRegistry>();
             var device = await registry.GetAsync(caller, new DeviceRef(null, productKey, deviceName), ct);
-            return (device, await registry.ProductOfAsync(device, ct));
+            var product = await registry.ProductOfAsync(device, ct);
+            // Copies leave the scope unsaved: an account the device is only authorized to never sees its secrets.
+            device.DeviceSecret = caller.SecretFor(device, device.DeviceSecret);
+            product.ProductSecret = caller.SecretFor(product, product.ProductSecret);
+            return (device, product);
         }, ct);
 }

@@ -1582,6 +1582,71 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.ToTable("ThingScripts");
                 });
 
+            modelBuilder.Entity("Thingyard.Sharing.DeviceAuthorization", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("GranteeAccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GranteeAccountId");
+
+                    b.HasIndex("DeviceId", "GranteeAccountId")
+                        .IsUnique();
+
+                    b.HasIndex("ProductId", "GranteeAccountId");
+
+                    b.ToTable("DeviceAuthorizations");
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.ProductAuthorization", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("GranteeAccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GranteeAccountId");
+
+                    b.HasIndex("ProductId", "GranteeAccountId")
+                        .IsUnique();
+
+                    b.ToTable("ProductAuthorizations");
+                });
+
             modelBuilder.Entity("Thingyard.Subscriptions.BacklogMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -2362,6 +2427,36 @@ namespace Thingyard.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Thingyard.Scripts.ThingScript", b =>
                 {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.DeviceAuthorization", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Thingyard.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("GranteeAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.ProductAuthorization", b =>
+                {
+                    b.HasOne("Thingyard.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("GranteeAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")

@@ -1524,6 +1524,67 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("ThingScripts");
                 });
 
+            modelBuilder.Entity("Thingyard.Sharing.DeviceAuthorization", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GranteeAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GranteeAccountId");
+
+                    b.HasIndex("DeviceId", "GranteeAccountId")
+                        .IsUnique();
+
+                    b.HasIndex("ProductId", "GranteeAccountId");
+
+                    b.ToTable("DeviceAuthorizations");
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.ProductAuthorization", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GranteeAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GranteeAccountId");
+
+                    b.HasIndex("ProductId", "GranteeAccountId")
+                        .IsUnique();
+
+                    b.ToTable("ProductAuthorizations");
+                });
+
             modelBuilder.Entity("Thingyard.Subscriptions.BacklogMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -2286,6 +2347,36 @@ namespace Thingyard.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Thingyard.Scripts.ThingScript", b =>
                 {
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.DeviceAuthorization", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Thingyard.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("GranteeAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.ProductAuthorization", b =>
+                {
+                    b.HasOne("Thingyard.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("GranteeAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Thingyard.Registry.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")

@@ -1,0 +1,13 @@
+// Sharing area wiring: device and product authorization between accounts (per request).
+using Thingyard.Sharing;
+
+namespace Thingyard.Server.Sharing;
+
+public static class SharingSetup
+{
+    public static IServiceCollection AddSharing(this IServiceCollection services)
+    {
+        services.AddScoped<DeviceAuthorizations>();
+        return services;
+    }
+}
