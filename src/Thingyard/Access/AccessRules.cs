@@ -203,3 +203,37 @@ public static class AccessRules
 
 /// <summary>A project grant and the account it is to.</summary>
 public sealed record GrantRow(ProjectGrant Grant, Account Grantee);
+
+/// <summary>Something of one account (AccountId) authorized to another (GranteeAccountId): a device or product
+/// authorization (Sharing).</summary>
+public interface IGrant : IAccountOwned
+{
+    long GranteeAccountId { get; }
+}
+
+/// <summary>A grant and the other account in it (the grantee, or the owner it comes from). Built with an initializer,
+/// not a constructor, so that EF Core can go on composing queries over it.</summary>
+public sealed class GrantWith<T>
+{
+    public required T Grant { get; init; }
+    public required Account Account { get; init; }
+}
+
+/// <summary>The comparisons of device and product authorizations with accounts.</summary>
+public static class GrantRules
+{
+    /// <summary>The grants to one account (what it was authorized).</summary>
+    public static IQueryable<T> ToGrantee<T>(this IQueryable<T> grants, long granteeAccountId) where T : class, IGrant =>
+        grants.Where(g => g.GranteeAccountId == granteeAccountId);
+
+    /// <summary>Each grant with the account it is to (the owner's lists).</summary>
+    public static IQueryable<GrantWith<T>> WithGrantees<T>(this IQueryable<T> grants, IQueryable<Account> accounts) where T : class, IGrant =>
+        from g in grants join a in accounts on g.GranteeAccountId equals a.Id select new GrantWith<T> { Grant = g, Account = a };
+
+    /// <summary>Each grant with the account it comes from (the grantee's lists).</summary>
+    public static IQueryable<GrantWith<T>> WithOwners<T>(this IQueryable<T> grants, IQueryable<Account> accounts) where T : class, IGrant =>
+        from g in grants join a in accounts on g.AccountId equals a.Id select new GrantWith<T> { Grant = g, Account = a };
+
+    /// <summary>Whether the grant is to this account.</summary>
+    public static bool IsTo(this IGrant grant, long granteeAccountId) => grant.GranteeAccountId == granteeAccountId;
+}

@@ -7,7 +7,7 @@ using Thingyard.Access;
 namespace Thingyard.Sharing;
 
 /// <summary>One device authorized to one account. Revoking deletes the row.</summary>
-public sealed class DeviceAuthorization : IAccountOwned
+public sealed class DeviceAuthorization : IGrant
 {
     public long Id { get; set; }
     /// <summary>The owning (granting) account.</summary>
@@ -21,7 +21,7 @@ public sealed class DeviceAuthorization : IAccountOwned
 /// <summary>A product authorized to an account with its first device. It stays (the grantee keeps seeing the product's
 /// information, topic classes and thing model) until the owner revokes it, which needs its devices' grants revoked
 /// first, as on the platform.</summary>
-public sealed class ProductAuthorization : IAccountOwned
+public sealed class ProductAuthorization : IGrant
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

@@ -46,10 +46,10 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
             throw new IotException(IotErrors.AuthorizationConflictsWithDistribution, $"{conflict}; authorization and distribution cannot be used on the same product or device.");
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!await db.ProductAuthorizations.AnyAsync(g => g.ProductId == product.Id && g.GranteeAccountId == grantee.Id, ct))
+        if (!await db.ProductAuthorizations.ToGrantee(grantee.Id).AnyAsync(g => g.ProductId == product.Id, ct))
             db.ProductAuthorizations.Add(new ProductAuthorization { AccountId = product.AccountId, ProductId = product.Id, GranteeAccountId = grantee.Id, CreatedAtMs = now });
         var ids = devices.Select(d => d.Id).ToList();
-        var already = await db.DeviceAuthorizations.Where(g => g.GranteeAccountId == grantee.Id && ids.Contains(g.DeviceId)).ToDictionaryAsync(g => g.DeviceId, ct);
+        var already = await db.DeviceAuthorizations.ToGrantee(grantee.Id).Where(g => ids.Contains(g.DeviceId)).ToDictionaryAsync(g => g.DeviceId, ct);
         foreach (var d in devices.Where(d => !already.ContainsKey(d.Id)))
             db.DeviceAuthorizations.Add(new DeviceAuthorization { AccountId = product.AccountId, ProductId = product.Id, DeviceId = d.Id, GranteeAccountId = grantee.Id, CreatedAtMs = now });
         await db.SaveChangesAsync(ct);
@@ -63,8 +63,8 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     {
         var product = await OwnProductAsync(caller, productKey, ct);
         var grantee = await TargetAsync(targetUid, targetName, ct);
-        var removed = await db.DeviceAuthorizations
-            .Where(g => g.ProductId == product.Id && g.GranteeAccountId == grantee.Id && db.Devices.Any(d => d.Id == g.DeviceId && d.DeviceName == deviceName))
+        var removed = await db.DeviceAuthorizations.ToGrantee(grantee.Id)
+            .Where(g => g.ProductId == product.Id && db.Devices.Any(d => d.Id == g.DeviceId && d.DeviceName == deviceName))
             .ExecuteDeleteAsync(ct);
         grants.Forget();
         if (removed == 0) throw new IotException(IotErrors.AuthorizationNotFound, $"Device {productKey}/{deviceName} is not authorized to account {grantee.Uid}.");
@@ -75,11 +75,11 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     {
         var product = await OwnProductAsync(caller, productKey, ct);
         var grantee = await TargetAsync(targetUid, targetName, ct);
-        var devices = await db.DeviceAuthorizations.CountAsync(g => g.ProductId == product.Id && g.GranteeAccountId == grantee.Id, ct);
+        var devices = await db.DeviceAuthorizations.ToGrantee(grantee.Id).CountAsync(g => g.ProductId == product.Id, ct);
         if (devices > 0)
             throw new IotException(IotErrors.ProductAuthorizationInUse,
                 $"{devices} device(s) of product {productKey} are still authorized to account {grantee.Uid}; revoke their authorizations first.");
-        var removed = await db.ProductAuthorizations.Where(g => g.ProductId == product.Id && g.GranteeAccountId == grantee.Id).ExecuteDeleteAsync(ct);
+        var removed = await db.ProductAuthorizations.ToGrantee(grantee.Id).Where(g => g.ProductId == product.Id).ExecuteDeleteAsync(ct);
         grants.Forget();
         if (removed == 0) throw new IotException(IotErrors.AuthorizationNotFound, $"Product {productKey} is not authorized to account {grantee.Uid}.");
     }
@@ -88,10 +88,9 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     public async Task<Page<DeviceAuthorizationRow>> DevicesAsync(Caller caller, string? productKey, string? targetUid, string? deviceName, Paging paging,
         CancellationToken ct = default)
     {
-        var q = from g in db.DeviceAuthorizations.AsNoTracking().OwnedBy(caller.AccountId)
-                join d in db.Devices on g.DeviceId equals d.Id
-                join a in db.Accounts on g.GranteeAccountId equals a.Id
-                select new { g, d.ProductKey, d.DeviceName, d.IotId, a.Uid, a.Name };
+        var q = from x in db.DeviceAuthorizations.AsNoTracking().OwnedBy(caller.AccountId).WithGrantees(db.Accounts)
+                join d in db.Devices on x.Grant.DeviceId equals d.Id
+                select new { g = x.Grant, d.ProductKey, d.DeviceName, d.IotId, x.Account.Uid, x.Account.Name };
         if (!string.IsNullOrEmpty(productKey)) q = q.Where(x => x.ProductKey == productKey);
         if (!string.IsNullOrEmpty(targetUid)) q = q.Where(x => x.Uid == targetUid);
         if (!string.IsNullOrEmpty(deviceName)) q = q.Where(x => x.DeviceName.Contains(deviceName));
@@ -102,39 +101,42 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     /// <summary>The products the caller's account authorized to others, with how many of their devices are.</summary>
     public async Task<Page<ProductAuthorizationRow>> ProductsAsync(Caller caller, string? productKey, string? targetUid, Paging paging, CancellationToken ct = default)
     {
-        var q = from g in db.ProductAuthorizations.AsNoTracking().OwnedBy(caller.AccountId)
-                join p in db.Products on g.ProductId equals p.Id
-                join a in db.Accounts on g.GranteeAccountId equals a.Id
-                select new
-                {
-                    g, p.ProductKey, p.Name, a.Uid, GranteeName = a.Name,
-                    Devices = db.DeviceAuthorizations.Count(d => d.ProductId == g.ProductId && d.GranteeAccountId == g.GranteeAccountId),
-                };
+        var q = from x in db.ProductAuthorizations.AsNoTracking().OwnedBy(caller.AccountId).WithGrantees(db.Accounts)
+                join p in db.Products on x.Grant.ProductId equals p.Id
+                select new { g = x.Grant, p.ProductKey, p.Name, x.Account.Uid, GranteeName = x.Account.Name };
         if (!string.IsNullOrEmpty(productKey)) q = q.Where(x => x.ProductKey == productKey);
         if (!string.IsNullOrEmpty(targetUid)) q = q.Where(x => x.Uid == targetUid);
         var rows = await q.OrderByDescending(x => x.g.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
-        return new(rows.Select(x => new ProductAuthorizationRow(x.ProductKey, x.Name, x.Uid, x.GranteeName, x.Devices, x.g.CreatedAtMs)).ToList(), await q.CountAsync(ct), paging);
+        var counts = await DeviceCountsAsync(db.DeviceAuthorizations.OwnedBy(caller.AccountId), rows.Select(r => r.g.ProductId).ToList(), ct);
+        return new(rows.Select(x => new ProductAuthorizationRow(x.ProductKey, x.Name, x.Uid, x.GranteeName,
+            counts.GetValueOrDefault((x.g.ProductId, x.g.GranteeAccountId)), x.g.CreatedAtMs)).ToList(), await q.CountAsync(ct), paging);
     }
 
     /// <summary>The products authorized to the caller's account, each with the account it comes from.</summary>
     public async Task<Page<AuthorizedProductRow>> AuthorizedProductsAsync(Caller caller, string? productKey, Paging paging, CancellationToken ct = default)
     {
-        var accountId = caller.AccountId;
-        var q = from g in db.ProductAuthorizations.AsNoTracking().Where(g => g.GranteeAccountId == accountId)
-                join p in db.Products on g.ProductId equals p.Id
-                join a in db.Accounts on g.AccountId equals a.Id
-                select new { g, p, a.Uid, a.Name, Devices = db.DeviceAuthorizations.Count(d => d.ProductId == g.ProductId && d.GranteeAccountId == accountId) };
+        var q = from x in db.ProductAuthorizations.AsNoTracking().ToGrantee(caller.AccountId).WithOwners(db.Accounts)
+                join p in db.Products on x.Grant.ProductId equals p.Id
+                select new { g = x.Grant, p, x.Account.Uid, x.Account.Name };
         if (!string.IsNullOrEmpty(productKey)) q = q.Where(x => x.p.ProductKey == productKey);
         var rows = await q.OrderByDescending(x => x.g.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
-        return new(rows.Select(x => new AuthorizedProductRow(x.p, x.Uid, x.Name, x.Devices, x.g.CreatedAtMs)).ToList(), await q.CountAsync(ct), paging);
+        var counts = await DeviceCountsAsync(db.DeviceAuthorizations.ToGrantee(caller.AccountId), rows.Select(r => r.g.ProductId).ToList(), ct);
+        return new(rows.Select(x => new AuthorizedProductRow(x.p, x.Uid, x.Name, counts.GetValueOrDefault((x.g.ProductId, x.g.GranteeAccountId)), x.g.CreatedAtMs)).ToList(),
+            await q.CountAsync(ct), paging);
     }
+
+    /// <summary>How many devices each (product, grantee) of these products has authorized.</summary>
+    static async Task<Dictionary<(long, long), int>> DeviceCountsAsync(IQueryable<DeviceAuthorization> grants, List<long> productIds, CancellationToken ct) =>
+        (await grants.Where(g => productIds.Contains(g.ProductId)).GroupBy(g => new { g.ProductId, g.GranteeAccountId })
+            .Select(x => new { x.Key.ProductId, x.Key.GranteeAccountId, Count = x.Count() }).ToListAsync(ct))
+        .ToDictionary(x => (x.ProductId, x.GranteeAccountId), x => x.Count);
 
     /// <summary>Why the product or these devices may not be both authorized and distributed (null: they may be authorized).</summary>
     public async Task<string?> ConflictAsync(Product product, IReadOnlyCollection<long> deviceIds, CancellationToken ct)
     {
         if (product.IsDistributedCopy) return $"Product {product.ProductKey} was distributed to this instance from {product.SourceInstanceId}";
         if (await db.ProductDistributions.AnyAsync(x => x.ProductId == product.Id, ct)) return $"Product {product.ProductKey} has been distributed";
-        if (await db.DistributionJobs.AnyAsync(j => j.ProductKey == product.ProductKey && j.AccountId == product.AccountId && j.Status < DistributionStatus.Completed, ct))
+        if (await db.DistributionJobs.OwnedBy(product.AccountId).AnyAsync(j => j.ProductKey == product.ProductKey && j.Status < DistributionStatus.Completed, ct))
             return $"Product {product.ProductKey} has a distribution job running";
         if (await db.DeviceDistributions.AnyAsync(x => deviceIds.Contains(x.DeviceId), ct)) return "A device named has been distributed";
         return null;

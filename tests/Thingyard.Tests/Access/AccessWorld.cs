@@ -25,6 +25,9 @@ public sealed class AccessWorld : IAsyncLifetime
 
     public ThingyardServer Server { get; } = new();
     public TestAccount B { get; private set; } = null!;
+    /// <summary>A third account, to which A authorized AuthorizedDeviceName (a device of ReleasedProductKey).</summary>
+    public TestAccount C { get; private set; } = null!;
+    public string AuthorizedDeviceName { get; private set; } = "";
 
     public string ProductKey { get; private set; } = "";
     /// <summary>The project of A's product (A's default project).</summary>
@@ -208,6 +211,13 @@ public sealed class AccessWorld : IAsyncLifetime
             producedSecret = (await rest.GetStringAsync($"/api/v1/production/batches/{BatchId}/credentials.csv")).Split('\n')[1].Split(',')[2];
 
         B = await s.NewAccountAsync(Unique("b"));
+        // The produced device is authorized to a third account (C): A's lists of authorizations have a row.
+        C = await s.NewAccountAsync(Unique("c"));
+        string producedName;
+        using (var rest = s.Rest())
+            producedName = (await rest.GetStringAsync($"/api/v1/production/batches/{BatchId}/credentials.csv")).Split('\n')[1].Split(',')[1];
+        AuthorizedDeviceName = producedName;
+        await s.Call("AuthorizeDevices", ("ProductKey", ReleasedProductKey), ("DeviceName.1", producedName), ("TargetUid", C.AccountUid));
         using (var rest = s.Rest())
             UserId = (await JsonOf(await rest.GetAsync("/api/v1/accounts/me/users"), HttpStatusCode.OK))[0].At("id").GetInt64();
 

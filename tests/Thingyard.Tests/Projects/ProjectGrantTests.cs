@@ -59,6 +59,13 @@ public sealed class ProjectGrantTests(ThingyardServer server) : IClassFixture<Th
         Assert.Equal("Forbidden.RAM", refused.Code);
         Assert.Contains("viewer", refused.Message);
         Assert.Equal("Forbidden.RAM", (await server.FailsAs(b, "RegisterDevice", ("ProductKey", pk), ("DeviceName", "refused_one"))).Code);
+        // Nor may a viewer delete, disable or command the project's devices.
+        var named = new[] { ("ProductKey", pk), ("DeviceName", device.Str("DeviceName")) };
+        Assert.Equal("Forbidden.RAM", (await server.FailsAs(b, "DeleteDevice", named)).Code);
+        Assert.Equal("Forbidden.RAM", (await server.FailsAs(b, "DisableThing", named)).Code);
+        Assert.Equal("Forbidden.RAM", (await server.FailsAs(b, "SetDeviceProperty", [.. named, ("Items", """{"Level":1}""")])).Code);
+        Assert.Equal("Forbidden.RAM", (await server.FailsAs(b, "InvokeThingService", [.. named, ("Identifier", "Blink")])).Code);
+        Assert.NotEqual("DISABLE", (await server.Call("QueryDeviceDetail", named)).Str("Data.Status"));
         Assert.Equal("Forbidden.RAM", (await server.FailsAs(b, "CreateProduct", ("ProductName", Unique("No")), ("NodeType", "0"), ("ProjectId", projectId))).Code);
         Assert.Equal("iot.device.NotExistedDevice", (await server.Fails("QueryDeviceDetail", ("ProductKey", pk), ("DeviceName", "refused_one"))).Code);
 
