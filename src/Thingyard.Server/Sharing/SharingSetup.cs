@@ -7,6 +7,7 @@ public static class SharingSetup
 {
     public static IServiceCollection AddSharing(this IServiceCollection services)
     {
+        services.AddSingleton<AuthorizationChanges>();
         services.AddScoped<DeviceAuthorizations>();
         return services;
     }

@@ -2,6 +2,10 @@
 // telemetry writer's commits; a timer ticks the queues every second (overdue deliveries are sent again) and applies the
 // retention every minute.
 using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
+using Thingyard.Sharing;
+using Thingyard.Storage;
 using Thingyard.Server.Settings;
 using Thingyard.Subscriptions;
 using Thingyard.Telemetry;
@@ -16,9 +20,13 @@ public sealed class DeliveryHub : BackgroundService
     readonly AmqpOptions _options;
     readonly TimeProvider _time;
     readonly ILogger<DeliveryHub> _log;
+    readonly IDbContextFactory<ThingyardDb> _dbs;
 
-    public DeliveryHub(TelemetryPipeline telemetry, BacklogStore store, MessageIds ids, AmqpOptions options, TimeProvider time, ILogger<DeliveryHub> log)
+    public DeliveryHub(TelemetryPipeline telemetry, BacklogStore store, MessageIds ids, AmqpOptions options, AuthorizationChanges authorizations,
+        IDbContextFactory<ThingyardDb> dbs, TimeProvider time, ILogger<DeliveryHub> log)
     {
+        _dbs = dbs;
+        authorizations.Changed += (grantee, devices, authorized) => _ = AuthorizationChangedAsync(grantee, devices, authorized);
         _store = store;
         _ids = ids;
         _options = options;
@@ -48,6 +56,24 @@ public sealed class DeliveryHub : BackgroundService
         return Find(groupId) is { } q
             ? new GroupStatus(Math.Max(0, backlog - q.AcceptedUndeleted), q.Consumers, q.ConsumedLastMinute, q.LastConsumedAtMs)
             : new GroupStatus(backlog, [], 0, 0);
+    }
+
+    /// <summary>Devices authorized to an account, or revoked: each of the account's groups stops (or resumes) sending
+    /// their messages. A revoked device's messages still waiting in a group are dropped, not delivered.</summary>
+    async Task AuthorizationChangedAsync(long granteeAccountId, IReadOnlyCollection<long> devices, bool authorized)
+    {
+        try
+        {
+            await using var db = await _dbs.CreateDbContextAsync();
+            var groups = await db.ConsumerGroups.AsNoTracking().OwnedBy(granteeAccountId).Select(g => g.Id).ToListAsync();
+            foreach (var id in groups)
+                if (authorized) Find(id)?.Readmit(devices);
+                else Group(id).Revoke(devices);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogError(e, "Applying a device authorization change to account {Account}'s consumer groups failed", granteeAccountId);
+        }
     }
 
     void Stored(List<BacklogMessage> stored)

@@ -47,7 +47,7 @@ public sealed class Forwarder
     /// to the rules engine when a running rule reads the product.</summary>
     public async ValueTask AddAsync(Uplink u)
     {
-        var groups = await directory.GroupsAsync(u.Device.ProductId, MessageKinds.DeviceData);
+        var groups = await directory.GroupsAsync(u.Device.ProductId, u.Device.DeviceId, MessageKinds.DeviceData);
         var ruled = rules.Watches(u.Device.ProductId);
         if (groups.Length == 0 && !ruled) return;
         var d = u.Device;
@@ -99,7 +99,7 @@ public sealed class Forwarder
     /// <summary>Online or offline, queued behind the status change itself.</summary>
     public async ValueTask StatusAsync(DeviceIdentity d, bool online, string? ip, long timeMs, long lastTimeMs)
     {
-        var groups = await directory.GroupsAsync(d.ProductId, MessageKinds.DeviceStatusChange);
+        var groups = await directory.GroupsAsync(d.ProductId, d.DeviceId, MessageKinds.DeviceStatusChange);
         var ruled = rules.Watches(d.ProductId);
         if (groups.Length == 0 && !ruled) return;
         var payload = ForwardPayloads.Status(d, online, timeMs, lastTimeMs, ip, time.LocalTimeZone);
@@ -122,7 +122,7 @@ public sealed class Forwarder
         if (action is null) return;
         try
         {
-            var groups = await directory.GroupsAsync(d.ProductId, MessageKinds.DeviceLifeCycle);
+            var groups = await directory.GroupsAsync(d.ProductId, d.Id, MessageKinds.DeviceLifeCycle);
             var ruled = rules.Watches(d.ProductId);
             if (groups.Length == 0 && !ruled) return;
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -145,7 +145,7 @@ public sealed class Forwarder
             await using var db = await dbs.CreateDbContextAsync();
             var gateway = await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.Id == change.GatewayDeviceId);
             if (gateway is null) return;
-            var groups = await directory.GroupsAsync(gateway.ProductId, MessageKinds.DeviceTopoLifeCycle);
+            var groups = await directory.GroupsAsync(gateway.ProductId, gateway.Id, MessageKinds.DeviceTopoLifeCycle);
             var ruled = rules.Watches(gateway.ProductId);
             if (groups.Length == 0 && !ruled) return;
             var subs = await db.Devices.AsNoTracking().Where(d => change.SubDeviceIds.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync();

@@ -33,6 +33,9 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
     // Segments deleted while a page was being read: the page may still hold them, and must not send them again.
     HashSet<long>? _deletedWhileLoading;
     readonly ConsumeRate _rate = new(time);
+    // Devices no longer authorized to the group's account (Sharing): what the group still holds of them is dropped as
+    // if accepted, never sent. Null for almost every group.
+    HashSet<long>? _revoked;
 
     sealed class Segment(long[] ids, int remaining)
     {
@@ -126,6 +129,43 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
                 _ready[id] = f.Message;
                 PumpLocked();
             }
+        }
+    }
+
+    /// <summary>These devices are no longer authorized to the group's account: their messages waiting here are dropped
+    /// now, and any that arrive later (committed before the revocation, or read from the table) when they would be sent.</summary>
+    public void Revoke(IReadOnlyCollection<long> deviceIds)
+    {
+        lock (_lock)
+        {
+            (_revoked ??= []).UnionWith(deviceIds);
+            DropRevokedLocked();
+        }
+    }
+
+    /// <summary>These devices are authorized to the group's account again.</summary>
+    public void Readmit(IReadOnlyCollection<long> deviceIds)
+    {
+        lock (_lock)
+        {
+            _revoked?.ExceptWith(deviceIds);
+            if (_revoked?.Count == 0) _revoked = null;
+        }
+    }
+
+    /// <summary>Messages dropped because their device's authorization was revoked.</summary>
+    public long DroppedRevoked { get { lock (_lock) return _droppedRevoked; } }
+    long _droppedRevoked;
+
+    void DropRevokedLocked()
+    {
+        if (_revoked is not { } revoked) return;
+        foreach (var (id, m) in _ready.Where(x => revoked.Contains(x.Value.DeviceId)).ToList())
+        {
+            _ready.Remove(id);
+            if (!_accepted.Add(id)) continue;
+            _droppedRevoked++;
+            if (_segments.TryGetValue(m.Seq, out var segment) && --segment.Remaining == 0) store.Delete(groupId, m.Seq);
         }
     }
 
@@ -267,6 +307,7 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
     {
         var n = _consumers.Count;
         if (n == 0) return;
+        DropRevokedLocked();
         if (_ready.Count > 0)
         {
             var credit = new int[n];

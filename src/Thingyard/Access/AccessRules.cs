@@ -85,6 +85,16 @@ public static class AccessRules
         _ => false,
     };
 
+    /// <summary>Whether the row is the caller's only through device authorization (not its own, not of a project
+    /// authorized to it): the caller may read and command it, and keep configuration of its own about it.</summary>
+    public static bool IsOnlyAuthorizedTo(this Caller caller, IAccountOwned row) =>
+        row.AccountId != caller.AccountId && GrantedRole(caller, row) is null && IsAuthorizedTo(caller, row);
+
+    /// <summary>The account whose configuration about the product (its server-side subscription) the caller works on:
+    /// the product's owner, or, for a product only authorized to the caller, the caller's own account.</summary>
+    public static long ConfiguringAccount(this Caller caller, Product product) =>
+        caller.IsOnlyAuthorizedTo(product) ? caller.AccountId : product.AccountId;
+
     /// <summary>Whether the caller sees the row's secrets (DeviceSecret, ProductSecret): its own rows and those of
     /// projects authorized to it; never a device or product authorized to it on its own.</summary>
     public static bool SeesSecretsOf(this Caller caller, IAccountOwned row) => row.AccountId == caller.AccountId || GrantedRole(caller, row) is not null;

@@ -24,7 +24,7 @@ public sealed record ProductAuthorizationRow(string ProductKey, string ProductNa
 /// <summary>A product authorized to the caller's account, with the account it comes from.</summary>
 public sealed record AuthorizedProductRow(Product Product, string SourceUid, string SourceName, int DeviceCount, long CreatedAtMs);
 
-public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, TimeProvider time)
+public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, AuthorizationChanges changes, TimeProvider time)
 {
     public const int MaxDevicesPerCall = 100;
 
@@ -54,6 +54,7 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
             db.DeviceAuthorizations.Add(new DeviceAuthorization { AccountId = product.AccountId, ProductId = product.Id, DeviceId = d.Id, GranteeAccountId = grantee.Id, CreatedAtMs = now });
         await db.SaveChangesAsync(ct);
         grants.Forget();
+        changes.Publish(grantee.Id, ids, authorized: true);
         return devices.Select(d => new DeviceAuthorizationRow(product.ProductKey, d.DeviceName, d.IotId, grantee.Uid, grantee.Name,
             already.TryGetValue(d.Id, out var old) ? old.CreatedAtMs : now)).ToList();
     }
@@ -63,10 +64,12 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     {
         var product = await OwnProductAsync(caller, productKey, ct);
         var grantee = await TargetAsync(targetUid, targetName, ct);
-        var removed = await db.DeviceAuthorizations.ToGrantee(grantee.Id)
+        var revoked = await db.DeviceAuthorizations.ToGrantee(grantee.Id)
             .Where(g => g.ProductId == product.Id && db.Devices.Any(d => d.Id == g.DeviceId && d.DeviceName == deviceName))
-            .ExecuteDeleteAsync(ct);
+            .Select(g => g.DeviceId).ToListAsync(ct);
+        var removed = await db.DeviceAuthorizations.ToGrantee(grantee.Id).Where(g => revoked.Contains(g.DeviceId)).ExecuteDeleteAsync(ct);
         grants.Forget();
+        changes.Publish(grantee.Id, revoked, authorized: false);
         if (removed == 0) throw new IotException(IotErrors.AuthorizationNotFound, $"Device {productKey}/{deviceName} is not authorized to account {grantee.Uid}.");
     }
 

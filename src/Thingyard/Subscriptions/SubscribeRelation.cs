@@ -25,7 +25,9 @@ public enum MessageKinds
     OtaJob = 512,
 }
 
-public sealed class SubscribeRelation : IAccountOwned
+/// <summary>AccountId: the subscribing account, whose consumer groups receive the messages: the product's owner, or an
+/// account the product is authorized to (its relation carries only the authorized devices' messages).</summary>
+public sealed class SubscribeRelation : IAccountOwned, IInProduct
 {
     public long Id { get; set; }
     public long AccountId { get; set; }

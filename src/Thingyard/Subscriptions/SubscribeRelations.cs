@@ -29,19 +29,20 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
     {
         CheckType(type);
         var product = await WritableAsync(caller, productKey, ct);
+        var subscriber = caller.ConfiguringAccount(product);
         kinds = KindsFor(product, kinds);
-        if (await FindAsync(product, ct) is not null)
+        if (await FindAsync(product, subscriber, ct) is not null)
             throw new IotException(IotErrors.SubscribeRelationExists, $"Product {product.ProductKey} already has an AMQP subscription; change it with UpdateSubscribeRelation.");
-        var members = await GroupsAsync(caller, product, groupIds.Count == 0 ? new[] { ConsumerGroup.DefaultGroupId } : groupIds, ct);
+        var members = await GroupsAsync(caller, product, subscriber, groupIds.Count == 0 ? new[] { ConsumerGroup.DefaultGroupId } : groupIds, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var relation = new SubscribeRelation { AccountId = product.AccountId, ProductId = product.Id, Type = Amqp, Kinds = kinds, CreatedAtMs = now, ModifiedAtMs = now };
+        var relation = new SubscribeRelation { AccountId = subscriber, ProductId = product.Id, Type = Amqp, Kinds = kinds, CreatedAtMs = now, ModifiedAtMs = now };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.SubscribeRelations.Add(relation);
         await db.SaveChangesAsync(ct);
         db.SubscribeRelationGroups.AddRange(members.Select(g => new SubscribeRelationGroup { RelationId = relation.Id, ConsumerGroupId = g.Id }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        changes.Publish(product.AccountId);
+        changes.Publish(relation.AccountId);
         return new SubscribeRelationView(relation, product.ProductKey, members.Select(g => g.GroupId).ToList());
     }
 
@@ -52,9 +53,9 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
     {
         CheckType(type);
         var product = await WritableAsync(caller, productKey, ct);
-        var relation = await FindAsync(product, ct) ?? throw NotFound(product.ProductKey);
+        var relation = await FindAsync(product, caller.ConfiguringAccount(product), ct) ?? throw NotFound(product.ProductKey);
         kinds = KindsFor(product, kinds);
-        var members = groupIds.Count > 0 ? await GroupsAsync(caller, product, groupIds, ct) : null;
+        var members = groupIds.Count > 0 ? await GroupsAsync(caller, product, relation.AccountId, groupIds, ct) : null;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (members is not null)
         {
@@ -65,7 +66,7 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
         relation.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        changes.Publish(product.AccountId);
+        changes.Publish(relation.AccountId);
         return await ViewAsync(relation, product, ct);
     }
 
@@ -73,7 +74,7 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
     {
         CheckType(type);
         var product = await products.GetAsync(caller, productKey, ct);
-        var relation = await FindAsync(product, ct) ?? throw NotFound(product.ProductKey);
+        var relation = await FindAsync(product, caller.ConfiguringAccount(product), ct) ?? throw NotFound(product.ProductKey);
         return await ViewAsync(relation, product, ct);
     }
 
@@ -81,7 +82,7 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
     /// platform's API reads them one product at a time).</summary>
     public async Task<Page<SubscribeRelationView>> ListAsync(Caller caller, Paging paging, CancellationToken ct = default)
     {
-        var query = from r in db.SubscribeRelations
+        var query = from r in db.SubscribeRelations.VisibleTo(caller)
                     join p in db.Products.VisibleTo(caller) on r.ProductId equals p.Id
                     orderby p.Id descending
                     select new { Relation = r, Product = p };
@@ -96,25 +97,25 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
     {
         CheckType(type);
         var product = await WritableAsync(caller, productKey, ct);
-        var relation = await FindAsync(product, ct) ?? throw NotFound(product.ProductKey);
+        var relation = await FindAsync(product, caller.ConfiguringAccount(product), ct) ?? throw NotFound(product.ProductKey);
         db.SubscribeRelations.Remove(relation); // its group rows go with it (cascade)
         await db.SaveChangesAsync(ct);
-        changes.Publish(product.AccountId);
+        changes.Publish(relation.AccountId);
     }
 
     /// <summary>Adds one consumer group to the product's AMQP subscription (CreateConsumerGroupSubscribeRelation).</summary>
     public async Task AddGroupAsync(Caller caller, string productKey, string groupId, CancellationToken ct = default)
     {
         var product = await WritableAsync(caller, productKey, ct);
-        var relation = await FindAsync(product, ct) ?? throw NotFound(product.ProductKey);
-        var group = (await GroupsAsync(caller, product, [groupId], ct))[0];
+        var relation = await FindAsync(product, caller.ConfiguringAccount(product), ct) ?? throw NotFound(product.ProductKey);
+        var group = (await GroupsAsync(caller, product, relation.AccountId, [groupId], ct))[0];
         var current = await db.SubscribeRelationGroups.Where(m => m.RelationId == relation.Id).Select(m => m.ConsumerGroupId).ToListAsync(ct);
         if (current.Contains(group.Id)) return; // already there: nothing to change
         if (current.Count >= MaxGroupsPerRelation) throw TooMany();
         db.SubscribeRelationGroups.Add(new SubscribeRelationGroup { RelationId = relation.Id, ConsumerGroupId = group.Id });
         relation.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(ct);
-        changes.Publish(product.AccountId);
+        changes.Publish(relation.AccountId);
     }
 
     /// <summary>Removes one consumer group from the product's AMQP subscription; the last one cannot be removed (change
@@ -122,7 +123,7 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
     public async Task RemoveGroupAsync(Caller caller, string productKey, string groupId, CancellationToken ct = default)
     {
         var product = await WritableAsync(caller, productKey, ct);
-        var relation = await FindAsync(product, ct) ?? throw NotFound(product.ProductKey);
+        var relation = await FindAsync(product, caller.ConfiguringAccount(product), ct) ?? throw NotFound(product.ProductKey);
         var group = await groups.GetAsync(caller, groupId, ct);
         var current = await db.SubscribeRelationGroups.Where(m => m.RelationId == relation.Id).ToListAsync(ct);
         var member = current.FirstOrDefault(m => m.ConsumerGroupId == group.Id)
@@ -133,7 +134,7 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
         db.SubscribeRelationGroups.Remove(member);
         relation.ModifiedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(ct);
-        changes.Publish(product.AccountId);
+        changes.Publish(relation.AccountId);
     }
 
     /// <summary>Only AMQP is served; MNS (a queue in Alibaba's Message Service) is refused by name.</summary>
@@ -160,18 +161,21 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
         return kinds;
     }
 
+    /// <summary>The product, if the caller may change its subscription: as the owner (or a project's grantee whose role
+    /// allows changes), or as an account it is authorized to, which keeps a subscription of its own.</summary>
     async Task<Product> WritableAsync(Caller caller, string productKey, CancellationToken ct)
     {
         var product = await products.GetAsync(caller, productKey, ct);
-        caller.RequireChange(product);
+        if (!caller.IsOnlyAuthorizedTo(product)) caller.RequireChange(product);
         return product;
     }
 
-    Task<SubscribeRelation?> FindAsync(Product product, CancellationToken ct) =>
-        db.SubscribeRelations.FirstOrDefaultAsync(r => r.ProductId == product.Id && r.Type == Amqp, ct);
+    /// <summary>The subscription of the product that <paramref name="subscriber"/> keeps (each account keeps its own).</summary>
+    Task<SubscribeRelation?> FindAsync(Product product, long subscriber, CancellationToken ct) =>
+        db.SubscribeRelations.OwnedBy(subscriber).FirstOrDefaultAsync(r => r.ProductId == product.Id && r.Type == Amqp, ct);
 
-    /// <summary>The named groups, each the caller's own and of the product's account, at most ten, duplicates once.</summary>
-    async Task<List<ConsumerGroup>> GroupsAsync(Caller caller, Product product, IReadOnlyList<string> groupIds, CancellationToken ct)
+    /// <summary>The named groups, each the caller's own and of the subscribing account, at most ten, duplicates once.</summary>
+    async Task<List<ConsumerGroup>> GroupsAsync(Caller caller, Product product, long subscriber, IReadOnlyList<string> groupIds, CancellationToken ct)
     {
         var distinct = groupIds.Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count > MaxGroupsPerRelation) throw TooMany();
@@ -179,9 +183,9 @@ public sealed class SubscribeRelations(ThingyardDb db, ProductRegistry products,
         foreach (var id in distinct)
         {
             var group = await groups.GetAsync(caller, id, ct);
-            if (!group.IsOwnedBy(product.AccountId))
+            if (!group.IsOwnedBy(subscriber))
                 throw new IotException(IotErrors.InvalidSubscribeRelation,
-                    $"Product {product.ProductKey} belongs to another account (authorized to yours): its messages go only to that account's consumer groups, so its subscription is set up by that account.");
+                    $"Consumer group {group.GroupId} belongs to another account than the one keeping product {product.ProductKey}'s subscription (a product of a project authorized to you is subscribed by its owner): each account's subscription delivers to its own groups only.");
             found.Add(group);
         }
         return found;

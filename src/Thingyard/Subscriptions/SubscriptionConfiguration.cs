@@ -21,7 +21,7 @@ sealed class SubscriptionConfiguration : IEntityTypeConfiguration<ConsumerGroup>
 
     public void Configure(EntityTypeBuilder<SubscribeRelation> e)
     {
-        e.HasIndex(x => new { x.ProductId, x.Type }).IsUnique();
+        e.HasIndex(x => new { x.ProductId, x.AccountId, x.Type }).IsUnique();
         e.HasIndex(x => x.AccountId);
         e.Property(x => x.Type).HasMaxLength(8);
         e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);

@@ -14,33 +14,13 @@ public sealed class DeviceAuthorizationTests(ThingyardServer server) : IClassFix
 {
     const string OwnerOnly = "iot.authorization.OwnerOnlyOperation";
 
-    const string Tsl = """
-        {"schema":"https://iotx-tsl.oss-ap-southeast-1.aliyuncs.com/schema.json","profile":{"productKey":"x"},
-         "properties":[{"identifier":"Level","name":"Level","accessMode":"rw","required":false,"dataType":{"type":"int","specs":{"min":"0","max":"9","step":"1"}}}],
-         "events":[],
-         "services":[{"identifier":"Blink","name":"Blink","callType":"async","method":"thing.service.Blink","inputData":[{"identifier":"Times","name":"Times","dataType":{"type":"int","specs":{"min":"1","max":"5","step":"1"}}}],"outputData":[]}]}
-        """;
-
-    /// <summary>A product of the admin account, released through review with a writable Level and a Blink service.</summary>
-    async Task<string> ReleasedLampAsync()
-    {
-        var pk = await server.NewProductAsync("Lamp");
-        await server.Call("ImportThingModelTsl", ("ProductKey", pk), ("TslStr", Tsl));
-        await server.Call("PublishThingModel", ("ProductKey", pk));
-        await server.Call("SaveProductPanel", ("ProductKey", pk), ("Definition", """{"pages":[{"title":"Home","sections":[{"title":"S","widgets":[{"type":"value","identifier":"Level"}]}]}]}"""));
-        await server.Call("ConfirmProductInfo", ("ProductKey", pk));
-        await server.Call("ReleaseProduct", ("ProductKey", pk), ("WaiveReason", "tested by hand"));
-        await server.Call("ApproveProductRelease", ("ProductKey", pk));
-        return pk;
-    }
-
     [Fact]
     public async Task A_grantee_reads_and_commands_an_authorized_device_never_owns_it_and_loses_it_when_revoked()
     {
         var granteeName = Unique("grantee");
         var grantee = await server.NewAccountAsync(granteeName);
         var third = await server.NewAccountAsync(Unique("third"));
-        var pk = await ReleasedLampAsync();
+        var pk = await server.ReleasedLampAsync();
         var shared = await server.NewDeviceAsync(pk);
         var kept = await server.NewDeviceAsync(pk);
         var (sharedName, keptName) = (shared.Str("DeviceName"), kept.Str("DeviceName"));
@@ -150,7 +130,7 @@ public sealed class DeviceAuthorizationTests(ThingyardServer server) : IClassFix
         var notReleased = await server.Fails("AuthorizeDevices", ("ProductKey", draft), ("DeviceName.1", draftDevice), ("TargetUid", grantee.AccountUid));
         Assert.Equal("iot.production.ProductNotReleased", notReleased.Code);
 
-        var pk = await ReleasedLampAsync();
+        var pk = await server.ReleasedLampAsync();
         var name = (await server.NewDeviceAsync(pk)).Str("DeviceName");
         Assert.Equal("iot.account.NotExistedAccount",
             (await server.Fails("AuthorizeDevices", ("ProductKey", pk), ("DeviceName.1", name), ("TargetAccountName", Unique("nobody")))).Code);

@@ -1781,7 +1781,7 @@ namespace Thingyard.Storage.Migrations.Postgres
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("ProductId", "Type")
+                    b.HasIndex("ProductId", "AccountId", "Type")
                         .IsUnique();
 
                     b.ToTable("SubscribeRelations");

@@ -1713,7 +1713,7 @@ namespace Thingyard.Storage.Migrations.Sqlite
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("ProductId", "Type")
+                    b.HasIndex("ProductId", "AccountId", "Type")
                         .IsUnique();
 
                     b.ToTable("SubscribeRelations");
