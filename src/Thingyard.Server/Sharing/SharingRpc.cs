@@ -1,7 +1,8 @@
 // RPC actions for device authorization between accounts (the seed's 1.2.1; the platform publishes no OpenAPI for it, so
 // these are Thingyard's names in its style, listed in docs/sharing.md). The owner: AuthorizeDevices,
 // RevokeDeviceAuthorization, RevokeProductAuthorization, QueryDeviceAuthorizationList, QueryProductAuthorizationList.
-// The grantee: QueryAuthorizedProductList (the authorized products tab); the devices themselves are listed with
+// The grantee: QueryAuthorizedProductList (the authorized products tab); the public pool (the seed's 1.2.2):
+// AuthorizeProductToPublicPool (irreversible), RevokeProductFromPublicPool (always refused), QueryPublicProductList; the devices themselves are listed with
 // QueryDeviceList, which shows a grantee only the devices authorized to it.
 using Thingyard.Server.Rpc;
 using Thingyard.Sharing;
@@ -16,7 +17,35 @@ public static class SharingRpc
         .Add("RevokeProductAuthorization", RevokeProduct)
         .Add("QueryDeviceAuthorizationList", Devices)
         .Add("QueryProductAuthorizationList", Products)
-        .Add("QueryAuthorizedProductList", Authorized);
+        .Add("QueryAuthorizedProductList", Authorized)
+        .Add("AuthorizeProductToPublicPool", Publish)
+        .Add("RevokeProductFromPublicPool", Withdraw)
+        .Add("QueryPublicProductList", PublicProducts);
+
+    static async Task<object> Publish(RpcCall c)
+    {
+        var p = await c.Service<PublicPool>().PublishAsync(c.Caller, c.Required("ProductKey"), c.Bool("AgreementAccepted") ?? false, c.Ct);
+        return new { Data = new { p.ProductKey, GmtPublic = p.PublicSinceMs, Irreversible = true } };
+    }
+
+    static async Task<object> Withdraw(RpcCall c)
+    {
+        await c.Service<PublicPool>().WithdrawAsync(c.Caller, c.Required("ProductKey"), c.Ct);
+        return new { };
+    }
+
+    static async Task<object> PublicProducts(RpcCall c)
+    {
+        var page = await c.Service<PublicPool>().ListAsync(c.Caller, c.Optional("ProductKey"), c.Paging(10, 200), c.Ct);
+        return Paged(page, new
+        {
+            ProductInfo = page.Items.Select(r => new
+            {
+                r.Product.ProductKey, ProductName = r.Product.Name, r.Product.NodeType, r.Product.Description, r.Product.DataFormat,
+                SourceUid = r.OwnerUid, SourceAccountName = r.OwnerName, GmtPublic = r.Product.PublicSinceMs,
+            }),
+        });
+    }
 
     static DeviceAuthorizations Service(RpcCall c) => c.Service<DeviceAuthorizations>();
 

@@ -9,6 +9,7 @@ public static class SharingSetup
     {
         services.AddSingleton<AuthorizationChanges>();
         services.AddScoped<DeviceAuthorizations>();
+        services.AddScoped<PublicPool>();
         return services;
     }
 }

@@ -59,6 +59,9 @@ public static class AccessRules
             visible = Expression.OrElse(visible, In(typeof(T) == typeof(Project) ? [.. grants.Projects.Keys] : [.. grants.Products.Keys], Expression.Property(r, key)));
         if (grants.DevicesAdmitted && AuthorizedIds<T>(grants) is { } authorized)
             visible = Expression.OrElse(visible, In(authorized, Expression.Property(r, nameof(Device.Id))));
+        // The public pool: products their owners authorized to it, for an account that has been authorized a device.
+        if (grants.DevicesAdmitted && typeof(T) == typeof(Product))
+            visible = Expression.OrElse(visible, Expression.NotEqual(Expression.Property(r, nameof(Product.PublicSinceMs)), Expression.Constant(null, typeof(long?))));
         return rows.Where(Expression.Lambda<Func<T, bool>>(visible, r));
     }
 
@@ -81,7 +84,7 @@ public static class AccessRules
     {
         Device d => caller.Grants.Devices.ContainsKey(d.Id),
         Connectivity.DeviceIdentity d => caller.Grants.Devices.ContainsKey(d.DeviceId),
-        Product p => caller.Grants.AuthorizedProducts.Contains(p.Id),
+        Product p => caller.Grants.AuthorizedProducts.Contains(p.Id) || p.IsPublic && caller.Grants.HasAuthorizations,
         _ => false,
     };
 
@@ -175,7 +178,7 @@ public static class AccessRules
     {
         Device d => $"Device {d.ProductKey}/{d.DeviceName} is authorized to your account by its owner: you may read it, set its properties and invoke its services; only its owner may do this.",
         Connectivity.DeviceIdentity d => $"Device {d.ProductKey}/{d.DeviceName} is authorized to your account by its owner: you may read it, set its properties and invoke its services; only its owner may do this.",
-        Product p => $"Product {p.ProductKey} is authorized to your account by its owner: you may read it; only its owner may do this.",
+        Product p => $"Product {p.ProductKey} is authorized to your account{(p.IsPublic ? " (or to the public pool)" : "")} by its owner: you may read it; only its owner may do this.",
         _ => "This is authorized to your account by its owner; only its owner may do this.",
     });
 
@@ -195,6 +198,10 @@ public static class AccessRules
         join a in accounts on g.GranteeAccountId equals a.Id
         where g.ProjectId == projectId
         select new GrantRow(g, a);
+
+    /// <summary>Each row with the account that owns it (lists that name a row's source, such as the public pool).</summary>
+    public static IQueryable<GrantWith<T>> WithOwnerAccounts<T>(this IQueryable<T> rows, IQueryable<Account> accounts) where T : class, IAccountOwned =>
+        from r in rows join a in accounts on r.AccountId equals a.Id select new GrantWith<T> { Grant = r, Account = a };
 
     /// <summary>The account the caller acts for.</summary>
     public static IQueryable<Account> Of(this IQueryable<Account> accounts, Caller caller)
@@ -221,7 +228,7 @@ public interface IGrant : IAccountOwned
     long GranteeAccountId { get; }
 }
 
-/// <summary>A grant and the other account in it (the grantee, or the owner it comes from). Built with an initializer,
+/// <summary>A grant (or any owned row) and the other account in it (the grantee, or the owner it comes from). Built with an initializer,
 /// not a constructor, so that EF Core can go on composing queries over it.</summary>
 public sealed class GrantWith<T>
 {

@@ -53,6 +53,8 @@ public static class IotErrors
     public const string AuthorizationNotFound = "iot.authorization.NotExistedAuthorization";
     /// <summary>A product authorization revoked while devices of it are still authorized.</summary>
     public const string ProductAuthorizationInUse = "iot.authorization.DevicesStillAuthorized";
+    /// <summary>An attempt to take a product out of the public pool.</summary>
+    public const string PublicPoolIrreversible = "iot.authorization.PublicPoolIrreversible";
     /// <summary>Authorization and distribution on the same product or device.</summary>
     public const string AuthorizationConflictsWithDistribution = "iot.authorization.ConflictWithDistribution";
 

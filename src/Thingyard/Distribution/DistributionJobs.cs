@@ -33,9 +33,9 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         if (product.IsDistributedCopy)
             throw new IotException(CopyReadOnly, $"Product {product.ProductKey} was distributed to this instance from {product.SourceInstanceId}; distribute it from there.");
         caller.RequireChange(product);
-        if (await db.ProductAuthorizations.AnyAsync(g => g.ProductId == product.Id, ct))
+        if (product.IsPublic || await db.ProductAuthorizations.AnyAsync(g => g.ProductId == product.Id, ct))
             throw new IotException(IotErrors.AuthorizationConflictsWithDistribution,
-                $"Product {product.ProductKey} (or devices of it) is authorized to another account; authorization and distribution cannot be used on the same product or device. Revoke the authorizations first.");
+                $"Product {product.ProductKey} (or devices of it) is authorized to another account{(product.IsPublic ? " or to the public pool" : "")}; authorization and distribution cannot be used on the same product or device.");
         if (request.Strategy is not (0 or 1)) throw IotException.Invalid("Strategy must be 0 (specified region) or 1 (nearest access).");
         var targets = request.TargetInstanceIds.Where(t => t.Length > 0).Distinct().ToList();
         if (targets.Count == 0) throw IotException.Invalid("Name the target instance (TargetInstanceId / TargetInstanceConfig.N.TargetInstanceId).");

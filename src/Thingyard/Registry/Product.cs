@@ -38,5 +38,11 @@ public sealed class Product : IAccountOwned
     /// <summary>development, pending, rejected or released (Lifecycle.ReleaseStates); ProductStatus follows it.</summary>
     public string ReleaseState { get; set; } = "development";
 
+    /// <summary>When its owner authorized it to the public pool (the seed's 1.2.2; irreversible): from then on every
+    /// account that has been authorized a device may view it (information, topic classes, thing model; never secrets or
+    /// devices).</summary>
+    public long? PublicSinceMs { get; set; }
+
     public bool IsDistributedCopy => SourceInstanceId is not null;
+    public bool IsPublic => PublicSinceMs is not null;
 }

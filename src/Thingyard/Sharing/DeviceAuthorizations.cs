@@ -137,6 +137,11 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     /// <summary>Why the product or these devices may not be both authorized and distributed (null: they may be authorized).</summary>
     public async Task<string?> ConflictAsync(Product product, IReadOnlyCollection<long> deviceIds, CancellationToken ct)
     {
+        return await ConflictAsync(db, product, deviceIds, ct);
+    }
+
+    internal static async Task<string?> ConflictAsync(ThingyardDb db, Product product, IReadOnlyCollection<long> deviceIds, CancellationToken ct)
+    {
         if (product.IsDistributedCopy) return $"Product {product.ProductKey} was distributed to this instance from {product.SourceInstanceId}";
         if (await db.ProductDistributions.AnyAsync(x => x.ProductId == product.Id, ct)) return $"Product {product.ProductKey} has been distributed";
         if (await db.DistributionJobs.OwnedBy(product.AccountId).AnyAsync(j => j.ProductKey == product.ProductKey && j.Status < DistributionStatus.Completed, ct))
@@ -146,13 +151,15 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     }
 
     /// <summary>The caller's own product: authorizing and revoking are its owner's, never a grantee's.</summary>
-    async Task<Product> OwnProductAsync(Caller caller, string productKey, CancellationToken ct)
+    internal static async Task<Product> OwnProductAsync(ThingyardDb db, Caller caller, string productKey, CancellationToken ct)
     {
         var product = await db.Products.FindVisibleAsync(caller, p => p.ProductKey == productKey, () => IotException.ProductNotFound(productKey), ct);
         if (!product.IsOwnedBy(caller.AccountId))
-            throw new IotException(Permissions.ForbiddenCode, $"Product {productKey} belongs to another account; only its owner may authorize its devices.");
+            throw new IotException(Permissions.ForbiddenCode, $"Product {productKey} belongs to another account; only its owner may authorize it or its devices.");
         return product;
     }
+
+    Task<Product> OwnProductAsync(Caller caller, string productKey, CancellationToken ct) => OwnProductAsync(db, caller, productKey, ct);
 
     async Task<Account> TargetAsync(string? uid, string? name, CancellationToken ct)
     {

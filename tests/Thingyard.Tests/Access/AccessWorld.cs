@@ -218,6 +218,8 @@ public sealed class AccessWorld : IAsyncLifetime
             producedName = (await rest.GetStringAsync($"/api/v1/production/batches/{BatchId}/credentials.csv")).Split('\n')[1].Split(',')[1];
         AuthorizedDeviceName = producedName;
         await s.Call("AuthorizeDevices", ("ProductKey", ReleasedProductKey), ("DeviceName.1", producedName), ("TargetUid", C.AccountUid));
+        // And the product is in the public pool, which B (authorized no device) may not see.
+        await s.Call("AuthorizeProductToPublicPool", ("ProductKey", ReleasedProductKey), ("AgreementAccepted", "true"));
         using (var rest = s.Rest())
             UserId = (await JsonOf(await rest.GetAsync("/api/v1/accounts/me/users"), HttpStatusCode.OK))[0].At("id").GetInt64();
 

@@ -1332,6 +1332,9 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.Property<string>("ProtocolType")
                         .HasColumnType("text");
 
+                    b.Property<long?>("PublicSinceMs")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ReleaseState")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -1282,6 +1282,9 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.Property<string>("ProtocolType")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PublicSinceMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ReleaseState")
                         .IsRequired()
                         .HasMaxLength(16)
