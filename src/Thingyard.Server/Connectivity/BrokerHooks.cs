@@ -188,10 +188,12 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
         }
     }
 
-    /// <summary>Drops devices that were disabled or deleted while connected.</summary>
+    /// <summary>Drops devices that were disabled, deleted, distributed or transferred while connected.</summary>
     public void OnDeviceChanged(DeviceChange change)
     {
-        if (change.Kind is not (DeviceChangeKind.Disabled or DeviceChangeKind.Deleted or DeviceChangeKind.SecretChanged or DeviceChangeKind.Distributed)) return;
+        // Transferred: the device reconnects as its new owner's (same credentials, a new identity).
+        if (change.Kind is not (DeviceChangeKind.Disabled or DeviceChangeKind.Deleted or DeviceChangeKind.SecretChanged or DeviceChangeKind.Distributed
+            or DeviceChangeKind.Transferred)) return;
         if (sessions.ByDevice(change.DeviceId) is { } session && _server is not null)
         {
             log.LogInformation("Disconnecting {Device}: {Change}", session.Device, change.Kind);

@@ -25,6 +25,7 @@ public static class RpcSetup
         services.AddSingleton(_ => new RpcActions()
             .AddProjectActions()
             .AddSharingActions()
+            .AddTransferActions()
             .AddProductActions()
             .AddDeviceActions()
             .AddBatchActions()

@@ -10,6 +10,7 @@ public static class SharingSetup
         services.AddSingleton<AuthorizationChanges>();
         services.AddScoped<DeviceAuthorizations>();
         services.AddScoped<PublicPool>();
+        services.AddScoped<DeviceTransfers>();
         return services;
     }
 }

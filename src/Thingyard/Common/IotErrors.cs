@@ -53,6 +53,12 @@ public static class IotErrors
     public const string AuthorizationNotFound = "iot.authorization.NotExistedAuthorization";
     /// <summary>A product authorization revoked while devices of it are still authorized.</summary>
     public const string ProductAuthorizationInUse = "iot.authorization.DevicesStillAuthorized";
+    /// <summary>No such device transfer (or not one the caller is a side of).</summary>
+    public const string TransferNotFound = "iot.transfer.NotExistedTransfer";
+    /// <summary>A transfer that is accepted, declined, cancelled or expired.</summary>
+    public const string TransferNotPending = "iot.transfer.TransferNotPending";
+    /// <summary>A device already in a pending transfer, or a transfer that can no longer be carried out.</summary>
+    public const string TransferPending = "iot.transfer.TransferConflict";
     /// <summary>An attempt to take a product out of the public pool.</summary>
     public const string PublicPoolIrreversible = "iot.authorization.PublicPoolIrreversible";
     /// <summary>Authorization and distribution on the same product or device.</summary>

@@ -3,7 +3,7 @@
 // subscription, which tells applications of each device created, deleted, enabled or disabled.
 namespace Thingyard.Registry;
 
-public enum DeviceChangeKind { Disabled, Enabled, Deleted, SecretChanged, Distributed, Created }
+public enum DeviceChangeKind { Disabled, Enabled, Deleted, SecretChanged, Distributed, Created, Transferred }
 
 /// <summary>Row: the device as it was saved, when the publisher had it (lifecycle messages need its ids and, on
 /// creation, its secret).</summary>

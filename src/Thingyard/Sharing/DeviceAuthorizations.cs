@@ -38,7 +38,7 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
         if (names.Count is 0 or > MaxDevicesPerCall) throw IotException.Invalid($"Name 1 to {MaxDevicesPerCall} devices (DeviceName.N).");
         if (product.ReleaseState != ReleaseStates.Released)
             throw new IotException(IotErrors.ProductNotReleased, $"Product {productKey} is not released; only devices of a released product can be authorized. Release it first.");
-        var grantee = await TargetAsync(targetUid, targetName, ct);
+        var grantee = await TargetAsync(db, targetUid, targetName, ct);
         if (product.IsOwnedBy(grantee.Id)) throw IotException.Invalid("Devices cannot be authorized to their own account.");
         var devices = await db.Devices.AsNoTracking().Where(d => d.ProductId == product.Id && names.Contains(d.DeviceName)).ToListAsync(ct);
         if (names.FirstOrDefault(n => devices.All(d => d.DeviceName != n)) is { } missing) throw IotException.DeviceNotFound($"{productKey}/{missing}");
@@ -63,7 +63,7 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     public async Task RevokeDeviceAsync(Caller caller, string productKey, string deviceName, string? targetUid, string? targetName, CancellationToken ct = default)
     {
         var product = await OwnProductAsync(caller, productKey, ct);
-        var grantee = await TargetAsync(targetUid, targetName, ct);
+        var grantee = await TargetAsync(db, targetUid, targetName, ct);
         var revoked = await db.DeviceAuthorizations.ToGrantee(grantee.Id)
             .Where(g => g.ProductId == product.Id && db.Devices.Any(d => d.Id == g.DeviceId && d.DeviceName == deviceName))
             .Select(g => g.DeviceId).ToListAsync(ct);
@@ -77,11 +77,15 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
     public async Task RevokeProductAsync(Caller caller, string productKey, string? targetUid, string? targetName, CancellationToken ct = default)
     {
         var product = await OwnProductAsync(caller, productKey, ct);
-        var grantee = await TargetAsync(targetUid, targetName, ct);
+        var grantee = await TargetAsync(db, targetUid, targetName, ct);
         var devices = await db.DeviceAuthorizations.ToGrantee(grantee.Id).CountAsync(g => g.ProductId == product.Id, ct);
         if (devices > 0)
             throw new IotException(IotErrors.ProductAuthorizationInUse,
                 $"{devices} device(s) of product {productKey} are still authorized to account {grantee.Uid}; revoke their authorizations first.");
+        var owned = await db.Devices.OwnedBy(grantee.Id).CountAsync(d => d.ProductId == product.Id, ct);
+        if (owned > 0)
+            throw new IotException(IotErrors.ProductAuthorizationInUse,
+                $"Account {grantee.Uid} owns {owned} device(s) of product {productKey} (transferred to it): it keeps seeing the product while it does.");
         var removed = await db.ProductAuthorizations.ToGrantee(grantee.Id).Where(g => g.ProductId == product.Id).ExecuteDeleteAsync(ct);
         grants.Forget();
         if (removed == 0) throw new IotException(IotErrors.AuthorizationNotFound, $"Product {productKey} is not authorized to account {grantee.Uid}.");
@@ -161,7 +165,8 @@ public sealed class DeviceAuthorizations(ThingyardDb db, GrantDirectory grants, 
 
     Task<Product> OwnProductAsync(Caller caller, string productKey, CancellationToken ct) => OwnProductAsync(db, caller, productKey, ct);
 
-    async Task<Account> TargetAsync(string? uid, string? name, CancellationToken ct)
+    /// <summary>The account named by uid or by name (exactly one of the two).</summary>
+    internal static async Task<Account> TargetAsync(ThingyardDb db, string? uid, string? name, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(uid) == string.IsNullOrEmpty(name))
             throw IotException.Invalid("Name the target account by its id (TargetUid) or by its name (TargetAccountName), one of the two.");

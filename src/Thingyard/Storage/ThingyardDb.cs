@@ -55,6 +55,8 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<ProjectGrant> ProjectGrants => Set<ProjectGrant>();
     public DbSet<Sharing.DeviceAuthorization> DeviceAuthorizations => Set<Sharing.DeviceAuthorization>();
     public DbSet<Sharing.ProductAuthorization> ProductAuthorizations => Set<Sharing.ProductAuthorization>();
+    public DbSet<Sharing.DeviceTransfer> DeviceTransfers => Set<Sharing.DeviceTransfer>();
+    public DbSet<Sharing.DeviceTransferItem> DeviceTransferItems => Set<Sharing.DeviceTransferItem>();
     public DbSet<ReleaseRecord> ReleaseRecords => Set<ReleaseRecord>();
     public DbSet<ActivationQuota> ActivationQuotas => Set<ActivationQuota>();
     public DbSet<ProductionBatch> ProductionBatches => Set<ProductionBatch>();

@@ -28,6 +28,8 @@ public sealed class AccessWorld : IAsyncLifetime
     /// <summary>A third account, to which A authorized AuthorizedDeviceName (a device of ReleasedProductKey).</summary>
     public TestAccount C { get; private set; } = null!;
     public string AuthorizedDeviceName { get; private set; } = "";
+    /// <summary>A's pending transfer of AuthorizedDeviceName to C.</summary>
+    public string TransferId { get; private set; } = "";
 
     public string ProductKey { get; private set; } = "";
     /// <summary>The project of A's product (A's default project).</summary>
@@ -220,6 +222,8 @@ public sealed class AccessWorld : IAsyncLifetime
         await s.Call("AuthorizeDevices", ("ProductKey", ReleasedProductKey), ("DeviceName.1", producedName), ("TargetUid", C.AccountUid));
         // And the product is in the public pool, which B (authorized no device) may not see.
         await s.Call("AuthorizeProductToPublicPool", ("ProductKey", ReleasedProductKey), ("AgreementAccepted", "true"));
+        // And proposed to C as a transfer (pending).
+        TransferId = (await s.Call("CreateDeviceTransfer", ("ProductKey", ReleasedProductKey), ("DeviceName.1", producedName), ("TargetUid", C.AccountUid))).Str("Data.TransferId");
         using (var rest = s.Rest())
             UserId = (await JsonOf(await rest.GetAsync("/api/v1/accounts/me/users"), HttpStatusCode.OK))[0].At("id").GetInt64();
 

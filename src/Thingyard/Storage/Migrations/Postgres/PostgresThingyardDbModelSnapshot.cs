@@ -1620,6 +1620,79 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.ToTable("DeviceAuthorizations");
                 });
 
+            modelBuilder.Entity("Thingyard.Sharing.DeviceTransfer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("DecidedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("GranteeAccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("TransferId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("GranteeAccountId");
+
+                    b.HasIndex("ProductId");
+
+                    b.HasIndex("TransferId")
+                        .IsUnique();
+
+                    b.ToTable("DeviceTransfers");
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.DeviceTransferItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TransferRowId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("TransferRowId");
+
+                    b.ToTable("DeviceTransferItems");
+                });
+
             modelBuilder.Entity("Thingyard.Sharing.ProductAuthorization", b =>
                 {
                     b.Property<long>("Id")
@@ -2448,6 +2521,36 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.HasOne("Thingyard.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("GranteeAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.DeviceTransfer", b =>
+                {
+                    b.HasOne("Thingyard.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("GranteeAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.DeviceTransferItem", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Thingyard.Sharing.DeviceTransfer", null)
+                        .WithMany()
+                        .HasForeignKey("TransferRowId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

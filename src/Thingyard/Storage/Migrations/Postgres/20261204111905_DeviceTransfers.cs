@@ -1,0 +1,114 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Thingyard.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class DeviceTransfers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "DeviceTransfers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TransferId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    AccountId = table.Column<long>(type: "bigint", nullable: false),
+                    ProductId = table.Column<long>(type: "bigint", nullable: false),
+                    GranteeAccountId = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CreatedAtMs = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAtMs = table.Column<long>(type: "bigint", nullable: false),
+                    DecidedAtMs = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeviceTransfers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DeviceTransfers_Accounts_GranteeAccountId",
+                        column: x => x.GranteeAccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_DeviceTransfers_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DeviceTransferItems",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TransferRowId = table.Column<long>(type: "bigint", nullable: false),
+                    DeviceId = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeviceTransferItems", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DeviceTransferItems_DeviceTransfers_TransferRowId",
+                        column: x => x.TransferRowId,
+                        principalTable: "DeviceTransfers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_DeviceTransferItems_Devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "Devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceTransferItems_DeviceId",
+                table: "DeviceTransferItems",
+                column: "DeviceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceTransferItems_TransferRowId",
+                table: "DeviceTransferItems",
+                column: "TransferRowId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceTransfers_AccountId",
+                table: "DeviceTransfers",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceTransfers_GranteeAccountId",
+                table: "DeviceTransfers",
+                column: "GranteeAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceTransfers_ProductId",
+                table: "DeviceTransfers",
+                column: "ProductId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceTransfers_TransferId",
+                table: "DeviceTransfers",
+                column: "TransferId",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DeviceTransferItems");
+
+            migrationBuilder.DropTable(
+                name: "DeviceTransfers");
+        }
+    }
+}
