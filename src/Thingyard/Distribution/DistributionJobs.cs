@@ -33,6 +33,9 @@ public sealed class DistributionJobs(ThingyardDb db, TimeProvider time)
         if (product.IsDistributedCopy)
             throw new IotException(CopyReadOnly, $"Product {product.ProductKey} was distributed to this instance from {product.SourceInstanceId}; distribute it from there.");
         caller.RequireChange(product);
+        if (await db.DeviceTransfers.AnyAsync(t => t.ProductId == product.Id && (t.Status == Sharing.TransferStatus.Pending || t.Status == Sharing.TransferStatus.Accepted), ct))
+            throw new IotException(IotErrors.AuthorizationConflictsWithDistribution,
+                $"Devices of product {product.ProductKey} are being (or were) transferred to another account; transfer and distribution cannot be used on the same product or device.");
         if (product.IsPublic || await db.ProductAuthorizations.AnyAsync(g => g.ProductId == product.Id, ct))
             throw new IotException(IotErrors.AuthorizationConflictsWithDistribution,
                 $"Product {product.ProductKey} (or devices of it) is authorized to another account{(product.IsPublic ? " or to the public pool" : "")}; authorization and distribution cannot be used on the same product or device.");

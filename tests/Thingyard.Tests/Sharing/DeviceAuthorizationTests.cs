@@ -3,7 +3,11 @@
 // product, reads it, sets a property the device receives and invokes a service it receives, and is refused every
 // owner's operation; a third account sees nothing; revocation holds at the grantee's next request; a product's
 // authorization is revoked only after its devices'; authorization and distribution refuse each other.
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Thingyard.Access;
+using Thingyard.Server.Rpc;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Registry.RegistryCalls;
@@ -142,5 +146,27 @@ public sealed class DeviceAuthorizationTests(ThingyardServer server) : IClassFix
         Assert.Equal("iot.authorization.NotExistedAuthorization",
             (await server.Fails("RevokeDeviceAuthorization", ("ProductKey", pk), ("DeviceName", name), ("TargetUid", grantee.AccountUid))).Code);
         Assert.Empty((await server.CallAs(grantee, "QueryAuthorizedProductList")).At("Data.List.ProductInfo").EnumerateArray());
+    }
+
+    static string Root([CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
+
+    /// <summary>docs/sharing.md's "Who may do what" table against the access layer: every action named is one the server
+    /// has; the grantee column says yes exactly where GranteeActions admits the action; the public-pool viewer only reads.</summary>
+    [Fact]
+    public void The_sharing_table_matches_the_access_layer()
+    {
+        var doc = File.ReadAllText(Path.Combine(Root(), "docs", "sharing.md"));
+        var table = doc[doc.IndexOf("## Who may do what", StringComparison.Ordinal)..].Split('\n')
+            .Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains('`')).Select(l => l.Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        Assert.True(table.Count >= 20, $"the table has {table.Count} rows");
+        var actions = server.Services.GetRequiredService<RpcActions>().Names.ToHashSet();
+        foreach (var row in table)
+        {
+            var (action, owner, grantee, viewer) = (row[2].Trim('`'), row[3], row[4], row[5]);
+            Assert.True(actions.Contains(action), $"{action} is not an action of the server");
+            Assert.Equal("yes", owner);
+            Assert.True((grantee == "yes") == GranteeActions.Admits(action), $"{action}: the table says '{grantee}' for the grantee; the access layer {(GranteeActions.Admits(action) ? "admits" : "refuses")} it");
+            if (viewer == "yes") Assert.Equal(Need.Read, Permissions.NeedOf(action));
+        }
     }
 }

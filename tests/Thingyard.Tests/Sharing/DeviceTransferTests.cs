@@ -31,6 +31,8 @@ public sealed class DeviceTransferTests(ThingyardServer server) : IClassFixture<
         Assert.Equal("PENDING", first.Str("Status"));
         Assert.Equal((long)TimeSpan.FromDays(7).TotalMilliseconds, first.At("GmtExpire").GetInt64() - first.At("GmtCreate").GetInt64());
         Assert.Equal("iot.transfer.TransferConflict", (await server.Fails("CreateDeviceTransfer", Pk(), ("DeviceName.1", name), ("TargetUid", target.AccountUid))).Code);
+        Assert.Equal("iot.authorization.ConflictWithDistribution",
+            (await server.Fails("CreateDeviceDistributeJob", Pk(), ("DeviceName.1", name), ("TargetInstanceId", "iotx-elsewhere"), ("Strategy", "0"))).Code);
         var pending = Assert.Single((await server.CallAs(target, "QueryDeviceTransferList", ("Type", "INCOMING"), ("Status", "PENDING"))).At("Data.List.TransferInfo").EnumerateArray());
         Assert.Equal([name], pending.At("DeviceNames").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(pk, pending.Str("ProductKey"));
