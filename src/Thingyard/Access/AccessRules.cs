@@ -171,6 +171,11 @@ public static class AccessRules
         throw notFound();
     }
 
+    /// <summary>The caller without what is authorized to it device by device (and the public pool): for the lists of
+    /// an account's own things, beside which the authorized ones are listed on their own.</summary>
+    public static Caller WithoutAuthorized(this Caller caller) =>
+        caller.Grants.DevicesAdmitted ? caller with { Grants = caller.Grants with { DevicesAdmitted = false } } : caller;
+
     static Caller Admitted(Caller caller) => caller with { Grants = caller.Grants with { DevicesAdmitted = true } };
 
     /// <summary>The refusal of an owner's operation on a device or product authorized to the caller.</summary>

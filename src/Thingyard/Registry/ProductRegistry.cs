@@ -109,7 +109,8 @@ public sealed class ProductRegistry(ThingyardDb db, TimeProvider time, ProjectRe
     public async Task<Page<(Product Product, int DeviceCount)>> ListAsync(Caller caller, Paging paging, string? nameContains, string? projectId,
         CancellationToken ct = default)
     {
-        var query = db.Products.VisibleTo(caller);
+        // The account's products (and its projects'); those authorized to it or in the public pool have lists of their own.
+        var query = db.Products.VisibleTo(caller.WithoutAuthorized());
         if (projectId is not null)
         {
             var project = await projects.GetAsync(caller, projectId, ct);
