@@ -26,6 +26,7 @@ public static class ConnectivitySetup
         services.AddSingleton<ConnectivityStats>();
         services.AddSingleton<AccountTraffic>();
         services.AddSingleton<MessageTap>();
+        services.AddSingleton<WatchAccess>();
         services.AddSingleton<Downlink>();
         services.AddSingleton<TelemetryPipeline>();
         services.AddSingleton<MqttRegistrationFlow>();

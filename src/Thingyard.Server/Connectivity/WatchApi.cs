@@ -42,13 +42,16 @@ public static class WatchApi
         return group;
     }
 
-    static async Task<EmptyHttpResult> Watch(HttpContext http, DeviceRegistry devices, MessageTap tap, IHostApplicationLifetime lifetime,
+    static async Task<EmptyHttpResult> Watch(HttpContext http, DeviceRegistry devices, MessageTap tap, WatchAccess access, IHostApplicationLifetime lifetime,
         string productKey, string deviceName)
     {
         // Looked up in the caller's account before anything is written, so another account's device is a plain 404.
-        var device = await devices.GetAsync(RestAuthFilter.CallerOf(http), new DeviceRef(null, productKey, deviceName), http.RequestAborted);
-        // The stream ends when the client leaves or the server stops (a watcher must not hold up shutdown).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var caller = RestAuthFilter.CallerOf(http);
+        var device = await devices.GetAsync(caller, new DeviceRef(null, productKey, deviceName), http.RequestAborted);
+        // The stream ends when the client leaves, the server stops (a watcher must not hold up shutdown), or the caller
+        // loses sight of the device (an authorization revoked).
+        using var leaving = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        using var stop = access.Guard(caller, device, leaving.Token);
         var messages = tap.WatchAsync(device.Id, stop.Token).GetAsyncEnumerator(stop.Token);
         // The first MoveNext registers the watcher before it waits, so the watch is in place once the headers are out.
         var next = messages.MoveNextAsync().AsTask();

@@ -1,7 +1,7 @@
 // Sharing between accounts in a real Chromium, as the owner's console user (the admin) and a partner account's, side by
 // side: the owner authorizes a device by account ID on the Device authorization page → the partner finds the product
 // on its Authorized products tab and opens the device, whose secret is withheld → the owner revokes → the partner's
-// device page says it does not exist → the owner proposes a transfer of another device → the partner accepts it on
+// open device page says its access was revoked, and then that it does not exist → the owner proposes a transfer of another device → the partner accepts it on
 // Pending transfers → the device is the partner's own, secret and all.
 using Microsoft.Playwright;
 using Thingyard.Tests.Infrastructure;
@@ -53,9 +53,10 @@ public sealed class SharingConsoleTests(ConsoleFixture console) : IClassFixture<
         await Assertions.Expect(other.Locator("#device-secret-withheld")).ToBeVisibleAsync();
         await Assertions.Expect(other.Locator("#device-iotid")).Not.ToBeEmptyAsync();
 
-        // Revoked: the partner's next look finds nothing.
+        // Revoked: the partner's open page says so at once, and its next look finds nothing.
         await owner.Locator("[data-test=revoke-device]").ClickAsync();
         await Assertions.Expect(owner.Locator("[data-test=no-authorized-devices]")).ToBeVisibleAsync();
+        await Assertions.Expect(other.Locator("#device-not-found")).ToContainTextAsync("revoked", new() { Timeout = 3_000 });
         await other.OpenAsync($"/console/devices/{pk}/{shared}");
         await Assertions.Expect(other.Locator("#device-not-found")).ToBeVisibleAsync();
 

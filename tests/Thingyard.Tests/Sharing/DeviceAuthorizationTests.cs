@@ -148,6 +148,37 @@ public sealed class DeviceAuthorizationTests(ThingyardServer server) : IClassFix
         Assert.Empty((await server.CallAs(grantee, "QueryAuthorizedProductList")).At("Data.List.ProductInfo").EnumerateArray());
     }
 
+    [Fact]
+    public async Task An_open_live_watch_of_an_authorized_device_ends_when_the_authorization_is_revoked()
+    {
+        var grantee = await server.NewAccountAsync(Unique("watcher"));
+        var pk = await server.ReleasedLampAsync();
+        var device = await server.NewDeviceAsync(pk);
+        var name = device.Str("DeviceName");
+        await server.Call("AuthorizeDevices", ("ProductKey", pk), ("DeviceName.1", name), ("TargetUid", grantee.AccountUid));
+
+        using var rest = server.Rest(grantee.AccessKeyId, grantee.AccessKeySecret);
+        using var response = await rest.GetAsync($"/api/v1/products/{pk}/devices/{name}/messages", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[4096];
+        // The device posts: the grantee sees it live.
+        await using (var d = await MqttDevice.ConnectAsync(server, pk, name, device.Str("DeviceSecret")))
+            await d.RequestAsync(d.Sys("thing/event/property/post"), "thing.event.property.post", """{"Level":7}""", qos: 1);
+        var seen = "";
+        using (var first = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            while (!seen.Contains("Level", StringComparison.Ordinal)) // the payload is JSON text inside the event's JSON
+                seen += System.Text.Encoding.UTF8.GetString(buffer, 0, await stream.ReadAsync(buffer, first.Token));
+
+        await server.Call("RevokeDeviceAuthorization", ("ProductKey", pk), ("DeviceName", name), ("TargetUid", grantee.AccountUid));
+        // The stream ends (a read returns nothing) within a second or two, rather than at the next keep-alive or never.
+        using var ended = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        int read;
+        do read = await stream.ReadAsync(buffer, ended.Token);
+        while (read > 0);
+        Assert.Equal(0, read);
+    }
+
     static string Root([CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
 
     /// <summary>docs/sharing.md's "Who may do what" table against the access layer: every action named is one the server

@@ -7,14 +7,15 @@ namespace Thingyard.Server.Console.Devices;
 
 public sealed class LiveFeed : IDisposable
 {
-    readonly CancellationTokenSource _stop = new();
+    readonly CancellationTokenSource _stop;
 
-    LiveFeed() { }
+    LiveFeed(CancellationToken until) => _stop = CancellationTokenSource.CreateLinkedTokenSource(until);
 
-    /// <summary>Starts following the device; <paramref name="onMessage"/> runs for each message, one at a time.</summary>
-    public static LiveFeed Start(MessageTap tap, long deviceId, Func<TappedMessage, Task> onMessage, ILogger log)
+    /// <summary>Starts following the device; <paramref name="onMessage"/> runs for each message, one at a time, until
+    /// the feed is disposed or <paramref name="until"/> fires (WatchAccess: the viewer lost sight of the device).</summary>
+    public static LiveFeed Start(MessageTap tap, long deviceId, Func<TappedMessage, Task> onMessage, ILogger log, CancellationToken until = default)
     {
-        var feed = new LiveFeed();
+        var feed = new LiveFeed(until);
         var token = feed._stop.Token;
         // The first MoveNext registers the watcher before it waits: a message sent right after Start is not missed.
         var messages = tap.WatchAsync(deviceId, token).GetAsyncEnumerator(token);
