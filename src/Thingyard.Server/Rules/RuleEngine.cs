@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Rules;
 using Thingyard.Rules.Sql;
 using Thingyard.Server.Connectivity;
@@ -24,7 +25,9 @@ public sealed class RuleEngine : BackgroundService
     public const int Capacity = 100_000;
     static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(2);
 
-    sealed record Compiled(Rule Row, string[] Filter, SqlStatement Sql, RuleTarget[] Actions, RuleTarget? ErrorAction, string? Broken);
+    /// <summary>ForGrantee: the rule's account is not the product's owner but one it authorized devices to; the rule
+    /// reads those devices' messages only (checked per message against the account's current grants).</summary>
+    sealed record Compiled(Rule Row, string[] Filter, SqlStatement Sql, RuleTarget[] Actions, RuleTarget? ErrorAction, string? Broken, bool ForGrantee);
 
     /// <summary>A target that no longer resolves (its device or group was deleted): every delivery to it fails with why.</summary>
     sealed record BrokenTarget(long ActionId, string TypeName, string Why) : RuleTarget(ActionId, TypeName)
@@ -35,6 +38,7 @@ public sealed class RuleEngine : BackgroundService
     static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     readonly IDbContextFactory<ThingyardDb> _dbs;
+    readonly GrantDirectory _grants;
     readonly Downlink _downlink;
     readonly TelemetryPipeline _telemetry;
     readonly WebhookOutbox _outbox;
@@ -49,9 +53,10 @@ public sealed class RuleEngine : BackgroundService
     long _dropped, _processed;
 
     public RuleEngine(IDbContextFactory<ThingyardDb> dbs, Downlink downlink, TelemetryPipeline telemetry, WebhookOutbox outbox, MessageIds ids,
-        RuleCounters counters, RuleChanges changes, TimeProvider time, ILogger<RuleEngine> log)
+        RuleCounters counters, RuleChanges changes, GrantDirectory grants, TimeProvider time, ILogger<RuleEngine> log)
     {
         (_dbs, _downlink, _telemetry, _outbox, _ids, _counters, _time, _log) = (dbs, downlink, telemetry, outbox, ids, counters, time, log);
+        _grants = grants;
         changes.Changed += RequestReload;
         outbox.Settled += WebhookSettled;
     }
@@ -127,6 +132,8 @@ public sealed class RuleEngine : BackgroundService
         await using var db = await _dbs.CreateDbContextAsync(ct);
         var rules = await db.Rules.AsNoTracking().Where(r => r.Status == RuleStatus.Running).ToListAsync(ct);
         var ruleIds = rules.Select(r => r.Id).ToList();
+        var productIds = rules.Select(r => r.ProductId).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         var actions = (await db.RuleActions.AsNoTracking().Where(a => ruleIds.Contains(a.RuleId)).OrderBy(a => a.Id).ToListAsync(ct)).ToLookup(a => a.RuleId);
         var compiled = new List<Compiled>();
         foreach (var rule in rules)
@@ -145,7 +152,8 @@ public sealed class RuleEngine : BackgroundService
             string? broken = null;
             try { sql = RuleSql.Parse(rule.Sql); }
             catch (RuleSqlException e) { broken = $"its SQL no longer parses: {e.Message}"; }
-            compiled.Add(new Compiled(rule, rule.Topic.Split('/'), sql!, [.. targets], error, broken));
+            var forGrantee = products.TryGetValue(rule.ProductId, out var product) && !product.IsOwnedBy(rule.AccountId);
+            compiled.Add(new Compiled(rule, rule.Topic.Split('/'), sql!, [.. targets], error, broken, forGrantee));
         }
         _byProduct = compiled.GroupBy(c => c.Row.ProductId).ToFrozenDictionary(g => g.Key, g => g.ToArray());
         _byId = compiled.ToFrozenDictionary(c => c.Row.Id);
@@ -162,6 +170,8 @@ public sealed class RuleEngine : BackgroundService
         foreach (var rule in rules)
         {
             if (!RuleTopics.Matches(rule.Filter, levels)) continue;
+            // A grantee's rule: only the devices authorized to its account now (a revocation holds at once).
+            if (rule.ForGrantee && !(await _grants.GrantsOfAsync(rule.Row.AccountId)).Devices.ContainsKey(input.DeviceId)) continue;
             var id = rule.Row.Id;
             if (rule.Broken is { } why)
             {

@@ -86,9 +86,10 @@ public sealed partial class RuleRegistry(ThingyardDb db, ConsumerGroupRegistry g
 
     async Task SetTopicAsync(Caller caller, Rule rule, string productKey, int topicType, string shortTopic, CancellationToken ct)
     {
-        // The caller's own products only: a rule forwards every message of its topic, which a grant does not extend to.
-        var product = await db.Products.AsNoTracking().OwnedBy(caller.AccountId).FirstOrDefaultAsync(p => p.ProductKey == productKey, ct)
-            ?? throw IotException.ProductNotFound(productKey);
+        // The caller's own products, and those only authorized to it (device authorization: the engine then gives the rule
+        // the authorized devices' messages only). Not a project's grant: a rule there forwards every message of its topic.
+        var product = await db.Products.AsNoTracking().FindVisibleAsync(caller, p => p.ProductKey == productKey, () => IotException.ProductNotFound(productKey), ct);
+        if (!product.IsOwnedBy(caller.AccountId) && !caller.IsOnlyAuthorizedTo(product)) throw IotException.ProductNotFound(productKey);
         rule.Topic = RuleTopics.Compose(product.ProductKey, topicType, shortTopic);
         rule.ProductId = product.Id;
         rule.ProductKey = product.ProductKey;

@@ -81,4 +81,50 @@ public sealed class AuthorizedSubscriptionTests(ThingyardServer server) : IClass
         var status = await server.CallAs(grantee, "QueryConsumerGroupStatus", ("GroupId", granteeGroup));
         Assert.Equal(0, status.GetProperty("AccumulationCount").GetInt64());
     }
+
+    [Fact]
+    public async Task The_grantees_own_rule_reads_only_the_authorized_devices_messages_until_revoked()
+    {
+        var grantee = await server.NewAccountAsync(Unique("ruler"));
+        var pk = await server.ReleasedLampAsync();
+        var shared = await server.NewDeviceAsync(pk);
+        var kept = await server.NewDeviceAsync(pk);
+        await server.Call("AuthorizeDevices", ("ProductKey", pk), ("DeviceName.1", shared.Str("DeviceName")), ("TargetUid", grantee.AccountUid));
+        var group = (await server.CallAs(grantee, "CreateConsumerGroup", ("GroupName", Unique("rules")))).Str("GroupId");
+        var ruleId = (await server.CallAs(grantee, "CreateRule", ("Name", Unique("r")), ("ProductKey", pk), ("TopicType", "0"),
+            ("ShortTopic", "+/thing/event/property/post"), ("Select", "deviceName() as device, items.Level.value as level"))).At("RuleId").GetInt64().ToString();
+        await server.CallAs(grantee, "CreateRuleAction", ("RuleId", ruleId), ("Type", "AMQP"), ("Configuration", $$"""{"groupId":"{{group}}"}"""));
+        await server.CallAs(grantee, "StartRule", ("RuleId", ruleId));
+        await Task.Delay(1_000); // the engine loads started rules in the background
+
+        async Task<List<(string, int)>> RuleOutputAsync(int quietMs)
+        {
+            var got = new List<(string, int)>();
+            await using var client = await AmqpSubscriber.ConnectAsync(Client(grantee.AccessKeyId, grantee.AccessKeySecret, group, "rule-app"));
+            while (await client.ReceiveAsync(TimeSpan.FromMilliseconds(quietMs)) is { } m)
+            {
+                var body = JsonDocument.Parse(m.Message.Payload).RootElement;
+                got.Add((body.GetProperty("device").GetString()!, body.GetProperty("level").GetInt32()));
+                client.Accept(m.Tag);
+            }
+            return got;
+        }
+
+        await using (var a = await MqttDevice.ConnectAsync(server, pk, shared.Str("DeviceName"), shared.Str("DeviceSecret")))
+        await using (var b = await MqttDevice.ConnectAsync(server, pk, kept.Str("DeviceName"), kept.Str("DeviceSecret")))
+        {
+            await PostAsync(a, 1);
+            await PostAsync(b, 2);
+        }
+        Assert.Equal([(shared.Str("DeviceName"), 1)], await RuleOutputAsync(1_500));
+
+        await server.Call("RevokeDeviceAuthorization", ("ProductKey", pk), ("DeviceName", shared.Str("DeviceName")), ("TargetUid", grantee.AccountUid));
+        await using (var a = await MqttDevice.ConnectAsync(server, pk, shared.Str("DeviceName"), shared.Str("DeviceSecret")))
+            await PostAsync(a, 3);
+        Assert.Empty(await RuleOutputAsync(2_000));
+        // A product that is not authorized to it at all is not one it can write a rule on.
+        var other = await server.NewProductAsync("Private");
+        Assert.Equal("iot.prod.NotExistedProduct", (await server.FailsAs(grantee, "CreateRule", ("Name", Unique("r")), ("ProductKey", other), ("TopicType", "0"),
+            ("ShortTopic", "+/thing/event/property/post"), ("Select", "*"))).Code);
+    }
 }
