@@ -1,6 +1,6 @@
 // Sharing between accounts in a real Chromium, as the owner's console user (the admin) and a partner account's, side by
 // side: the owner authorizes a device by account ID on the Device authorization page → the partner finds the product
-// on its Authorized products tab and opens the device, whose secret is withheld → the owner revokes → the partner's
+// on its Authorized products tab and opens the device from the product's Authorized devices tab, its secret withheld → the owner revokes → the partner's
 // open device page says its access was revoked, and then that it does not exist → the owner proposes a transfer of another device → the partner accepts it on
 // Pending transfers → the device is the partner's own, secret and all.
 using Microsoft.Playwright;
@@ -49,7 +49,10 @@ public sealed class SharingConsoleTests(ConsoleFixture console) : IClassFixture<
         var row = other.Locator("[data-test=authorized-product-row]");
         await Assertions.Expect(row).ToContainTextAsync(pk);
         await other.ScreenshotAsync("authorized-products");
-        await other.OpenAsync($"/console/devices/{pk}/{shared}");
+        await other.OpenAsync($"/console/products/{pk}?tab=authorized");
+        await Assertions.Expect(other.Locator("[data-test=product-authorized-device]")).ToHaveCountAsync(1);
+        await other.Locator("[data-test=product-authorized-device] a").ClickAsync();
+        await other.WaitForURLAsync(u => u.EndsWith($"/console/devices/{pk}/{shared}"));
         await Assertions.Expect(other.Locator("#device-secret-withheld")).ToBeVisibleAsync();
         await Assertions.Expect(other.Locator("#device-iotid")).Not.ToBeEmptyAsync();
 

@@ -8,6 +8,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Thingyard.Access;
 using Thingyard.Server.Rpc;
+using Thingyard.Tests.Devices;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Registry.RegistryCalls;
@@ -177,6 +178,47 @@ public sealed class DeviceAuthorizationTests(ThingyardServer server) : IClassFix
         do read = await stream.ReadAsync(buffer, ended.Token);
         while (read > 0);
         Assert.Equal(0, read);
+    }
+
+    [Fact]
+    public async Task A_distributed_device_or_product_is_refused_authorization_the_public_pool_and_transfer()
+    {
+        var target = await server.NewAccountAsync(Unique("t"));
+        var pk = await server.ReleasedLampAsync();
+        var moved = (await server.NewDeviceAsync(pk)).Str("DeviceName");
+        var staying = (await server.NewDeviceAsync(pk)).Str("DeviceName");
+        (string, string)[] To(string device) => [("ProductKey", pk), ("DeviceName.1", device), ("TargetUid", target.AccountUid)];
+        // One device distributed to another instance, recorded as the distribution worker records it.
+        await using (var db = await server.DbAsync())
+        {
+            var id = db.Devices.Single(d => d.ProductKey == pk && d.DeviceName == moved).Id;
+            db.DeviceDistributions.Add(new Thingyard.Distribution.DeviceDistribution
+            {
+                DeviceId = id, JobId = "dj_test", TargetInstanceIds = "iotx-elsewhere", TargetUid = "1", CreatedAtMs = 1, ModifiedAtMs = 1,
+            });
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal("iot.authorization.ConflictWithDistribution", (await server.Fails("AuthorizeDevices", To(moved))).Code);
+        Assert.Equal("iot.authorization.ConflictWithDistribution", (await server.Fails("CreateDeviceTransfer", To(moved))).Code);
+        await server.Call("AuthorizeDevices", To(staying)); // the other device is not distributed
+        await server.Call("RevokeDeviceAuthorization", ("ProductKey", pk), ("DeviceName", staying), ("TargetUid", target.AccountUid));
+        await server.Call("RevokeProductAuthorization", ("ProductKey", pk), ("TargetUid", target.AccountUid));
+
+        // The product itself distributed: nothing of it can be authorized, published or transferred.
+        await using (var db = await server.DbAsync())
+        {
+            db.ProductDistributions.Add(new Thingyard.Distribution.ProductDistribution
+            {
+                ProductId = db.Products.Single(p => p.ProductKey == pk).Id, TargetInstanceId = "iotx-elsewhere", TargetUid = "1", JobId = "dj_test", CreatedAtMs = 1,
+            });
+            await db.SaveChangesAsync();
+        }
+        var refused = await server.Fails("AuthorizeDevices", To(staying));
+        Assert.Equal("iot.authorization.ConflictWithDistribution", refused.Code);
+        Assert.Contains("has been distributed", refused.Message);
+        Assert.Equal("iot.authorization.ConflictWithDistribution", (await server.Fails("AuthorizeProductToPublicPool", ("ProductKey", pk), ("AgreementAccepted", "true"))).Code);
+        Assert.Equal("iot.authorization.ConflictWithDistribution", (await server.Fails("CreateDeviceTransfer", To(staying))).Code);
+        Assert.Empty((await server.CallAs(target, "QueryAuthorizedProductList")).At("Data.List.ProductInfo").EnumerateArray());
     }
 
     static string Root([CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
