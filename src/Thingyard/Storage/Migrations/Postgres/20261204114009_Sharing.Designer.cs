@@ -13,8 +13,8 @@ using Thingyard.Storage;
 namespace Thingyard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresThingyardDb))]
-    [Migration("20261204111905_DeviceTransfers")]
-    partial class DeviceTransfers
+    [Migration("20261204114009_Sharing")]
+    partial class Sharing
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

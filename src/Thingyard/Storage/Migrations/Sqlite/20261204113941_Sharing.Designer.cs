@@ -11,8 +11,8 @@ using Thingyard.Storage;
 namespace Thingyard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteThingyardDb))]
-    [Migration("20261204104549_DeviceAuthorizations")]
-    partial class DeviceAuthorizations
+    [Migration("20261204113941_Sharing")]
+    partial class Sharing
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1285,6 +1285,9 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.Property<string>("ProtocolType")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PublicSinceMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ReleaseState")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1560,6 +1563,75 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.ToTable("DeviceAuthorizations");
                 });
 
+            modelBuilder.Entity("Thingyard.Sharing.DeviceTransfer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GranteeAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TransferId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("GranteeAccountId");
+
+                    b.HasIndex("ProductId");
+
+                    b.HasIndex("TransferId")
+                        .IsUnique();
+
+                    b.ToTable("DeviceTransfers");
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.DeviceTransferItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TransferRowId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("TransferRowId");
+
+                    b.ToTable("DeviceTransferItems");
+                });
+
             modelBuilder.Entity("Thingyard.Sharing.ProductAuthorization", b =>
                 {
                     b.Property<long>("Id")
@@ -1716,7 +1788,7 @@ namespace Thingyard.Storage.Migrations.Sqlite
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("ProductId", "Type")
+                    b.HasIndex("ProductId", "AccountId", "Type")
                         .IsUnique();
 
                     b.ToTable("SubscribeRelations");
@@ -2368,6 +2440,36 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.HasOne("Thingyard.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("GranteeAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.DeviceTransfer", b =>
+                {
+                    b.HasOne("Thingyard.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("GranteeAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Thingyard.Registry.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Thingyard.Sharing.DeviceTransferItem", b =>
+                {
+                    b.HasOne("Thingyard.Registry.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Thingyard.Sharing.DeviceTransfer", null)
+                        .WithMany()
+                        .HasForeignKey("TransferRowId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
