@@ -35,24 +35,40 @@ public static class ShareCommands
         public string Describe(ParseResult r) => r.GetValue(Uid) ?? r.GetValue(Name) ?? "?";
     }
 
+    /// <summary>A product's devices for another account: PRODUCT_KEY DEVICE_NAME... and --to-uid or --to-name.</summary>
+    internal sealed class DevicesTo
+    {
+        public readonly Argument<string> ProductKey = Pk();
+        public readonly Argument<string[]> Names = new("DEVICE_NAME") { Description = "The devices (1 to 100)", Arity = ArgumentArity.OneOrMore };
+        public readonly Target Target = new();
+
+        public Command AddTo(Command command)
+        {
+            command.Add(ProductKey);
+            command.Add(Names);
+            Target.AddTo(command);
+            return command;
+        }
+
+        /// <summary>ProductKey, DeviceName.N and the target, as AuthorizeDevices and CreateDeviceTransfer take them.</summary>
+        public RpcParams Params(ParseResult r)
+        {
+            var p = new RpcParams { { "ProductKey", r.GetValue(ProductKey) } };
+            var names = r.GetValue(Names)!;
+            for (var i = 0; i < names.Length; i++) p.Add($"DeviceName.{i + 1}", names[i]);
+            Target.Put(r, p);
+            return p;
+        }
+    }
+
     static Argument<string> Pk() => new("PRODUCT_KEY") { Description = "The product's ProductKey" };
 
     static Command Devices(CliContext cli)
     {
-        var pk = Pk();
-        var names = new Argument<string[]>("DEVICE_NAME") { Description = "Devices to authorize (1 to 100)", Arity = ArgumentArity.OneOrMore };
-        var target = new Target();
-        var command = new Command("devices", "Authorize devices of a released product to another account") { pk, names };
-        target.AddTo(command);
-        command.SetAction((r, ct) =>
-        {
-            var p = new RpcParams { { "ProductKey", r.GetValue(pk) } };
-            var list = r.GetValue(names)!;
-            for (var i = 0; i < list.Length; i++) p.Add($"DeviceName.{i + 1}", list[i]);
-            target.Put(r, p);
-            return cli.CallAsync(r, rpc => rpc.CallAsync("AuthorizeDevices", p, ct),
-                body => cli.Out.WriteLine($"{list.Length} device(s) of {r.GetValue(pk)} authorized to {target.Describe(r)}"));
-        });
+        var what = new DevicesTo();
+        var command = what.AddTo(new Command("devices", "Authorize devices of a released product to another account"));
+        command.SetAction((r, ct) => cli.CallAsync(r, rpc => rpc.CallAsync("AuthorizeDevices", what.Params(r), ct),
+            _ => cli.Out.WriteLine($"{r.GetValue(what.Names)!.Length} device(s) of {r.GetValue(what.ProductKey)} authorized to {what.Target.Describe(r)}")));
         return command;
     }
 

@@ -16,20 +16,10 @@ public static class TransferCommands
 
     static Command Propose(CliContext cli)
     {
-        var pk = new Argument<string>("PRODUCT_KEY") { Description = "The product's ProductKey" };
-        var names = new Argument<string[]>("DEVICE_NAME") { Description = "Devices to transfer (1 to 100)", Arity = ArgumentArity.OneOrMore };
-        var target = new ShareCommands.Target();
-        var command = new Command("propose", "Propose moving devices to another account (it has 7 days to answer)") { pk, names };
-        target.AddTo(command);
-        command.SetAction((r, ct) =>
-        {
-            var p = new RpcParams { { "ProductKey", r.GetValue(pk) } };
-            var list = r.GetValue(names)!;
-            for (var i = 0; i < list.Length; i++) p.Add($"DeviceName.{i + 1}", list[i]);
-            target.Put(r, p);
-            return cli.CallAsync(r, rpc => rpc.CallAsync("CreateDeviceTransfer", p, ct),
-                body => cli.Out.WriteLine($"transfer {body.GetProperty("Data").GetProperty("TransferId").GetString()} proposed to {target.Describe(r)}"));
-        });
+        var what = new ShareCommands.DevicesTo();
+        var command = what.AddTo(new Command("propose", "Propose moving devices to another account (it has 7 days to answer)"));
+        command.SetAction((r, ct) => cli.CallAsync(r, rpc => rpc.CallAsync("CreateDeviceTransfer", what.Params(r), ct),
+            body => cli.Out.WriteLine($"transfer {body.GetProperty("Data").GetProperty("TransferId").GetString()} proposed to {what.Target.Describe(r)}")));
         return command;
     }
 
