@@ -5,6 +5,7 @@ using Thingyard.Server.Connectivity;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
+using Thingyard.Server.Sharing;
 using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
 using Thingyard.Server.ThingModels;
@@ -37,6 +38,7 @@ public static class RestSetup
         var api = app.MapGroup("/api/v1").AddEndpointFilter<RestAuthFilter>().AddEndpointFilter<RestErrorFilter>();
         api.MapGroup("/accounts").WithTags("Accounts").MapAccountApi();
         api.MapGroup("/projects").WithTags("Projects").MapProjectApi();
+        api.MapGroup("/sharing").WithTags("Sharing between accounts").MapSharingApi();
         api.MapGroup("/products").WithTags("Products").MapProductApi();
         api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi().MapWatchApi();
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();
