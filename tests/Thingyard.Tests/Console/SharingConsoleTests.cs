@@ -50,6 +50,9 @@ public sealed class SharingConsoleTests(ConsoleFixture console) : IClassFixture<
         await Assertions.Expect(row).ToContainTextAsync(pk);
         await other.ScreenshotAsync("authorized-products");
         await other.OpenAsync($"/console/products/{pk}?tab=authorized");
+        await Assertions.Expect(other.Locator("#product-authorized-banner")).ToBeVisibleAsync();
+        // The owner-only tabs are off (MudBlazor marks a disabled tab with its class, not aria-disabled).
+        await Assertions.Expect(other.GetByRole(AriaRole.Tab, new() { Name = "Release", Exact = true })).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-disabled"));
         await Assertions.Expect(other.Locator("[data-test=product-authorized-device]")).ToHaveCountAsync(1);
         await other.Locator("[data-test=product-authorized-device] a").ClickAsync();
         await other.WaitForURLAsync(u => u.EndsWith($"/console/devices/{pk}/{shared}"));
