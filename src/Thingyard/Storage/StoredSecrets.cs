@@ -1,5 +1,5 @@
 // Brings stored secrets under the current master key at start, before anything is served. Device and product secrets,
-// device tokens, alarm rules' webhook tokens and rule actions' configurations (a webhook's token) stored in clear (by a version before sealing) are sealed, once: sealed values carry
+// device tokens, ID² keys, alarm rules' webhook tokens and rule actions' configurations (a webhook's token) stored in clear (by a version before sealing) are sealed, once: sealed values carry
 // SecretProtector.SealedPrefix, so later starts pass them by. While a previous key is configured (rotation), every
 // value sealed with it, AccessKey secrets included, is sealed again with the current key; rows already done are
 // skipped, so an interrupted rotation just runs again. A current key that opens nothing stops the start.
@@ -20,6 +20,7 @@ public static class StoredSecrets
     [
         new("Products", "ProductSecret", true), new("Devices", "DeviceSecret", true), new("Devices", "DeviceToken", true),
         new("AlarmRules", "WebhookToken", true), new("RuleActions", "Configuration", true), new("AccessKeys", "SecretCipher", false),
+        new("Id2Identities", "KeyMaterial", true),
     ];
 
     /// <summary>Seals clear values and, with <paramref name="previous"/>, re-seals what it sealed. Returns both counts.</summary>

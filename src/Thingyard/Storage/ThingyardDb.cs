@@ -75,6 +75,11 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<RuleAction> RuleActions => Set<RuleAction>();
     public DbSet<Scripts.ThingScript> ThingScripts => Set<Scripts.ThingScript>();
     public DbSet<ProductTopicClass> ProductTopicClasses => Set<ProductTopicClass>();
+    public DbSet<Id2.Id2Product> Id2Products => Set<Id2.Id2Product>();
+    public DbSet<Id2.Id2Identity> Id2Identities => Set<Id2.Id2Identity>();
+    public DbSet<Id2.Id2Batch> Id2Batches => Set<Id2.Id2Batch>();
+    public DbSet<Id2.Id2Challenge> Id2Challenges => Set<Id2.Id2Challenge>();
+    public DbSet<Id2.Id2Verification> Id2Verifications => Set<Id2.Id2Verification>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;
