@@ -28,6 +28,9 @@ public sealed record DeviceClientOptions
     public int KeepAliveSeconds { get; init; } = 60;
     /// <summary>How long a post waits for its reply.</summary>
     public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Makes the CONNECT's credentials for each connect instead of signing with the DeviceSecret (an ID²
+    /// device: Id2Credentials).</summary>
+    public Func<MqttCredentials>? Credentials { get; init; }
 }
 
 /// <summary>The platform's answer to a post: code 200 on success, else the Alink error code and message.</summary>
@@ -86,7 +89,7 @@ public sealed class DeviceClient : IAsyncDisposable
     /// <summary>Connects (CONNACK 0) or throws with the broker's refusal.</summary>
     public async Task ConnectAsync(CancellationToken ct = default)
     {
-        var credentials = DeviceCredentials.Create(_device, new CredentialOptions
+        var credentials = _options.Credentials?.Invoke() ?? DeviceCredentials.Create(_device, new CredentialOptions
         {
             SignMethod = _options.SignMethod, SecureMode = _options.Tls ? "2" : "3",
             Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),

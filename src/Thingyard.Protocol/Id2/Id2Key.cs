@@ -239,6 +239,37 @@ public sealed class Id2Key
         }
     }
 
+    /// <summary>id2_client_get_secret: a secret device and server both derive from a seed (upper-case hex of the hash
+    /// of the key's signature of the seed). Symmetric keys only.</summary>
+    public string Secret(string seed) => Convert.ToHexString(Hash(SignSymmetric(System.Text.Encoding.UTF8.GetBytes(seed))));
+
+    /// <summary>id2_client_derive_key: the first <paramref name="length"/> bytes of the hash of the signature of
+    /// ID² || seed. Symmetric keys only.</summary>
+    public byte[] DeriveKey(string id2, string seed, int length = 32) =>
+        Hash(SignSymmetric(System.Text.Encoding.UTF8.GetBytes(id2 + seed)))[..length];
+
+    /// <summary>id2_client_encrypt and its inverse: data under the key derived from a seed, in ECB with PKCS#7 padding;
+    /// AES-256 (a 32-byte derived key) for AES identities, SM4 for SM4 ones.</summary>
+    public byte[] SeedEncrypt(string id2, string seed, byte[] plain) => SeedCipher(id2, seed).EcbEncrypt(SeedCipher(id2, seed).Pkcs5Pad(plain));
+
+    public byte[] SeedDecrypt(string id2, string seed, byte[] cipher)
+    {
+        var derived = SeedCipher(id2, seed);
+        if (cipher.Length == 0 || cipher.Length % 16 != 0) throw new CryptographicException("The data is not a whole number of cipher blocks.");
+        return derived.Pkcs5Unpad(derived.EcbDecrypt(cipher));
+    }
+
+    Id2Key SeedCipher(string id2, string seed) => Type switch
+    {
+        Id2KeyType.Aes => new(Id2KeyType.Aes, DeriveKey(id2, seed, 32), null, null),
+        Id2KeyType.Sm4 => new(Id2KeyType.Sm4, DeriveKey(id2, seed, 16), null, null),
+        _ => throw new InvalidOperationException($"The client SDK encrypts with a derived key for AES and SM4 identities only, not {Type.Name()}."),
+    };
+
+    byte[] SignSymmetric(byte[] input) => Type.IsSymmetric()
+        ? Sign(input)
+        : throw new InvalidOperationException($"The client SDK derives secrets from symmetric keys only, not {Type.Name()}.");
+
     byte[] Pkcs5Pad(byte[] data)
     {
         var pad = BlockSize - data.Length % BlockSize;

@@ -76,13 +76,13 @@ public static class AlarmRpc
 
     static async Task<object> Acknowledge(RpcCall c)
     {
-        var alarm = await c.Service<AlarmLog>().AcknowledgeAsync(c.Caller, c.Long("AlarmId") ?? throw RpcGatewayException.Missing("AlarmId"), Actor(c), c.Optional("Note"), c.Ct);
+        var alarm = await c.Service<AlarmLog>().AcknowledgeAsync(c.Caller, c.Long("AlarmId") ?? throw RpcGatewayException.Missing("AlarmId"), c.Actor, c.Optional("Note"), c.Ct);
         return new { Data = AlarmInfo(alarm) };
     }
 
     static async Task<object> Clear(RpcCall c)
     {
-        var alarm = await c.Service<AlarmLog>().ClearAsync(c.Caller, c.Long("AlarmId") ?? throw RpcGatewayException.Missing("AlarmId"), Actor(c), c.Optional("Note"), c.Ct);
+        var alarm = await c.Service<AlarmLog>().ClearAsync(c.Caller, c.Long("AlarmId") ?? throw RpcGatewayException.Missing("AlarmId"), c.Actor, c.Optional("Note"), c.Ct);
         return new { Data = AlarmInfo(alarm) };
     }
 
@@ -136,8 +136,6 @@ public static class AlarmRpc
         return targets;
     }
 
-    static string Actor(RpcCall c) => c.Request.AccessKeyId.StartsWith("console:", StringComparison.Ordinal)
-        ? c.Request.AccessKeyId["console:".Length..] : "AccessKey " + c.Request.AccessKeyId;
 
     static object RuleInfo(AlarmRule r) => new
     {

@@ -20,6 +20,7 @@ public static class ConnectivitySetup
         services.AddSingleton(sp => new DeviceAuthenticator(sp.GetRequiredService<DeviceDirectory>(), sp.GetRequiredService<AuthThrottle>())
         {
             MinKeepAlive = sp.GetRequiredService<MqttOptions>().MinKeepAliveSeconds, // 1..MaxKeepAlive, see MqttOptionsValidator
+            Id2 = sp.GetService<IId2Login>(),
         });
         services.AddSingleton<DynamicRegistration>();
         services.AddSingleton<DeviceSessions>();

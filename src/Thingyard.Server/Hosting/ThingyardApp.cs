@@ -14,6 +14,7 @@ using Thingyard.Server.Rest;
 using Thingyard.Server.Rpc;
 using Thingyard.Server.Rules;
 using Thingyard.Server.Gateways;
+using Thingyard.Server.Id2;
 using Thingyard.Server.Settings;
 using Thingyard.Server.Alarms;
 using Thingyard.Server.Subscriptions;
@@ -70,6 +71,7 @@ public static class ThingyardApp
         builder.Services.AddAccounts(settings.Get<SecurityOptions>(), instance.DataDir);
         builder.Services.AddProjects();
         builder.Services.AddSharing();
+        builder.Services.AddId2();
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();

@@ -40,7 +40,7 @@ public static class MassProductionRpc
         if (csv is not null && listed.Count > 0) throw RpcGatewayException.Invalid("DeviceNamesCsv", "give the names as DeviceName.N or as DeviceNamesCsv, not both");
         IReadOnlyList<UploadedName>? names = csv is not null ? NameUpload.FromCsv(csv) : listed.Count > 0 ? NameUpload.FromList(listed) : null;
         var batches = c.Service<ProductionBatches>();
-        var batch = await batches.CreateAsync(c.Caller, c.Required("ProductKey"), c.Int("Count"), names, Actor(c), c.Ct);
+        var batch = await batches.CreateAsync(c.Caller, c.Required("ProductKey"), c.Int("Count"), names, c.Actor, c.Ct);
         c.Service<BatchRegistrationWorker>().Enqueue(batch.ApplyId);
         return new { Data = Info(await batches.GetAsync(c.Caller, batch.BatchId, c.Ct)) };
     }
@@ -76,7 +76,4 @@ public static class MassProductionRpc
         ApplyId = s.Batch.ApplyId, Rejected = s.Rejected.Select(r => new { r.Line, r.Name, r.Error }), s.Batch.CreatedBy, GmtCreate = s.Batch.CreatedAtMs,
     };
 
-    /// <summary>Who started a batch: the console user, or the AccessKey that signed the call.</summary>
-    static string Actor(RpcCall c) => c.Request.AccessKeyId.StartsWith("console:", StringComparison.Ordinal)
-        ? c.Request.AccessKeyId["console:".Length..] : "AccessKey " + c.Request.AccessKeyId;
 }

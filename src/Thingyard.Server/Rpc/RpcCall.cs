@@ -64,6 +64,10 @@ public sealed class RpcCall(RpcRequest request, IServiceProvider services, Cance
         return byIndex.Values.ToList();
     }
 
+    /// <summary>Who made the call, for records: the console user, or the AccessKey that signed it.</summary>
+    public string Actor => Request.AccessKeyId.StartsWith("console:", StringComparison.Ordinal)
+        ? Request.AccessKeyId["console:".Length..] : "AccessKey " + Request.AccessKeyId;
+
     public DeviceRef Device() => DeviceRef.Of(Optional("IotId"), Optional("ProductKey"), Optional("DeviceName"));
 
     public Paging Paging(int defaultSize = 10, int maxSize = 200, string pageKey = "CurrentPage", string sizeKey = "PageSize") =>

@@ -2,6 +2,7 @@
 using Thingyard.Server.Alarms;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
+using Thingyard.Server.Id2;
 using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
@@ -25,6 +26,7 @@ public static class RpcSetup
         services.AddSingleton(_ => new RpcActions()
             .AddProjectActions()
             .AddSharingActions()
+            .AddId2Actions()
             .AddTransferActions()
             .AddProductActions()
             .AddDeviceActions()

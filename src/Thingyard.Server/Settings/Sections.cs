@@ -17,6 +17,7 @@ public static class Sections
     public const string Amqp = "Thingyard:Amqp";
     public const string Smtp = "Thingyard:Smtp";
     public const string Alarms = "Thingyard:Alarms";
+    public const string Id2 = "Thingyard:Id2";
     public const string Webhooks = "Thingyard:Webhooks";
     public const string Scripts = "Thingyard:Scripts";
 }

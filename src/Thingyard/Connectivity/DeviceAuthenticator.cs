@@ -12,6 +12,9 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory, AuthThrottle?
     public const int DefaultMinKeepAlive = 30; // the platform accepts 30..1200 s
     public const int MaxKeepAlive = 1200;
 
+    /// <summary>Checks CONNECTs that authenticate with ID² (none: such CONNECTs are refused).</summary>
+    public IId2Login? Id2 { get; init; }
+
     /// <summary>Shortest keepalive accepted (Thingyard:Mqtt:MinKeepAliveSeconds).</summary>
     public int MinKeepAlive { get; init; } = DefaultMinKeepAlive;
 
@@ -37,6 +40,14 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory, AuthThrottle?
 
         if (keepAliveSeconds < MinKeepAlive || keepAliveSeconds > MaxKeepAlive)
             return ConnectDecision.Refuse(ConnectRefusal.BadRequest, $"keepalive {keepAliveSeconds}s is outside {MinKeepAlive}..{MaxKeepAlive}s");
+
+        if (IId2Login.Requested(id))
+        {
+            if (Id2 is null) return Failed(remote, identity, "ID² authentication is not available");
+            var decision = await Id2.DecideAsync(productKey, deviceName, id, password, ct);
+            if (decision.Refusal == ConnectRefusal.BadCredentials) throttle?.Failed(remote, identity);
+            return decision;
+        }
 
         var device = await directory.FindAsync(productKey, deviceName, ct);
         if (device is null) return Failed(remote, identity, "no such device");

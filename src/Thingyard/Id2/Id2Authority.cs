@@ -24,9 +24,12 @@ namespace Thingyard.Id2;
 public sealed class Id2Options
 {
     /// <summary>How long a server random stays valid.</summary>
-    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    public int ChallengeLifetimeSeconds { get; set; } = 300;
     /// <summary>How far a timestamp code's time may be from the server's, either way.</summary>
-    public TimeSpan TimestampWindow { get; set; } = TimeSpan.FromMinutes(10);
+    public int TimestampWindowSeconds { get; set; } = 600;
+
+    public TimeSpan ChallengeLifetime => TimeSpan.FromSeconds(ChallengeLifetimeSeconds);
+    public TimeSpan TimestampWindow => TimeSpan.FromSeconds(TimestampWindowSeconds);
 }
 
 /// <summary>An identity that passed verification, with its key (for encrypting to it) and whether this check activated it.</summary>

@@ -53,6 +53,13 @@ public sealed class Id2Products(ThingyardDb db, PlatformOperator platform, TimeP
         }
     }
 
+    /// <summary>The product's quota as stored now (not as this request first read it).</summary>
+    public async Task<(long Allocated, long Used)> QuotaAsync(Id2Product product, CancellationToken ct = default)
+    {
+        var row = await db.Id2Products.AsNoTracking().Where(p => p.Id == product.Id).Select(p => new { p.QuotaAllocated, p.QuotaUsed }).FirstAsync(ct);
+        return (row.QuotaAllocated, row.QuotaUsed);
+    }
+
     public async Task<List<Id2Product>> ListAsync(Caller caller, CancellationToken ct = default)
     {
         // IoT products of AuthType id2 not yet seen here join the list with the default plan.

@@ -96,4 +96,25 @@ public sealed class ClientSdkVectorTests
         Assert.Equal(id2, readId);
         Assert.Equal(v.GetProperty("keyHex").GetString(), Convert.ToHexString(readKey));
     }
+
+    [Fact]
+    public void Derived_secrets_keys_and_seed_encryption_match_the_SDKs()
+    {
+        var cases = Vectors.GetProperty("derived").EnumerateArray().ToList();
+        Assert.Equal(6, cases.Count);
+        foreach (var v in cases)
+        {
+            var key = KeyOf(v);
+            var id2 = v.GetProperty("id2").GetString()!;
+            var seed = v.GetProperty("seed").GetString()!;
+            if (v.TryGetProperty("secret", out var secret)) Assert.Equal(secret.GetString(), key.Secret(seed));
+            if (v.TryGetProperty("derivedKeyHex", out var derived)) Assert.Equal(derived.GetString(), Convert.ToHexString(key.DeriveKey(id2, seed)));
+            if (v.TryGetProperty("encryptedHex", out var encrypted))
+            {
+                var plain = Encoding.ASCII.GetBytes(v.GetProperty("plaintext").GetString()!);
+                Assert.Equal(encrypted.GetString(), Convert.ToHexString(key.SeedEncrypt(id2, seed, plain)));
+                Assert.Equal(plain, key.SeedDecrypt(id2, seed, Convert.FromHexString(encrypted.GetString()!)));
+            }
+        }
+    }
 }
