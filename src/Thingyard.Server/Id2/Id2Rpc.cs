@@ -194,7 +194,7 @@ public static class Id2Rpc
     }
 
     static async Task<object> SetStatus(RpcCall c) =>
-        new { Data = IdentityInfo(await c.Service<Id2Identities>().SetStatusAsync(c.Caller, c.Required("Id2"), c.Required("Action"), c.Ct)) };
+        new { Data = IdentityInfo(await c.Service<Id2Identities>().SetStatusAsync(c.Caller, c.Required("Id2"), c.Required("Status"), c.Ct)) };
 
     static async Task<object> VerificationLog(RpcCall c)
     {

@@ -149,18 +149,18 @@ public sealed class Id2Identities(ThingyardDb db, Id2Products products, SecretPr
             ?? throw Id2Errors.Error(Id2Errors.UnknownId2, $"ID² {id2} does not exist.");
     }
 
-    /// <summary>SetId2Status: suspend (verification answers 45), resume, or revoke for good (46).</summary>
-    public async Task<Id2Identity> SetStatusAsync(Caller caller, string id2, string action, CancellationToken ct = default)
+    /// <summary>SetId2Status: "suspended" (verification answers 45), back to "active", or "revoked" for good (46).</summary>
+    public async Task<Id2Identity> SetStatusAsync(Caller caller, string id2, string status, CancellationToken ct = default)
     {
         var identity = await GetAsync(caller, id2, ct);
         caller.RequireChange(identity);
         if (identity.Status == Id2Status.Revoked) throw Id2Errors.Error(Id2Errors.Revoked, $"ID² {identity.Id2} is revoked for good.");
-        identity.Status = action switch
+        identity.Status = status switch
         {
-            "suspend" => Id2Status.Suspended,
-            "resume" => identity.ActivatedAtMs is null ? Id2Status.Issued : Id2Status.Activated,
-            "revoke" => Id2Status.Revoked,
-            _ => throw IotException.Invalid("Status action must be suspend, resume or revoke."),
+            Id2Status.Suspended => Id2Status.Suspended,
+            "active" => identity.ActivatedAtMs is null ? Id2Status.Issued : Id2Status.Activated,
+            Id2Status.Revoked => Id2Status.Revoked,
+            _ => throw IotException.Invalid("Status must be suspended, active or revoked."),
         };
         await db.SaveChangesAsync(ct);
         return identity;
