@@ -1,5 +1,7 @@
 // `thingyard simulate --product PK`: N devices named {prefix}-0001.. (registered when missing) on real MQTT connections,
 // posting values generated from the product's thing model and answering the platform's calls, with a live status line.
+// With --id2 FILE (a provisioning csv from `thingyard id2 export`) each device holds one ID² in a software KM and
+// connects with it instead of a DeviceSecret; such devices register themselves on their first connect.
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -27,9 +29,13 @@ public static class SimulateCommands
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: at Ctrl-C)" };
         var mqtt = new Option<string>("--mqtt") { Description = "MQTT broker, mqtt://host:port (default: the endpoint's host, port 1883)" };
         var prefix = new Option<string>("--prefix") { Description = "Device names are PREFIX-0001, PREFIX-0002, ...", DefaultValueFactory = _ => "sim" };
+        var id2 = new Option<string>("--id2")
+        {
+            Description = "Connect with ID² identities from this provisioning csv (id2,keyType,key), one per device, instead of DeviceSecrets",
+        };
         var command = new Command("simulate", "Run simulated devices that post thing-model data over MQTT and answer calls")
         {
-            product, count, rate, duration, mqtt, prefix,
+            product, count, rate, duration, mqtt, prefix, id2,
         };
         // Option validators run only for options given on the command line; the defaults are valid.
         count.Validators.Add(result =>
@@ -52,11 +58,11 @@ public static class SimulateCommands
                 result.AddError($"--prefix '{p}' does not make valid device names (4 to 32 letters, digits and - _ @ . : in all).");
         });
         command.SetAction((r, ct) => cli.RunAsync(() => SimulateAsync(cli, r, new Settings(
-            r.GetValue(product)!, r.GetValue(count), r.GetValue(rate), r.GetValue(duration), r.GetValue(mqtt), r.GetValue(prefix)!), ct)));
+            r.GetValue(product)!, r.GetValue(count), r.GetValue(rate), r.GetValue(duration), r.GetValue(mqtt), r.GetValue(prefix)!, r.GetValue(id2)), ct)));
         return command;
     }
 
-    sealed record Settings(string ProductKey, int Count, double Rate, double? Duration, string? Mqtt, string Prefix);
+    sealed record Settings(string ProductKey, int Count, double Rate, double? Duration, string? Mqtt, string Prefix, string? Id2File);
 
     static string DeviceName(string prefix, int n) => $"{prefix}-{n.ToString("D4", CultureInfo.InvariantCulture)}";
 
@@ -77,7 +83,8 @@ public static class SimulateCommands
             try
             {
                 tsl = await ThingModelAsync(rpc, s.ProductKey, ct);
-                (triplets, registered) = await EnsureDevicesAsync(rpc, s, ct);
+                (triplets, registered) = s.Id2File is null ? await EnsureDevicesAsync(rpc, s, ct)
+                    : (Enumerable.Range(1, s.Count).Select(n => new DeviceTriplet(s.ProductKey, DeviceName(s.Prefix, n), "")).ToList(), 0);
             }
             catch (HttpRequestException e)
             {
@@ -88,11 +95,12 @@ public static class SimulateCommands
             await cli.Err.WriteLineAsync($"{triplets.Count} device{(triplets.Count == 1 ? "" : "s")} ready ({registered} registered now); " +
                 $"connecting to {broker}{(s.Duration is null ? "; Ctrl-C to stop" : "")}");
 
+        var identities = s.Id2File is null ? null : await Id2Commands.ReadProvisioningAsync(s.Id2File, s.Count, ct);
         var stats = new SimulationStats();
-        var devices = triplets.Select(t =>
+        var devices = triplets.Select((t, i) =>
         {
             var random = new Random();
-            return new SimulatedDevice(t, broker, new TslValueGenerator(tsl, random), stats, s.Rate, random);
+            return new SimulatedDevice(t, broker, new TslValueGenerator(tsl, random), stats, s.Rate, random, identities?[i]);
         }).ToList();
         using var posting = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var running = new CancellationTokenSource();

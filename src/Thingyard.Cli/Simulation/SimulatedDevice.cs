@@ -11,6 +11,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Thingyard.Protocol.Alink;
 using Thingyard.Protocol.Devices;
+using Thingyard.Protocol.Id2;
 using Thingyard.Protocol.Signing;
 
 namespace Thingyard.Cli.Simulation;
@@ -33,7 +34,8 @@ public sealed record MqttEndpoint(string Host, int Port, bool Tls)
     public override string ToString() => $"{(Tls ? "mqtts" : "mqtt")}://{(Host.Contains(':') ? $"[{Host}]" : Host)}:{Port}";
 }
 
-public sealed class SimulatedDevice(DeviceTriplet device, MqttEndpoint endpoint, TslValueGenerator generator, SimulationStats stats, double rate, Random random)
+public sealed class SimulatedDevice(DeviceTriplet device, MqttEndpoint endpoint, TslValueGenerator generator, SimulationStats stats, double rate, Random random,
+    Id2Client? id2 = null)
 {
     /// <summary>Chance that a post tick also posts one of the model's events.</summary>
     const double EventChance = 0.1;
@@ -132,7 +134,10 @@ public sealed class SimulatedDevice(DeviceTriplet device, MqttEndpoint endpoint,
 
     async Task<bool> ConnectAsync(IMqttClient client, CancellationToken ct)
     {
-        var (clientId, userName, password) = Credentials(device, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), endpoint.Tls);
+        // An ID² device proves itself with a fresh timestamp auth code on every connect; the others sign with their secret.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var (clientId, userName, password) = id2 is null ? Credentials(device, now, endpoint.Tls)
+            : Id2Credentials.Create(device.ProductKey, device.DeviceName, id2, now, endpoint.Tls);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(endpoint.Host, endpoint.Port)
             .WithProtocolVersion(MqttProtocolVersion.V311)

@@ -101,10 +101,18 @@ public static class Id2Rpc
             extra is null ? null : Encoding.UTF8.GetBytes(extra), operation, ct: c.Ct);
     }
 
+    /// <summary>The identity and key the decryption helpers work with; refusals in the ID² server API's numbers.</summary>
     static async Task<(Id2Identity, Protocol.Id2.Id2Key)> KnownKeyAsync(RpcCall c)
     {
-        var product = await c.Service<Id2Products>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
-        var identity = await c.Service<Id2Identities>().GetAsync(c.Caller, c.Required("Id2"), c.Ct);
+        Id2Product product;
+        Id2Identity identity;
+        try
+        {
+            product = await c.Service<Id2Products>().GetAsync(c.Caller, c.Required("ProductKey"), c.Ct);
+            identity = await c.Service<Id2Identities>().GetAsync(c.Caller, c.Required("Id2"), c.Ct);
+        }
+        catch (IotException e) when (e.Code is IotErrors.ProductNotFound) { throw Id2Errors.Error(Id2Errors.ProductNotFound, e.Message); }
+        catch (IotException e) when (e.Code is IotErrors.Id2NotFound) { throw Id2Errors.Error(Id2Errors.UnknownId2, e.Message); }
         if (identity.Id2ProductId != product.Id) throw Id2Errors.Error(Id2Errors.UnknownId2, $"ID² {identity.Id2} does not exist in this product.");
         if (identity.Status is Id2Status.Suspended) throw Id2Errors.Error(Id2Errors.Suspended, $"ID² {identity.Id2} is suspended.");
         if (identity.Status is Id2Status.Revoked) throw Id2Errors.Error(Id2Errors.Revoked, $"ID² {identity.Id2} is revoked.");
@@ -182,7 +190,8 @@ public static class Id2Rpc
 
     static async Task<object> ListIdentities(RpcCall c)
     {
-        var page = await c.Service<Id2Identities>().ListAsync(c.Caller, c.Required("ProductKey"), c.Optional("BatchId"), c.Optional("Status"), c.Paging(20, 500), c.Ct);
+        var page = await c.Service<Id2Identities>().ListAsync(c.Caller, c.Required("ProductKey"), c.Optional("BatchId"), c.Optional("Status"), c.Paging(20, 500), c.Ct,
+            c.Optional("Id2"));
         return new
         {
             Data = new

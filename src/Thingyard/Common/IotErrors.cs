@@ -55,6 +55,9 @@ public static class IotErrors
     public const string ProductAuthorizationInUse = "iot.authorization.DevicesStillAuthorized";
     /// <summary>No such device transfer (or not one the caller is a side of).</summary>
     public const string TransferNotFound = "iot.transfer.NotExistedTransfer";
+    /// <summary>The ID² management actions' "does not exist" (the ID² server API answers Alibaba's numbers: Id2Errors).</summary>
+    public const string Id2NotFound = "iot.id2.NotExistedId2";
+    public const string Id2BatchNotFound = "iot.id2.NotExistedBatch";
     /// <summary>A transfer that is accepted, declined, cancelled or expired.</summary>
     public const string TransferNotPending = "iot.transfer.TransferNotPending";
     /// <summary>A device already in a pending transfer, or a transfer that can no longer be carried out.</summary>

@@ -128,10 +128,12 @@ public sealed class Id2Identities(ThingyardDb db, Id2Products products, SecretPr
         return new(await rows.OrderByDescending(b => b.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct), await rows.CountAsync(ct), paging);
     }
 
-    public async Task<Page<Id2Identity>> ListAsync(Caller caller, string productKey, string? batchId, string? status, Paging paging, CancellationToken ct = default)
+    public async Task<Page<Id2Identity>> ListAsync(Caller caller, string productKey, string? batchId, string? status, Paging paging, CancellationToken ct = default,
+        string? id2 = null)
     {
         var product = await products.GetAsync(caller, productKey, ct);
         var rows = db.Id2Identities.AsNoTracking().VisibleTo(caller).Where(i => i.Id2ProductId == product.Id);
+        if (id2 is not null) rows = rows.Where(i => i.Id2 == id2.ToUpperInvariant());
         if (batchId is not null)
         {
             var batch = await db.Id2Batches.VisibleTo(caller).FirstOrDefaultAsync(b => b.BatchId == batchId, ct) ?? throw BatchNotFound(batchId);
@@ -141,12 +143,12 @@ public sealed class Id2Identities(ThingyardDb db, Id2Products products, SecretPr
         return new(await rows.OrderBy(i => i.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct), await rows.CountAsync(ct), paging);
     }
 
-    /// <summary>The identity with this ID² in the caller's account (18 when there is none).</summary>
+    /// <summary>The identity with this ID² in the caller's account.</summary>
     public async Task<Id2Identity> GetAsync(Caller caller, string id2, CancellationToken ct = default)
     {
         var normal = Id2Identifier.Normalize(id2);
         return await db.Id2Identities.VisibleTo(caller).FirstOrDefaultAsync(i => i.Id2 == normal, ct)
-            ?? throw Id2Errors.Error(Id2Errors.UnknownId2, $"ID² {id2} does not exist.");
+            ?? throw new IotException(IotErrors.Id2NotFound, $"ID² {id2} does not exist.");
     }
 
     /// <summary>SetId2Status: "suspended" (verification answers 45), back to "active", or "revoked" for good (46).</summary>
@@ -154,7 +156,7 @@ public sealed class Id2Identities(ThingyardDb db, Id2Products products, SecretPr
     {
         var identity = await GetAsync(caller, id2, ct);
         caller.RequireChange(identity);
-        if (identity.Status == Id2Status.Revoked) throw Id2Errors.Error(Id2Errors.Revoked, $"ID² {identity.Id2} is revoked for good.");
+        if (identity.Status == Id2Status.Revoked) throw IotException.Invalid($"ID² {identity.Id2} is revoked for good.");
         identity.Status = status switch
         {
             Id2Status.Suspended => Id2Status.Suspended,
@@ -166,7 +168,7 @@ public sealed class Id2Identities(ThingyardDb db, Id2Products products, SecretPr
         return identity;
     }
 
-    public static IotException BatchNotFound(string batchId) => new(IotErrors.InvalidParameter, $"The ID² batch '{batchId}' does not exist.");
+    public static IotException BatchNotFound(string batchId) => new(IotErrors.Id2BatchNotFound, $"The ID² batch '{batchId}' does not exist.");
 
     Id2Batch NewBatch(Id2Product product, string source, Id2KeyType type, string actor) => new()
     {

@@ -105,8 +105,7 @@ public sealed class Id2Products(ThingyardDb db, PlatformOperator platform, TimeP
         return await db.Id2Products.AsNoTracking().FirstAsync(p => p.ProductKey == productKey, ct);
     }
 
-    public static IotException NotFound(string productKey) =>
-        Id2Errors.Error(Id2Errors.ProductNotFound, $"The ID² product '{productKey}' does not exist.");
+    public static IotException NotFound(string productKey) => new(IotErrors.ProductNotFound, $"The ID² product '{productKey}' does not exist.");
 
     async Task<Product> IotProductAsync(Caller caller, string productKey, CancellationToken ct)
     {

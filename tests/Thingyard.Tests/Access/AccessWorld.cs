@@ -9,6 +9,7 @@ using Thingyard.Distribution;
 using Thingyard.Server.Distribution;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Devices;
+using Thingyard.Tests.Id2;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Lifecycle;
 using Thingyard.Tests.Messaging;
@@ -68,6 +69,10 @@ public sealed class AccessWorld : IAsyncLifetime
     public string DeadLetterId { get; private set; } = "";
     /// <summary>A custom topic class of ProductKey (its TopicId, and a name and description only A knows).</summary>
     public string TopicClassId { get; private set; } = "";
+    /// <summary>A's ID²-area product, a batch of two identities and one of them (verified once, so the log has a row).</summary>
+    public string Id2ProductKey { get; private set; } = "";
+    public string Id2BatchId { get; private set; } = "";
+    public string Id2 { get; private set; } = "";
     /// <summary>A's console user (the first start's owner).</summary>
     public long UserId { get; private set; }
 
@@ -227,12 +232,21 @@ public sealed class AccessWorld : IAsyncLifetime
         using (var rest = s.Rest())
             UserId = (await JsonOf(await rest.GetAsync("/api/v1/accounts/me/users"), HttpStatusCode.OK))[0].At("id").GetInt64();
 
+        // ID²: an own-platform product with quota, two identities, one verified (activated, logged).
+        Id2ProductKey = (await s.Call("CreateId2Product", ("Name", Unique("id2meter")), ("Pattern", "own"))).Str("Data.ProductKey");
+        await s.Call("AllocateId2Quota", ("ProductKey", Id2ProductKey), ("Count", "5"));
+        Id2BatchId = (await s.Call("CreateId2Batch", ("ProductKey", Id2ProductKey), ("Count", "2"))).Str("Data.BatchId");
+        var identities = await s.ExportAsync(null, Id2BatchId);
+        Id2 = identities[0].Id2;
+        var id2Device = new Thingyard.Protocol.Id2.Id2Client(new Thingyard.Protocol.Id2.SoftwareKm(Id2, identities[0].Key));
+        await s.Call("Verify", ("ProductKey", Id2ProductKey), ("Id2", Id2), ("AuthCode", id2Device.TimestampAuthCode(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+
         Identifiers.AddRange([ProductKey, Gateway.ProductKey, Device.DeviceName, Device.IotId, Moved.DeviceName, Moved.IotId,
             Gateway.DeviceName, Gateway.IotId, VirtualName, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
-            ReleasedProductKey, BatchId, AccountUid, ConsumerGroupId]);
+            ReleasedProductKey, BatchId, AccountUid, ConsumerGroupId, Id2ProductKey, Id2BatchId, Id2, identities[1].Id2]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
             groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName,
-            RuleName, AlarmRuleName, topicClass, topicDesc]);
+            RuleName, AlarmRuleName, topicClass, topicDesc, identities[0].Key.Material, identities[1].Key.Material]);
     }
 
     /// <summary>Fails when an answer to B carries A's data (or, for lists, anything of A's at all).</summary>

@@ -92,7 +92,7 @@ public sealed class ClientSdkVectorTests
         var id2 = v.GetProperty("id2").GetString()!;
         var ours = Id2Provisioning.DevKeyFile(id2, Id2Key.Parse(Id2KeyType.Aes, v.GetProperty("keyHex").GetString()!));
         Assert.Equal(sdk, ours);
-        var (readId, readKey) = Id2Provisioning.ReadDevKeyFile(sdk);
+        var (readId, readKey) = Id2DevKeyFile.Read(sdk);
         Assert.Equal(id2, readId);
         Assert.Equal(v.GetProperty("keyHex").GetString(), Convert.ToHexString(readKey));
     }
