@@ -29,7 +29,12 @@ public static class ProductCommands
             Description = "CategoryKey of a thing template (`thingyard template list`): its standard features become the draft thing model",
         };
         var project = new Option<string>("--project") { Description = "ProjectId to create it in (default: the account's default project)" };
-        var command = new Command("create", "Create a product") { name, nodeType, dataFormat, description, dynamic, category, project };
+        var authType = new Option<string>("--auth-type")
+        {
+            Description = "How its devices authenticate: secret (DeviceSecret), id2 (their ID², docs/id2.md) or x509", DefaultValueFactory = _ => "secret",
+        };
+        authType.AcceptOnlyFromAmong("secret", "id2", "x509");
+        var command = new Command("create", "Create a product") { name, nodeType, dataFormat, description, dynamic, category, project, authType };
         command.SetAction((r, ct) => cli.CallAsync(r, rpc => rpc.CallAsync("CreateProduct", new RpcParams
         {
             { "ProductName", r.GetValue(name) },
@@ -40,6 +45,7 @@ public static class ProductCommands
             { "DynamicRegistration", r.GetValue(dynamic) },
             { "CategoryKey", r.GetValue(category) },
             { "ProjectId", r.GetValue(project) },
+            { "AuthType", r.GetValue(authType) },
         }, ct), body => Fields.Write(cli.Out, body.GetProperty("Data"), "ProductKey", "ProductName", "ProductSecret")));
         return command;
     }
