@@ -6,6 +6,7 @@ using Thingyard.Server.Distribution;
 using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Sharing;
+using Thingyard.Server.Id2;
 using Thingyard.Server.Registry;
 using Thingyard.Server.RemoteConfig;
 using Thingyard.Server.ThingModels;
@@ -39,6 +40,7 @@ public static class RestSetup
         api.MapGroup("/accounts").WithTags("Accounts").MapAccountApi();
         api.MapGroup("/projects").WithTags("Projects").MapProjectApi();
         api.MapGroup("/sharing").WithTags("Sharing between accounts").MapSharingApi();
+        api.MapGroup("/id2").WithTags("ID² device identity").MapId2Api();
         api.MapGroup("/products").WithTags("Products").MapProductApi();
         api.MapGroup("/products/{productKey}/devices").WithTags("Devices").MapDeviceApi().MapWatchApi();
         api.MapGroup("/products/{productKey}/thing-model").WithTags("Thing models").MapThingModelApi();
