@@ -48,7 +48,10 @@ public sealed class Id2DeviceLogin(IDbContextFactory<ThingyardDb> dbs, Id2Author
 
         try
         {
-            await authority.VerifyAsync(product.AccountId, productKey, id2, password, Encoding.UTF8.GetBytes($"{deviceName}&{productKey}"), Operation, deviceName, ct);
+            var verified = await authority.VerifyAsync(product.AccountId, productKey, id2, password, Encoding.UTF8.GetBytes($"{deviceName}&{productKey}"), Operation, deviceName, ct);
+            // Activated earlier through the server API or self-verification, with no device: this connect binds it.
+            if (verified.Identity.DeviceName is null)
+                await db.Id2Identities.Where(i => i.Id == verified.Identity.Id && i.DeviceName == null).ExecuteUpdateAsync(s => s.SetProperty(i => i.DeviceName, deviceName), ct);
         }
         catch (IotException e)
         {

@@ -69,6 +69,23 @@ public sealed class Id2FlowTests(ThingyardServer server) : IClassFixture<Thingya
     }
 
     [Fact]
+    public async Task An_identity_activated_through_the_server_API_is_bound_by_its_first_connect()
+    {
+        var maker = await server.NewAccountAsync(Unique("maker"));
+        var (pk, ids, _) = await server.IotProductWithIdentitiesAsync(maker, quota: 2, count: 1);
+        var device = Device(ids[0]);
+        await server.CallAs(maker, "Verify", ("ProductKey", pk), ("Id2", ids[0].Id2), ("AuthCode", device.TimestampAuthCode(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+        Assert.Equal(1, (await server.CallAs(maker, "GetId2Quota", ("ProductKey", pk))).At("Data.Used").GetInt32());
+        await using (var first = await MqttDevice.ConnectAsync(Options(server, pk, "door1", device), pk, "door1"))
+            Assert.Equal(MqttClientConnectResultCode.Success, first.ConnectResult!.ResultCode);
+        await using (var other = await MqttDevice.ConnectAsync(Options(server, pk, "door2", device), pk, "door2"))
+            Assert.Equal(MqttClientConnectResultCode.NotAuthorized, other.ConnectResult!.ResultCode);
+        var listed = (await server.CallAs(maker, "QueryId2IdentityList", ("ProductKey", pk))).At("Data.List.Id2Info")[0];
+        Assert.Equal("door1", listed.Str("DeviceName"));
+        Assert.Equal(1, (await server.CallAs(maker, "GetId2Quota", ("ProductKey", pk))).At("Data.Used").GetInt32());
+    }
+
+    [Fact]
     public async Task A_captured_or_forged_connect_is_refused()
     {
         var maker = await server.NewAccountAsync(Unique("maker"));
