@@ -13,6 +13,7 @@ public static class AlarmsSetup
         services.AddScoped<AlarmLog>();
         services.AddSingleton<AlarmRuleDirectory>();
         services.AddSingleton<AlarmObserver>();
+        services.AddSingleton<Hosting.Mailer>();
         services.AddSingleton<AlarmMail>();
         services.AddSingleton<AlarmNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<AlarmNotifier>());

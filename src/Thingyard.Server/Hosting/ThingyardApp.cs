@@ -15,6 +15,7 @@ using Thingyard.Server.Rpc;
 using Thingyard.Server.Rules;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Id2;
+using Thingyard.Server.EndUsers;
 using Thingyard.Server.Settings;
 using Thingyard.Server.Alarms;
 using Thingyard.Server.Subscriptions;
@@ -72,6 +73,7 @@ public static class ThingyardApp
         builder.Services.AddProjects();
         builder.Services.AddSharing();
         builder.Services.AddId2();
+        builder.Services.AddEndUsers();
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();
@@ -115,6 +117,7 @@ public static class ThingyardApp
         app.MapConsole(); // authentication and antiforgery first: they apply to the endpoints mapped after
         app.MapRpc();
         app.MapRestApi();
+        app.MapEndUsers();
         app.MapConnectivity();
         app.MapDistribution();
         app.MapRemoteConfig();

@@ -80,6 +80,9 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<Id2.Id2Batch> Id2Batches => Set<Id2.Id2Batch>();
     public DbSet<Id2.Id2Challenge> Id2Challenges => Set<Id2.Id2Challenge>();
     public DbSet<Id2.Id2Verification> Id2Verifications => Set<Id2.Id2Verification>();
+    public DbSet<Thingyard.EndUsers.EndUser> EndUsers => Set<Thingyard.EndUsers.EndUser>();
+    public DbSet<Thingyard.EndUsers.EndUserSession> EndUserSessions => Set<Thingyard.EndUsers.EndUserSession>();
+    public DbSet<Thingyard.EndUsers.EndUserResetCode> EndUserResetCodes => Set<Thingyard.EndUsers.EndUserResetCode>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;
