@@ -3,6 +3,7 @@
 // "Authorization: Bearer <accessToken>". Failed sign-ins count against the address and the login (AuthThrottle), as
 // failed device and API logins do.
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Thingyard.Accounts;
 using Thingyard.Common;
 using Thingyard.EndUsers;
@@ -83,7 +84,7 @@ public static class EndUserApi
     static async Task<Results<Ok<EndUserMe>, ProblemHttpResult>> Me(HttpContext http, EndUserAccounts accounts, Thingyard.Storage.ThingyardDb db, CancellationToken ct)
     {
         if (await accounts.AuthenticateAsync(Bearer(http), ct) is not { } user) return Unauthorized();
-        var projectId = db.Projects.Where(p => p.Id == user.ProjectId).Select(p => p.ProjectId).First();
+        var projectId = await db.Projects.Where(p => p.Id == user.ProjectId).Select(p => p.ProjectId).FirstAsync(ct);
         return TypedResults.Ok(new EndUserMe(user.UserId, projectId, user.Email, user.Phone, user.CreatedAtMs));
     }
 
