@@ -21,7 +21,7 @@ public interface IEndUserMessenger
     Task SendResetCodeAsync(EndUser user, string code, CancellationToken ct);
 }
 
-public static partial class EndUserErrors
+public static class EndUserErrors
 {
     public const string BadCredentials = "iot.enduser.InvalidCredentials";
     public const string LoginExists = "iot.enduser.AlreadyExistedLogin";
@@ -58,7 +58,7 @@ public sealed partial class EndUserAccounts(ThingyardDb db, TimeProvider time, I
         db.EndUsers.Add(user);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException) { throw Exists(); } // a sign-up with the same login at the same moment
-        return (user, await StartSessionAsync(user, null, ct));
+        return (user, await StartSessionAsync(user, ct));
     }
 
     public async Task<EndUserTokens> SignInAsync(string projectId, string login, string password, CancellationToken ct = default)
@@ -71,7 +71,7 @@ public sealed partial class EndUserAccounts(ThingyardDb db, TimeProvider time, I
             throw new IotException(EndUserErrors.BadCredentials, "The login or the password is wrong.");
         if (result == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = Hasher.HashPassword(user, password!);
         user.LastSignInAtMs = Now;
-        return await StartSessionAsync(user, null, ct);
+        return await StartSessionAsync(user, ct);
     }
 
     /// <summary>New tokens for a session's refresh token; the old ones stop working. A refresh token already used once
@@ -157,13 +157,13 @@ public sealed partial class EndUserAccounts(ThingyardDb db, TimeProvider time, I
     public async Task DeleteAsync(EndUser user, CancellationToken ct = default) =>
         await db.EndUsers.Where(u => u.Id == user.Id).ExecuteDeleteAsync(ct);
 
-    async Task<EndUserTokens> StartSessionAsync(EndUser user, string? previous, CancellationToken ct)
+    async Task<EndUserTokens> StartSessionAsync(EndUser user, CancellationToken ct)
     {
         var (access, refresh) = (Token(), Token());
         var session = new EndUserSession
         {
             EndUserId = user.Id, AccessHash = Hash(access), AccessExpiresAtMs = Now + (long)AccessLifetime.TotalMilliseconds, RefreshHash = Hash(refresh),
-            RefreshExpiresAtMs = Now + (long)RefreshLifetime.TotalMilliseconds, PreviousRefreshHash = previous, CreatedAtMs = Now,
+            RefreshExpiresAtMs = Now + (long)RefreshLifetime.TotalMilliseconds, CreatedAtMs = Now,
         };
         db.EndUserSessions.Add(session);
         await db.SaveChangesAsync(ct);
