@@ -35,7 +35,7 @@ public static class AccessCommands
             if (r.GetValue(cli.Json)) JsonText.Write(cli.Out, keys);
             else Table.Write(cli.Out, ["ACCESS KEY ID", "STATUS", "CREATED (UTC)"], keys.EnumerateArray().Select(k => (IReadOnlyList<string>)
             [
-                k.GetProperty("accessKeyId").GetString()!, k.GetProperty("enabled").GetBoolean() ? "enabled" : "disabled", Time(k.GetProperty("createdAtMs")),
+                k.GetProperty("accessKeyId").GetString()!, k.GetProperty("enabled").GetBoolean() ? "enabled" : "disabled", JsonText.UtcTime(k.GetProperty("createdAtMs")),
             ]).ToList());
         }));
         return command;
@@ -95,7 +95,7 @@ public static class AccessCommands
             else Table.Write(cli.Out, ["ID", "USER", "ROLE", "STATUS", "CREATED (UTC)"], users.EnumerateArray().Select(u => (IReadOnlyList<string>)
             [
                 JsonText.Scalar(u.GetProperty("id")), u.GetProperty("userName").GetString()!, u.GetProperty("role").GetString()!,
-                u.GetProperty("lockedOut").GetBoolean() ? "locked out" : "active", Time(u.GetProperty("createdAt")),
+                u.GetProperty("lockedOut").GetBoolean() ? "locked out" : "active", JsonText.UtcTime(u.GetProperty("createdAt")),
             ]).ToList());
         }));
         return command;
@@ -174,8 +174,4 @@ public static class AccessCommands
         option.AcceptOnlyFromAmong(values);
         return option;
     }
-
-    static string Time(JsonElement ms) => ms.ValueKind == JsonValueKind.Number
-        ? DateTimeOffset.FromUnixTimeMilliseconds(ms.GetInt64()).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-        : JsonText.Scalar(ms);
 }

@@ -49,7 +49,7 @@ public static class DistributeCommands
             }
             Table.Write(cli.Out, ["ID", "TIME (UTC)", "KIND", "NEW", "MESSAGE"], notes.EnumerateArray().Select(n => (IReadOnlyList<string>)
             [
-                JsonText.Scalar(n.GetProperty("id")), Time(n.GetProperty("createdAt")), JsonText.Scalar(n.GetProperty("kind")),
+                JsonText.Scalar(n.GetProperty("id")), JsonText.UtcTime(n.GetProperty("createdAt")), JsonText.Scalar(n.GetProperty("kind")),
                 n.GetProperty("read").GetBoolean() ? "" : "*", JsonText.Scalar(n.GetProperty("message")),
             ]).ToList());
         }));
@@ -185,7 +185,7 @@ public static class DistributeCommands
                 Done = job.GetProperty("done").GetInt32(),
                 Failed = job.GetProperty("failed").GetInt32(),
                 Error = job.GetProperty("error").ValueKind == JsonValueKind.String ? job.GetProperty("error").GetString() : null,
-                Created = Time(job.GetProperty("createdAt")) + " UTC",
+                Created = JsonText.UtcTime(job.GetProperty("createdAt")) + " UTC",
             }));
         }));
         return command;
@@ -220,7 +220,7 @@ public static class DistributeCommands
                 j.GetProperty("Strategy").GetInt32() == 1 ? "nearest" : "specified",
                 string.Join(",", j.GetProperty("TargetInstanceConfigs").GetProperty("targetInstanceConfigs").EnumerateArray()
                     .Select(t => t.GetProperty("TargetInstanceId").GetString())),
-                JsonText.Scalar(j.GetProperty("Total")), Time(j.GetProperty("GmtCreate")),
+                JsonText.Scalar(j.GetProperty("Total")), JsonText.UtcTime(j.GetProperty("GmtCreate")),
             ]).ToList());
             var total = data.GetProperty("Total").GetInt32();
             var pageSize = r.GetValue(paging.PageSize) ?? 10; // the server's default
@@ -425,10 +425,6 @@ public static class DistributeCommands
     static string StatusName(int status) => status switch { 0 => "initialising", 1 => "running", 2 => "completed", 3 => "failed", _ => status.ToString(CultureInfo.InvariantCulture) };
 
     static string StrategyName(int strategy) => strategy == 1 ? "nearest access (1)" : "specified region (0)";
-
-    static string Time(JsonElement ms) => ms.ValueKind == JsonValueKind.Number
-        ? DateTimeOffset.FromUnixTimeMilliseconds(ms.GetInt64()).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-        : JsonText.Scalar(ms);
 
     /// <summary>RFC 4180 fields: quoted fields may hold commas, doubled quotes and line breaks.</summary>
     static class Csv

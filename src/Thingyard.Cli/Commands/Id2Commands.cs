@@ -109,7 +109,7 @@ public static class Id2Commands
         var command = new Command("import", "Import identities of chips provisioned elsewhere") { productKey, file, keyType };
         command.SetAction((r, ct) => cli.CallAsync(r, async rpc => await rpc.CallAsync("ImportId2Identities", new RpcParams
         {
-            { "ProductKey", r.GetValue(productKey) }, { "KeyType", r.GetValue(keyType) }, { "Csv", await ReadTextAsync(r.GetValue(file)!, ct) },
+            { "ProductKey", r.GetValue(productKey) }, { "KeyType", r.GetValue(keyType) }, { "Csv", await InputFile.ReadTextAsync(r.GetValue(file)!, ct) },
         }, ct), body =>
         {
             var data = body.GetProperty("Data");
@@ -137,7 +137,7 @@ public static class Id2Commands
             Table.Write(cli.Out, ["BATCH ID", "SOURCE", "CARRIER", "KEY TYPE", "COUNT", "EXPORTS", "CREATED BY", "CREATED (UTC)"],
                 data.GetProperty("List").GetProperty("Id2BatchInfo").EnumerateArray().Select(b => (IReadOnlyList<string>)
                 [
-                    S(b, "BatchId"), S(b, "Source"), S(b, "Carrier"), S(b, "KeyType"), S(b, "Count"), S(b, "ExportCount"), S(b, "CreatedBy"), Time(b.GetProperty("GmtCreate")),
+                    S(b, "BatchId"), S(b, "Source"), S(b, "Carrier"), S(b, "KeyType"), S(b, "Count"), S(b, "ExportCount"), S(b, "CreatedBy"), JsonText.UtcTime(b.GetProperty("GmtCreate")),
                 ]).ToList());
             cli.Out.WriteLine(Paging.Footer(data.GetProperty("CurrentPage").GetInt32(), data.GetProperty("PageCount").GetInt32(), data.GetProperty("Total").GetInt32(), "batch"));
         }));
@@ -181,7 +181,7 @@ public static class Id2Commands
             var data = body.GetProperty("Data");
             Table.Write(cli.Out, ["ID²", "KEY TYPE", "STATUS", "DEVICE", "ACTIVATED (UTC)"],
                 data.GetProperty("List").GetProperty("Id2Info").EnumerateArray().Select(i => (IReadOnlyList<string>)
-                [S(i, "Id2"), S(i, "KeyType"), S(i, "Status"), S(i, "DeviceName"), Time(i.GetProperty("Activated"))]).ToList());
+                [S(i, "Id2"), S(i, "KeyType"), S(i, "Status"), S(i, "DeviceName"), UtcTime(i, "Activated")]).ToList());
             cli.Out.WriteLine(Paging.Footer(data.GetProperty("CurrentPage").GetInt32(), data.GetProperty("PageCount").GetInt32(), data.GetProperty("Total").GetInt32(), "identity"));
         }));
         return command;
@@ -213,7 +213,7 @@ public static class Id2Commands
             var data = body.GetProperty("Data");
             Table.Write(cli.Out, ["TIME (UTC)", "ID²", "OPERATION", "CODE", "MESSAGE"],
                 data.GetProperty("List").GetProperty("Id2Verification").EnumerateArray().Select(v => (IReadOnlyList<string>)
-                [Time(v.GetProperty("Time")), S(v, "Id2"), S(v, "Operation"), S(v, "Code"), S(v, "Message")]).ToList());
+                [JsonText.UtcTime(v.GetProperty("Time")), S(v, "Id2"), S(v, "Operation"), S(v, "Code"), S(v, "Message")]).ToList());
             cli.Out.WriteLine(Paging.Footer(data.GetProperty("CurrentPage").GetInt32(), data.GetProperty("PageCount").GetInt32(), data.GetProperty("Total").GetInt32(), "check"));
         }));
         return command;
@@ -333,9 +333,7 @@ public static class Id2Commands
 
     static async Task<Id2Client> DeviceKeyAsync(string file, string keyType, string? id2, CancellationToken ct)
     {
-        byte[] bytes;
-        try { bytes = await File.ReadAllBytesAsync(file, ct); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"cannot read {file}: {e.Message}"); }
+        var bytes = await InputFile.ReadBytesAsync(file, ct);
         if (Id2DevKeyFile.Looks(bytes))
         {
             var (readId, key) = Id2DevKeyFile.Read(bytes);
@@ -350,10 +348,7 @@ public static class Id2Commands
     /// <summary>The identities of a provisioning csv (id2,keyType,key), as software-KM devices; at least <paramref name="count"/>.</summary>
     public static async Task<List<Id2Client>> ReadProvisioningAsync(string file, int count, CancellationToken ct)
     {
-        string text;
-        try { text = await File.ReadAllTextAsync(file, ct); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"cannot read {file}: {e.Message}"); }
-        var clients = ParseProvisioning(text, file);
+        var clients = ParseProvisioning(await InputFile.ReadTextAsync(file, ct), file);
         if (clients.Count < count) throw new CliException($"{file} holds {clients.Count} identities, fewer than --count {count}");
         return clients;
     }
@@ -384,15 +379,9 @@ public static class Id2Commands
         cli.Out.WriteLine($"Quota: {S(quota, "Used")} of {S(quota, "Allocated")} used, {S(quota, "Remaining")} left");
     }
 
-    static async Task<string> ReadTextAsync(string file, CancellationToken ct)
-    {
-        try { return file == "-" ? await Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(file, ct); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"cannot read {file}: {e.Message}"); }
-    }
 
     static string S(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? JsonText.Scalar(v) : "";
 
-    static string Time(JsonElement ms) => ms.ValueKind == JsonValueKind.Number
-        ? DateTimeOffset.FromUnixTimeMilliseconds(ms.GetInt64()).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-        : "";
+    /// <summary>A time field the answer leaves out while it has no value (an identity not yet activated).</summary>
+    static string UtcTime(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? JsonText.UtcTime(v) : "-";
 }

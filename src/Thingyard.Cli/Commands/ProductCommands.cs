@@ -78,7 +78,7 @@ public static class ProductCommands
             var rows = data.GetProperty("List").GetProperty("ProductInfo").EnumerateArray().Select(p => (IReadOnlyList<string>)
             [
                 p.GetProperty("ProductKey").GetString()!, p.GetProperty("ProductName").GetString()!, NodeTypeName(p.GetProperty("NodeType")),
-                JsonText.Scalar(p.GetProperty("DeviceCount")), CreatedAt(p.GetProperty("GmtCreate")),
+                JsonText.Scalar(p.GetProperty("DeviceCount")), JsonText.UtcTime(p.GetProperty("GmtCreate")),
             ]).ToList();
             Table.Write(cli.Out, ["PRODUCT KEY", "NAME", "NODE TYPE", "DEVICES", "CREATED (UTC)"], rows);
             cli.Out.WriteLine(Paging.Footer(data.GetProperty("CurrentPage").GetInt32(), data.GetProperty("PageCount").GetInt32(),
@@ -100,8 +100,4 @@ public static class ProductCommands
     static string NodeTypeName(JsonElement nodeType) => nodeType.ValueKind == JsonValueKind.Number
         ? nodeType.GetInt32() switch { 0 => "device", 1 => "gateway", var n => n.ToString(CultureInfo.InvariantCulture) }
         : JsonText.Scalar(nodeType);
-
-    static string CreatedAt(JsonElement ms) => ms.ValueKind == JsonValueKind.Number
-        ? DateTimeOffset.FromUnixTimeMilliseconds(ms.GetInt64()).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-        : JsonText.Scalar(ms);
 }

@@ -57,7 +57,7 @@ public static class ProductionCommands
         command.SetAction((r, ct) => cli.CallAsync(r, async rpc =>
         {
             var parameters = new RpcParams { { "ProductKey", r.GetValue(productKey) }, { "Count", r.GetValue(count) } };
-            if (r.GetValue(namesFile) is { } file) parameters.Add("DeviceNamesCsv", await ReadAsync(file, ct));
+            if (r.GetValue(namesFile) is { } file) parameters.Add("DeviceNamesCsv", await InputFile.ReadTextAsync(file, ct));
             return await rpc.CallAsync("CreateProductionBatch", parameters, ct);
         }, body => PrintBatch(cli, body.GetProperty("Data"))));
         return command;
@@ -80,7 +80,7 @@ public static class ProductionCommands
             var rows = data.GetProperty("List").GetProperty("BatchInfo").EnumerateArray().Select(b => (IReadOnlyList<string>)
             [
                 S(b, "BatchId"), S(b, "ProductKey"), S(b, "Source"), S(b, "Codes"), S(b, "Created"), S(b, "Activated"), S(b, "Status"),
-                Time(b.GetProperty("GmtCreate")),
+                JsonText.UtcTime(b.GetProperty("GmtCreate")),
             ]).ToList();
             Table.Write(cli.Out, ["BATCH ID", "PRODUCT KEY", "SOURCE", "CODES", "CREATED", "ACTIVATED", "STATUS", "STARTED (UTC)"], rows);
             var total = data.GetProperty("Total").GetInt32();
@@ -136,21 +136,6 @@ public static class ProductionCommands
             .Select(x => (IReadOnlyList<string>)[S(x, "Line"), S(x, "Name"), S(x, "Error")]).ToList());
     }
 
-    static async Task<string> ReadAsync(string file, CancellationToken ct)
-    {
-        try
-        {
-            return file == "-" ? await Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(file, ct);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"cannot read {file}: {e.Message}");
-        }
-    }
 
     static string S(JsonElement e, string name) => JsonText.Scalar(e.GetProperty(name));
-
-    static string Time(JsonElement ms) => ms.ValueKind == JsonValueKind.Number
-        ? DateTimeOffset.FromUnixTimeMilliseconds(ms.GetInt64()).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-        : JsonText.Scalar(ms);
 }

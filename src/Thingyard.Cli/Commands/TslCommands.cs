@@ -51,7 +51,7 @@ public static class TslCommands
         var command = new Command("import", "Replace the product's draft thing model with a TSL document") { productKey, file };
         command.SetAction((r, ct) => cli.CallAsync(r, async rpc =>
         {
-            var tsl = await ReadAsync(r.GetValue(file)!, ct);
+            var tsl = await InputFile.ReadTextAsync(r.GetValue(file)!, ct);
             return await rpc.CallAsync("ImportThingModelTsl", new RpcParams { { "ProductKey", r.GetValue(productKey) }, { "TslStr", tsl } }, ct);
         }, _ => cli.Out.WriteLine($"imported the draft thing model of {r.GetValue(productKey)}; `thingyard tsl publish` makes devices use it")));
         return command;
@@ -98,16 +98,4 @@ public static class TslCommands
         return command;
     }
 
-    static async Task<string> ReadAsync(string file, CancellationToken ct)
-    {
-        if (file == "-") return await Console.In.ReadToEndAsync(ct);
-        try
-        {
-            return await File.ReadAllTextAsync(file, ct);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"cannot read {file}: {e.Message}");
-        }
-    }
 }

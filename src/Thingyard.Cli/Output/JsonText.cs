@@ -11,6 +11,11 @@ public static class JsonText
 
     public static void Write(TextWriter output, JsonElement element) => output.WriteLine(JsonSerializer.Serialize(element, Indented));
 
+    /// <summary>Unix milliseconds as "yyyy-MM-dd HH:mm:ss" in UTC; anything else as <see cref="Scalar"/>.</summary>
+    public static string UtcTime(JsonElement ms) => ms.ValueKind == JsonValueKind.Number
+        ? DateTimeOffset.FromUnixTimeMilliseconds(ms.GetInt64()).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)
+        : Scalar(ms);
+
     public static string Scalar(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString()!,

@@ -38,6 +38,8 @@ public sealed class Id2CliTests(ThingyardServer server) : IClassFixture<Thingyar
         var csv = Path.Combine(_dir, "line.csv");
         Assert.Equal($"wrote 3 identities to {csv}", (await CliRun.RunAsync(server, "id2", "export", batchId, "-o", csv)).Out.Trim());
         var ids = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        // Not yet activated: listed with no device and no activation time.
+        Assert.Matches($@"(?m)^{ids[0]}\s+aes\s+issued\s+-\s*$", (await CliRun.RunAsync(server, "id2", "list", pk)).Out);
         var zip = Path.Combine(_dir, "emulator.zip");
         Assert.Equal(0, (await CliRun.RunAsync(server, "id2", "export", batchId, "--format", "km-demo", "-o", zip)).Code);
 
