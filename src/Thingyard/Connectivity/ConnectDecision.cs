@@ -19,6 +19,13 @@ public sealed record ConnectDecision(ConnectRefusal Refusal, string Reason, Devi
     public static ConnectDecision Refuse(ConnectRefusal why, string reason) => new(why, reason);
     public static ConnectDecision Session(DeviceCredential device, ClientFeatures features) => new(ConnectRefusal.None, "ok", device, Features: features);
     public static ConnectDecision Register(DynamicRegistrationRequest request) => new(ConnectRefusal.None, "register", Registration: request);
+
+    /// <summary>The refusal a device's own state calls for whatever its credentials (disabled, or living on another
+    /// instance now); null when it may connect.</summary>
+    public static ConnectDecision? ForState(DeviceCredential device) =>
+        device.Status == Registry.DeviceStatus.Disabled ? Refuse(ConnectRefusal.NotAuthorized, "device is disabled")
+        : device.DistributedAway ? Refuse(ConnectRefusal.NotAuthorized, "device was distributed to another instance; bootstrap again")
+        : null;
 }
 
 /// <summary>MQTT dynamic registration: authType register (pre-registered) or regnwl (registration-free).</summary>

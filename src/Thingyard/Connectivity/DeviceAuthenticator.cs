@@ -64,9 +64,7 @@ public sealed class DeviceAuthenticator(DeviceDirectory directory, AuthThrottle?
             ok = DeviceSignature.Verify(device.DeviceSecret, id["signmethod"], signed, password);
         }
         if (!ok) return Failed(remote, identity, "signature does not match");
-        if (device.Status == Registry.DeviceStatus.Disabled) return ConnectDecision.Refuse(ConnectRefusal.NotAuthorized, "device is disabled");
-        if (device.DistributedAway) return ConnectDecision.Refuse(ConnectRefusal.NotAuthorized, "device was distributed to another instance; bootstrap again");
-        return ConnectDecision.Session(device, ClientFeatures.Of(id));
+        return ConnectDecision.ForState(device) ?? ConnectDecision.Session(device, ClientFeatures.Of(id));
     }
 
     /// <summary>Whether CONNECTs from this address are refused for now (the broker may drop such a client early).</summary>

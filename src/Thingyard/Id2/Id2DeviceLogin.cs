@@ -43,8 +43,8 @@ public sealed class Id2DeviceLogin(IDbContextFactory<ThingyardDb> dbs, Id2Author
         var device = await directory.FindAsync(productKey, deviceName, ct);
         if (device is null && product.Whitelist)
             return Refuse(ConnectRefusal.NotAuthorized, $"device {deviceName} is not registered and product {productKey} keeps an ID² whitelist");
-        if (device?.Status == DeviceStatus.Disabled) return Refuse(ConnectRefusal.NotAuthorized, "device is disabled");
-        if (device?.DistributedAway == true) return Refuse(ConnectRefusal.NotAuthorized, "device was distributed to another instance; bootstrap again");
+        // Before the auth code is checked: a device that may not connect anyway spends no quota.
+        if (device is not null && ConnectDecision.ForState(device) is { } refused) return refused;
 
         try
         {
