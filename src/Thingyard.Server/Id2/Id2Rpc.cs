@@ -114,9 +114,7 @@ public static class Id2Rpc
         catch (IotException e) when (e.Code is IotErrors.ProductNotFound) { throw Id2Errors.Error(Id2Errors.ProductNotFound, e.Message); }
         catch (IotException e) when (e.Code is IotErrors.Id2NotFound) { throw Id2Errors.Error(Id2Errors.UnknownId2, e.Message); }
         if (identity.Id2ProductId != product.Id) throw Id2Errors.Error(Id2Errors.UnknownId2, $"ID² {identity.Id2} does not exist in this product.");
-        if (identity.Status is Id2Status.Suspended) throw Id2Errors.Error(Id2Errors.Suspended, $"ID² {identity.Id2} is suspended.");
-        if (identity.Status is Id2Status.Revoked) throw Id2Errors.Error(Id2Errors.Revoked, $"ID² {identity.Id2} is revoked.");
-        if (identity.Status is Id2Status.Issued) throw Id2Errors.Error(Id2Errors.NotActivated, $"ID² {identity.Id2} is not activated yet.");
+        Id2Authority.RequireInService(identity, activated: true);
         return (identity, c.Service<Id2Authority>().KeyOf(identity));
     }
 

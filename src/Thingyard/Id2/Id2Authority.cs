@@ -115,8 +115,7 @@ public sealed class Id2Authority(IDbContextFactory<ThingyardDb> dbs, SecretProte
     async Task<bool> CheckAsync(ThingyardDb db, Id2Identity identity, Id2Product product, Id2Key key, string authCode, byte[]? extra,
         string? deviceName, CancellationToken ct)
     {
-        if (identity.Status == Id2Status.Suspended) throw Id2Errors.Error(Id2Errors.Suspended, $"ID² {identity.Id2} is suspended.");
-        if (identity.Status == Id2Status.Revoked) throw Id2Errors.Error(Id2Errors.Revoked, $"ID² {identity.Id2} is revoked.");
+        RequireInService(identity);
         var code = Id2AuthCode.ParseDevice(authCode, out var why) ?? throw Id2Errors.Error(Id2Errors.InvalidAuthCode, $"The auth code is malformed: {why}.");
         if (code.HashType != key.Type.HashType())
             throw Id2Errors.Error(Id2Errors.InvalidAuthCode, $"The auth code's hash type {code.HashType} does not match this ID²'s key ({key.Type.Name()} signs with {key.Type.HashType()}).");
@@ -150,6 +149,15 @@ public sealed class Id2Authority(IDbContextFactory<ThingyardDb> dbs, SecretProte
             if (spent == 0) throw Id2Errors.Error(Id2Errors.Replayed, "The challenge was already answered; ask GetServerRandom for a new one.");
         }
         return await ActivateAsync(db, identity, product, deviceName, now, ct);
+    }
+
+    /// <summary>Refuses a suspended (45) or revoked (46) identity; with <paramref name="activated"/>, one not yet
+    /// activated too (32).</summary>
+    public static void RequireInService(Id2Identity identity, bool activated = false)
+    {
+        if (identity.Status == Id2Status.Suspended) throw Id2Errors.Error(Id2Errors.Suspended, $"ID² {identity.Id2} is suspended.");
+        if (identity.Status == Id2Status.Revoked) throw Id2Errors.Error(Id2Errors.Revoked, $"ID² {identity.Id2} is revoked.");
+        if (activated && identity.Status == Id2Status.Issued) throw Id2Errors.Error(Id2Errors.NotActivated, $"ID² {identity.Id2} is not activated yet.");
     }
 
     static IotException WrongSignature(Id2Identity identity) =>
@@ -188,12 +196,19 @@ public sealed class Id2Authority(IDbContextFactory<ThingyardDb> dbs, SecretProte
     async Task LogAsync(ThingyardDb db, Id2Product product, string id2, string operation, int code, string message, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        db.Id2Verifications.Add(new Id2Verification
+        var entry = new Id2Verification
         {
             AccountId = product.AccountId, Id2ProductId = product.Id, Id2 = id2, Operation = operation, Code = code,
             Message = message.Length > 300 ? message[..300] : message, AtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
-        });
+        };
+        db.Id2Verifications.Add(entry);
         await db.SaveChangesAsync(CancellationToken.None);
+        // Now and then (by row id, across products), the product's log is cut back to its latest Id2Log.Kept entries.
+        if (entry.Id % Id2Log.PruneEvery != 0) return;
+        var cut = await db.Id2Verifications.Where(v => v.Id2ProductId == product.Id).OrderByDescending(v => v.Id).Skip(Id2Log.Kept)
+            .Select(v => (long?)v.Id).FirstOrDefaultAsync(CancellationToken.None);
+        if (cut is not null)
+            await db.Id2Verifications.Where(v => v.Id2ProductId == product.Id && v.Id <= cut).ExecuteDeleteAsync(CancellationToken.None);
     }
 
     static string Clip(string? s) => s is null ? "" : s.Length > 48 ? s[..48] : s;
