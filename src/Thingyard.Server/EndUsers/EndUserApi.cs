@@ -42,7 +42,7 @@ public static class EndUserApi
     static async Task<Results<Ok<EndUserTokens>, ProblemHttpResult>> SignIn(HttpContext http, EndUserAccounts accounts, AuthThrottle throttle, string projectId,
         EndUserSignUp body, CancellationToken ct)
     {
-        var address = RemoteAddress.Text(http.Connection.RemoteIpAddress is { } ip ? new System.Net.IPEndPoint(ip, 0) : null);
+        var address = http.Connection.RemoteIpAddress is { } ip ? RemoteAddress.Unmapped(ip).ToString() : null;
         var identity = $"end user {projectId}/{body.Login?.Trim().ToLowerInvariant()}";
         if (throttle.Blocked(address, identity) is { } wait)
             return TypedResults.Problem(statusCode: 429, title: "iot.enduser.TooManyAttempts", detail: $"Too many failed sign-ins; try again in {Math.Ceiling(wait.TotalSeconds)} s.");
