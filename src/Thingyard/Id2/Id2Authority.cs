@@ -38,6 +38,9 @@ public sealed record VerifiedId2(Id2Identity Identity, Id2Product Product, Id2Ke
 public sealed class Id2Authority(IDbContextFactory<ThingyardDb> dbs, SecretProtector secrets, NonceLedger replays, TimeProvider time,
     Id2Options options, ILogger<Id2Authority> log)
 {
+    /// <summary>How often (in rows written) old challenges are dropped and a product's log is cut back.</summary>
+    const int PruneEvery = 1_000;
+
     /// <summary>GetServerRandom: a fresh challenge for one of the account's identities.</summary>
     public async Task<string> IssueChallengeAsync(long accountId, string id2, CancellationToken ct = default)
     {
@@ -45,13 +48,16 @@ public sealed class Id2Authority(IDbContextFactory<ThingyardDb> dbs, SecretProte
         var identity = await FindIdentityAsync(db, accountId, null, id2, ct);
         var random = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var now = time.GetUtcNow();
-        // Spent and expired challenges are kept a day (so a late answer is "expired", not "unknown"), then dropped.
-        await db.Id2Challenges.Where(c => c.ExpiresAtMs < now.AddDays(-1).ToUnixTimeMilliseconds()).ExecuteDeleteAsync(ct);
-        db.Id2Challenges.Add(new Id2Challenge
+        var challenge = new Id2Challenge
         {
             AccountId = accountId, Id2 = identity.Id2, Random = random, ExpiresAtMs = now.Add(options.ChallengeLifetime).ToUnixTimeMilliseconds(),
-        });
+        };
+        db.Id2Challenges.Add(challenge);
         await db.SaveChangesAsync(ct);
+        // Spent and expired challenges are kept a day (so a late answer is "expired", not "unknown"), then dropped: now
+        // and then, not on every call.
+        if (challenge.Id % PruneEvery == 0)
+            await db.Id2Challenges.Where(c => c.ExpiresAtMs < now.AddDays(-1).ToUnixTimeMilliseconds()).ExecuteDeleteAsync(ct);
         return random;
     }
 
@@ -204,7 +210,7 @@ public sealed class Id2Authority(IDbContextFactory<ThingyardDb> dbs, SecretProte
         db.Id2Verifications.Add(entry);
         await db.SaveChangesAsync(CancellationToken.None);
         // Now and then (by row id, across products), the product's log is cut back to its latest Id2Log.Kept entries.
-        if (entry.Id % Id2Log.PruneEvery != 0) return;
+        if (entry.Id % PruneEvery != 0) return;
         var cut = await db.Id2Verifications.Where(v => v.Id2ProductId == product.Id).OrderByDescending(v => v.Id).Skip(Id2Log.Kept)
             .Select(v => (long?)v.Id).FirstOrDefaultAsync(CancellationToken.None);
         if (cut is not null)

@@ -10,8 +10,6 @@ namespace Thingyard.Id2;
 public sealed class Id2Log(ThingyardDb db, Id2Products products)
 {
     public const int Kept = 10_000;
-    /// <summary>How often (in entries written) a product's log is cut back to <see cref="Kept"/>.</summary>
-    public const int PruneEvery = 1_000;
 
     public async Task<Page<Id2Verification>> ListAsync(Caller caller, string productKey, string? id2, Paging paging, CancellationToken ct = default)
     {
