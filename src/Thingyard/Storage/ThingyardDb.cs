@@ -83,6 +83,12 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
     public DbSet<Thingyard.EndUsers.EndUser> EndUsers => Set<Thingyard.EndUsers.EndUser>();
     public DbSet<Thingyard.EndUsers.EndUserSession> EndUserSessions => Set<Thingyard.EndUsers.EndUserSession>();
     public DbSet<Thingyard.EndUsers.EndUserResetCode> EndUserResetCodes => Set<Thingyard.EndUsers.EndUserResetCode>();
+    public DbSet<Thingyard.EndUsers.DeviceBinding> DeviceBindings => Set<Thingyard.EndUsers.DeviceBinding>();
+    public DbSet<Thingyard.EndUsers.DeviceBindToken> DeviceBindTokens => Set<Thingyard.EndUsers.DeviceBindToken>();
+    public DbSet<Thingyard.EndUsers.DeviceBindCode> DeviceBindCodes => Set<Thingyard.EndUsers.DeviceBindCode>();
+    public DbSet<Thingyard.EndUsers.ProjectBranding> ProjectBrandings => Set<Thingyard.EndUsers.ProjectBranding>();
+    public DbSet<Thingyard.EndUsers.ProprietaryApp> ProprietaryApps => Set<Thingyard.EndUsers.ProprietaryApp>();
+    public DbSet<Thingyard.AliGenie.AliGenieMapping> AliGenieMappings => Set<Thingyard.AliGenie.AliGenieMapping>();
 
     /// <summary>Room for a sealed 64-character secret: prefix, then base64 of nonce, tag and text.</summary>
     internal const int SealedSecretLength = 160;
@@ -92,6 +98,8 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
         base.OnModelCreating(b); // Identity's user tables, renamed in ConsoleUserConfiguration
         // Each entity's table, keys, indexes and column sizes: an IEntityTypeConfiguration beside the entity.
         b.ApplyConfigurationsFromAssembly(typeof(ThingyardDb).Assembly);
+        // OpenIddict's applications, authorizations, scopes and tokens: the OAuth server of AliGenie account linking.
+        b.UseOpenIddict();
         // Sealing depends on this context's options (the master key), so it is added here rather than in those classes.
         if (_sealing is { } protector)
         {
@@ -101,6 +109,8 @@ public abstract class ThingyardDb(DbContextOptions options) : IdentityUserContex
             b.Entity<Device>().Property(x => x.DeviceToken).HasConversion((ValueConverter)sealedText);
             b.Entity<WebhookDelivery>().Property(x => x.Token).HasConversion((ValueConverter)sealedText);
             b.Entity<Alarms.AlarmRule>().Property(x => x.WebhookToken).HasConversion((ValueConverter)sealedText);
+            b.Entity<Thingyard.EndUsers.ProprietaryApp>().Property(x => x.AppSecret).HasConversion(sealedText);
+            b.Entity<Thingyard.EndUsers.DeviceBindCode>().Property(x => x.Code).HasConversion(sealedText);
             b.Entity<Rules.RuleAction>().Property(x => x.Configuration).HasConversion(sealedText); // a webhook's token
         }
     }
