@@ -88,15 +88,15 @@ public static class EndUserApi
         return TypedResults.Ok(new EndUserMe(user.UserId, projectId, user.Email, user.Phone, user.CreatedAtMs));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteMe(HttpContext http, EndUserAccounts accounts, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteMe(HttpContext http, EndUserAccounts accounts, EndUserDevices devices, CancellationToken ct)
     {
         if (await accounts.AuthenticateAsync(Bearer(http), ct) is not { } user) return Unauthorized();
+        await devices.ReleaseAllAsync(user, ct);
         await accounts.DeleteAsync(user, ct);
         return TypedResults.NoContent();
     }
 
-    static string? Bearer(HttpContext http) =>
-        http.Request.Headers.Authorization.ToString() is { } h && h.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? h["Bearer ".Length..].Trim() : null;
+    static string? Bearer(HttpContext http) => EndUserAuth.Bearer(http);
 
     static ProblemHttpResult Unauthorized(IotException? e = null) =>
         TypedResults.Problem(statusCode: 401, title: e?.Code ?? EndUserErrors.InvalidToken, detail: e?.Message ?? "Sign in first: the bearer token is missing, unknown or expired.");

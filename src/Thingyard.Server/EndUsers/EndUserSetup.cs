@@ -1,5 +1,7 @@
-// End users' wiring: their accounts (per request), the e-mail sender of reset codes, and `/app/v1`.
+// End users' wiring: their accounts and devices (per request), the e-mail sender of reset codes, the devices' bind
+// topics, proprietary apps' signatures, `/app/v1` and the consumer web app at `/app/{projectId}/`.
 using Thingyard.EndUsers;
+using Thingyard.Server.Connectivity;
 using Thingyard.Server.Rest;
 
 namespace Thingyard.Server.EndUsers;
@@ -9,11 +11,21 @@ public static class EndUserSetup
     public static IServiceCollection AddEndUsers(this IServiceCollection services)
     {
         services.AddScoped<EndUserAccounts>();
+        services.AddScoped<EndUserDevices>();
+        services.AddScoped<BindCodes>();
+        services.AddScoped<ProprietaryApps>();
+        services.AddSingleton<BindingChanges>();
         services.AddSingleton<EndUserMail>();
         services.AddSingleton<IEndUserMessenger>(sp => sp.GetRequiredService<EndUserMail>());
-        return services;
+        services.AddSingleton<BindingUplinks>();
+        return services.AddUplinkRoutes(BindingUplinks.Routes);
     }
 
-    public static void MapEndUsers(this WebApplication app) =>
-        app.MapGroup("/app/v1").WithTags("End users").AddEndpointFilter<RestErrorFilter>().MapEndUserApi();
+    public static void MapEndUsers(this WebApplication app)
+    {
+        var api = app.MapGroup("/app/v1").WithTags("End users").AddEndpointFilter<RestErrorFilter>().AddEndpointFilter<AppSignature>();
+        api.MapEndUserApi();
+        api.MapGroup("").AddEndpointFilter<EndUserAuth>().MapEndUserDeviceApi();
+        app.MapConsumerApp();
+    }
 }

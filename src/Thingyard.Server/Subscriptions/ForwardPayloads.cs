@@ -18,6 +18,7 @@ public static class ForwardPayloads
     public static string StatusTopic(DeviceIdentity d) => $"/as/mqtt/status/{d.ProductKey}/{d.DeviceName}";
     public static string LifecycleTopic(string productKey, string deviceName) => $"/{productKey}/{deviceName}/thing/lifecycle";
     public static string TopologyTopic(string productKey, string deviceName) => $"/{productKey}/{deviceName}/thing/topo/lifecycle";
+    public static string BindingTopic(string productKey, string deviceName) => $"/{productKey}/{deviceName}/thing/enduser/binding";
     public static string DownlinkReplyTopic(DeviceIdentity d) => $"/{d.ProductKey}/{d.DeviceName}/thing/downlink/reply/message";
 
     /// <summary>{iotId, requestId, productKey, deviceName, gmtCreate, deviceType, items: {id: {value, time}}, checkFailedData}.</summary>
@@ -77,6 +78,19 @@ public static class ForwardPayloads
         w.WriteString("productKey", productKey);
         w.WriteString("deviceName", deviceName);
         w.WriteString("deviceSecret", deviceSecret ?? "");
+        w.WriteNumber("messageCreateTime", timeMs);
+    });
+
+    /// <summary>{action: bind|unbind|share|unshare|reset, iotId, productKey, deviceName, userId, role, messageCreateTime}:
+    /// an end user bound, shared, left or unbound the device, or the device was reset (userId and role empty).</summary>
+    public static byte[] Binding(Thingyard.EndUsers.BindingChange change, long timeMs) => Write(w =>
+    {
+        w.WriteString("action", change.Action);
+        w.WriteString("iotId", change.Device.IotId);
+        w.WriteString("productKey", change.Device.ProductKey);
+        w.WriteString("deviceName", change.Device.DeviceName);
+        w.WriteString("userId", change.UserId ?? "");
+        w.WriteString("role", change.Role ?? "");
         w.WriteNumber("messageCreateTime", timeMs);
     });
 

@@ -29,11 +29,12 @@ public sealed class Forwarder
     readonly RuleEngine rules;
 
     public Forwarder(SubscriptionDirectory directory, MessageIds ids, ModelCache models, TelemetryPipeline telemetry, DeviceChanges changes,
-        TopologyChanges topology, IDbContextFactory<ThingyardDb> dbs, RuleEngine rules, TimeProvider time, ILogger<Forwarder> log)
+        TopologyChanges topology, Thingyard.EndUsers.BindingChanges bindings, IDbContextFactory<ThingyardDb> dbs, RuleEngine rules, TimeProvider time, ILogger<Forwarder> log)
     {
         this.dbs = dbs;
         this.rules = rules;
         topology.Changed += c => _ = TopologyAsync(c);
+        bindings.Changed += c => _ = BindingAsync(c);
         this.directory = directory;
         this.ids = ids;
         this.models = models;
@@ -158,6 +159,27 @@ public sealed class Forwarder
         catch (Exception e)
         {
             log.LogError(e, "The topology message of gateway {GatewayId} was not queued", change.GatewayDeviceId);
+        }
+    }
+
+    /// <summary>An end user bound, shared, left or unbound a device, or it was reset (EndUserBindFlag).</summary>
+    async Task BindingAsync(Thingyard.EndUsers.BindingChange change)
+    {
+        try
+        {
+            var d = change.Device;
+            var groups = await directory.GroupsAsync(d.ProductId, d.Id, MessageKinds.EndUserBinding);
+            var ruled = rules.Watches(d.ProductId);
+            if (groups.Length == 0 && !ruled) return;
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var payload = ForwardPayloads.Binding(change, now);
+            var topic = ForwardPayloads.BindingTopic(d.ProductKey, d.DeviceName);
+            await QueueAsync(groups, d.Id, topic, payload, now);
+            if (ruled) rules.Offer(new RuleInput(d.AccountId, d.ProductId, d.Id, d.ProductKey, d.DeviceName, "/sys" + topic, payload, now));
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "The binding message ({Action}) of {ProductKey}/{DeviceName} was not queued", change.Action, change.Device.ProductKey, change.Device.DeviceName);
         }
     }
 

@@ -39,6 +39,7 @@ public static class SubscriptionRpc
         ("DeviceTagFlag", MessageKinds.DeviceTag),
         ("OtaVersionFlag", MessageKinds.OtaVersion),
         ("OtaJobFlag", MessageKinds.OtaJob),
+        ("EndUserBindFlag", MessageKinds.EndUserBinding),
     ];
 
     static async Task<object> CreateGroup(RpcCall c)
@@ -139,6 +140,7 @@ public static class SubscriptionRpc
             DeviceTagFlag = kinds.HasFlag(MessageKinds.DeviceTag),
             OtaVersionFlag = kinds.HasFlag(MessageKinds.OtaVersion),
             OtaJobFlag = kinds.HasFlag(MessageKinds.OtaJob),
+            EndUserBindFlag = kinds.HasFlag(MessageKinds.EndUserBinding),
             view.ConsumerGroupIds,
         };
     }

@@ -23,6 +23,8 @@ public enum MessageKinds
     DeviceTag = 128,
     OtaVersion = 256,
     OtaJob = 512,
+    /// <summary>End users binding, sharing, unbinding and resetting devices (Thingyard's own kind).</summary>
+    EndUserBinding = 1024,
 }
 
 /// <summary>AccountId: the subscribing account, whose consumer groups receive the messages: the product's owner, or an
