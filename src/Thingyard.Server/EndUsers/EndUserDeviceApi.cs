@@ -63,7 +63,7 @@ public static class EndUserDeviceApi
     static async Task<Ok<AppDevice>> Bind(HttpContext http, EndUserDevices devices, DeviceSessions sessions, BindRequest body, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.ProductKey)) throw IotException.Invalid("productKey is required.");
-        var bound = await devices.BindAsync(EndUserAuth.User(http), body.ProductKey.Trim(), body.DeviceName?.Trim(), body.Token?.Trim(), body.Code?.Trim(), ct);
+        var bound = await devices.BindDeviceAsync(EndUserAuth.User(http), body.ProductKey.Trim(), body.DeviceName?.Trim(), body.Token?.Trim(), body.Code?.Trim(), ct);
         return TypedResults.Ok(Shape(bound, sessions));
     }
 

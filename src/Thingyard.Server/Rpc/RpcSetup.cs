@@ -2,6 +2,7 @@
 using Thingyard.Server.Alarms;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
+using Thingyard.Server.EndUsers;
 using Thingyard.Server.Id2;
 using Thingyard.Server.Lifecycle;
 using Thingyard.Server.Projects;
@@ -27,6 +28,7 @@ public static class RpcSetup
             .AddProjectActions()
             .AddSharingActions()
             .AddId2Actions()
+            .AddEndUserActions()
             .AddTransferActions()
             .AddProductActions()
             .AddDeviceActions()

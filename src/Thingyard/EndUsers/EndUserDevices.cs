@@ -46,7 +46,7 @@ public sealed class EndUserDevices(ThingyardDb db, BindingChanges changes, TimeP
 
     /// <summary>Binds a device to <paramref name="user"/> as its owner, proven by a token the device reported (with its
     /// name) or by the code printed on it. Binding a device one already owns again is a no-op.</summary>
-    public async Task<BoundDevice> BindAsync(EndUser user, string productKey, string? deviceName, string? token, string? code, CancellationToken ct = default)
+    public async Task<BoundDevice> BindDeviceAsync(EndUser user, string productKey, string? deviceName, string? token, string? code, CancellationToken ct = default)
     {
         if ((token is null) == (code is null)) throw IotException.Invalid("Give either the device's bind token (with its DeviceName) or the bind code printed on it.");
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.ProductKey == productKey, ct);
@@ -184,15 +184,8 @@ public sealed class EndUserDevices(ThingyardDb db, BindingChanges changes, TimeP
     }
 
     /// <summary>The owner's view of who has the device (themselves first).</summary>
-    public async Task<List<DeviceMember>> MembersAsync(EndUser owner, string iotId, CancellationToken ct = default)
-    {
-        var found = await OwnedAsync(owner, iotId, ct);
-        return await (from b in db.DeviceBindings.AsNoTracking()
-                      join u in db.EndUsers.AsNoTracking() on b.EndUserId equals u.Id
-                      where b.DeviceId == found.Device.Id
-                      orderby b.OwnerDeviceId == null, b.Id
-                      select new DeviceMember(u.UserId, u.Email, u.Phone, b.Role, b.Pending, b.CreatedAtMs)).ToListAsync(ct);
-    }
+    public async Task<List<DeviceMember>> MembersAsync(EndUser owner, string iotId, CancellationToken ct = default) =>
+        await OfDeviceAsync((await OwnedAsync(owner, iotId, ct)).Device, ct);
 
     /// <summary>The owner removes a member (or withdraws an invitation); the member's next request is refused.</summary>
     public async Task RemoveMemberAsync(EndUser owner, string iotId, string memberUserId, CancellationToken ct = default)
@@ -206,6 +199,14 @@ public sealed class EndUserDevices(ThingyardDb db, BindingChanges changes, TimeP
         await db.DeviceBindings.Where(b => b.Id == member.Id).ExecuteDeleteAsync(ct);
         if (!member.Pending) changes.Publish(new BindingChange(BindingActions.Unshare, found.Device, memberUserId, BindingRoles.Member));
     }
+
+    /// <summary>The maker's view of a device's end users (for support): who has it, in which role, since when.</summary>
+    public async Task<List<DeviceMember>> OfDeviceAsync(Device device, CancellationToken ct = default) =>
+        await (from b in db.DeviceBindings.AsNoTracking()
+               join u in db.EndUsers.AsNoTracking() on b.EndUserId equals u.Id
+               where b.DeviceId == device.Id
+               orderby b.OwnerDeviceId == null, b.Id
+               select new DeviceMember(u.UserId, u.Email, u.Phone, b.Role, b.Pending, b.CreatedAtMs)).ToListAsync(ct);
 
     /// <summary>thing.reset: the device was reset to factory settings, so nobody has it any more.</summary>
     public async Task<int> ResetAsync(Device device, CancellationToken ct = default)

@@ -6,11 +6,17 @@ namespace Thingyard.Tests.Infrastructure;
 
 public static class Json
 {
-    /// <summary>Follows a dotted path ("Data.List.ProductInfo") through objects.</summary>
+    /// <summary>Follows a dotted path ("Data.List.ProductInfo", "devices.0.iotId") through objects and arrays.</summary>
     public static JsonElement At(this JsonElement e, string path)
     {
         foreach (var part in path.Split('.'))
         {
+            if (e.ValueKind == JsonValueKind.Array && int.TryParse(part, out var index))
+            {
+                if (index >= e.GetArrayLength()) throw new KeyNotFoundException($"'{part}' of '{path}' is past the end of {e}");
+                e = e[index];
+                continue;
+            }
             if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(part, out var next))
                 throw new KeyNotFoundException($"'{part}' of '{path}' is missing in {e}");
             e = next;
