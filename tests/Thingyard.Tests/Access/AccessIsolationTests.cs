@@ -62,6 +62,14 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["ListProductPanelVersions"] = w => [Lookup(Pk(w))],
         // Projects
         ["GetProject"] = w => [Lookup(("ProjectId", w.ProjectId))],
+        // End users and apps
+        ["QueryDeviceBindCodes"] = w => [Change(Named(w))],
+        ["QueryDeviceBindingList"] = w => [Lookup(ByIotId(w))],
+        ["CreateProprietaryApp"] = w => [Change(("ProjectId", w.ProjectId), ("AppName", "intruder"))],
+        ["QueryProprietaryAppList"] = w => [Lookup(("ProjectId", w.ProjectId))],
+        ["ResetProprietaryAppSecret"] = w => [Change(("AppKey", w.AppKey))],
+        ["UpdateProprietaryAppStatus"] = w => [Change(("AppKey", w.AppKey), ("Enabled", "false"))],
+        ["DeleteProprietaryApp"] = w => [Change(("AppKey", w.AppKey))],
         ["QueryProjectList"] = w =>
         [
             Listing(r => r.At("Data.List.ProjectInfo").EnumerateArray().Count(p => p.Str("ProjectId") == w.ProjectId), ("PageSize", "200")),

@@ -73,6 +73,8 @@ public sealed class AccessWorld : IAsyncLifetime
     public string Id2ProductKey { get; private set; } = "";
     public string Id2BatchId { get; private set; } = "";
     public string Id2 { get; private set; } = "";
+    /// <summary>A proprietary app of A's project.</summary>
+    public string AppKey { get; private set; } = "";
     /// <summary>A's console user (the first start's owner).</summary>
     public long UserId { get; private set; }
 
@@ -233,6 +235,7 @@ public sealed class AccessWorld : IAsyncLifetime
             UserId = (await JsonOf(await rest.GetAsync("/api/v1/accounts/me/users"), HttpStatusCode.OK))[0].At("id").GetInt64();
 
         // ID²: an own-platform product with quota, two identities, one verified (activated, logged).
+        AppKey = (await s.Call("CreateProprietaryApp", ("ProjectId", ProjectId), ("AppName", "A's app"))).Str("Data.AppKey");
         Id2ProductKey = (await s.Call("CreateId2Product", ("Name", Unique("id2meter")), ("Pattern", "own"))).Str("Data.ProductKey");
         await s.Call("AllocateId2Quota", ("ProductKey", Id2ProductKey), ("Count", "5"));
         Id2BatchId = (await s.Call("CreateId2Batch", ("ProductKey", Id2ProductKey), ("Count", "2"))).Str("Data.BatchId");
