@@ -12,25 +12,30 @@ using Thingyard.EndUsers;
 
 namespace Thingyard.Server.EndUsers;
 
-public sealed class AppSignature(ProprietaryApps apps, NonceGuard nonces, TimeProvider time, ILogger<AppSignature> log) : IEndpointFilter
+/// <summary>Middleware on `/app/v1` (not an endpoint filter: the signature covers the body, which must be read before
+/// the endpoint's parameters are bound from it).</summary>
+public sealed class AppSignature(ProprietaryApps apps, NonceGuard nonces, TimeProvider time, ILogger<AppSignature> logger)
 {
+    readonly ILogger log = logger;
     const string ProjectKey = "thingyard.appProject";
     static readonly TimeSpan Window = NonceGuard.Window;
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var headers = http.Request.Headers;
-        if (!headers.TryGetValue("X-Ca-Key", out var key)) return await next(context);
-        var problem = await CheckAsync(http, key.ToString());
-        if (problem is not null)
+    public static void Use(WebApplication app) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/app/v1") && c.Request.Headers.ContainsKey("X-Ca-Key"), branch => branch.Use(async (http, next) =>
         {
-            log.LogInformation("Refused a signed app request to {Path} (AppKey {AppKey}): {Problem}", http.Request.Path, key.ToString(), problem);
-            http.Response.Headers["X-Ca-Error-Message"] = problem.Replace('\n', '#');
-            return TypedResults.Problem(statusCode: 400, title: "iot.app.InvalidSignature", detail: problem);
-        }
-        return await next(context);
-    }
+            var key = http.Request.Headers["X-Ca-Key"].ToString();
+            var signature = http.RequestServices.GetRequiredService<AppSignature>();
+            var problem = await signature.CheckAsync(http, key);
+            if (problem is null)
+            {
+                await next(http);
+                return;
+            }
+            signature.log.LogInformation("Refused a signed app request to {Path} (AppKey {AppKey}): {Problem}", http.Request.Path, key, problem);
+            // As the gateway does: the message in a header, its new lines as '#' (and anything not printable ASCII as '?').
+            http.Response.Headers["X-Ca-Error-Message"] = new string(problem.Select(c => c == '\n' ? '#' : c is < ' ' or > '~' ? '?' : c).ToArray());
+            await Results.Problem(statusCode: 400, title: "iot.app.InvalidSignature", detail: problem).ExecuteAsync(http);
+        }));
 
     /// <summary>The project of the app that signed the request, or null for an unsigned (consumer-app) request.</summary>
     public static long? ProjectOf(HttpContext http) => http.Items[ProjectKey] as long?;
@@ -38,8 +43,7 @@ public sealed class AppSignature(ProprietaryApps apps, NonceGuard nonces, TimePr
     async Task<string?> CheckAsync(HttpContext http, string appKey)
     {
         var h = http.Request.Headers;
-        var app = await apps.SignerAsync(appKey, http.RequestAborted);
-        if (app is null) return "Invalid AppKey";
+        if (await apps.SignerAsync(appKey, http.RequestAborted) is not var (app, projectId)) return "Invalid AppKey";
         var method = h["X-Ca-Signature-Method"].ToString();
         if (method.Length == 0) method = "HmacSHA256";
         if (method is not ("HmacSHA256" or "HmacSHA1")) return "Invalid Signature Method";
@@ -60,6 +64,8 @@ public sealed class AppSignature(ProprietaryApps apps, NonceGuard nonces, TimePr
         if (!CryptographicOperations.FixedTimeEquals(expected, given)) return "Invalid Signature, Server StringToSign:`" + stringToSign + "`";
         // The nonce is spent only by a correctly signed request, so nobody can burn another app's nonces.
         if (!await nonces.TryUseAsync("app " + app.AppKey, nonce, http.RequestAborted)) return "Nonce Used";
+        // An app serves its own project's end users only.
+        if (http.Request.RouteValues.TryGetValue("projectId", out var named) && named as string != projectId) return "Invalid AppKey for this project";
         http.Items[ProjectKey] = app.ProjectId;
         return null;
     }

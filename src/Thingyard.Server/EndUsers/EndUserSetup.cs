@@ -18,12 +18,14 @@ public static class EndUserSetup
         services.AddSingleton<EndUserMail>();
         services.AddSingleton<IEndUserMessenger>(sp => sp.GetRequiredService<EndUserMail>());
         services.AddSingleton<BindingUplinks>();
+        services.AddScoped<AppSignature>();
         return services.AddUplinkRoutes(BindingUplinks.Routes);
     }
 
     public static void MapEndUsers(this WebApplication app)
     {
-        var api = app.MapGroup("/app/v1").WithTags("End users").AddEndpointFilter<RestErrorFilter>().AddEndpointFilter<AppSignature>();
+        AppSignature.Use(app);
+        var api = app.MapGroup("/app/v1").WithTags("End users").AddEndpointFilter<RestErrorFilter>();
         api.MapEndUserApi();
         api.MapGroup("").AddEndpointFilter<EndUserAuth>().MapEndUserDeviceApi();
         app.MapConsumerApp();

@@ -66,9 +66,15 @@ public sealed class ProprietaryApps(ThingyardDb db, ProjectRegistry projects, Ti
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>The app signing a request, with its secret (null when unknown or disabled).</summary>
-    public Task<ProprietaryApp?> SignerAsync(string appKey, CancellationToken ct = default) =>
-        db.ProprietaryApps.AsNoTracking().FirstOrDefaultAsync(a => a.AppKey == appKey && a.Enabled, ct);
+    /// <summary>The app signing a request, with its secret and its project's public id (null when unknown or disabled).</summary>
+    public async Task<(ProprietaryApp App, string ProjectId)?> SignerAsync(string appKey, CancellationToken ct = default)
+    {
+        var found = await (from a in db.ProprietaryApps.AsNoTracking()
+                           join p in db.Projects.AsNoTracking() on a.ProjectId equals p.Id
+                           where a.AppKey == appKey && a.Enabled
+                           select new { App = a, p.ProjectId }).FirstOrDefaultAsync(ct);
+        return found is null ? null : (found.App, found.ProjectId);
+    }
 
     async Task<(ProprietaryApp App, Project Project)> WritableAsync(Caller caller, string appKey, CancellationToken ct)
     {
