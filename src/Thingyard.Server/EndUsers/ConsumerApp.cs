@@ -1,5 +1,5 @@
 // The consumer app (the Cloud Intelligence app's role) as an installable web app: one page and script for every project
-// (wwwroot/app), served at /app/{projectId}/ with that project's brand: its name, colour and logo in the web manifest,
+// (EndUsers/Web, wwwroot/app), served at /app/{projectId}/ with that project's brand: its name, colour and logo in the web manifest,
 // the icon and the page. The page talks to `/app/v1` like any app.
 using Microsoft.EntityFrameworkCore;
 using Thingyard.Storage;
@@ -14,9 +14,8 @@ public static class ConsumerApp
 
     public static void MapConsumerApp(this WebApplication app)
     {
-        app.MapGet("/app/{projectId}", (string projectId) => Results.Redirect($"/app/{projectId}/")).ExcludeFromDescription();
         app.MapGet("/app/{projectId}/", Page).ExcludeFromDescription();
-        app.MapGet("/app/{projectId}/sw.js", (IWebHostEnvironment env) => File(env, "app/sw.js", "text/javascript")).ExcludeFromDescription();
+        app.MapGet("/app/{projectId}/sw.js", () => File("app/sw.js", "text/javascript")).ExcludeFromDescription();
         app.MapGet("/app/{projectId}/manifest.webmanifest", Manifest).ExcludeFromDescription();
         app.MapGet("/app/{projectId}/icon", Icon).ExcludeFromDescription();
         app.MapGet("/app/v1/projects/{projectId}/brand", async (ThingyardDb db, string projectId, CancellationToken ct) =>
@@ -36,8 +35,13 @@ public static class ConsumerApp
 
     static bool IsColor(string? c) => c is { Length: 7 } && c[0] == '#' && c[1..].All(char.IsAsciiHexDigit);
 
-    static async Task<IResult> Page(IWebHostEnvironment env, ThingyardDb db, string projectId, CancellationToken ct) =>
-        await BrandAsync(db, projectId, ct) is null ? Results.NotFound("No such project.") : File(env, "app/index.html", "text/html; charset=utf-8");
+    /// <summary>The page, at the address with the trailing slash (routing matches both) so its relative links resolve.</summary>
+    static async Task<IResult> Page(HttpContext http, ThingyardDb db, string projectId, CancellationToken ct)
+    {
+        if (await BrandAsync(db, projectId, ct) is null) return Results.NotFound("No such project.");
+        if (!http.Request.Path.Value!.EndsWith('/')) return Results.Redirect($"/app/{Uri.EscapeDataString(projectId)}/");
+        return File("app/index.html", "text/html; charset=utf-8");
+    }
 
     static async Task<IResult> Manifest(ThingyardDb db, string projectId, CancellationToken ct)
     {
@@ -67,9 +71,7 @@ public static class ConsumerApp
     static string IconType(string? logo) => logo is not null && logo.StartsWith("data:", StringComparison.Ordinal) && logo.IndexOf(';') is > 5 and var semi
         ? logo[5..semi] : "image/svg+xml";
 
-    static IResult File(IWebHostEnvironment env, string path, string type)
-    {
-        var file = env.WebRootFileProvider.GetFileInfo(path);
-        return file.Exists ? Results.Stream(file.CreateReadStream(), type) : Results.NotFound();
-    }
+    /// <summary>A file embedded in the server (EndUsers/Web), so the page is there however the server is deployed.</summary>
+    static IResult File(string name, string type) =>
+        typeof(ConsumerApp).Assembly.GetManifestResourceStream(name) is { } stream ? Results.Stream(stream, type) : Results.NotFound();
 }
