@@ -104,4 +104,49 @@ public sealed class ConsumerAppTests(ConsoleFixture console) : IClassFixture<Con
         await Assertions.Expect(owner.Locator("[data-testid=device]")).ToHaveCountAsync(0);
         await Assertions.Expect(owner.Locator("[data-testid=add-device]")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task The_maker_manages_apps_prints_bind_codes_and_sees_who_has_a_device()
+    {
+        DeviceSteps.UseSlowMachineTimeouts();
+        var lamp = await Server.ReleasedLampAsync();
+        var d = await Server.NewDeviceAsync(lamp.ProductKey);
+        using var user = await Server.SignUpAsync(lamp.ProjectId);
+        var page = await console.NewPageAsync();
+        await page.SignInAsync(ConsoleFixture.AdminUser, ConsoleFixture.AdminPassword);
+        await page.OpenAsync($"/console/projects/{lamp.ProjectId}");
+        await page.ClickAsync("#project-apps-link");
+        await page.WaitForURLAsync(u => u.EndsWith("/apps"));
+        await page.WaitReadyAsync();
+        await Assertions.Expect(page.Locator("#consumer-app-link")).ToContainTextAsync($"/app/{lamp.ProjectId}/");
+
+        // An app: its secret shown once, and it signs (the API accepts it: QueryProprietaryAppList lists it).
+        await page.FillAsync("#new-app-name", "Lamp app");
+        await page.ClickAsync("#create-app");
+        await Assertions.Expect(page.Locator("[data-test=app-secret]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Za-z0-9]{32}$"));
+        await Assertions.Expect(page.Locator("[data-test=app-row]")).ToHaveCountAsync(1);
+        var appKey = (await Server.Call("QueryProprietaryAppList", ("ProjectId", lamp.ProjectId))).Str("Data.List.0.AppKey");
+        await page.ClickAsync($"#toggle-{appKey}");
+        await Assertions.Expect(page.Locator("#apps")).ToContainTextAsync("disabled");
+        Assert.False((await Server.Call("QueryProprietaryAppList", ("ProjectId", lamp.ProjectId))).At("Data.List.0.Enabled").GetBoolean());
+
+        // Bind codes: the file's code binds the device in the app.
+        await page.Locator("#code-product").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { NameRegex = new System.Text.RegularExpressions.Regex(lamp.ProductKey) }).ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-codes"));
+        var lines = File.ReadAllLines(await download.PathAsync());
+        Assert.Equal("ProductKey,DeviceName,IotId,BindCode,QrText", lines[0]);
+        var row = lines[1].Split(',');
+        Assert.Equal((lamp.ProductKey, d.Str("DeviceName")), (row[0], row[1]));
+        Assert.EndsWith($"/app/{lamp.ProjectId}/#add?pk={lamp.ProductKey}&code={row[3]}", row[4]);
+        await user.BindByCodeAsync(lamp.ProductKey, row[3]);
+
+        // Who has the device: the end user just bound.
+        await page.FillAsync("#lookup-product", lamp.ProductKey);
+        await page.FillAsync("#lookup-device", d.Str("DeviceName"));
+        await page.ClickAsync("#lookup-bindings");
+        await Assertions.Expect(page.Locator("#bindings")).ToContainTextAsync(user.Login);
+        await Assertions.Expect(page.Locator("#bindings")).ToContainTextAsync("owner");
+        await page.ScreenshotAsync("console-project-apps");
+    }
 }
