@@ -380,7 +380,7 @@ public static class Id2Commands
     }
 
 
-    static string S(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? JsonText.Scalar(v) : "";
+    static string S(JsonElement e, string name) => JsonText.Field(e, name);
 
     /// <summary>A time field the answer leaves out while it has no value (an identity not yet activated).</summary>
     static string UtcTime(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? JsonText.UtcTime(v) : "-";

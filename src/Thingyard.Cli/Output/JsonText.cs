@@ -22,4 +22,7 @@ public static class JsonText
         JsonValueKind.Null or JsonValueKind.Undefined => "-",
         _ => value.GetRawText(),
     };
+
+    /// <summary>A field of an answer as text; "" when the answer leaves it out (null fields are not sent).</summary>
+    public static string Field(JsonElement obj, string name) => obj.TryGetProperty(name, out var v) ? Scalar(v) : "";
 }
