@@ -3,7 +3,6 @@
 using Thingyard.EndUsers;
 using Thingyard.Registry;
 using Thingyard.Server.Rpc;
-using Thingyard.Server.Settings;
 
 namespace Thingyard.Server.EndUsers;
 
@@ -25,7 +24,7 @@ public static class EndUserRpc
         var rows = await c.Service<BindCodes>().ForProductAsync(c.Caller, productKey, c.List("DeviceName"), c.Ct);
         var product = await c.Service<ProductRegistry>().GetAsync(c.Caller, productKey, c.Ct);
         var projectId = await c.Service<Thingyard.Projects.ProjectRegistry>().PublicIdAsync(product, c.Ct);
-        var baseUrl = c.Service<InstanceOptions>().PublicHttpUrl ?? "";
+        var baseUrl = c.Service<Hosting.PublicUrls>().HttpBase;
         return new
         {
             Data = new
