@@ -1,5 +1,6 @@
 // RPC area wiring: the authenticator and the action table filled by each domain area.
 using Thingyard.Server.Alarms;
+using Thingyard.Server.AliGenie;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Id2;
@@ -27,6 +28,7 @@ public static class RpcSetup
             .AddProjectActions()
             .AddSharingActions()
             .AddId2Actions()
+            .AddAliGenieActions()
             .AddTransferActions()
             .AddProductActions()
             .AddDeviceActions()
