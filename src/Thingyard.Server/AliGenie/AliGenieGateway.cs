@@ -61,7 +61,7 @@ public static class AliGenieGateway
     {
         if (string.IsNullOrEmpty(token) || token.Length > 4096) return null;
         try { return await AliGenieOAuth.EndUserOfAsync(db, await validation.ValidateAccessTokenAsync(token, ct), ct); }
-        catch (OpenIddictExceptions.ValidationException) { return null; }
+        catch (Exception e) when (e is OpenIddictExceptions.ProtocolException or OpenIddictExceptions.ValidationException) { return null; } // unknown, expired, revoked, not an access token
     }
 
     static IResult Answer(JsonElement? header, string name, JsonArray? properties, JsonObject payload)
