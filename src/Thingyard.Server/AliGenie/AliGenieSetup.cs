@@ -28,6 +28,9 @@ public static class AliGenieSetup
                 o.SetAccessTokenLifetime(TimeSpan.FromHours(2)).SetRefreshTokenLifetime(TimeSpan.FromDays(90));
                 // AliGenie names no scope (or its own); the end user's project is what a token is good for.
                 o.RegisterScopes(Scopes.OfflineAccess).DisableScopeValidation().IgnoreScopePermissions();
+                // AliGenie's callback carries a per-user token in its query: matched by AliGenieRedirectUris, not exactly.
+                o.RemoveEventHandler(OpenIddictServerHandlers.Authentication.ValidateClientRedirectUri.Descriptor);
+                o.AddEventHandler(AliGenieRedirectUris.Descriptor);
                 // TLS is the reverse proxy's (PublicHttpUrl is https in production); the server itself may listen on http.
                 o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
             })

@@ -134,10 +134,18 @@ public sealed class AliGenieFlowTests(ThingyardServer server) : IClassFixture<Th
         using (var other = server.Browser())
             Assert.Equal(HttpStatusCode.BadRequest, (await other.PostAsync("/aligenie/oauth/authorize", new FormUrlEncodedContent(forged))).StatusCode);
 
-        // A redirect URI the skill did not register never receives a code.
-        var elsewhere = await browser.GetAsync(AliGenieKit.AuthorizeUrl(clientId, "https://attacker.example/cb"));
-        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
-        Assert.Null(elsewhere.Headers.Location);
+        // A redirect URI the skill did not register never receives a code: another host, path or skill, a user name.
+        foreach (var uri in new[]
+        {
+            "https://attacker.example/oauth/callback?skillId=4242", "https://open.bot.tmall.com/oauth/other?skillId=4242",
+            "https://open.bot.tmall.com/oauth/callback?skillId=9999", "https://open.bot.tmall.com/oauth/callback",
+            "https://x@open.bot.tmall.com/oauth/callback?skillId=4242", "http://open.bot.tmall.com/oauth/callback?skillId=4242",
+        })
+        {
+            var elsewhere = await browser.GetAsync(AliGenieKit.AuthorizeUrl(clientId, uri));
+            Assert.True(elsewhere.StatusCode == HttpStatusCode.BadRequest, uri);
+            Assert.Null(elsewhere.Headers.Location);
+        }
         Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync(AliGenieKit.AuthorizeUrl("aligenie_prj_unknown"))).StatusCode);
 
         // The code with a wrong client secret is refused, and works once with the right one.

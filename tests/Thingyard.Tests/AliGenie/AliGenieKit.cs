@@ -77,17 +77,19 @@ public static partial class AliGenieKit
     /// <summary>The whole linking as Tmall Genie's cloud and the end user's browser do it; returns the tokens.</summary>
     public static async Task<Linked> LinkAsync(this ThingyardServer server, string clientId, string clientSecret, string login)
     {
+        // AliGenie's callback names the skill and, per linking, a token of its own that must come back unchanged.
+        var callback = Callback + "&token=" + Guid.NewGuid().ToString("N");
         using var browser = server.Browser();
-        var page = await browser.GetAsync(AuthorizeUrl(clientId));
+        var page = await browser.GetAsync(AuthorizeUrl(clientId, callback));
         var html = await page.Content.ReadAsStringAsync();
         Assert.True(page.StatusCode == HttpStatusCode.OK, html);
         var signedIn = await browser.PostAsync("/aligenie/oauth/authorize", new FormUrlEncodedContent(FormOf(html, login, "linking-pass-1")));
         Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, await signedIn.Content.ReadAsStringAsync());
         var location = signedIn.Headers.Location!.ToString();
-        Assert.StartsWith(Callback + "&", location);
+        Assert.StartsWith(callback + "&", location);
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(location).Query);
         Assert.Equal("st-1", query["state"]);
-        var token = await server.TokenAsync(clientId, clientSecret, ("grant_type", "authorization_code"), ("code", query["code"]!), ("redirect_uri", Callback));
+        var token = await server.TokenAsync(clientId, clientSecret, ("grant_type", "authorization_code"), ("code", query["code"]!), ("redirect_uri", callback));
         return new Linked(token.Str("access_token"), token.Str("refresh_token"));
     }
 
