@@ -4,10 +4,12 @@
 // device as the matching property sets, Query answers the reported values. Another end user's token sees none of
 // them; offline, unknown, foreign and revoked cases answer AliGenie's error codes.
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
 using Thingyard.Tests.Messaging;
+using static Thingyard.Tests.Infrastructure.Json;
 using static Thingyard.Tests.Registry.RegistryCalls;
 
 namespace Thingyard.Tests.AliGenie;
@@ -100,9 +102,18 @@ public sealed class AliGenieFlowTests(ThingyardServer server) : IClassFixture<Th
         Assert.Equal("ACCESS_TOKEN_INVALIDATE", AliGenieKit.ErrorOf(await server.DiscoverAsync("not-a-token")));
         Assert.Equal("ACCESS_TOKEN_INVALIDATE", AliGenieKit.ErrorOf(await server.DirectiveAsync("Control", "TurnOn", "", lamp.IotId)));
 
+        // A token of an end user who deleted their account is refused, and a refresh gets nothing new.
+        using (var app = server.Http())
+        {
+            var session = await JsonOf(await app.PostAsJsonAsync($"/app/v1/projects/{project}/sessions", new { login = bob, password = "linking-pass-1" }), HttpStatusCode.OK);
+            app.DefaultRequestHeaders.Authorization = new("Bearer", session.Str("accessToken"));
+            Assert.Equal(HttpStatusCode.NoContent, (await app.DeleteAsync("/app/v1/me")).StatusCode);
+        }
+        Assert.Equal("ACCESS_TOKEN_INVALIDATE", AliGenieKit.ErrorOf(await server.DiscoverAsync(bobsLink.AccessToken)));
+        Assert.False((await server.TokenResponseAsync(clientId, secret, ("grant_type", "refresh_token"), ("refresh_token", bobsLink.RefreshToken))).IsSuccessStatusCode);
+
         // Deleting the skill revokes every token it issued.
         await server.Call("DeleteAliGenieSkill", ("ProjectId", project));
-        Assert.Equal("ACCESS_TOKEN_INVALIDATE", AliGenieKit.ErrorOf(await server.DiscoverAsync(bobsLink.AccessToken)));
         Assert.Equal("ACCESS_TOKEN_INVALIDATE", AliGenieKit.ErrorOf(await server.DiscoverAsync(refreshed.Str("access_token"))));
     }
 
