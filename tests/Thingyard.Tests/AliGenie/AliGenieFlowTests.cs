@@ -122,6 +122,9 @@ public sealed class AliGenieFlowTests(ThingyardServer server) : IClassFixture<Th
     {
         var project = await server.ProjectAsync();
         var ann = await server.EndUserAsync(project);
+        foreach (var bad in new[] { "open.bot.tmall.com/oauth/callback", "ftp://open.bot.tmall.com/cb", "https://open.bot.tmall.com/cb#x" })
+            Assert.Equal("iot.common.InvalidFormattedParameter", (await server.Fails("CreateAliGenieSkill", ("ProjectId", project), ("RedirectUri", bad))).Code);
+        Assert.Equal("iot.aligenie.NotExistedSkill", (await server.Fails("QueryAliGenieSkill", ("ProjectId", project))).Code);
         var skill = (await server.Call("CreateAliGenieSkill", ("ProjectId", project), ("RedirectUri", AliGenieKit.Callback))).At("Data");
         var (clientId, secret) = (skill.Str("ClientId"), skill.Str("ClientSecret"));
         Assert.Equal("iot.aligenie.AlreadyExistedSkill", (await server.Fails("CreateAliGenieSkill", ("ProjectId", project), ("RedirectUri", AliGenieKit.Callback))).Code);
