@@ -2,6 +2,7 @@
 using Thingyard.Accounts;
 using Thingyard.Common;
 using Thingyard.Server.Accounts;
+using Thingyard.Server.AliGenie;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Console;
 using Thingyard.Server.Lifecycle;
@@ -74,6 +75,7 @@ public static class ThingyardApp
         builder.Services.AddSharing();
         builder.Services.AddId2();
         builder.Services.AddEndUsers();
+        builder.Services.AddAliGenie();
         builder.Services.AddRegistry();
         builder.Services.AddThingModels();
         builder.Services.AddConnectivity();
@@ -118,6 +120,7 @@ public static class ThingyardApp
         app.MapRpc();
         app.MapRestApi();
         app.MapEndUsers();
+        app.MapAliGenie();
         app.MapConnectivity();
         app.MapDistribution();
         app.MapRemoteConfig();

@@ -1,5 +1,6 @@
 // RPC area wiring: the authenticator and the action table filled by each domain area.
 using Thingyard.Server.Alarms;
+using Thingyard.Server.AliGenie;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.EndUsers;
@@ -29,6 +30,7 @@ public static class RpcSetup
             .AddSharingActions()
             .AddId2Actions()
             .AddEndUserActions()
+            .AddAliGenieActions()
             .AddTransferActions()
             .AddProductActions()
             .AddDeviceActions()

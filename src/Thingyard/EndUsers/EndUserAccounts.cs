@@ -61,7 +61,12 @@ public sealed partial class EndUserAccounts(ThingyardDb db, TimeProvider time, I
         return (user, await StartSessionAsync(user, ct));
     }
 
-    public async Task<EndUserTokens> SignInAsync(string projectId, string login, string password, CancellationToken ct = default)
+    public async Task<EndUserTokens> SignInAsync(string projectId, string login, string password, CancellationToken ct = default) =>
+        await StartSessionAsync(await CheckPasswordAsync(projectId, login, password, ct), ct);
+
+    /// <summary>The end user with this login and password, for a sign-in that issues its own tokens (AliGenie account
+    /// linking); a wrong password and an unknown login fail alike.</summary>
+    public async Task<EndUser> CheckPasswordAsync(string projectId, string login, string password, CancellationToken ct = default)
     {
         var project = await ProjectAsync(projectId, ct);
         EndUser? user = null;
@@ -71,7 +76,8 @@ public sealed partial class EndUserAccounts(ThingyardDb db, TimeProvider time, I
             throw new IotException(EndUserErrors.BadCredentials, "The login or the password is wrong.");
         if (result == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = Hasher.HashPassword(user, password!);
         user.LastSignInAtMs = Now;
-        return await StartSessionAsync(user, ct);
+        await db.SaveChangesAsync(ct);
+        return user;
     }
 
     /// <summary>New tokens for a session's refresh token; the old ones stop working. A refresh token already used once

@@ -75,6 +75,12 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
             Listing(r => r.At("Data.List.ProjectInfo").EnumerateArray().Count(p => p.Str("ProjectId") == w.ProjectId), ("PageSize", "200")),
         ],
         ["UpdateProject"] = w => [Change(("ProjectId", w.ProjectId), ("Description", "taken"))],
+        // AliGenie (A's project has a skill; its products' mappings)
+        ["CreateAliGenieSkill"] = w => [Change(("ProjectId", w.ProjectId), ("RedirectUri", "https://open.bot.tmall.com/oauth/callback"))],
+        ["QueryAliGenieSkill"] = w => [Lookup(("ProjectId", w.ProjectId))],
+        ["DeleteAliGenieSkill"] = w => [Change(("ProjectId", w.ProjectId))],
+        ["SetAliGenieMapping"] = w => [Change(Pk(w, ("Mapping", """{"deviceType":"switch"}""")))],
+        ["QueryAliGenieMapping"] = w => [Lookup(Pk(w))],
         ["DeleteProject"] = w => [Change(("ProjectId", w.ProjectId))],
         ["AuthorizeProject"] = w => [Change(("ProjectId", w.ProjectId), ("AccountUid", w.B.AccountUid), ("Role", "admin"))],
         ["RevokeProjectAuthorization"] = w => [Change(("ProjectId", w.ProjectId), ("AccountUid", w.B.AccountUid))],

@@ -96,6 +96,8 @@ public sealed class AccessWorld : IAsyncLifetime
         ProductKey = await s.NewModelledProductAsync();
         var product = (await s.Call("QueryProduct", ("ProductKey", ProductKey))).At("Data");
         ProjectId = product.Str("ProjectId");
+        Secrets.Add((await s.Call("CreateAliGenieSkill", ("ProjectId", ProjectId), ("RedirectUri", "https://open.bot.tmall.com/oauth/callback")))
+            .Str("Data.ClientSecret"));
         Device = await s.NewTestDeviceAsync(ProductKey);
         Moved = await s.NewTestDeviceAsync(ProductKey);
         Gateway = await s.NewTestDeviceAsync(await s.NewModelledProductAsync(nodeType: 1));
