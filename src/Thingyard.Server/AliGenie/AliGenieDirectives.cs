@@ -17,7 +17,7 @@ using Thingyard.Telemetry;
 namespace Thingyard.Server.AliGenie;
 
 public sealed class AliGenieDirectives(ThingyardDb db, IDbContextFactory<ThingyardDb> dbs, ModelCache models, ThingCommands commands,
-    DeviceSessions sessions, AliGenieMappings mappings, ILogger<AliGenieDirectives> log)
+    DeviceSessions sessions, AliGenieMappings mappings, EndUserDevices devices, ILogger<AliGenieDirectives> log)
 {
     sealed record Bound(Device Device, Product Product, DeviceBinding Binding, ThingModel Model, AliGenieProfile? Profile);
 
@@ -110,16 +110,12 @@ public sealed class AliGenieDirectives(ThingyardDb db, IDbContextFactory<Thingya
         return b.Profile is null ? throw new AliGenieException(AliGenieErrors.NotSupported, "The device has no AliGenie mapping.") : b;
     }
 
-    /// <summary>The end user's devices in their project (accepted bindings only), or the one with <paramref name="iotId"/>.</summary>
+    /// <summary>The end user's devices (accepted bindings only, as the app has them), or the one with <paramref name="iotId"/>.</summary>
     async Task<List<Bound>> BoundAsync(EndUser user, string? iotId, CancellationToken ct)
     {
-        var rows = await (from b in db.DeviceBindings.AsNoTracking()
-                          where b.EndUserId == user.Id && !b.Pending && b.ProjectId == user.ProjectId
-                          join d in db.Devices.AsNoTracking() on b.DeviceId equals d.Id
-                          join p in db.Products.AsNoTracking() on d.ProductId equals p.Id
-                          where p.ProjectId == user.ProjectId && (iotId == null || d.IotId == iotId)
-                          orderby b.Id
-                          select new { b, d, p }).ToListAsync(ct);
+        var rows = (iotId is null ? (await devices.ListAsync(user, ct)).Devices
+            : await devices.FindAsync(user, iotId, ct) is { Binding.Pending: false } one ? [one] : [])
+            .Select(x => new { b = x.Binding, d = x.Device, p = x.Product }).ToList();
         var overrides = await mappings.JsonByProductAsync(rows.Select(r => r.p.Id).Distinct().ToList(), ct);
         var bound = new List<Bound>();
         foreach (var r in rows)

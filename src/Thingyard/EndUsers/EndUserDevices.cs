@@ -4,6 +4,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Thingyard.Access;
 using Thingyard.Common;
 using Thingyard.Lifecycle;
 using Thingyard.Registry;
@@ -217,7 +218,8 @@ public sealed class EndUserDevices(ThingyardDb db, BindingChanges changes, TimeP
         return removed;
     }
 
-    async Task<BoundDevice?> FindAsync(EndUser user, string iotId, CancellationToken ct) =>
+    /// <summary>The user's binding of the device, pending or not; null when they have none.</summary>
+    public async Task<BoundDevice?> FindAsync(EndUser user, string iotId, CancellationToken ct = default) =>
         await (from b in db.DeviceBindings.AsNoTracking()
                join d in db.Devices.AsNoTracking() on b.DeviceId equals d.Id
                join p in db.Products.AsNoTracking() on d.ProductId equals p.Id
@@ -234,7 +236,7 @@ public sealed class EndUserDevices(ThingyardDb db, BindingChanges changes, TimeP
     /// <summary>Whether the product is in the project (a product of no project counts as its account's default project's).</summary>
     async Task<bool> InProjectAsync(Product product, long projectId, CancellationToken ct) =>
         product.ProjectId == projectId
-        || (product.ProjectId is null && await db.Projects.AnyAsync(p => p.Id == projectId && p.IsDefault && p.AccountId == product.AccountId, ct));
+        || (product.ProjectId is null && await db.Projects.OwnedBy(product.AccountId).AnyAsync(p => p.Id == projectId && p.IsDefault, ct));
 
     static string Label(string text, string field)
     {
