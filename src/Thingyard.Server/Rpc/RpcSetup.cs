@@ -4,6 +4,7 @@ using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
 using Thingyard.Server.Id2;
 using Thingyard.Server.Lifecycle;
+using Thingyard.Server.OpsHub;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rules;
@@ -25,6 +26,7 @@ public static class RpcSetup
         services.AddSingleton<RpcAuthenticator>();
         services.AddSingleton(_ => new RpcActions()
             .AddProjectActions()
+            .AddOpsHubActions()
             .AddSharingActions()
             .AddId2Actions()
             .AddTransferActions()
