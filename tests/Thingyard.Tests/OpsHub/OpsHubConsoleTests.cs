@@ -43,8 +43,10 @@ public sealed class OpsHubConsoleTests(ConsoleFixture console) : IClassFixture<C
         await Assertions.Expect(page.Locator("#hub-total-devices")).ToHaveTextAsync(p.Devices.ToString());
         await Assertions.Expect(page.Locator("#hub-total-bindings")).ToHaveTextAsync(p.BindingTotal.ToString());
         await Assertions.Expect(page.Locator("#hub-total-alarms")).ToHaveTextAsync(p.OpenAlarms.ToString());
-        await Assertions.Expect(page.Locator("svg.mud-chart-line, .mud-chart-line").First).ToBeVisibleAsync();
+        // The charts draw their first series in the skin's colour.
+        await Assertions.Expect(page.Locator("path.mud-chart-serie[stroke='#8e24aa']").First).ToBeAttachedAsync();
         await Assertions.Expect(page.Locator("[data-test=table-errors] tbody tr")).ToHaveCountAsync(OpsPopulation.TopErrors.Length);
+        await page.Locator("[aria-label='Devices by product'] path").First.WaitForAsync();
         await page.ScreenshotAsync("ops-hub-overview");
 
         // Tables, and one downloaded as CSV: the scripted activations, day by day.
