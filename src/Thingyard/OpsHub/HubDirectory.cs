@@ -21,9 +21,9 @@ public sealed class HubDirectory(ThingyardDb db, ProjectRegistry projects)
     public const int MaxEndUsers = 20;
 
     /// <summary>The project's devices (test devices left out) whose name or nickname contains <paramref name="name"/>,
-    /// of one product and in one status when given; newest first.</summary>
+    /// of one product, in one status and with one IotId when given; newest first.</summary>
     public async Task<Page<HubDevice>> DevicesAsync(Caller caller, string projectId, string? name, string? productKey, string? status, Paging paging,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string? iotId = null)
     {
         var project = await projects.GetAsync(caller, projectId, ct);
         if (status is not null && !DeviceStatus.All.Contains(status)) throw IotException.Invalid($"Status must be one of {string.Join(", ", DeviceStatus.All)}.");
@@ -37,6 +37,7 @@ public sealed class HubDirectory(ThingyardDb db, ProjectRegistry projects)
             var text = name.Trim();
             rows = rows.Where(r => r.d.DeviceName.Contains(text) || r.d.Nickname != null && r.d.Nickname.Contains(text));
         }
+        if (iotId is not null) rows = rows.Where(r => r.d.IotId == iotId);
         if (productKey is not null) rows = rows.Where(r => r.d.ProductKey == productKey);
         if (status is not null) rows = rows.Where(r => r.d.Status == status);
         var total = await rows.CountAsync(ct);

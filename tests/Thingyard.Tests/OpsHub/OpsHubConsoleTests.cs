@@ -1,11 +1,14 @@
 // The Operations Hub in a real Chromium: the admin gives a console user the Operator role on the Users page and the
 // project a skin; the operator, shown only the hubs in the navigation, opens the hub of the scripted population
 // (OpsPopulation) and finds the skin's name, colour and logo in its frame, the scripted totals, the tables and their
-// CSV (downloaded, the same rows as scripted), the devices and an end user with their bindings. The admin's skin page
+// CSV (downloaded, the same rows as scripted), the devices, an end user with their bindings, and sets a property of a
+// connected device, which the device receives. The admin's skin page
 // refuses a bad colour and saves a new colour and logo, which the frame then shows.
 using Microsoft.Playwright;
 using Thingyard.Tests.Console;
+using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Infrastructure;
+using Thingyard.Tests.Messaging;
 using Thingyard.Tests.Registry;
 using static Thingyard.Tests.Registry.RegistryCalls;
 
@@ -74,6 +77,23 @@ public sealed class OpsHubConsoleTests(ConsoleFixture console) : IClassFixture<C
         await Assertions.Expect(page.Locator("[data-test=hub-user]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("[data-test=hub-user-bindings] tbody tr")).ToHaveCountAsync(3);
         Assert.DoesNotContain("secret-hash", await page.ContentAsync());
+
+        // A connected device of the account's default project: the operator sets its mode from the hub, the device gets it.
+        var (d, device) = await Server.OnlineDeviceAsync("thing/service/property/set");
+        await using (device)
+        {
+            var defaultProject = (await Server.Call("QueryProduct", ("ProductKey", d.ProductKey))).Str("Data.ProjectId");
+            await page.OpenAsync($"/console/projects/{defaultProject}/hub/devices/{d.IotId}");
+            await Assertions.Expect(page.Locator("#hub-device-state")).ToHaveTextAsync("ONLINE");
+            await page.GetByRole(AriaRole.Combobox, new() { Name = "Property" }).ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = "mode", Exact = false }).First.ClickAsync();
+            await page.FillAsync("#hub-set-value", "1");
+            await Assertions.Expect(page.Locator("#hub-set")).ToBeEnabledAsync();
+            await page.ClickAsync("#hub-set");
+            await Assertions.Expect(page.Locator("#hub-set-result")).ToContainTextAsync("""Sent {"mode":1}""");
+            var request = await device.NextRequestAsync(device.Sys("thing/service/property/set"));
+            Assert.Equal(1, request.GetProperty("params").GetProperty("mode").GetInt32());
+        }
 
         // The operator may not change the skin: its button is disabled (and the platform would refuse anyway).
         await page.OpenAsync($"/console/projects/{p.ProjectId}/hub/skin");
