@@ -12,7 +12,7 @@ public static class AccessCommands
 {
     const string Keys = "/api/v1/accounts/me/access-keys";
     const string Users = "/api/v1/accounts/me/users";
-    static readonly string[] Roles = ["owner", "admin", "developer", "viewer"];
+    static readonly string[] Roles = ["owner", "admin", "developer", "viewer", "operator"];
 
     public static Command KeyCommands(CliContext cli) => new("keys", "Manage the account's AccessKeys (for the OpenAPI, the REST API and this command)")
     {
@@ -103,7 +103,7 @@ public static class AccessCommands
 
     static Option<string> RoleOption(bool required) => new Option<string>("--role")
     {
-        Description = "owner, admin, developer or viewer", Required = required,
+        Description = "owner, admin, developer, viewer or operator", Required = required,
     }.AcceptingOnly(Roles);
 
     static Command AddUser(CliContext cli)
@@ -128,7 +128,7 @@ public static class AccessCommands
     static Command SetRole(CliContext cli)
     {
         var user = UserArgument();
-        var role = new Argument<string>("ROLE") { Description = "owner, admin, developer or viewer" };
+        var role = new Argument<string>("ROLE") { Description = "owner, admin, developer, viewer or operator" };
         role.AcceptOnlyFromAmong(Roles);
         var command = new Command("role", "Give a console user another role") { user, role };
         command.SetAction((r, ct) => Rest(cli, r, async session =>

@@ -20,7 +20,7 @@ public sealed record NewUserRequest(string UserName, string Password, string Rol
 
 public sealed record RoleChangeRequest(string Role);
 
-/// <summary>A console user as the API shows it: the role in lower case (owner, admin, developer, viewer).</summary>
+/// <summary>A console user as the API shows it: the role in lower case (owner, admin, developer, viewer, operator).</summary>
 public sealed record ConsoleUserDto(long Id, string UserName, string Role, long CreatedAt, bool LockedOut)
 {
     public static ConsoleUserDto Of(ConsoleUserRow u) => new(u.Id, u.UserName, u.Role.ToString().ToLowerInvariant(), u.CreatedAtMs, u.LockedOut);
@@ -36,7 +36,7 @@ public static class AccountApi
         group.MapPatch("/me/access-keys/{accessKeyId}", ChangeKey).WithSummary("Enable or disable a key; a disabled key is refused from the next call on");
         group.MapDelete("/me/access-keys/{accessKeyId}", DeleteKey);
         group.MapGet("/me/users", ListUsers).WithSummary("The account's console users and their roles");
-        group.MapPost("/me/users", AddUser).WithSummary("Add a console user: userName, password (10+ characters), role owner|admin|developer|viewer");
+        group.MapPost("/me/users", AddUser).WithSummary("Add a console user: userName, password (10+ characters), role owner|admin|developer|viewer|operator");
         group.MapPatch("/me/users/{userId:long}", ChangeRole).WithSummary("Give a console user another role");
         group.MapDelete("/me/users/{userId:long}", RemoveUser);
         return group;
@@ -105,5 +105,5 @@ public static class AccountApi
     /// <summary>owner, admin, developer or viewer (any case); anything else is the platform's invalid-parameter error.</summary>
     public static Role ParseRole(string? role) =>
         Enum.TryParse<Role>(role, ignoreCase: true, out var r) && Enum.IsDefined(r) && !int.TryParse(role, out _)
-            ? r : throw IotException.Invalid($"Role must be owner, admin, developer or viewer, not '{role}'.");
+            ? r : throw IotException.Invalid($"Role must be owner, admin, developer, viewer or operator, not '{role}'.");
 }

@@ -52,6 +52,9 @@ public sealed class DeviceLocator
         return _database.Value?.Locate(address);
     }
 
+    /// <summary>The country code of an address from the database; null without one, or when it does not place the address.</summary>
+    public string? CountryOf(IPAddress? address) => address is null ? null : _database.Value?.Country(address);
+
     /// <summary>The nearest candidate to the address, or the first when the address cannot be placed.</summary>
     public InstanceInfo Choose(IReadOnlyList<InstanceInfo> candidates, IPAddress? address) =>
         Locate(address) is { } where ? GreatCircle.Nearest(candidates, where.Latitude, where.Longitude) : candidates[0];

@@ -6,6 +6,7 @@ using Thingyard.Server.AliGenie;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Console;
 using Thingyard.Server.Lifecycle;
+using Thingyard.Server.OpsHub;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Sharing;
 using Thingyard.Server.Distribution;
@@ -72,6 +73,7 @@ public static class ThingyardApp
         builder.Services.AddThingyardStorage(storage, instance.DataDir);
         builder.Services.AddAccounts(settings.Get<SecurityOptions>(), instance.DataDir);
         builder.Services.AddProjects();
+        builder.Services.AddOpsHub();
         builder.Services.AddSharing();
         builder.Services.AddId2();
         builder.Services.AddEndUsers();

@@ -4,6 +4,7 @@ using Thingyard.Server.Accounts;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Lifecycle;
+using Thingyard.Server.OpsHub;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Sharing;
 using Thingyard.Server.Id2;
@@ -39,6 +40,7 @@ public static class RestSetup
         var api = app.MapGroup("/api/v1").AddEndpointFilter<RestAuthFilter>().AddEndpointFilter<RestErrorFilter>();
         api.MapGroup("/accounts").WithTags("Accounts").MapAccountApi();
         api.MapGroup("/projects").WithTags("Projects").MapProjectApi();
+        api.MapGroup("/projects/{projectId}/ops").WithTags("Operations Hub").MapOpsHubApi();
         api.MapGroup("/sharing").WithTags("Sharing between accounts").MapSharingApi();
         api.MapGroup("/id2").WithTags("ID² device identity").MapId2Api();
         api.MapGroup("/products").WithTags("Products").MapProductApi();

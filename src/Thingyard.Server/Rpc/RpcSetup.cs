@@ -6,6 +6,7 @@ using Thingyard.Server.Gateways;
 using Thingyard.Server.EndUsers;
 using Thingyard.Server.Id2;
 using Thingyard.Server.Lifecycle;
+using Thingyard.Server.OpsHub;
 using Thingyard.Server.Projects;
 using Thingyard.Server.Registry;
 using Thingyard.Server.Rules;
@@ -27,6 +28,7 @@ public static class RpcSetup
         services.AddSingleton<RpcAuthenticator>();
         services.AddSingleton(_ => new RpcActions()
             .AddProjectActions()
+            .AddOpsHubActions()
             .AddSharingActions()
             .AddId2Actions()
             .AddEndUserActions()

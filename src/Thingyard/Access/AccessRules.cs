@@ -111,7 +111,10 @@ public static class AccessRules
     public static void RequireOperate(this Caller caller, IAccountOwned device)
     {
         if (device.AccountId == caller.AccountId || caller.Grants.DevicesAdmitted && IsAuthorizedTo(caller, device)) return;
-        caller.RequireChange(device);
+        if (GrantedRole(caller, device) is null && IsAuthorizedTo(caller, device)) throw OwnersOnly(device);
+        var role = caller.RoleOn(device);
+        if (!role.Allows(Need.Operate))
+            throw new IotException(Permissions.ForbiddenCode, $"User not authorized to operate on the specified resource: the {role.ToString().ToLowerInvariant()} role cannot send commands to devices here.");
     }
 
     /// <summary>Refuses a change to a row of a project authorized to the caller when the role granted there may not
@@ -128,7 +131,7 @@ public static class AccessRules
     /// it, the lesser of that and the role granted there.</summary>
     public static Role RoleOn(this Caller caller, IAccountOwned row) => row.AccountId == caller.AccountId
         ? caller.Role
-        : (Role)Math.Max((int)caller.Role, (int)(GrantedRole(caller, row) ?? Role.Viewer));
+        : Permissions.Lesser(caller.Role, GrantedRole(caller, row) ?? Role.Viewer);
 
     /// <summary>The role granted to the caller's account on a row of another account's project (its project, its product,
     /// or a row in its product); null when none is.</summary>

@@ -9,8 +9,10 @@ public enum Need
 {
     /// <summary>Reading anything the account has.</summary>
     Read,
-    /// <summary>Changing products, devices, models, groups, tags; sending commands; distribution.</summary>
+    /// <summary>Changing products, devices, models, groups, tags; distribution; and everything Operate allows.</summary>
     Change,
+    /// <summary>Sending commands to devices: setting properties and invoking services (GranteeActions.Operations).</summary>
+    Operate,
     /// <summary>Managing the account's users and AccessKeys.</summary>
     ManageAccess,
 }
@@ -23,6 +25,7 @@ public static class Permissions
     {
         Need.Read => true,
         Need.Change => role is Role.Owner or Role.Admin or Role.Developer,
+        Need.Operate => role is Role.Owner or Role.Admin or Role.Developer or Role.Operator,
         Need.ManageAccess => role is Role.Owner or Role.Admin,
         _ => false,
     };
@@ -36,18 +39,33 @@ public static class Permissions
             throw new IotException(ForbiddenCode, $"User not authorized to operate on the specified resource: the {caller.Role.ToString().ToLowerInvariant()} role cannot {Describe(need)}.");
     }
 
-    /// <summary>What an OpenAPI action needs: reads are the Query, Get and List actions (and their Batch forms); every
-    /// other action changes something.</summary>
+    /// <summary>What an OpenAPI action needs: reads are the Query, Get and List actions (and their Batch forms); setting
+    /// properties and invoking services operate devices; every other action changes something.</summary>
     public static Need NeedOf(string action) =>
-        action.StartsWith("Query", StringComparison.Ordinal) || action.StartsWith("Get", StringComparison.Ordinal)
+        GranteeActions.Operations.Contains(action) ? Need.Operate
+        : action.StartsWith("Query", StringComparison.Ordinal) || action.StartsWith("Get", StringComparison.Ordinal)
         || action.StartsWith("List", StringComparison.Ordinal) || action.StartsWith("BatchQuery", StringComparison.Ordinal)
         || action.StartsWith("BatchGet", StringComparison.Ordinal)
             ? Need.Read : Need.Change;
+
+    /// <summary>The lesser of two roles (the one allowed less): Owner, Admin, Developer, Operator, Viewer from most to
+    /// least. Operator comes after Viewer in the enum (appended, the roles are stored by name) but allows more.</summary>
+    public static Role Lesser(Role a, Role b) => Rank(a) >= Rank(b) ? a : b;
+
+    static int Rank(Role role) => role switch
+    {
+        Role.Owner => 0,
+        Role.Admin => 1,
+        Role.Developer => 2,
+        Role.Operator => 3,
+        _ => 4,
+    };
 
     static string Describe(Need need) => need switch
     {
         Need.Change => "change anything",
         Need.ManageAccess => "manage users or AccessKeys",
+        Need.Operate => "send commands to devices",
         _ => "read",
     };
 }

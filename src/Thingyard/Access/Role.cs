@@ -12,4 +12,7 @@ public enum Role
     Developer,
     /// <summary>Reads everything the account has; changes nothing.</summary>
     Viewer,
+    /// <summary>The maker's operations staff: the Operations Hub of the account's projects, reading devices and sending
+    /// them commands (set properties, invoke services); no product, device, user or key changes.</summary>
+    Operator,
 }

@@ -1,6 +1,6 @@
 // Places an address with a MaxMind DB file (.mmdb: GeoLite2, DB-IP lite, ...), read by the MaxMind.Db package into
-// memory once. This class only knows where the coordinates are in the two record shapes we meet, and turns a file
-// the library cannot read into an InvalidDataException.
+// memory once. This class only knows where the coordinates and the country are in the two record shapes we meet, and
+// turns a file the library cannot read into an InvalidDataException.
 using System.Net;
 using System.Net.Sockets;
 using MaxMind.Db;
@@ -44,6 +44,16 @@ public sealed class MaxMindReader : IDisposable
         return Number(lat) is { } la && Number(lon) is { } lo && la is >= -90 and <= 90 && lo is >= -180 and <= 180 ? (la, lo) : null;
     }
 
+    /// <summary>The country code of an address (country.iso_code in MaxMind's and DB-IP's files, country_code in
+    /// ip-location-db's); null when the address is not placed or the record has none.</summary>
+    public string? Country(IPAddress address)
+    {
+        Place? found;
+        try { found = Lookup<Place>(address); }
+        catch (InvalidDataException) { return null; }
+        return found?.CountryRecord?.IsoCode ?? found?.CountryCode;
+    }
+
     T? Lookup<T>(IPAddress address) where T : class
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
@@ -71,6 +81,13 @@ public sealed class MaxMindReader : IDisposable
         [MapKey("location")] public Coordinates? Location { get; init; }
         [MapKey("latitude")] public object? Latitude { get; init; }
         [MapKey("longitude")] public object? Longitude { get; init; }
+        [MapKey("country")] public CountryName? CountryRecord { get; init; }
+        [MapKey("country_code")] public string? CountryCode { get; init; }
+    }
+
+    internal sealed class CountryName
+    {
+        [MapKey("iso_code")] public string? IsoCode { get; init; }
     }
 
     internal sealed class Coordinates

@@ -85,6 +85,12 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["AuthorizeProject"] = w => [Change(("ProjectId", w.ProjectId), ("AccountUid", w.B.AccountUid), ("Role", "admin"))],
         ["RevokeProjectAuthorization"] = w => [Change(("ProjectId", w.ProjectId), ("AccountUid", w.B.AccountUid))],
         ["QueryProjectAuthorizationList"] = w => [Lookup(("ProjectId", w.ProjectId))],
+        // The project's Operations Hub
+        ["QueryOpsHubFigures"] = w => [Lookup(("ProjectId", w.ProjectId))],
+        ["QueryOpsHubDevices"] = w => [Lookup(("ProjectId", w.ProjectId))],
+        ["QueryOpsHubEndUsers"] = w => [Lookup(("ProjectId", w.ProjectId), ("Query", "nobody@example.com"))],
+        ["QueryProjectBranding"] = w => [Lookup(("ProjectId", w.ProjectId))],
+        ["SetProjectBranding"] = w => [Change(("ProjectId", w.ProjectId), ("HubName", "Taken"))],
         // Device authorization (A authorized a device of its released product to C)
         ["AuthorizeDevices"] = w => [Change(("ProductKey", w.ReleasedProductKey), ("DeviceName.1", w.AuthorizedDeviceName), ("TargetUid", w.B.AccountUid))],
         ["RevokeDeviceAuthorization"] = w => [Change(("ProductKey", w.ReleasedProductKey), ("DeviceName", w.AuthorizedDeviceName), ("TargetUid", w.C.AccountUid))],
@@ -536,6 +542,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["GET /api/v1/production/batches"] = w =>
             [RestList("/api/v1/production/batches", PageItems), RestLookup($"/api/v1/production/batches?productKey={w.ReleasedProductKey}")],
         ["GET /api/v1/production/batches/{batchId}"] = w => [RestLookup($"/api/v1/production/batches/{w.BatchId}")],
+        ["GET /api/v1/projects/{projectId}/ops/{table}.csv"] = w => [RestLookup($"/api/v1/projects/{w.ProjectId}/ops/activations.csv")],
         ["GET /api/v1/production/batches/{batchId}/credentials.csv"] = w => [RestLookup($"/api/v1/production/batches/{w.BatchId}/credentials.csv")],
     };
 

@@ -19,6 +19,8 @@ public sealed class RolePermissionTests(ThingyardServer server) : IClassFixture<
     [InlineData(Role.Viewer, Need.Read, true)]
     [InlineData(Role.Viewer, Need.Change, false)]
     [InlineData(Role.Viewer, Need.ManageAccess, false)]
+    [InlineData(Role.Viewer, Need.Operate, false)]
+    [InlineData(Role.Developer, Need.Operate, true)]
     public void Each_role_allows_what_the_console_documents(Role role, Need need, bool allowed) =>
         Assert.Equal(allowed, role.Allows(need));
 
@@ -29,8 +31,8 @@ public sealed class RolePermissionTests(ThingyardServer server) : IClassFixture<
     [InlineData("BatchQueryDeviceDetail", Need.Read)]
     [InlineData("BatchGetDeviceState", Need.Read)]
     [InlineData("BatchCheckDeviceNames", Need.Change)]
-    [InlineData("SetDeviceProperty", Need.Change)]
-    [InlineData("InvokeThingService", Need.Change)]
+    [InlineData("SetDeviceProperty", Need.Operate)]
+    [InlineData("InvokeThingService", Need.Operate)]
     [InlineData("PublishThingModel", Need.Change)]
     [InlineData("Pub", Need.Change)]
     [InlineData("QueryConsumerGroupList", Need.Read)]
