@@ -61,7 +61,8 @@ public sealed class AccessWorld : IAsyncLifetime
     public string RuleId { get; private set; } = "";
     public string RuleName { get; private set; } = "";
     public string RuleActionId { get; private set; } = "";
-    /// <summary>A's alarm rule on ProductKey (temperature &gt; 40) and the alarm Device's 42.7 fired.</summary>
+    /// <summary>A's alarm rule on ProductKey (temperature &gt; 40) and the alarm Device's 104.7 fired (three digits
+    /// before the point, so no ISO time's seconds can contain it by chance).</summary>
     public string AlarmRuleId { get; private set; } = "";
     public string AlarmRuleName { get; private set; } = "";
     public string AlarmId { get; private set; } = "";
@@ -148,7 +149,7 @@ public sealed class AccessWorld : IAsyncLifetime
         var serial = Unique("SN");
         await using (var mqtt = await s.ConnectOnlineAsync(Device, "thing/service/#"))
         {
-            await mqtt.PostPropertiesAsync($$"""{"temperature":42.7,"serial":"{{serial}}"}""");
+            await mqtt.PostPropertiesAsync($$"""{"temperature":104.7,"serial":"{{serial}}"}""");
             var evented = await mqtt.RequestAsync(mqtt.Sys("thing/event/overheat/post"), "thing.event.overheat.post", """{"value":{"temp":88.6}}""");
             Assert.Equal(200, evented.GetProperty("code").GetInt32());
             await s.Call("InvokeThingService", Device.Args(("Identifier", "reboot"), ("Args", """{"delay":7}""")));
@@ -250,7 +251,7 @@ public sealed class AccessWorld : IAsyncLifetime
             Gateway.DeviceName, Gateway.IotId, VirtualName, GroupId, JobId, batchName, DeviceTagKey, ProductTagKey, ThingyardServer.AdminKeyId,
             ReleasedProductKey, BatchId, AccountUid, ConsumerGroupId, Id2ProductKey, Id2BatchId, Id2, identities[1].Id2]);
         Secrets.AddRange([product.Str("ProductName"), product.Str("ProductSecret"), Device.DeviceSecret, Moved.DeviceSecret, Gateway.DeviceSecret,
-            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "42.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName,
+            groupName, groupTag, DeviceTagValue, ProductTagValue, serial, "104.7", "88.6", shadowNote, config, note, producedSecret, ConsumerGroupName,
             RuleName, AlarmRuleName, topicClass, topicDesc, identities[0].Key.Material, identities[1].Key.Material]);
     }
 

@@ -4,7 +4,6 @@
 // the member, whose next switch is refused at once and reaches nothing → the owner unbinds the lamp.
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Thingyard.Tests.EndUsers;
 using Thingyard.Tests.Infrastructure;
@@ -34,13 +33,7 @@ public sealed class ConsumerAppTests(ConsoleFixture console) : IClassFixture<Con
     {
         DeviceSteps.UseSlowMachineTimeouts();
         var lamp = await Server.ReleasedLampAsync();
-        using (var scope = Server.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<Thingyard.Storage.ThingyardDb>();
-            var project = db.Projects.Single(p => p.ProjectId == lamp.ProjectId);
-            db.ProjectBrandings.Add(new Thingyard.EndUsers.ProjectBranding { AccountId = project.AccountId, ProjectId = project.Id, AppName = "Lumo Home", AppColor = "#00897b" });
-            await db.SaveChangesAsync();
-        }
+        await Server.Call("SetProjectBranding", ("ProjectId", lamp.ProjectId), ("AppName", "Lumo Home"), ("AppColor", "#00897b"));
         var d = await Server.NewDeviceAsync(lamp.ProductKey);
         var code = await Server.BindCodeAsync(lamp.ProductKey, d.Str("DeviceName"));
         await using var device = await MqttDevice.ConnectAsync(Server, lamp.ProductKey, d.Str("DeviceName"), d.Str("DeviceSecret"));

@@ -100,7 +100,7 @@ public sealed class RestAccountTests(ThingyardServer server) : IClassFixture<Thi
         Assert.Contains("at least 10 characters", problem.Str("detail"));
         problem = await Problem(await owner.PostAsJsonAsync(Users, new { userName = RegistryCalls.Unique("boss"), password = "boss-password-1", role = "emperor" }),
             HttpStatusCode.BadRequest, "iot.common.InvalidFormattedParameter");
-        Assert.Contains("owner, admin, developer or viewer", problem.Str("detail"));
+        Assert.Contains("owner, admin, developer, viewer or operator", problem.Str("detail"));
         await Problem(await owner.PostAsJsonAsync(Users, new { userName = ConsoleUserName(), password = "taken-password-1", role = "viewer" }),
             HttpStatusCode.BadRequest, "iot.common.InvalidFormattedParameter");
         Assert.Equal(0, (await JsonOf(await owner.GetAsync(Users), HttpStatusCode.OK)).GetArrayLength());
