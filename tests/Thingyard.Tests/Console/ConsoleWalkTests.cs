@@ -73,9 +73,9 @@ public sealed class ConsoleWalkTests(ConsoleFixture console) : IClassFixture<Con
         await viewer.OpenDebugAsync(pk, "walk-01");
         await Assertions.Expect(viewer.Locator("#set-temperature")).ToBeDisabledAsync();
         await viewer.EnterAndForceAsync("#prop-temperature", "12.5", "#set-temperature");
-        await Assertions.Expect(viewer.Locator("[data-test=error]")).ToContainTextAsync("viewer role cannot change");
+        await Assertions.Expect(viewer.Locator("[data-test=error]")).ToContainTextAsync("viewer role cannot send commands");
         await viewer.EnterAndForceAsync(null, null, "#invoke-calibrate");
-        await Assertions.Expect(viewer.Locator("[data-test=error]")).ToContainTextAsync("viewer role cannot change");
+        await Assertions.Expect(viewer.Locator("[data-test=error]")).ToContainTextAsync("viewer role cannot send commands");
         await viewer.OpenProductAsync(pk, "features");
         await viewer.ForceClickAsync("#publish");
         await Assertions.Expect(viewer.Locator("[data-test=error]")).ToContainTextAsync("viewer role cannot change");

@@ -187,7 +187,7 @@ public sealed class DebuggingTests : IClassFixture<ConsoleFixture>
         await page.FillAsync("#prop-temperature", "30");
         await page.EvalOnSelectorAsync("#set-temperature", "b => b.removeAttribute('disabled')");
         await page.ClickAsync("#set-temperature");
-        await Assertions.Expect(page.Locator("[data-test=error]")).ToContainTextAsync("viewer role cannot change");
+        await Assertions.Expect(page.Locator("[data-test=error]")).ToContainTextAsync("viewer role cannot send commands");
         Assert.False(await device.ReceivesAsync(r => r.Topic.Contains("/thing/service/property/set"), 1000));
     }
 }
