@@ -13,7 +13,7 @@ using OpenIddict.Server.AspNetCore;
 using Thingyard.Accounts;
 using Thingyard.Common;
 using Thingyard.EndUsers;
-using Thingyard.Server.Connectivity;
+using Thingyard.Server.EndUsers;
 using Thingyard.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -44,8 +44,7 @@ public static class AliGenieOAuth
         if (!await antiforgery.IsRequestValidAsync(http))
             return AliGenieSignInPage.Render(http, antiforgery, request, project.Name, "The page expired; sign in again.", StatusCodes.Status400BadRequest);
         var login = (string?)request["login"] ?? "";
-        var address = http.Connection.RemoteIpAddress is { } ip ? RemoteAddress.Unmapped(ip).ToString() : null;
-        var identity = $"end user {project.ProjectId}/{login.Trim().ToLowerInvariant()}";
+        var (address, identity) = EndUserSignInKey.Of(http, project.ProjectId, login);
         if (throttle.Blocked(address, identity) is { } wait)
             return AliGenieSignInPage.Render(http, antiforgery, request, project.Name,
                 $"Too many failed sign-ins; try again in {Math.Ceiling(wait.TotalSeconds)} s.", StatusCodes.Status429TooManyRequests);

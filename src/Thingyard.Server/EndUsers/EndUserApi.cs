@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Thingyard.Accounts;
 using Thingyard.Common;
 using Thingyard.EndUsers;
-using Thingyard.Server.Connectivity;
 using Thingyard.Server.Rest;
 
 namespace Thingyard.Server.EndUsers;
@@ -42,8 +41,7 @@ public static class EndUserApi
     static async Task<Results<Ok<EndUserTokens>, ProblemHttpResult>> SignIn(HttpContext http, EndUserAccounts accounts, AuthThrottle throttle, string projectId,
         EndUserSignUp body, CancellationToken ct)
     {
-        var address = http.Connection.RemoteIpAddress is { } ip ? RemoteAddress.Unmapped(ip).ToString() : null;
-        var identity = $"end user {projectId}/{body.Login?.Trim().ToLowerInvariant()}";
+        var (address, identity) = EndUserSignInKey.Of(http, projectId, body.Login);
         if (throttle.Blocked(address, identity) is { } wait)
             return TypedResults.Problem(statusCode: 429, title: "iot.enduser.TooManyAttempts", detail: $"Too many failed sign-ins; try again in {Math.Ceiling(wait.TotalSeconds)} s.");
         try { return TypedResults.Ok(await accounts.SignInAsync(projectId, body.Login ?? "", body.Password ?? "", ct)); }
