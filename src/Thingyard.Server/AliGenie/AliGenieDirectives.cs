@@ -17,7 +17,7 @@ using Thingyard.Telemetry;
 namespace Thingyard.Server.AliGenie;
 
 public sealed class AliGenieDirectives(ThingyardDb db, IDbContextFactory<ThingyardDb> dbs, ModelCache models, ThingCommands commands,
-    DeviceSessions sessions, AliGenieMappings mappings, EndUserDevices devices, ILogger<AliGenieDirectives> log)
+    Downlink downlink, AliGenieMappings mappings, EndUserDevices devices, ILogger<AliGenieDirectives> log)
 {
     sealed record Bound(Device Device, Product Product, DeviceBinding Binding, ThingModel Model, AliGenieProfile? Profile);
 
@@ -53,7 +53,7 @@ public sealed class AliGenieDirectives(ThingyardDb db, IDbContextFactory<Thingya
         if (!b.Profile!.Attributes.TryGetValue(attribute, out var map) || map.QueryOnly)
             throw new AliGenieException(AliGenieErrors.NotSupported, $"The device does not support {name}.");
         var property = b.Model.Property(map.Property)!;
-        RequireOnline(b.Device);
+        await RequireOnlineAsync(b.Device);
         JsonElement target;
         if (sign == 0) target = AliGenieValues.ToProperty(map, property, value!.Value);
         else
@@ -78,7 +78,7 @@ public sealed class AliGenieDirectives(ThingyardDb db, IDbContextFactory<Thingya
         var b = await OneAsync(user, payload, ct);
         if (attribute is not null && !b.Profile!.Attributes.ContainsKey(attribute))
             throw new AliGenieException(AliGenieErrors.NotSupported, $"The device does not support {name}.");
-        RequireOnline(b.Device);
+        await RequireOnlineAsync(b.Device);
         return await PropertiesAsync(b, attribute is null ? b.Profile!.Attributes.Keys : [attribute], ct);
     }
 
@@ -146,9 +146,9 @@ public sealed class AliGenieDirectives(ThingyardDb db, IDbContextFactory<Thingya
     async Task<Dictionary<string, JsonElement>> LatestAsync(Device device, CancellationToken ct) =>
         (await new TelemetryQueries(dbs).LatestAsync(device.Id, ct)).ToDictionary(p => p.Identifier, p => JsonDocument.Parse(p.Value).RootElement, StringComparer.Ordinal);
 
-    void RequireOnline(Device device)
+    async Task RequireOnlineAsync(Device device)
     {
-        if (device.Status == DeviceStatus.Disabled || !sessions.IsOnline(device.Id))
+        if (device.Status == DeviceStatus.Disabled || await downlink.FindAsync(device.Id) is null)
             throw new AliGenieException(AliGenieErrors.Offline, "The device is offline.");
     }
 }

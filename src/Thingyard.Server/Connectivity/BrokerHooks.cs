@@ -15,7 +15,7 @@ namespace Thingyard.Server.Connectivity;
 
 public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator authenticator, DeviceSessions sessions, TelemetryPipeline telemetry,
     ConnectivityStats stats, MessageTap tap, GatewayUplinks gateways, MqttRegistrationFlow registration, Subscriptions.Forwarder forwarder,
-    Thingyard.Topics.TopicClassDirectory topicClasses, TimeProvider time, ILogger<BrokerHooks> log)
+    Thingyard.Topics.TopicClassDirectory topicClasses, IClusterSessions cluster, TimeProvider time, ILogger<BrokerHooks> log)
 {
     const string RegistrationKey = "thingyard.registration";
     MqttServer? _server;
@@ -130,8 +130,10 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
             log.LogInformation("{Device} connected again as {ClientId}; closing its earlier connection {Previous}", session.Device, LogText.Clip(e.ClientId), LogText.Clip(previous.ClientId));
             _ = _server.DisconnectClientAsync(previous.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver });
         }
+        // In a cluster: the node that held the device before closes its connection, which then does not set it offline.
+        if (cluster.Enabled) await cluster.ClaimAsync(session);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await telemetry.WriteAsync(TelemetryEntry.Online(session.Device.DeviceId, now, session.Ip));
+        await telemetry.WriteAsync(TelemetryEntry.Online(session.Device.DeviceId, now, session.Ip, cluster.Node));
         await forwarder.StatusAsync(session.Device, online: true, session.Ip, now, now);
         tap.Note(session.Device.DeviceId, $"online from {session.Ip}");
     }
@@ -142,6 +144,7 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
         if (e.SessionItems?[DeviceSession.ItemKey] is not DeviceSession session) return;
         foreach (var sub in session.SubDevices.Values.ToList()) gateways.LogoutOne(session, sub);
         if (!sessions.Remove(session)) return; // replaced by a newer connection: the device stays online
+        if (cluster.Enabled && !await cluster.ReleaseAsync(session)) return; // taken over on another node
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await telemetry.WriteAsync(TelemetryEntry.Offline(session.Device.DeviceId, now));
         await forwarder.StatusAsync(session.Device, online: false, session.Ip, now, session.LastActivityMs(now));
@@ -186,6 +189,14 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
             e.TopicFilter.QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce;
             e.Response.ReasonCode = MqttSubscribeReasonCode.GrantedQoS1;
         }
+    }
+
+    /// <summary>Closes this connection of the device, if it is still open here (taken over on another node of a cluster).</summary>
+    public async Task TakenOverAsync(long deviceId, long connection)
+    {
+        if (sessions.ByDevice(deviceId) is not { } session || session.Connection != connection || _server is null) return;
+        log.LogInformation("{Device} connected to another node; closing its connection {ClientId} here", session.Device, LogText.Clip(session.ClientId));
+        await _server.DisconnectClientAsync(session.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver });
     }
 
     /// <summary>Drops devices that were disabled, deleted, distributed or transferred while connected.</summary>

@@ -11,6 +11,11 @@ namespace Thingyard.Server.Connectivity;
 public sealed class DeviceSession(string clientId, DeviceIdentity device, string? ip, ClientFeatures features = default)
 {
     public const string ItemKey = "thingyard.session";
+    static long s_connections = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 20;
+
+    /// <summary>This connection among every connection this node has had (in a cluster, with the node's name, which
+    /// connection a device's session grain points at).</summary>
+    public long Connection { get; } = Interlocked.Increment(ref s_connections);
 
     public string ClientId { get; } = clientId;
     public DeviceIdentity Device { get; } = device;

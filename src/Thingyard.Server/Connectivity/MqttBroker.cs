@@ -10,7 +10,7 @@ using Thingyard.Server.Settings;
 namespace Thingyard.Server.Connectivity;
 
 public sealed class MqttBroker(MqttOptions mqtt, BrokerHooks hooks, UplinkRouter router, DeviceChanges changes, MqttListener listener,
-    Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ThingyardDb> dbs, ILogger<MqttBroker> log)
+    Microsoft.EntityFrameworkCore.IDbContextFactory<Storage.ThingyardDb> dbs, IClusterSessions cluster, ILogger<MqttBroker> log)
     : IHostedService
 {
     MqttServer? _server;
@@ -72,12 +72,15 @@ public sealed class MqttBroker(MqttOptions mqtt, BrokerHooks hooks, UplinkRouter
         await listener.RunWebSocketAsync(socket, http);
     }
 
-    /// <summary>No device is connected to a broker that is just starting: devices left ONLINE by a crash (kill -9) go OFFLINE.</summary>
+    /// <summary>No device is connected to a broker that is just starting: devices left ONLINE by a crash (kill -9) go OFFLINE.
+    /// In a cluster, only those this node held: the others are connected to the other nodes.</summary>
     async Task ResetStatusAsync(CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        var online = db.Devices.Where(d => d.Status == DeviceStatus.Online);
+        if (cluster.Node is { } node) online = online.Where(d => d.ConnectedNode == node);
         var reset = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
-            db.Devices.Where(d => d.Status == DeviceStatus.Online), s => s.SetProperty(d => d.Status, DeviceStatus.Offline), ct);
+            online, s => s.SetProperty(d => d.Status, DeviceStatus.Offline), ct);
         if (reset > 0) log.LogInformation("Marked {Count} devices OFFLINE that were ONLINE when this instance last stopped", reset);
     }
 

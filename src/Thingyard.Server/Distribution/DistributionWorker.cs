@@ -13,7 +13,7 @@ using Thingyard.Protocol.Alink;
 namespace Thingyard.Server.Distribution;
 
 public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, InstanceDirectory instances, PeerClient peers, Downlink downlink,
-    DeviceSessions sessions, DeviceChanges changes, StorageHealth storage, TimeProvider time, ILogger<DistributionWorker> log) : BackgroundService
+    DeviceChanges changes, StorageHealth storage, TimeProvider time, ILogger<DistributionWorker> log) : BackgroundService
 {
     public const int Chunk = 200;
     readonly SemaphoreSlim _wake = new(0);
@@ -168,7 +168,7 @@ public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, Insta
             item.ModifiedAtMs = Now;
         }
         await db.SaveChangesAsync(ct);
-        if (!recall) foreach (var device in ok) NotifyAndDrop(device);
+        if (!recall) foreach (var device in ok) await NotifyAndDropAsync(device);
         else foreach (var device in ok) changes.Publish(DeviceChangeKind.SecretChanged, device);
     }
 
@@ -181,12 +181,12 @@ public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, Insta
     }
 
     /// <summary>thing.bootstrap.notify {"cmd":0} to a connected device, then the connection is closed.</summary>
-    void NotifyAndDrop(Device device)
+    async Task NotifyAndDropAsync(Device device)
     {
-        if (sessions.Route(device.Id) is not null)
+        var payload = AlinkReply.Request(downlink.NextId(), "thing.bootstrap.notify", w => { w.WriteStartObject(); w.WriteNumber("cmd", 0); w.WriteEndObject(); });
+        // Wherever the device is connected (another node of a cluster too); the Distributed change reaches every node.
+        if (await downlink.SendToDeviceAsync(device.Id, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/bootstrap/notify", payload))
         {
-            var payload = AlinkReply.Request(downlink.NextId(), "thing.bootstrap.notify", w => { w.WriteStartObject(); w.WriteNumber("cmd", 0); w.WriteEndObject(); });
-            downlink.SendToDevice(device.Id, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/bootstrap/notify", payload);
             _ = Task.Delay(300).ContinueWith(_ => changes.Publish(DeviceChangeKind.Distributed, device), TaskScheduler.Default);
         }
         else changes.Publish(DeviceChangeKind.Distributed, device);

@@ -3,6 +3,7 @@ using Thingyard.Accounts;
 using Thingyard.Common;
 using Thingyard.Server.Accounts;
 using Thingyard.Server.AliGenie;
+using Thingyard.Server.Cluster;
 using Thingyard.Server.Connectivity;
 using Thingyard.Server.Console;
 using Thingyard.Server.Lifecycle;
@@ -72,6 +73,7 @@ public static class ThingyardApp
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddThingyardStorage(storage, instance.DataDir);
         builder.Services.AddAccounts(settings.Get<SecurityOptions>(), instance.DataDir);
+        builder.AddCluster(settings); // before the broker: its silo starts first, so connecting devices find the cluster up
         builder.Services.AddProjects();
         builder.Services.AddOpsHub();
         builder.Services.AddSharing();
@@ -103,6 +105,7 @@ public static class ThingyardApp
         var app = builder.Build();
         await StorageSetup.MigrateAsync(app.Services);
         LostDatabaseCheck.MarkUsed(storage, instance.DataDir);
+        await app.PrepareClusterAsync(settings);
         await app.Services.GetRequiredService<Thingyard.Accounts.NonceGuard>().LoadAsync(); // before any signed call
         var (sealedCount, resealed) = await StoredSecrets.BringUnderAsync(app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ThingyardDb>>(),
             app.Services.GetRequiredService<SecretProtector>(), MasterKeys.Previous(settings.Get<SecurityOptions>()));

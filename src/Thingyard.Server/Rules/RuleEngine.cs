@@ -204,7 +204,7 @@ public sealed class RuleEngine : BackgroundService
         switch (target)
         {
             case RepublishTarget r:
-                if (_downlink.SendToDevice(r.DeviceId, r.Topic, body, r.Qos)) _counters.Forwarded(rule.Row.Id);
+                if (await _downlink.SendToDeviceAsync(r.DeviceId, r.Topic, body, r.Qos)) _counters.Forwarded(rule.Row.Id);
                 else failure = $"the device of {r.Topic} is offline or not subscribed to it";
                 break;
             case AmqpTarget a:

@@ -20,4 +20,5 @@ public static class Sections
     public const string Id2 = "Thingyard:Id2";
     public const string Webhooks = "Thingyard:Webhooks";
     public const string Scripts = "Thingyard:Scripts";
+    public const string Cluster = "Thingyard:Cluster";
 }

@@ -66,6 +66,7 @@ public static class SettingsSetup
         new Section<AlarmOptions, AlarmOptionsValidator>(Sections.Alarms),
         new Section<WebhookOptions, WebhookOptionsValidator>(Sections.Webhooks),
         new Section<ScriptOptions, ScriptOptionsValidator>(Sections.Scripts),
+        new Section<ClusterOptions, ClusterOptionsValidator>(Sections.Cluster),
         new Section<Thingyard.Id2.Id2Options, Id2OptionsValidator>(Sections.Id2),
     ];
 

@@ -79,7 +79,7 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
     static bool ClearsOnly(JsonNode? change) =>
         ShadowStore.IsNull(change) || (change is JsonObject keys && keys.Count > 0 && keys.All(k => ShadowStore.IsNull(k.Value)));
 
-    /// <summary>Application changed the desired state: push "control" to the device if it is connected here.</summary>
+    /// <summary>Application changed the desired state: push "control" to the device wherever it is connected.</summary>
     public void PushControl(long deviceId, string pk, string dn, JsonObject document)
     {
         var payload = new JsonObject
@@ -94,7 +94,7 @@ public sealed class ShadowMessages(ShadowStore store, Downlink downlink, TimePro
             ["version"] = document["version"]!.DeepClone(),
             ["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds(),
         };
-        downlink.SendToDevice(deviceId, GetTopic(pk, dn), Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        _ = downlink.SendToDeviceAsync(deviceId, GetTopic(pk, dn), Encoding.UTF8.GetBytes(payload.ToJsonString())).AsTask();
     }
 
     void Send(Uplink u, string topic, JsonObject payload) => downlink.Send(u.Session, u.Device.DeviceId, topic, Encoding.UTF8.GetBytes(payload.ToJsonString()));

@@ -20,7 +20,7 @@ public enum RrpcCode { SUCCESS, TIMEOUT, OFFLINE, HALFCONN, UNKNOWN }
 
 public sealed record RrpcOutcome(string MessageId, RrpcCode Code, byte[]? Payload);
 
-public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSessions sessions, TelemetryPipeline telemetry,
+public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSessions sessions, IClusterSessions cluster, TelemetryPipeline telemetry,
     MqttOptions mqtt, Scripts.ScriptRunner scripts, Thingyard.Topics.TopicClassDirectory topicClasses, TimeProvider time)
 {
     /// <summary>thing.service.property.set: the items must be writable properties with values the model accepts.</summary>
@@ -39,11 +39,11 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         }
         if (!items.RootElement.EnumerateObject().Any()) errors.Add((IotErrors.InvalidParameter, "Items: no property values"));
         if (errors.Count > 0) throw new IotException(errors[0].Code, string.Join("; ", errors.Select(e => e.Message)));
-        EnsureOnline(device);
+        await EnsureOnlineAsync(device);
         var id = downlink.NextId();
         var payload = AlinkReply.Request(id, "thing.service.property.set", w => items.RootElement.WriteTo(w));
-        if (await RawAsync(device, payload) is { } raw) Send(device, RawTopic(device), raw);
-        else Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/property/set", payload);
+        if (await RawAsync(device, payload) is { } raw) await SendAsync(device, RawTopic(device), raw);
+        else await SendAsync(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/property/set", payload);
         return id;
     }
 
@@ -55,7 +55,7 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         var service = model.Service(identifier) ?? throw new IotException(IotErrors.TslFeatureNotFound, $"The service '{identifier}' is not in the thing model.");
         if (TslValueChecker.CheckParams(service.InputData, args.RootElement, identifier) is { } error)
             throw new IotException(IotErrors.InvalidValue, error);
-        EnsureOnline(device);
+        var route = await EnsureOnlineAsync(device);
         var id = downlink.NextId();
         var method = $"thing.service.{identifier}";
         var payload = AlinkReply.Request(id, method, w => args.RootElement.WriteTo(w));
@@ -66,25 +66,25 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         {
             if (service.CallType != "sync")
             {
-                Send(device, RawTopic(device), raw);
+                await SendAsync(device, RawTopic(device), raw);
                 return new ServiceOutcome(id, null);
             }
             var answer = downlink.ExpectReply(device.Id, id, TimeSpan.FromMilliseconds(mqtt.SyncCallTimeoutMs));
-            Send(device, RawTopic(device), raw, forgetOnFailure: id);
+            await SendAsync(device, RawTopic(device), raw, waitingFor: id);
             try { return new ServiceOutcome(id, await answer.WaitAsync(ct)); }
             catch (TimeoutException) { throw new IotException(IotErrors.DeviceOffline, $"The device did not answer the call to '{identifier}' within {mqtt.SyncCallTimeoutMs} ms."); }
         }
         if (service.CallType != "sync")
         {
-            Send(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/{identifier}", payload);
+            await SendAsync(device, $"/sys/{device.ProductKey}/{device.DeviceName}/thing/service/{identifier}", payload);
             return new ServiceOutcome(id, null);
         }
         var wait = downlink.ExpectReply(device.Id, "rrpc:" + id, TimeSpan.FromMilliseconds(mqtt.SyncCallTimeoutMs));
         // The connection's client id chose the form: ext RRPC wraps the service topic, and the answer comes back on it.
-        var topic = sessions.Route(device.Id)?.Features.ExtRrpc == true
+        var topic = route.ExtRrpc
             ? $"/ext/rrpc/{id}/sys/{device.ProductKey}/{device.DeviceName}/thing/service/{identifier}"
             : $"/sys/{device.ProductKey}/{device.DeviceName}/rrpc/request/{id}";
-        Send(device, topic, payload, forgetOnFailure: "rrpc:" + id);
+        await SendAsync(device, topic, payload, waitingFor: "rrpc:" + id);
         try { return new ServiceOutcome(id, await wait.WaitAsync(ct)); }
         catch (TimeoutException) { throw new IotException(IotErrors.DeviceOffline, $"The device did not answer the call to '{identifier}' within {mqtt.SyncCallTimeoutMs} ms."); }
     }
@@ -93,7 +93,7 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
     public async Task<RrpcOutcome> RrpcAsync(Device device, byte[] request, int timeoutMs, string? topic, CancellationToken ct = default)
     {
         var id = downlink.NextId();
-        if (sessions.Route(device.Id) is null) return new RrpcOutcome(id, RrpcCode.OFFLINE, null);
+        if (await downlink.FindAsync(device.Id) is null) return new RrpcOutcome(id, RrpcCode.OFFLINE, null);
         string requestTopic;
         if (string.IsNullOrEmpty(topic)) requestTopic = $"/sys/{device.ProductKey}/{device.DeviceName}/rrpc/request/{id}";
         else
@@ -103,7 +103,7 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
             requestTopic = $"/ext/rrpc/{id}{original}";
         }
         var wait = downlink.ExpectReply(device.Id, "rrpc:" + id, TimeSpan.FromMilliseconds(timeoutMs));
-        if (!downlink.SendToDevice(device.Id, requestTopic, request))
+        if (!await downlink.SendToDeviceAsync(device.Id, requestTopic, request, replyKey: "rrpc:" + id))
         {
             downlink.Forget(device.Id, "rrpc:" + id);
             return new RrpcOutcome(id, RrpcCode.HALFCONN, null);
@@ -122,7 +122,7 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
             throw new IotException(IotErrors.InvalidTopic,
                 $"'{topic}' is in no topic class that devices of product {device.ProductKey} may subscribe to; add one with Operation SUB or ALL (CreateProductTopic).");
         var id = downlink.NextId();
-        downlink.SendToDevice(device.Id, topic, payload, qos);
+        await downlink.SendToDeviceAsync(device.Id, topic, payload, qos);
         return id;
     }
 
@@ -134,6 +134,7 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         var id = downlink.NextId();
         foreach (var s in sessions.All)
             if (s.Device.ProductId == product.Id) downlink.Send(s, s.Device.DeviceId, topic, payload);
+        cluster.Broadcast(product.Id, topic, payload);
         return id;
     }
 
@@ -153,16 +154,17 @@ public sealed class ThingCommands(ModelCache models, Downlink downlink, DeviceSe
         return raw ?? throw new IotException(IotErrors.ScriptFailed, $"The product's data parsing script failed: {failure}.");
     }
 
-    void EnsureOnline(Device device)
+    async Task<DeviceRoute> EnsureOnlineAsync(Device device)
     {
         if (device.Status == DeviceStatus.Disabled) throw new IotException(IotErrors.DeviceDisabled, $"The device '{device.DeviceName}' is disabled.");
-        if (sessions.Route(device.Id) is null) throw new IotException(IotErrors.DeviceOffline, $"The device '{device.DeviceName}' is offline.");
+        return await downlink.FindAsync(device.Id) ?? throw new IotException(IotErrors.DeviceOffline, $"The device '{device.DeviceName}' is offline.");
     }
 
-    void Send(Device device, string topic, byte[] payload, string? forgetOnFailure = null)
+    /// <summary><paramref name="waitingFor"/>: the reply key a caller waits for (ExpectReply), forgotten when the send fails.</summary>
+    async Task SendAsync(Device device, string topic, byte[] payload, string? waitingFor = null)
     {
-        if (downlink.SendToDevice(device.Id, topic, payload)) return;
-        if (forgetOnFailure is not null) downlink.Forget(device.Id, forgetOnFailure);
+        if (await downlink.SendToDeviceAsync(device.Id, topic, payload, replyKey: waitingFor)) return;
+        if (waitingFor is not null) downlink.Forget(device.Id, waitingFor);
         throw new IotException(IotErrors.DeviceOffline, $"The device '{device.DeviceName}' is not subscribed to {topic}.");
     }
 

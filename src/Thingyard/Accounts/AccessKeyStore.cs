@@ -17,6 +17,18 @@ public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretPro
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     readonly ExpiringCache<string, AccessKeyCredential> _cache = new(CacheFor, time, comparer: StringComparer.Ordinal);
 
+    /// <summary>Raised when a key is set, disabled, enabled or deleted here (a cluster drops it on its other nodes too).</summary>
+    public event Action<string>? Changed;
+
+    /// <summary>Forgets the cached key (changed on another node of a cluster).</summary>
+    public void Forget(string accessKeyId) => _cache.Remove(accessKeyId);
+
+    void Drop(string accessKeyId)
+    {
+        _cache.Remove(accessKeyId);
+        Changed?.Invoke(accessKeyId);
+    }
+
     public async Task<AccessKeyCredential?> FindAsync(string accessKeyId, CancellationToken ct = default)
     {
         if (_cache.TryGet(accessKeyId, out var hit)) return hit;
@@ -70,7 +82,7 @@ public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretPro
             key.Enabled = true;
         }
         await db.SaveChangesAsync(ct);
-        _cache.Remove(accessKeyId);
+        Drop(accessKeyId);
     }
 
     public async Task<List<AccessKeySummary>> ListAsync(long accountId, CancellationToken ct = default)
@@ -87,14 +99,14 @@ public sealed class AccessKeyStore(IDbContextFactory<ThingyardDb> dbs, SecretPro
         var key = await db.AccessKeys.FirstOrDefaultAsync(k => k.Id == accessKeyId && k.AccountId == accountId, ct) ?? throw KeyNotFound(accessKeyId);
         key.Enabled = enabled;
         await db.SaveChangesAsync(ct);
-        _cache.Remove(accessKeyId);
+        Drop(accessKeyId);
     }
 
     public async Task DeleteAsync(long accountId, string accessKeyId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var deleted = await db.AccessKeys.Where(k => k.Id == accessKeyId && k.AccountId == accountId).ExecuteDeleteAsync(ct);
-        _cache.Remove(accessKeyId);
+        Drop(accessKeyId);
         if (deleted == 0) throw KeyNotFound(accessKeyId);
     }
 

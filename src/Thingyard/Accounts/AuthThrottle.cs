@@ -57,8 +57,12 @@ public sealed class AuthThrottle
     }
 
     /// <summary>Records a failed check (a wrong secret or signature, an unknown device or key).</summary>
+    /// <summary>Raised for each failure counted here (a cluster tells its other nodes, so a limit holds cluster-wide).</summary>
+    public event Action<string?, string?>? FailureCounted;
+
     public void Failed(string? address, string? identity)
     {
+        FailureCounted?.Invoke(address, identity);
         var now = Now();
         if (Count(AddressKey(address), options.PerAddress, now)) Interlocked.Increment(ref _addressLockouts);
         if (Count(IdentityKey(identity), options.PerIdentity, now)) Interlocked.Increment(ref _identityLockouts);

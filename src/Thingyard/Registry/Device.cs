@@ -19,6 +19,9 @@ public sealed class Device : IAccountOwned, IInProduct
     public long? ActivatedAtMs { get; set; }
     public long? LastOnlineAtMs { get; set; }
     public string? IpAddress { get; set; }
+    /// <summary>The cluster node its connection was last on (null on a single node): when that node dies, the
+    /// leader sets its devices that have not reconnected elsewhere OFFLINE.</summary>
+    public string? ConnectedNode { get; set; }
     public string? FirmwareVersion { get; set; }
     /// <summary>Token of a device registered without pre-registration (authType regnwl); it connects with it (connwl).</summary>
     public string? DeviceToken { get; set; }

@@ -21,6 +21,7 @@ sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         e.Property(x => x.Nickname).HasMaxLength(64);
         e.Property(x => x.Status).HasMaxLength(16);
         e.Property(x => x.IpAddress).HasMaxLength(64);
+        e.Property(x => x.ConnectedNode).HasMaxLength(100);
         e.Property(x => x.FirmwareVersion).HasMaxLength(64);
         e.Property(x => x.DeviceToken).HasMaxLength(ThingyardDb.SealedSecretLength);
         e.Property(x => x.SourceInstanceId).HasMaxLength(64);

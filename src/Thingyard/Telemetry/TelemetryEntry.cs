@@ -37,8 +37,9 @@ public sealed class TelemetryEntry
     public static TelemetryEntry ServiceReply(long deviceId, string messageId, int code, string output) =>
         new() { Kind = TelemetryKind.ServiceReply, DeviceId = deviceId, Extra = messageId, Code = code, Json = output };
 
-    public static TelemetryEntry Online(long deviceId, long timeMs, string? ip) =>
-        new() { Kind = TelemetryKind.Online, DeviceId = deviceId, TimeMs = timeMs, Identifier = ip };
+    /// <summary><paramref name="node"/>: the cluster node holding the connection (null on a single node).</summary>
+    public static TelemetryEntry Online(long deviceId, long timeMs, string? ip, string? node = null) =>
+        new() { Kind = TelemetryKind.Online, DeviceId = deviceId, TimeMs = timeMs, Identifier = ip, Extra = node };
 
     public static TelemetryEntry Forward(BacklogMessage message) =>
         new() { Kind = TelemetryKind.Forward, DeviceId = message.DeviceId, TimeMs = message.GenerateTimeMs, Message = message };

@@ -27,7 +27,7 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
     const string InsertCall = """INSERT INTO "ServiceCalls" ("DeviceId","Identifier","MessageId","TimeMs","InputData") VALUES (@d,@i,@x,@t,@v)""";
     const string UpdateReply = """UPDATE "ServiceCalls" SET "OutputData" = @v, "Code" = @c WHERE "DeviceId" = @d AND "MessageId" = @x""";
     const string SetOnline = """
-        UPDATE "Devices" SET "Status" = 'ONLINE', "LastOnlineAtMs" = @t, "IpAddress" = @i,
+        UPDATE "Devices" SET "Status" = 'ONLINE', "LastOnlineAtMs" = @t, "IpAddress" = @i, "ConnectedNode" = @x,
             "ActivatedAtMs" = COALESCE("ActivatedAtMs", @t) WHERE "Id" = @d AND "Status" <> 'DISABLE'
         """;
     const string SetOffline = """UPDATE "Devices" SET "Status" = 'OFFLINE' WHERE "Id" = @d AND "Status" = 'ONLINE'""";
@@ -121,7 +121,7 @@ public sealed class TelemetryWriter(IDbContextFactory<ThingyardDb> dbs, WalCheck
         TelemetryKind.Event => (InsertEvent, [e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra, 0]),
         TelemetryKind.ServiceCall => (InsertCall, [e.DeviceId, e.Identifier, e.TimeMs, e.Json, e.Extra, 0]),
         TelemetryKind.ServiceReply => (UpdateReply, [e.DeviceId, null, 0L, e.Json, e.Extra, e.Code]),
-        TelemetryKind.Online => (SetOnline, [e.DeviceId, e.Identifier, e.TimeMs, null, null, 0]),
+        TelemetryKind.Online => (SetOnline, [e.DeviceId, e.Identifier, e.TimeMs, null, e.Extra, 0]),
         _ => (SetOffline, [e.DeviceId, null, 0L, null, null, 0]),
     };
 

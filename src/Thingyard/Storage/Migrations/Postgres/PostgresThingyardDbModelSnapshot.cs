@@ -1975,6 +1975,10 @@ namespace Thingyard.Storage.Migrations.Postgres
                     b.Property<long?>("ApplyId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ConnectedNode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<long>("CreatedAtMs")
                         .HasColumnType("bigint");
 

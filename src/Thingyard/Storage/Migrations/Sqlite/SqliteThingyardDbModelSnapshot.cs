@@ -1901,6 +1901,10 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.Property<long?>("ApplyId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ConnectedNode")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAtMs")
                         .HasColumnType("INTEGER");
 
