@@ -25,7 +25,7 @@ public static class CliApp
             AccessCommands.KeyCommands(cli), AccessCommands.UserCommands(cli),
             ReleaseCommands.Build(cli), PanelCommands.Build(cli), SubscribeCommands.Build(cli), RuleCommands.Build(cli), ScriptCommands.Build(cli),
             AlarmCommands.Build(cli), ShareCommands.Build(cli), TransferCommands.Build(cli), Id2Commands.Build(cli), EndUserCommands.Apps(cli), EndUserCommands.EndUsers(cli), AliGenieCommands.Build(cli),
-            OpsCommands.Build(cli),
+            OpsCommands.Build(cli), ClusterCommands.Build(cli),
         };
         var parsed = root.Parse(args);
         var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -31,9 +31,12 @@ public sealed class AlarmEvaluator : BackgroundService
     readonly Dictionary<(long Rule, long Device), int> _streaks = new();
     readonly SemaphoreSlim _work = new(1, 1);
 
+    readonly Cluster.Leadership _leadership;
+
     public AlarmEvaluator(AlarmObserver observer, AlarmRuleDirectory directory, AlarmNotifier notifier, AlarmChanges changes,
-        IDbContextFactory<ThingyardDb> dbs, TimeProvider time, ILogger<AlarmEvaluator> log)
+        IDbContextFactory<ThingyardDb> dbs, TimeProvider time, Cluster.Leadership leadership, ILogger<AlarmEvaluator> log)
     {
+        _leadership = leadership;
         (this.observer, this.directory, this.notifier, this.dbs, this.time, this.log) = (observer, directory, notifier, dbs, time, log);
         changes.AlarmCleared += (rule, device) => _open.TryRemove((rule, device), out _);
     }
@@ -147,6 +150,7 @@ public sealed class AlarmEvaluator : BackgroundService
         using var timer = new PeriodicTimer(SweepEvery, time);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
+            if (!_leadership.Leads) continue; // in a cluster, one node clears quiet alarms
             await _work.WaitAsync(ct);
             try { await SweepAsync(ct); }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -15,6 +15,7 @@ public static class ClusterSetup
     {
         var options = settings.Get<Settings.ClusterOptions>();
         var services = builder.Services;
+        services.AddSingleton<ClusterStatus>();
         if (!options.Enabled)
         {
             services.AddSingleton<IClusterSessions, SingleNode>();
@@ -36,6 +37,9 @@ public static class ClusterSetup
         services.AddSingleton<IClusterSessions>(sp => sp.GetRequiredService<ClusterSessions>());
         services.AddSingleton<ClusterRelay>();
         services.AddSingleton<ClusterNode>();
+        services.AddSingleton<NodeSlot>();
+        services.AddSingleton<ClusterGroups>();
+        services.AddSingleton<ClusterMetrics>();
         builder.UseOrleans(silo =>
         {
             silo.UseAdoNetClustering(o =>
@@ -71,7 +75,14 @@ public static class ClusterSetup
     public static async Task PrepareClusterAsync(this WebApplication app, ValidatedSettings settings)
     {
         if (!settings.Get<Settings.ClusterOptions>().Enabled) return;
-        await OrleansSchema.EnsureAsync(settings.Get<StorageOptions>().ConnectionString!, app.Logger);
+        var connectionString = settings.Get<StorageOptions>().ConnectionString!;
+        await OrleansSchema.EnsureAsync(connectionString, app.Logger);
+        var slot = app.Services.GetRequiredService<NodeSlot>();
+        await slot.TakeAsync(connectionString);
+        app.Services.GetRequiredService<Thingyard.Subscriptions.MessageIds>().UseSlot(slot.Slot, NodeSlot.Slots);
         app.Services.GetRequiredService<ClusterRelay>().Start();
+        app.Services.GetRequiredService<ClusterGroups>().Start();
+        app.Services.GetRequiredService<ClusterMetrics>();
+        app.Services.GetRequiredService<DeviceSessions>().Clustered = true;
     }
 }

@@ -3,7 +3,7 @@
 // dead node's devices that have not reconnected OFFLINE.
 namespace Thingyard.Server.Cluster;
 
-public sealed class ClusterWatcher(IClusterMembershipService membership, IGrainFactory grains, ClusterIdentity self, ClusterNode node,
+public sealed class ClusterWatcher(IClusterMembershipService membership, IGrainFactory grains, ClusterIdentity self, ClusterNode node, ClusterGroups groups,
     Leadership leadership, ILogger<ClusterWatcher> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -61,6 +61,7 @@ public sealed class ClusterWatcher(IClusterMembershipService membership, IGrainF
                 {
                     if (name == self.Node) continue;
                     log.LogWarning("Node {Node} was declared dead", name);
+                    groups.NodeDied(name);
                     _ = Task.Run(async () =>
                     {
                         try

@@ -13,6 +13,9 @@ public sealed class DeviceSessions
 
     public int Count => _byDevice.Count;
 
+    /// <summary>True on a node of a cluster: a device not connected here may be connected to another node.</summary>
+    public bool Clustered { get; set; }
+
     /// <summary>Registers the session; returns the one it replaces (the same device connected elsewhere), if any.</summary>
     public DeviceSession? Add(DeviceSession session)
     {

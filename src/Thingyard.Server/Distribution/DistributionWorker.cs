@@ -13,7 +13,7 @@ using Thingyard.Protocol.Alink;
 namespace Thingyard.Server.Distribution;
 
 public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, InstanceDirectory instances, PeerClient peers, Downlink downlink,
-    DeviceChanges changes, StorageHealth storage, TimeProvider time, ILogger<DistributionWorker> log) : BackgroundService
+    DeviceChanges changes, StorageHealth storage, Cluster.Leadership leadership, TimeProvider time, ILogger<DistributionWorker> log) : BackgroundService
 {
     public const int Chunk = 200;
     readonly SemaphoreSlim _wake = new(0);
@@ -28,7 +28,7 @@ public sealed class DistributionWorker(IDbContextFactory<ThingyardDb> dbs, Insta
             try
             {
                 // While storage is faulted every pass would fail and log it; the fault is logged once, jobs go on after it.
-                if (storage.Current is null)
+                if (storage.Current is null && leadership.Leads)
                 {
                     List<long> open;
                     await using (var db = await dbs.CreateDbContextAsync(stoppingToken))

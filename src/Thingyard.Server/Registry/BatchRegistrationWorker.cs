@@ -1,10 +1,14 @@
-// Runs batch registration jobs in the background, one at a time, and resumes unfinished ones after a restart.
+// Runs batch registration jobs in the background, one at a time, and resumes unfinished ones after a restart. In a
+// cluster only the leading node runs them: it looks for unfinished jobs in the table every few seconds (those created
+// through other nodes, and those of a leader that died), and a job is resumed where it stopped.
 using System.Threading.Channels;
 using Thingyard.Registry;
+using Thingyard.Server.Cluster;
 
 namespace Thingyard.Server.Registry;
 
-public sealed class BatchRegistrationWorker(IServiceScopeFactory scopes, ILogger<BatchRegistrationWorker> log) : BackgroundService
+public sealed class BatchRegistrationWorker(IServiceScopeFactory scopes, Leadership leadership, Connectivity.IClusterSessions cluster,
+    ILogger<BatchRegistrationWorker> log) : BackgroundService
 {
     readonly Channel<long> _queue = Channel.CreateUnbounded<long>();
 
@@ -18,11 +22,31 @@ public sealed class BatchRegistrationWorker(IServiceScopeFactory scopes, ILogger
 
     async Task RunAsync(CancellationToken stoppingToken)
     {
-        await using (var scope = scopes.CreateAsyncScope())
-            foreach (var id in await scope.ServiceProvider.GetRequiredService<BatchRegistrar>().PendingAsync(stoppingToken))
-                Enqueue(id);
+        if (!cluster.Enabled) await EnqueuePendingAsync(stoppingToken);
+        while (true)
+        {
+            if (cluster.Enabled)
+            {
+                // Whatever was queued here is in the table: the leader finds it there.
+                while (_queue.Reader.TryRead(out _)) { }
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                if (!leadership.Leads) continue;
+                await EnqueuePendingAsync(stoppingToken);
+                while (_queue.Reader.TryRead(out var id) && leadership.Leads) await RunOneAsync(id, stoppingToken);
+                continue;
+            }
+            await RunOneAsync(await _queue.Reader.ReadAsync(stoppingToken), stoppingToken);
+        }
+    }
 
-        await foreach (var applyId in _queue.Reader.ReadAllAsync(stoppingToken))
+    async Task EnqueuePendingAsync(CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        foreach (var id in await scope.ServiceProvider.GetRequiredService<BatchRegistrar>().PendingAsync(stoppingToken)) Enqueue(id);
+    }
+
+    async Task RunOneAsync(long applyId, CancellationToken stoppingToken)
+    {
         {
             try
             {

@@ -1,5 +1,6 @@
 // RPC area wiring: the authenticator and the action table filled by each domain area.
 using Thingyard.Server.Alarms;
+using Thingyard.Server.Cluster;
 using Thingyard.Server.AliGenie;
 using Thingyard.Server.Distribution;
 using Thingyard.Server.Gateways;
@@ -51,7 +52,8 @@ public static class RpcSetup
             .AddRuleActions()
             .AddScriptActions()
             .AddAlarmActions()
-            .AddTopicClassActions());
+            .AddTopicClassActions()
+            .AddClusterActions());
         return services;
     }
 }

@@ -21,10 +21,12 @@ public sealed class DeliveryHub : BackgroundService
     readonly TimeProvider _time;
     readonly ILogger<DeliveryHub> _log;
     readonly IDbContextFactory<ThingyardDb> _dbs;
+    readonly Cluster.Leadership _leadership;
 
     public DeliveryHub(TelemetryPipeline telemetry, BacklogStore store, MessageIds ids, AmqpOptions options, AuthorizationChanges authorizations,
-        IDbContextFactory<ThingyardDb> dbs, TimeProvider time, ILogger<DeliveryHub> log)
+        IDbContextFactory<ThingyardDb> dbs, Cluster.Leadership leadership, TimeProvider time, ILogger<DeliveryHub> log)
     {
+        _leadership = leadership;
         _dbs = dbs;
         authorizations.Changed += (grantee, devices, authorized) => _ = AuthorizationChangedAsync(grantee, devices, authorized);
         _store = store;
@@ -37,13 +39,24 @@ public sealed class DeliveryHub : BackgroundService
     }
 
     /// <summary>The group's queue, made on first use.</summary>
-    public GroupQueue Group(long groupId) => _groups.GetOrAdd(groupId, id => new GroupQueue(id, _store, TimeSpan.FromSeconds(_options.AckTimeoutSeconds), _time));
+    public GroupQueue Group(long groupId) => _groups.GetOrAdd(groupId, id =>
+        new GroupQueue(id, _store, TimeSpan.FromSeconds(_options.AckTimeoutSeconds), _time) { AdmitsOutOfOrder = Homes is not null });
+
+    /// <summary>In a cluster: the groups' home nodes (set by Cluster/ClusterGroups); null on a single node.</summary>
+    public IGroupHomes? Homes { get; set; }
+
+    /// <summary>What a client connected here attaches to.</summary>
+    public IGroupFeed FeedFor(long groupId) => Homes?.FeedFor(groupId) ?? Group(groupId);
 
     /// <summary>The group's queue if a client ever connected to it in this process.</summary>
     public GroupQueue? Find(long groupId) => _groups.GetValueOrDefault(groupId);
 
     /// <summary>The group's backlog was emptied in the table (ResetConsumerGroupPosition).</summary>
-    public void Reset(long groupId) => Find(groupId)?.Reload();
+    public void Reset(long groupId)
+    {
+        Find(groupId)?.Reload();
+        Homes?.Reset(groupId);
+    }
 
     /// <summary>What QueryConsumerGroupStatus answers: the group's backlog in the table, its connected clients, the
     /// messages accepted in the last minute and when the last one was.</summary>
@@ -51,6 +64,7 @@ public sealed class DeliveryHub : BackgroundService
 
     public async Task<GroupStatus> StatusAsync(long groupId, CancellationToken ct)
     {
+        if (Homes is { } homes && (Find(groupId)?.Consumers.Count ?? 0) == 0 && await homes.StatusAsync(groupId, ct) is { } elsewhere) return elsewhere;
         var backlog = await _store.CountAsync(groupId, ct);
         // Accepted messages stay in their segment until all of it is: not waiting any more.
         return Find(groupId) is { } q
@@ -78,11 +92,17 @@ public sealed class DeliveryHub : BackgroundService
 
     void Stored(List<BacklogMessage> stored)
     {
-        if (_groups.IsEmpty) return;
+        if (_groups.IsEmpty && Homes is null) return;
+        List<List<BacklogMessage>>? elsewhere = null;
         // A segment holds one group's messages: one call per segment (in commit order).
         foreach (var segment in stored.GroupBy(m => m.Seq))
-            if (_groups.TryGetValue(segment.First().ConsumerGroupId, out var queue)) queue.Committed([.. segment]);
+            if (_groups.TryGetValue(segment.First().ConsumerGroupId, out var queue) && (Homes is null || queue.Consumers.Count > 0)) queue.Committed([.. segment]);
+            else if (Homes is not null) (elsewhere ??= []).Add([.. segment]);
+        if (elsewhere is not null) Homes!.Committed(elsewhere);
     }
+
+    /// <summary>Segments another node committed for a group delivered here.</summary>
+    public void CommittedElsewhere(long groupId, List<BacklogMessage> segment) => Find(groupId)?.Committed(segment);
 
     void Deleted(List<(long Group, long Seq)> deleted)
     {
@@ -102,12 +122,12 @@ public sealed class DeliveryHub : BackgroundService
             {
                 foreach (var queue in _groups.Values)
                     if (queue.Tick() is { } stalled) _log.LogWarning("Consumer group {Group} is not delivering: {State}", queue.GroupId, stalled);
-                if (_time.GetUtcNow() < nextTrim) continue;
+                if (_time.GetUtcNow() < nextTrim || !_leadership.Leads) continue; // in a cluster, one node applies the retention
                 nextTrim = _time.GetUtcNow().AddMinutes(1);
                 try
                 {
                     var olderThan = _time.GetUtcNow().AddHours(-_options.RetentionHours).ToUnixTimeMilliseconds();
-                    foreach (var group in await _store.TrimAsync(olderThan, _options.MaxBacklogPerGroup, stopping)) Find(group)?.Reload();
+                    foreach (var group in await _store.TrimAsync(olderThan, _options.MaxBacklogPerGroup, stopping)) Reset(group);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -10,7 +10,7 @@ using Thingyard.Subscriptions;
 
 namespace Thingyard.Server.Subscriptions;
 
-public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTimeout, TimeProvider time)
+public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTimeout, TimeProvider time) : IGroupFeed
 {
     public const int MemoryCap = 20_000;
     public const int PageSize = 2_000;
@@ -175,12 +175,26 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
         lock (_lock) PumpLocked();
     }
 
+    /// <summary>Set in a cluster, where segments of several writers arrive: one committed elsewhere may come after a later one
+    /// of this node's was read.</summary>
+    public bool AdmitsOutOfOrder { set { lock (_lock) _admitsOutOfOrder = value; } }
+    bool _admitsOutOfOrder;
+    // The segments deleted lately (accepted in full): one arriving late from another node must not be sent again.
+    readonly HashSet<long> _deletedSeqs = [];
+    readonly Queue<long> _deletedOrder = new();
+    const int DeletedKept = 65_536;
+
     /// <summary>The writer deleted these segments (all their messages accepted).</summary>
     public void Deleted(IEnumerable<long> seqs)
     {
         lock (_lock)
             foreach (var seq in seqs)
             {
+                if (_admitsOutOfOrder && _deletedSeqs.Add(seq))
+                {
+                    _deletedOrder.Enqueue(seq);
+                    if (_deletedOrder.Count > DeletedKept) _deletedSeqs.Remove(_deletedOrder.Dequeue());
+                }
                 if (_loading) (_deletedWhileLoading ??= []).Add(seq);
                 if (_segments.Remove(seq, out var segment))
                     foreach (var id in segment.Ids) _accepted.Remove(id);
@@ -254,7 +268,13 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
     void AdmitLocked(List<BacklogMessage> run)
     {
         var seq = run[0].Seq;
-        if (seq <= _loadedThroughSeq) return; // a page read it already
+        if (seq <= _loadedThroughSeq)
+        {
+            // A page read it already; unless, in a cluster, it was committed by another node after a later segment of
+            // this node's was read (each node's writer numbers its own segments): then it joins here, once.
+            if (!_segments.ContainsKey(seq) && !_deletedSeqs.Contains(seq) && run[0].ConsumerGroupId == groupId && _admitsOutOfOrder) LoadLocked(seq, run);
+            return;
+        }
         if (_complete && _ready.Count < MemoryCap)
         {
             LoadLocked(seq, run);

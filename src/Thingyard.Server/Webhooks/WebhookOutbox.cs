@@ -16,7 +16,7 @@ namespace Thingyard.Server.Webhooks;
 public sealed record WebhookRequest(long AccountId, string Source, string Url, string? Token, byte[] Body, string? Context = null);
 
 public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClientFactory clients, WebhookOptions options, TimeProvider time,
-    ILogger<WebhookOutbox> log) : BackgroundService
+    Cluster.Leadership leadership, Connectivity.IClusterSessions cluster, ILogger<WebhookOutbox> log) : BackgroundService
 {
     public const string ClientName = "webhooks";
     public const int MaxTokenLength = 64;
@@ -106,7 +106,8 @@ public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClien
         while (!stopping.IsCancellationRequested)
         {
             TimeSpan wait;
-            try { wait = await SendDueAsync(stopping); }
+            // In a cluster the leading node sends every node's deliveries (rows in the shared table), once each.
+            try { wait = leadership.Leads ? await SendDueAsync(stopping) : TimeSpan.FromSeconds(1); }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
             catch (Exception e)
             {
@@ -129,7 +130,7 @@ public sealed class WebhookOutbox(IDbContextFactory<ThingyardDb> dbs, IHttpClien
         if (due.Count == 0)
         {
             var next = await db.WebhookDeliveries.Where(d => d.State == WebhookState.Pending).MinAsync(d => (long?)d.NextAttemptMs, stopping);
-            return TimeSpan.FromMilliseconds(Math.Clamp((next ?? long.MaxValue) - now, 1, 5_000));
+            return TimeSpan.FromMilliseconds(Math.Clamp((next ?? long.MaxValue) - now, 1, cluster.Enabled ? 1_000 : 5_000));
         }
         var outcomes = new bool[due.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = stopping },

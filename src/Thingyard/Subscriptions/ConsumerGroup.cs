@@ -17,4 +17,7 @@ public sealed class ConsumerGroup : IAccountOwned
     public long CreatedAtMs { get; set; }
     /// <summary>Messages dropped unconsumed because they outlived the retention or the backlog limit.</summary>
     public long DroppedCount { get; set; }
+    /// <summary>In a cluster, the node that delivers the group's backlog (its clients on other nodes are fed through it);
+    /// taken over by another node when it dies.</summary>
+    public string? HomeNode { get; set; }
 }

@@ -9,6 +9,17 @@ public sealed class MessageIds(TimeProvider time)
     const int SequenceBits = 16;
     static readonly long Epoch = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     long _last;
+    // In a cluster each node owns one residue of the ids modulo Slots (its slot, held as a database lock while it runs),
+    // so ids made in the same millisecond on two nodes still differ. 0 and 1 on a single node: every id.
+    long _slot;
+    long _slots = 1;
+
+    /// <summary>Makes only ids equal to <paramref name="slot"/> modulo <paramref name="slots"/> (a power of two).</summary>
+    public void UseSlot(int slot, int slots)
+    {
+        _slots = slots;
+        _slot = slot;
+    }
 
     public long Next()
     {
@@ -17,6 +28,7 @@ public sealed class MessageIds(TimeProvider time)
         {
             var last = Volatile.Read(ref _last);
             var next = Math.Max(candidate, last + 1);
+            if (_slots > 1) next = ((next - _slot + _slots - 1) & ~(_slots - 1)) + _slot;
             if (Interlocked.CompareExchange(ref _last, next, last) == last) return next;
         }
     }

@@ -16,6 +16,7 @@ sealed class SubscriptionConfiguration : IEntityTypeConfiguration<ConsumerGroup>
         e.HasIndex(x => new { x.AccountId, x.Name }).IsUnique();
         e.Property(x => x.GroupId).HasMaxLength(32);
         e.Property(x => x.Name).HasMaxLength(64);
+        e.Property(x => x.HomeNode).HasMaxLength(100);
         e.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 

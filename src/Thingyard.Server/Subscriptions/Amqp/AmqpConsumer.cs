@@ -10,11 +10,11 @@ namespace Thingyard.Server.Subscriptions.Amqp;
 public sealed class AmqpConsumer : IConsumer
 {
     readonly SendingAmqpLink _link;
-    readonly GroupQueue _group;
+    readonly IGroupFeed _group;
     readonly CoalescingTransport? _transport;
     int _sent;
 
-    public AmqpConsumer(SendingAmqpLink link, GroupQueue group, CoalescingTransport? transport, string clientId, string address, long connectedAtMs)
+    public AmqpConsumer(SendingAmqpLink link, IGroupFeed group, CoalescingTransport? transport, string clientId, string address, long connectedAtMs)
     {
         _link = link;
         _transport = transport;
@@ -26,6 +26,8 @@ public sealed class AmqpConsumer : IConsumer
         link.RegisterDispositionListener(Settled);
     }
 
+    /// <summary>What it is attached to (its group's queue, or the feed from the group's home node).</summary>
+    public IGroupFeed Feed => _group;
     public string ClientId { get; }
     public string Address { get; }
     public long ConnectedAtMs { get; }

@@ -177,7 +177,7 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
         client.Deadline?.Dispose();
         if (client.Consumer is { } consumer)
         {
-            hub.Group(((AmqpClientPrincipal)connection.Principal).GroupId).Detach(consumer); // its link may not have closed first
+            consumer.Feed.Detach(consumer); // its link may not have closed first
             log.LogInformation("AMQP client {ClientId} disconnected", consumer.ClientId);
         }
     }
@@ -207,7 +207,7 @@ public sealed class AmqpServer(AmqpOptions options, AmqpAuthenticator authentica
             if (client.Consumer is not null) throw new AmqpException(AmqpErrorCode.NotAllowed, "one receiver link per connection");
             var principal = (AmqpClientPrincipal)connection.Principal;
             var link = new SendingAmqpLink(session, settings);
-            var group = hub.Group(principal.GroupId);
+            var group = hub.FeedFor(principal.GroupId);
             var consumer = client.Consumer = new AmqpConsumer(link, group, client.Transport, principal.ClientId, client.Address, time.GetUtcNow().ToUnixTimeMilliseconds());
             // The group sends only once the attach is answered; a link closed on its own (the connection stays) leaves it.
             link.Opened += (_, _) => group.Attach(consumer);

@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Thingyard.Storage.Migrations.Postgres
+namespace Thingyard.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class ClusterNodes : Migration
+    public partial class Cluster : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,7 +13,14 @@ namespace Thingyard.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "ConnectedNode",
                 table: "Devices",
-                type: "character varying(100)",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "HomeNode",
+                table: "ConsumerGroups",
+                type: "TEXT",
                 maxLength: 100,
                 nullable: true);
         }
@@ -24,6 +31,10 @@ namespace Thingyard.Storage.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "ConnectedNode",
                 table: "Devices");
+
+            migrationBuilder.DropColumn(
+                name: "HomeNode",
+                table: "ConsumerGroups");
         }
     }
 }

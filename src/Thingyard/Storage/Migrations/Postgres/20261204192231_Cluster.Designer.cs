@@ -13,8 +13,8 @@ using Thingyard.Storage;
 namespace Thingyard.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresThingyardDb))]
-    [Migration("20261204191424_ClusterNodes")]
-    partial class ClusterNodes
+    [Migration("20261204192231_Cluster")]
+    partial class Cluster
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -2686,6 +2686,10 @@ namespace Thingyard.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("HomeNode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -11,8 +11,8 @@ using Thingyard.Storage;
 namespace Thingyard.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteThingyardDb))]
-    [Migration("20261204191405_ClusterNodes")]
-    partial class ClusterNodes
+    [Migration("20261204192208_Cluster")]
+    partial class Cluster
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -2587,6 +2587,10 @@ namespace Thingyard.Storage.Migrations.Sqlite
                     b.Property<string>("GroupId")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HomeNode")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
