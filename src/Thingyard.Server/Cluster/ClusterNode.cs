@@ -47,7 +47,11 @@ public sealed class ClusterNode(DeviceSessions sessions, Downlink downlink, Brok
     public async Task ReclaimAllAsync()
     {
         var all = sessions.All.ToList();
-        await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, _) => await cluster.ClaimAsync(s));
+        await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, _) =>
+        {
+            await cluster.ClaimAsync(s, s.Device.DeviceId);
+            foreach (var sub in s.SubDevices.Values) await cluster.ClaimAsync(s, sub.DeviceId);
+        });
         if (all.Count > 0) log.LogInformation("Claimed the sessions of {Count} devices connected here again after a node left", all.Count);
     }
 

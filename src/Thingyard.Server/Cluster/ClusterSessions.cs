@@ -1,5 +1,6 @@
 // The cluster side of Connectivity: claims and releases a device's session in its DeviceSessionGrain, finds the node of
 // a device connected elsewhere, and sends through that node's NodeGrain.
+using Thingyard.RemoteConfig;
 using Thingyard.Server.Connectivity;
 
 namespace Thingyard.Server.Cluster;
@@ -15,29 +16,30 @@ public sealed class ClusterSessions(IGrainFactory grains, ClusterIdentity self, 
 
     public INodeGrain Node(string name) => grains.GetGrain<INodeGrain>(name);
 
-    public async Task ClaimAsync(DeviceSession session)
+    public async Task ClaimAsync(DeviceSession connection, long deviceId)
     {
         try
         {
-            if (await Grain(session.Device.DeviceId).Claim(RouteOf(session)) is { } previous)
+            if (await Grain(deviceId).Claim(RouteOf(connection)) is { } previous)
             {
-                log.LogInformation("{Device} connected here while connected to node {Node}: closing that connection", session.Device, previous.Node);
-                _ = Node(previous.Node).Drop(session.Device.DeviceId, previous.Connection);
+                log.LogInformation("Device {DeviceId} is online here (on {ClientId}) while online on node {Node}: that node lets it go",
+                    deviceId, connection.ClientId, previous.Node);
+                _ = Node(previous.Node).Drop(deviceId, previous.Connection);
             }
         }
         catch (Exception e)
         {
             // The device stays connected here; calls from other nodes cannot find it until it reconnects or the nodes reclaim.
-            log.LogWarning(e, "Could not register {Device}'s session in the cluster", session.Device);
+            log.LogWarning(e, "Could not register device {DeviceId}'s session in the cluster", deviceId);
         }
     }
 
-    public async Task<bool> ReleaseAsync(DeviceSession session)
+    public async Task<bool> ReleaseAsync(DeviceSession connection, long deviceId)
     {
-        try { return await Grain(session.Device.DeviceId).Release(RouteOf(session)); }
+        try { return await Grain(deviceId).Release(RouteOf(connection)); }
         catch (Exception e)
         {
-            log.LogWarning(e, "Could not release {Device}'s session in the cluster; it is set offline", session.Device);
+            log.LogWarning(e, "Could not release device {DeviceId}'s session in the cluster; it is set offline", deviceId);
             return true;
         }
     }
@@ -66,6 +68,20 @@ public sealed class ClusterSessions(IGrainFactory grains, ClusterIdentity self, 
     }
 
     public void ForwardReply(string node, long deviceId, string key, DeviceReply reply) => _ = Node(node).Reply(deviceId, key, reply);
+
+    public async Task<int> PushConfigAsync(long productId, string productKey, ProductConfigFile file)
+    {
+        var counts = await Task.WhenAll(self.Others().Select(async node =>
+        {
+            try { return await Node(node).PushConfig(productId, productKey, file.ConfigId, file.Size, file.Sha256); }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Pushing product {ProductKey}'s configuration through node {Node} failed", productKey, node);
+                return 0;
+            }
+        }));
+        return counts.Sum();
+    }
 
     public void Broadcast(long productId, string topic, byte[] payload)
     {

@@ -28,14 +28,21 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Broadcast"), OneWay]
     Task Broadcast(long productId, string topic, byte[] payload);
 
+    /// <summary>thing.config.push to the product's devices connected here; how many got it.</summary>
+    [Alias("PushConfig")]
+    Task<int> PushConfig(long productId, string productKey, string configId, int size, string sha256);
+
     /// <summary>Devices connected here.</summary>
     [Alias("Devices")]
     Task<int> Devices();
 }
 
 [NodePlacement]
-public sealed class NodeGrain(ClusterNode node) : Grain, INodeGrain
+public sealed class NodeGrain(ClusterNode node, RemoteConfig.ConfigDelivery configs) : Grain, INodeGrain
 {
+    public Task<int> PushConfig(long productId, string productKey, string configId, int size, string sha256) =>
+        Task.FromResult(configs.PushHere(productId, productKey, new Thingyard.RemoteConfig.ProductConfigFile { ConfigId = configId, Size = size, Sha256 = sha256 }));
+
     public Task<bool> Send(long deviceId, string topic, byte[] payload, int qos, string? replyKey, string? replyTo) =>
         Task.FromResult(node.Send(deviceId, topic, payload, qos, replyKey, replyTo));
 

@@ -131,7 +131,7 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
             _ = _server.DisconnectClientAsync(previous.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver });
         }
         // In a cluster: the node that held the device before closes its connection, which then does not set it offline.
-        if (cluster.Enabled) await cluster.ClaimAsync(session);
+        if (cluster.Enabled) await cluster.ClaimAsync(session, session.Device.DeviceId);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await telemetry.WriteAsync(TelemetryEntry.Online(session.Device.DeviceId, now, session.Ip, cluster.Node));
         await forwarder.StatusAsync(session.Device, online: true, session.Ip, now, now);
@@ -144,7 +144,7 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
         if (e.SessionItems?[DeviceSession.ItemKey] is not DeviceSession session) return;
         foreach (var sub in session.SubDevices.Values.ToList()) gateways.LogoutOne(session, sub);
         if (!sessions.Remove(session)) return; // replaced by a newer connection: the device stays online
-        if (cluster.Enabled && !await cluster.ReleaseAsync(session)) return; // taken over on another node
+        if (cluster.Enabled && !await cluster.ReleaseAsync(session, session.Device.DeviceId)) return; // taken over on another node
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await telemetry.WriteAsync(TelemetryEntry.Offline(session.Device.DeviceId, now));
         await forwarder.StatusAsync(session.Device, online: false, session.Ip, now, session.LastActivityMs(now));
@@ -191,9 +191,15 @@ public sealed class BrokerHooks(Settings.MqttOptions mqtt, DeviceAuthenticator a
         }
     }
 
-    /// <summary>Closes this connection of the device, if it is still open here (taken over on another node of a cluster).</summary>
+    /// <summary>Closes this connection of the device, if it is still open here, or logs the sub-device out of this gateway
+    /// connection (online on another node of a cluster now).</summary>
     public async Task TakenOverAsync(long deviceId, long connection)
     {
+        if (sessions.Route(deviceId) is { } gateway && gateway.Device.DeviceId != deviceId && gateway.Connection == connection)
+        {
+            if (gateway.SubDevices.Values.FirstOrDefault(s => s.DeviceId == deviceId) is { } sub) gateways.LogoutOne(gateway, sub);
+            return;
+        }
         if (sessions.ByDevice(deviceId) is not { } session || session.Connection != connection || _server is null) return;
         log.LogInformation("{Device} connected to another node; closing its connection {ClientId} here", session.Device, LogText.Clip(session.ClientId));
         await _server.DisconnectClientAsync(session.ClientId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver });

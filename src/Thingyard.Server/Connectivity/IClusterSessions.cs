@@ -12,11 +12,12 @@ public interface IClusterSessions
     /// <summary>This node's name in the cluster; null on a single node.</summary>
     string? Node { get; }
 
-    /// <summary>The device connected here: the node that held it before closes its connection.</summary>
-    Task ClaimAsync(DeviceSession session);
+    /// <summary>The device is online on this connection here (its own, or its gateway's for a sub-device): the node that
+    /// held it before closes that connection (or logs the sub-device out there).</summary>
+    Task ClaimAsync(DeviceSession connection, long deviceId);
 
-    /// <summary>The connection ended: true when it was the device's current session cluster-wide (it goes offline).</summary>
-    Task<bool> ReleaseAsync(DeviceSession session);
+    /// <summary>The device left this connection: true when it was its current one cluster-wide (it goes offline).</summary>
+    Task<bool> ReleaseAsync(DeviceSession connection, long deviceId);
 
     /// <summary>The node a device not connected here is connected to, if any.</summary>
     ValueTask<RemoteSession?> FindAsync(long deviceId);
@@ -30,16 +31,20 @@ public interface IClusterSessions
 
     /// <summary>PubBroadcast on the other nodes.</summary>
     void Broadcast(long productId, string topic, byte[] payload);
+
+    /// <summary>thing.config.push to the product's devices on the other nodes; how many got it.</summary>
+    Task<int> PushConfigAsync(long productId, string productKey, Thingyard.RemoteConfig.ProductConfigFile file);
 }
 
 public sealed class SingleNode : IClusterSessions
 {
     public bool Enabled => false;
     public string? Node => null;
-    public Task ClaimAsync(DeviceSession session) => Task.CompletedTask;
-    public Task<bool> ReleaseAsync(DeviceSession session) => Task.FromResult(true);
+    public Task ClaimAsync(DeviceSession connection, long deviceId) => Task.CompletedTask;
+    public Task<bool> ReleaseAsync(DeviceSession connection, long deviceId) => Task.FromResult(true);
     public ValueTask<RemoteSession?> FindAsync(long deviceId) => ValueTask.FromResult<RemoteSession?>(null);
     public Task<bool> SendAsync(RemoteSession at, long deviceId, string topic, byte[] payload, int qos, string? replyKey) => Task.FromResult(false);
     public void ForwardReply(string node, long deviceId, string key, DeviceReply reply) { }
     public void Broadcast(long productId, string topic, byte[] payload) { }
+    public Task<int> PushConfigAsync(long productId, string productKey, Thingyard.RemoteConfig.ProductConfigFile file) => Task.FromResult(0);
 }

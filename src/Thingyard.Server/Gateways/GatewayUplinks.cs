@@ -13,7 +13,7 @@ using Thingyard.Protocol.Signing;
 namespace Thingyard.Server.Gateways;
 
 public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology, SubDeviceRegistration registration, DeviceSessions sessions, Downlink downlink,
-    TelemetryPipeline telemetry, MessageTap tap, ILogger<GatewayUplinks> log)
+    TelemetryPipeline telemetry, MessageTap tap, IClusterSessions cluster, ILogger<GatewayUplinks> log)
 {
     public const int MaxPerBatch = 50;
 
@@ -223,7 +223,8 @@ public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology,
             // A sub-device logged in elsewhere (another gateway, or directly) moves here.
             if (sessions.Route(sub.Identity.DeviceId) is { } other && other != u.Session) sessions.LogoutSubDevice(other, sub.Identity.ProductKey, sub.Identity.DeviceName);
             sessions.LoginSubDevice(u.Session, sub.Identity);
-            await telemetry.WriteAsync(TelemetryEntry.Online(sub.Identity.DeviceId, u.NowMs, u.Session.Ip));
+            if (cluster.Enabled) await cluster.ClaimAsync(u.Session, sub.Identity.DeviceId);
+            await telemetry.WriteAsync(TelemetryEntry.Online(sub.Identity.DeviceId, u.NowMs, u.Session.Ip, cluster.Node));
             tap.Note(sub.Identity.DeviceId, $"online via gateway {u.Device}");
         }
         u.Reply(downlink, AlinkCodes.Ok, w =>
@@ -268,7 +269,13 @@ public sealed class GatewayUplinks(DeviceDirectory directory, Topology topology,
     public void LogoutOne(DeviceSession gateway, DeviceIdentity sub)
     {
         if (!sessions.LogoutSubDevice(gateway, sub.ProductKey, sub.DeviceName)) return;
-        _ = telemetry.WriteAsync(TelemetryEntry.Offline(sub.DeviceId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        _ = OfflineAsync(gateway, sub);
+    }
+
+    async Task OfflineAsync(DeviceSession gateway, DeviceIdentity sub)
+    {
+        if (cluster.Enabled && !await cluster.ReleaseAsync(gateway, sub.DeviceId)) return; // online through a gateway on another node
+        await telemetry.WriteAsync(TelemetryEntry.Offline(sub.DeviceId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         tap.Note(sub.DeviceId, "offline");
     }
 

@@ -13,7 +13,7 @@ using Thingyard.Protocol.Alink;
 
 namespace Thingyard.Server.RemoteConfig;
 
-public sealed class ConfigDelivery(SignedLinks links, PublicUrls urls, DeviceSessions sessions, Downlink downlink)
+public sealed class ConfigDelivery(SignedLinks links, PublicUrls urls, DeviceSessions sessions, Downlink downlink, IClusterSessions cluster)
 {
     public static readonly TimeSpan LinkValidity = TimeSpan.FromHours(1);
     public const string PushMethod = "thing.config.push";
@@ -44,7 +44,7 @@ public sealed class ConfigDelivery(SignedLinks links, PublicUrls urls, DeviceSes
         caller.Require(Need.Change);
         var file = await configs.CurrentAsync(product.Id, ct)
             ?? throw new IotException(IotErrors.ConfigNotFound, $"Product {product.ProductKey} has no configuration file to push.");
-        return (file, Push(caller, product, file));
+        return (file, Push(caller, product, file) + await cluster.PushConfigAsync(product.Id, product.ProductKey, file));
     }
 
     /// <summary>Sends thing.config.push to every connected device of the product (directly or through its gateway)
@@ -52,6 +52,13 @@ public sealed class ConfigDelivery(SignedLinks links, PublicUrls urls, DeviceSes
     public int Push(Caller caller, Product product, ProductConfigFile file)
     {
         caller.Require(Need.Change);
+        return PushHere(product.Id, product.ProductKey, file);
+    }
+
+    /// <summary>Push to the product's devices connected to this node (another node of a cluster asks for its part).</summary>
+    public int PushHere(long productId, string productKey, ProductConfigFile file)
+    {
+        var product = (Id: productId, ProductKey: productKey);
         var data = Data(file);
         var sent = 0;
         foreach (var session in sessions.All)
