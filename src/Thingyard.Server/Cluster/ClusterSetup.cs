@@ -23,13 +23,6 @@ public static class ClusterSetup
             return;
         }
         var storage = settings.Get<StorageOptions>();
-        var security = settings.Get<SecurityOptions>();
-        var problems = new List<string>();
-        if (!storage.IsPostgres)
-            problems.Add($"{Sections.Cluster}:Enabled: a cluster's nodes share one PostgreSQL database; set {Sections.Storage}:Provider to Postgres");
-        if (string.IsNullOrEmpty(security.MasterKey) && string.IsNullOrEmpty(security.MasterKeyPath))
-            problems.Add($"{Sections.Cluster}:Enabled: every node must seal secrets with the same key; set {Sections.Security}:MasterKey or MasterKeyPath on each node");
-        if (problems.Count > 0) throw new InvalidSettingsException(problems);
 
         services.AddSingleton(new Leadership(leads: false));
         services.AddSingleton<ClusterIdentity>();
@@ -69,6 +62,19 @@ public static class ClusterSetup
             silo.Services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         });
         services.AddHostedService<ClusterWatcher>();
+    }
+
+    /// <summary>The settings a cluster needs beyond its own section, checked before anything is written.</summary>
+    public static void CheckSettings(ValidatedSettings settings)
+    {
+        if (!settings.Get<Settings.ClusterOptions>().Enabled) return;
+        var security = settings.Get<SecurityOptions>();
+        var problems = new List<string>();
+        if (!settings.Get<StorageOptions>().IsPostgres)
+            problems.Add($"{Sections.Cluster}:Enabled: the nodes of a cluster share one PostgreSQL database; set {Sections.Storage}:Provider to Postgres");
+        if (string.IsNullOrEmpty(security.MasterKey) && string.IsNullOrEmpty(security.MasterKeyPath))
+            problems.Add($"{Sections.Cluster}:Enabled: every node must seal secrets with the same key; set {Sections.Security}:MasterKey or MasterKeyPath on each node");
+        if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 
     /// <summary>Before the silo starts: Orleans' tables, and the relay of this node's changes to the others.</summary>

@@ -55,6 +55,7 @@ public static class ThingyardApp
         // the services get the same sections, checked again by the host at start (SettingsSetup).
         var settings = SettingsSetup.ReadValidated(builder.Configuration);
         var (instance, storage) = (settings.Get<InstanceOptions>(), settings.Get<StorageOptions>());
+        ClusterSetup.CheckSettings(settings);
         // A cap below the descriptor limit: a socket flood is refused connection by connection instead of exhausting
         // descriptors (see ConnectionGate for MQTT).
         builder.WebHost.ConfigureKestrel(k =>

@@ -45,6 +45,9 @@ public sealed class GroupQueue(long groupId, BacklogStore store, TimeSpan ackTim
 
     public long GroupId => groupId;
 
+    /// <summary>True when memory holds the whole backlog (newly committed segments join it directly).</summary>
+    public bool HoldsWholeBacklog { get { lock (_lock) return _complete; } }
+
     public IReadOnlyList<IConsumer> Consumers { get { lock (_lock) return [.. _consumers]; } }
     public long LastConsumedAtMs { get { lock (_lock) return _rate.LastAtMs; } }
     public int ConsumedLastMinute { get { lock (_lock) return _rate.LastMinute; } }

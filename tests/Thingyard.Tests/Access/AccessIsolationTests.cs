@@ -346,6 +346,7 @@ public sealed class AccessIsolationTests(AccessWorld world) : IClassFixture<Acce
         ["RejectProductRelease"] = "the platform operator's decision; refused to every other caller (ReleaseTests)",
         ["QueryAuthorizedProductList"] = "lists what other accounts authorized to the caller's own account (DeviceAuthorizationTests: only the grantee sees it)",
         ["RequestDistributeAuthCode"] = "asks a peer instance to issue a code to one of its accounts; reads nothing of this instance",
+        ["QueryClusterStatus"] = "the platform operator's view of the instance's nodes; refused to every other caller (ClusterStatusTests)",
         ["ListThingTemplates"] = "the shipped standard-feature catalogue, the same for every account",
         ["GetThingTemplate"] = "the shipped standard-feature catalogue, the same for every account",
         ["ListCertifiedModules"] = "the shipped module catalogue, the same for every account",

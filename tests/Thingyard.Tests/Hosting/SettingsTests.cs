@@ -96,6 +96,27 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public async Task A_cluster_on_sqlite_or_without_a_shared_master_key_or_with_bad_ports_is_refused()
+    {
+        Assert.Equal(
+        [
+            "Thingyard:Cluster:Enabled: the nodes of a cluster share one PostgreSQL database; set Thingyard:Storage:Provider to Postgres",
+            "Thingyard:Cluster:Enabled: every node must seal secrets with the same key; set Thingyard:Security:MasterKey or MasterKeyPath on each node",
+        ], await RefusedAsync(new() { ["Thingyard:Cluster:Enabled"] = "true" }));
+        Assert.Equal(
+        [
+            "Thingyard:Cluster:SiloPort: 0 is out of range; use 1 to 65535",
+            "Thingyard:Cluster:FailureDetectionSeconds: 1 is out of range; use 2 to 300 (seconds)",
+            "Thingyard:Cluster:NodeName: \"node one\" is not a node name; use 1 to 100 characters without spaces",
+            "Thingyard:Cluster:AdvertisedAddress: \"node1.local\" is not an IP address; use the address other nodes reach this one at, e.g. 10.0.0.5",
+        ], await RefusedAsync(new()
+        {
+            ["Thingyard:Cluster:SiloPort"] = "0", ["Thingyard:Cluster:FailureDetectionSeconds"] = "1", ["Thingyard:Cluster:NodeName"] = "node one",
+            ["Thingyard:Cluster:AdvertisedAddress"] = "node1.local",
+        }));
+    }
+
+    [Fact]
     public async Task Postgres_without_a_connection_string_is_refused()
     {
         var failure = await RefusedOnceAsync(new() { ["Thingyard:Storage:Provider"] = "postgresql", ["Thingyard:Storage:ConnectionString"] = "" });
