@@ -90,5 +90,6 @@ public static class ClusterSetup
         app.Services.GetRequiredService<ClusterGroups>().Start();
         app.Services.GetRequiredService<ClusterMetrics>();
         app.Services.GetRequiredService<DeviceSessions>().Clustered = true;
+        app.Services.GetRequiredService<Thingyard.Accounts.NonceGuard>().WaitForLedger = true;
     }
 }

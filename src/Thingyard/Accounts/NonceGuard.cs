@@ -30,6 +30,10 @@ public sealed class NonceGuard(TimeProvider time, NonceLedger ledger, ILogger<No
         if (loaded > 0) log.LogInformation("Loaded {Count} spent request nonces still inside the replay window", loaded);
     }
 
+    /// <summary>In a cluster: a nonce is fresh only once the ledger (shared by every node) has it, so a replay sent to
+    /// another node at the same moment is refused too; the call waits for the batch's commit.</summary>
+    public bool WaitForLedger { get; set; }
+
     /// <summary>True the first time (caller, nonce) is offered inside the window, false on a replay.</summary>
     public Task<bool> TryUseAsync(string caller, string nonce, CancellationToken ct = default)
     {
@@ -37,6 +41,7 @@ public sealed class NonceGuard(TimeProvider time, NonceLedger ledger, ILogger<No
         Sweep(now);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(caller + "\n" + nonce)));
         if (!_seen.TryAdd(hash, now + KeepMs)) return Task.FromResult(false);
+        if (WaitForLedger) return ledger.TryRecordAsync(hash, now + KeepMs, ct);
         _ = ledger.TryRecordAsync(hash, now + KeepMs, CancellationToken.None).ContinueWith(
             t => log.LogWarning(t.Exception?.GetBaseException(), "Recording a spent nonce failed; it is refused until this process stops"),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
