@@ -35,6 +35,9 @@ public sealed class DeviceSessions
 
     public DeviceSession? ByDevice(long deviceId) => _byDevice.GetValueOrDefault(deviceId);
 
+    /// <summary>In a cluster: other nodes hold connections too, so a device not connected here may be online elsewhere.</summary>
+    public bool Clustered { get; init; }
+
     public bool IsOnline(long deviceId) => _byDevice.ContainsKey(deviceId) || _subDeviceRoutes.ContainsKey(deviceId);
 
     /// <summary>The connection a device's messages travel on: its own, or its gateway's when it is a logged-in sub-device.</summary>
