@@ -98,7 +98,7 @@ public sealed class BenchOptions
                                     connects/s and memory per idle connection per node, QoS 1 and QoS 0 posts/s, sync
                                     invoke through the device's node and through another one. Its defaults: --connects
                                     3000, --publishers 60, --publish-seconds 8, --responders 30, --rate 200, --call-seconds 5
-          --cluster-sizes 1,2,3     cluster sizes to run (1 to 5 nodes each)
+          --cluster-sizes 1,2,3     cluster sizes to run (1 to 5 nodes each; 0 = one node with cluster mode off, the baseline)
           --cluster-postgres CS     use this PostgreSQL (a connection string, e.g. Host=127.0.0.1;Port=5432;Username=postgres;
                                     Database=postgres) instead of starting one
           --scenarios 1,2,3,4       which scenarios to run
@@ -155,7 +155,7 @@ public sealed class BenchOptions
                 case "--cluster": break;
                 case "--cluster-sizes":
                     o.ClusterSizes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
-                    if (o.ClusterSizes.Count == 0 || o.ClusterSizes.Any(s => s is < 1 or > 5)) throw new ArgumentException("--cluster-sizes takes numbers 1..5");
+                    if (o.ClusterSizes.Count == 0 || o.ClusterSizes.Any(s => s is < 0 or > 5)) throw new ArgumentException("--cluster-sizes takes numbers 0..5");
                     break;
                 case "--cluster-postgres": o.ClusterPostgres = Next(); break;
                 case "--console-devices": o.ConsoleDevices = Int(1, 100_000); break;

@@ -33,6 +33,8 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
         row.Values[n] = text;
     }
 
+    static string Label(int n) => n switch { 0 => "1 node, no cluster", 1 => "cluster of 1", _ => $"cluster of {n}" };
+
     static string F(double v, string format = "N0") => v.ToString(format, CultureInfo.InvariantCulture);
 
     public async Task<string> RunAsync()
@@ -45,7 +47,7 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
             {
                 foreach (var node in _nodes)
                 {
-                    if (node.Process.HasExited) results.Note($"Cluster of {n}: {node.Process.Name} EXITED during the run; see {node.Process.LogPath}");
+                    if (node.Process.HasExited) results.Note($"{Label(n)}: {node.Process.Name} EXITED during the run; see {node.Process.LogPath}");
                     node.Process.Stop();
                     node.Dispose();
                 }
@@ -53,30 +55,31 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
             }
         }
         var sb = new StringBuilder();
-        sb.AppendLine("| Metric | " + string.Join(" | ", o.ClusterSizes.Select(n => n == 1 ? "1 node" : $"{n} nodes")) + " |");
+        sb.AppendLine("| Metric | " + string.Join(" | ", o.ClusterSizes.Select(n => n switch { 0 => "1 node, no cluster", 1 => "1 node", _ => $"{n} nodes" })) + " |");
         sb.AppendLine("|---|" + string.Concat(o.ClusterSizes.Select(_ => "---:|")));
         foreach (var (metric, values) in _rows)
             sb.AppendLine($"| {metric} | " + string.Join(" | ", o.ClusterSizes.Select(n => values.GetValueOrDefault(n, "–"))) + " |");
         return sb.ToString();
     }
 
+    /// <summary>Size 0: one node with cluster mode off (the baseline: what cluster mode itself costs one node).</summary>
     async Task RunSizeAsync(int n)
     {
-        say($"Cluster of {n}: starting {n} node(s)");
+        say(n == 0 ? "One node, cluster mode off" : $"Cluster of {n}: starting {n} node(s)");
         _db = await _pg.NewDatabaseAsync($"tycluster{n}");
         var clusterId = $"bench{n}";
         // The first node creates the schema (Thingyard's and Orleans'); the others join it.
-        _nodes.Add(await StartNodeAsync(1, clusterId));
+        _nodes.Add(await StartNodeAsync(1, clusterId, clustered: n > 0));
         if (n > 1) _nodes.AddRange(await Task.WhenAll(Enumerable.Range(2, n - 1).Select(i => StartNodeAsync(i, clusterId))));
         var until = DateTime.UtcNow.AddSeconds(60);
-        while (await BenchPostgres.ActiveNodesAsync(_db, clusterId) < n)
+        while (n > 0 && await BenchPostgres.ActiveNodesAsync(_db, clusterId) < n)
         {
             if (DateTime.UtcNow > until) throw new TimeoutException($"the {n} nodes did not all become active in Orleans' membership within 60 s");
             await Task.Delay(500);
         }
         var first = _nodes[0];
         var count = o.Connects + WarmUpDevices;
-        say($"Cluster of {n}: registering {count:N0} devices through node1");
+        say($"{Label(n)}: registering {count:N0} devices through node1");
         await first.SetUpDevicesAsync(count, say);
         first.BuildConnectPackets();
         (_devices, _packets) = (first.Devices, first.ConnectPackets);
@@ -93,14 +96,14 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
         await InvokeAsync(n);
     }
 
-    Task<ThingyardSystem> StartNodeAsync(int i, string clusterId)
+    Task<ThingyardSystem> StartNodeAsync(int i, string clusterId, bool clustered = true)
     {
         var settings = new Dictionary<string, string>
         {
             ["Thingyard__Storage__Provider"] = "Postgres",
             ["Thingyard__Storage__ConnectionString"] = _db,
             ["Thingyard__Security__MasterKey"] = MasterKey,
-            ["Thingyard__Cluster__Enabled"] = "true",
+            ["Thingyard__Cluster__Enabled"] = clustered ? "true" : "false",
             ["Thingyard__Cluster__ClusterId"] = clusterId,
             ["Thingyard__Cluster__NodeName"] = $"node{i}",
             ["Thingyard__Cluster__SiloPort"] = ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
@@ -187,17 +190,17 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
         var ok = o.Connects - r.Failed;
         await Task.Delay(o.HoldSeconds * 1000);
         var rss1 = _nodes.Select(s => Proc.RssKb(s.Process.Pid)).ToArray();
-        var held = _nodes.Select((_, k) => r.Sockets.Where((s, i) => i % n == k && s is not null && Mqtt.IsAlive(s)).Count()).ToArray();
+        var held = _nodes.Select((_, k) => r.Sockets.Where((s, i) => i % _nodes.Count == k && s is not null && Mqtt.IsAlive(s)).Count()).ToArray();
         var noise = others.Percent();
         Put($"first connects/s ({o.Connects:N0} devices, 100 at a time)", n, F(ok / r.Seconds) + " /s");
         Put("CONNACK p50 / p99 (first connect)", n, $"{F(Scenarios.Percentile(r.LatencyMs, 50), "N1")} / {F(Scenarios.Percentile(r.LatencyMs, 99), "N1")} ms");
         Put("nodes' CPU per first connect (all nodes)", n, F(cpu / Math.Max(1, ok) * 1e6) + " µs");
         Put($"memory per idle connection (ΔRSS / connections held on the node, {o.HoldSeconds} s), each node", n,
             string.Join(" / ", _nodes.Select((_, k) => F((rss1[k] - rss0[k]) / (double)Math.Max(1, held[k]), "N1") + " KB")));
-        results.Note($"Cluster of {n}, first connects: {ok:N0} in {r.Seconds:F2} s, failed {r.Failed}" + (r.FirstError is null ? "" : $" (first: {r.FirstError})") +
+        results.Note($"{Label(n)}, first connects: {ok:N0} in {r.Seconds:F2} s, failed {r.Failed}" + (r.FirstError is null ? "" : $" (first: {r.FirstError})") +
             $"; held per node {string.Join(" / ", held)}; VmRSS per node {string.Join(", ", _nodes.Select((_, k) => $"{rss0[k]:N0} → {rss1[k]:N0} KB"))}; " +
             $"nodes' CPU {Scenarios.CpuPercent(cpu, r.Seconds):F0}%; other processes {noise:F0}%");
-        say($"  [{n} nodes] {ok:N0} first connects in {r.Seconds:F2} s = {ok / r.Seconds:N0}/s; per node held {string.Join("/", held)}; others {noise:F0}%");
+        say($"  [{Label(n)}] {ok:N0} first connects in {r.Seconds:F2} s = {ok / r.Seconds:N0}/s; per node held {string.Join("/", held)}; others {noise:F0}%");
         foreach (var s in r.Sockets) if (s is not null) Mqtt.Close(s);
         await SettleAsync(fds0);
     }
@@ -266,9 +269,9 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
             Put("QoS 1 PostgreSQL commits/s; stored rows per commit", n, $"{F(commits)}; {F(stored / Math.Max(1, commits), "N1")}");
             Put("QoS 1 PostgreSQL CPU per stored row", n, F((pgCpu1 - pgCpu0) / Math.Max(1, stored1 - stored0) * 1e6, "N1") + " µs");
         }
-        results.Note($"Cluster of {n}, QoS {qos}: replied {replied:N0}/s, stored {stored:N0} rows/s over {wall:F1} s; PostgreSQL {commits:N0} commits/s; " +
+        results.Note($"{Label(n)}, QoS {qos}: replied {replied:N0}/s, stored {stored:N0} rows/s over {wall:F1} s; PostgreSQL {commits:N0} commits/s; " +
             $"nodes' CPU {nodesCpu:F0}%, PostgreSQL CPU {pgCpu:F0}%, other processes {noise:F0}%");
-        say($"  [{n} nodes] QoS {qos}: {rate:N0} posts/s (replied {replied:N0}, stored {stored:N0}), {commits:N0} commits/s, nodes {nodesCpu:F0}%, PostgreSQL {pgCpu:F0}%, others {noise:F0}%");
+        say($"  [{Label(n)}] QoS {qos}: {rate:N0} posts/s (replied {replied:N0}, stored {stored:N0}), {commits:N0} commits/s, nodes {nodesCpu:F0}%, PostgreSQL {pgCpu:F0}%, others {noise:F0}%");
     }
 
     /// <summary>Sync service calls (RRPC ping) through the device's own node, then through the next one.</summary>
@@ -287,7 +290,7 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
             loops.Add(Task.Run(() => r.ReceiveLoopAsync(stop.Token)));
         }
         await Task.Delay(1_000); // the sessions are claimed in their grains as the connects complete
-        var legs = n == 1 ? new[] { ("through the device's node", 0) } : [("through the device's node", 0), ("through another node", 1)];
+        var legs = n <= 1 ? new[] { ("through the device's node", 0) } : [("through the device's node", 0), ("through another node", 1)];
         var p50s = new List<double>();
         var p99s = new List<double>();
         foreach (var (label, offset) in legs)
@@ -306,10 +309,10 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
             if (offset == 0) Put("cross-node cost per call, p50 / p99 (another node − the device's)", n, "–");
             if (offset == 0) Put("nodes' CPU per call through another node", n, "–");
             Put($"nodes' CPU per call {label}", n, F(cpu / Math.Max(1, r.Ok) * 1e6) + " µs");
-            results.Note($"Cluster of {n}, sync invoke {label}: {r.Ok:N0} ok, {r.Failed:N0} failed, {r.Shed:N0} shed over {r.Seconds:F1} s" +
+            results.Note($"{Label(n)}, sync invoke {label}: {r.Ok:N0} ok, {r.Failed:N0} failed, {r.Shed:N0} shed over {r.Seconds:F1} s" +
                 (r.FirstError is null ? "" : $" (first: {r.FirstError})") + $"; p50 {p50:F2} ms, p99 {p99:F2} ms, max {Scenarios.Percentile(r.LatencyMs, 100):F1} ms; " +
                 $"nodes' CPU {Scenarios.CpuPercent(cpu, r.Seconds):F0}%; other processes {noise:F0}%");
-            say($"  [{n} nodes] invoke {label}: p50 {p50:F2} ms, p99 {p99:F2} ms, ok {r.Ok}, failed {r.Failed}, others {noise:F0}%");
+            say($"  [{Label(n)}] invoke {label}: p50 {p50:F2} ms, p99 {p99:F2} ms, ok {r.Ok}, failed {r.Failed}, others {noise:F0}%");
         }
         if (p50s.Count == 2)
             Put("cross-node cost per call, p50 / p99 (another node − the device's)", n, $"{F(p50s[1] - p50s[0], "N2")} / {F(p99s[1] - p99s[0], "N2")} ms");
