@@ -31,6 +31,8 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
         var row = _rows.FirstOrDefault(r => r.Metric == metric);
         if (row.Metric is null) _rows.Add(row = (metric, []));
         row.Values[n] = text;
+        // What is measured so far survives a run stopped before its end (the report is printed only then).
+        File.WriteAllText(Path.Combine(o.WorkDir, "cluster-table.md"), Table() + "\n" + string.Join('\n', results.Notes.Select(x => "- " + x)));
     }
 
     static string Label(int n) => n switch { 0 => "1 node, no cluster", 1 => "cluster of 1", _ => $"cluster of {n}" };
@@ -54,6 +56,11 @@ public sealed class ClusterBench(BenchOptions o, Results results, SourceAddresse
                 _nodes = [];
             }
         }
+        return Table();
+    }
+
+    string Table()
+    {
         var sb = new StringBuilder();
         sb.AppendLine("| Metric | " + string.Join(" | ", o.ClusterSizes.Select(n => n switch { 0 => "1 node, no cluster", 1 => "1 node", _ => $"{n} nodes" })) + " |");
         sb.AppendLine("|---|" + string.Concat(o.ClusterSizes.Select(_ => "---:|")));
