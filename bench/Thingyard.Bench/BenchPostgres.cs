@@ -39,7 +39,10 @@ public sealed class BenchPostgres : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", dir, "-l", Path.Combine(dir, "log"), "-w", "-o",
             $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=400", "start"]);
         say($"PostgreSQL on 127.0.0.1:{port}, data {dir}");
-        return new BenchPostgres($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", bin, dir);
+        var pg = new BenchPostgres($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", bin, dir);
+        // Ctrl-C and SIGTERM end the bench with Environment.Exit (ChildProcess): PostgreSQL is stopped then too.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => pg.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        return pg;
     }
 
     /// <summary>A new empty database; its connection string.</summary>
@@ -95,9 +98,11 @@ public sealed class BenchPostgres : IAsyncDisposable
         return total;
     }
 
+    int _stopped;
+
     public async ValueTask DisposeAsync()
     {
-        if (_bin is null || _dir is null) return;
+        if (_bin is null || _dir is null || Interlocked.Exchange(ref _stopped, 1) == 1) return;
         try { await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", _dir, "-m", "immediate", "-w", "stop"]); }
         catch (InvalidOperationException) { }
     }
