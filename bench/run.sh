@@ -8,6 +8,8 @@
 #                                             # bootstrap requests/s (no Mosquitto needed)
 #   bench/run.sh --console                    # instead: the web console's device list with 10,000 devices
 #   bench/run.sh --subscription               # instead: upstream posts with and without an AMQP consumer group and rules
+#   bench/run.sh --cluster                    # instead: clusters of 1, 2 and 3 nodes on one PostgreSQL (started by the
+#                                             # bench; installs Debian's postgresql if missing)
 #   bench/run.sh --help                       # every option
 #
 # Environment: SERVER_ARTIFACTS (default /tmp/bench-server), BENCH_ARTIFACTS (default /tmp/bench-build),
@@ -18,7 +20,17 @@ server_artifacts="${SERVER_ARTIFACTS:-/tmp/bench-server}"
 bench_artifacts="${BENCH_ARTIFACTS:-/tmp/bench-build}"
 
 needs_mosquitto=1
-for arg in "$@"; do [[ "$arg" == --distribution || "$arg" == --console || "$arg" == --subscription ]] && needs_mosquitto=0; done
+needs_postgres=0
+for arg in "$@"; do
+  [[ "$arg" == --distribution || "$arg" == --console || "$arg" == --subscription || "$arg" == --cluster ]] && needs_mosquitto=0
+  [[ "$arg" == --cluster ]] && needs_postgres=1
+done
+for arg in "$@"; do [[ "$arg" == --cluster-postgres ]] && needs_postgres=0; done
+if [[ $needs_postgres == 1 ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "[run.sh] installing postgresql (Debian package; the system service is not used)" >&2
+  if [[ $(id -u) -eq 0 ]]; then apt-get install -y postgresql >/dev/null || { apt-get update >/dev/null && apt-get install -y postgresql >/dev/null; }
+  else sudo apt-get install -y postgresql >/dev/null; fi
+fi
 if [[ $needs_mosquitto == 1 && ! -x /usr/sbin/mosquitto ]]; then
   echo "[run.sh] installing mosquitto (Debian package; the system service is not used)" >&2
   if [[ $(id -u) -eq 0 ]]; then apt-get install -y mosquitto >/dev/null || { apt-get update >/dev/null && apt-get install -y mosquitto >/dev/null; }

@@ -31,6 +31,12 @@ public sealed class BenchOptions
     public int ConsoleDevices { get; private set; } = 10_000;
     /// <summary>--subscription: only the server-side subscription bench (scenario 3 with and without an AMQP consumer).</summary>
     public bool Subscription { get; private set; }
+    /// <summary>--cluster: only the cluster bench: the same load against clusters of these sizes on one PostgreSQL.</summary>
+    public bool Cluster { get; private set; }
+    public List<int> ClusterSizes { get; private set; } = [1, 2, 3];
+    /// <summary>An existing PostgreSQL for --cluster (a connection string to a database the bench may create databases
+    /// from); default: a throwaway one the bench starts in the work dir.</summary>
+    public string? ClusterPostgres { get; private set; }
     public int BootstrapSeconds { get; private set; } = 10;
     public int BootstrapConcurrency { get; private set; } = 32;
     /// <summary>Client sockets bind to 127.0.0.2 .. 127.0.0.(1+n) in turn, to stay clear of ephemeral-port exhaustion.</summary>
@@ -87,6 +93,14 @@ public sealed class BenchOptions
                                     client (its own process) draining it, then with rules forwarding a tenth and every
                                     post as well; then with nothing again; ingestion and server CPU per post in each
                                     phase, delivery rate and latency
+          --cluster                 run only the cluster bench: clusters of 1, 2 and 3 nodes on this machine sharing one
+                                    PostgreSQL (started in the work dir), devices round-robin over the nodes; first
+                                    connects/s and memory per idle connection per node, QoS 1 and QoS 0 posts/s, sync
+                                    invoke through the device's node and through another one. Its defaults: --connects
+                                    3000, --publishers 60, --publish-seconds 8, --responders 30, --rate 200, --call-seconds 5
+          --cluster-sizes 1,2,3     cluster sizes to run (1 to 5 nodes each; 0 = one node with cluster mode off, the baseline)
+          --cluster-postgres CS     use this PostgreSQL (a connection string, e.g. Host=127.0.0.1;Port=5432;Username=postgres;
+                                    Database=postgres) instead of starting one
           --scenarios 1,2,3,4       which scenarios to run
           --only thingyard|mosquitto
           --server-dll PATH         Thingyard.Server.dll of a Release build (default /tmp/bench-server/bin/Thingyard.Server/release/)
@@ -105,7 +119,8 @@ public sealed class BenchOptions
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions();
-        // --quick first, so explicit sizes given with it still win.
+        // --cluster's sizes, then --quick's, so explicit sizes given with them still win.
+        if (args.Contains("--cluster")) o.ApplyCluster();
         if (args.Contains("--quick")) o.ApplyQuick();
         for (var i = 0; i < args.Length; i++)
         {
@@ -137,6 +152,12 @@ public sealed class BenchOptions
                 case "--distribute-devices": o.DistributeDevices = Int(1, 1_000); break;
                 case "--console": o.Console = true; break;
                 case "--subscription": o.Subscription = true; break;
+                case "--cluster": break;
+                case "--cluster-sizes":
+                    o.ClusterSizes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+                    if (o.ClusterSizes.Count == 0 || o.ClusterSizes.Any(s => s is < 0 or > 5)) throw new ArgumentException("--cluster-sizes takes numbers 0..5");
+                    break;
+                case "--cluster-postgres": o.ClusterPostgres = Next(); break;
                 case "--console-devices": o.ConsoleDevices = Int(1, 100_000); break;
                 case "--bootstrap-seconds": o.BootstrapSeconds = Int(1, 300); break;
                 case "--bootstrap-concurrency": o.BootstrapConcurrency = Int(1, 1_000); break;
@@ -170,6 +191,19 @@ public sealed class BenchOptions
             }
         }
         return o;
+    }
+
+    /// <summary>Smaller than the single-node defaults: every size runs every measurement, on the same two cores.</summary>
+    void ApplyCluster()
+    {
+        Cluster = true;
+        Connects = 3_000;
+        Publishers = 60;
+        PublishSeconds = 8;
+        Responders = 30;
+        CallRate = 200;
+        CallSeconds = 5;
+        HoldSeconds = 3;
     }
 
     void ApplyQuick()

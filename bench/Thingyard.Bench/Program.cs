@@ -1,6 +1,7 @@
 // Thingyard vs Mosquitto on loopback: starts both as children, runs the same four scenarios against each and prints
 // one Markdown table with ratios. With --distribution, instead: two federated Thingyard instances, the time to
-// distribute devices between them and bootstrap requests/s (DistributionBench). See docs/performance.md and bench/run.sh.
+// distribute devices between them and bootstrap requests/s (DistributionBench); with --cluster, clusters of 1, 2 and 3
+// nodes (ClusterBench). See docs/performance.md and bench/run.sh.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -44,6 +45,18 @@ if (o.Console)
     try { await new ConsoleBench(o, results, Say).RunAsync(); }
     finally { ChildProcess.KillAll(); }
     return await ReportAsync(results.SingleTable());
+}
+if (o.Cluster)
+{
+    var table = "";
+    try { table = await new ClusterBench(o, results, sources, Say).RunAsync(); }
+    catch (Exception e)
+    {
+        Say($"FAILED: {e}");
+        results.Note($"The run stopped early: {e.GetType().Name}: {e.Message}");
+    }
+    finally { ChildProcess.KillAll(); }
+    return await ReportAsync(table);
 }
 if (o.Subscription)
 {

@@ -10,6 +10,10 @@ public sealed record SessionRoute(
     [property: Id(2)] long Connection,
     [property: Id(3)] bool ExtRrpc);
 
+/// <summary>A topic filter a device subscribed to, and since when (UTC ms).</summary>
+[GenerateSerializer, Immutable]
+public sealed record TopicSubscription([property: Id(0)] string Filter, [property: Id(1)] long SinceMs);
+
 public enum ChangeFeed
 {
     Device, ThingModel, TopicClasses, Subscriptions, Script, Rules, AlarmRules, AlarmCleared, Authorization, Grants, AccessKey, AuthFailure,

@@ -20,6 +20,9 @@ public sealed class ClusterNode(DeviceSessions sessions, Downlink downlink, Brok
 
     public int DeviceCount => sessions.Count;
 
+    public TopicSubscription[] Subscriptions(long deviceId, string productKey, string deviceName) =>
+        sessions.Route(deviceId) is { } s ? [.. s.SubscriptionsOf(deviceId, productKey, deviceName).Select(x => new TopicSubscription(x.Key, x.Value))] : [];
+
     public bool Send(long deviceId, string topic, byte[] payload, int qos, string? replyKey, string? replyTo)
     {
         if (sessions.Route(deviceId) is not { } session) return false;

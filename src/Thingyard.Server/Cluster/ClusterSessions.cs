@@ -83,6 +83,16 @@ public sealed class ClusterSessions(IGrainFactory grains, ClusterIdentity self, 
         return counts.Sum();
     }
 
+    public async Task<IReadOnlyList<KeyValuePair<string, long>>> SubscriptionsAsync(RemoteSession at, long deviceId, string productKey, string deviceName)
+    {
+        try { return [.. (await Node(at.Node).Subscriptions(deviceId, productKey, deviceName)).Select(s => KeyValuePair.Create(s.Filter, s.SinceMs))]; }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Asking node {Node} for device {DeviceId}'s subscriptions failed", at.Node, deviceId);
+            return [];
+        }
+    }
+
     public void Broadcast(long productId, string topic, byte[] payload)
     {
         foreach (var node in self.Others()) _ = Node(node).Broadcast(productId, topic, payload);

@@ -89,7 +89,6 @@ public static class ClusterSetup
         app.Services.GetRequiredService<ClusterRelay>().Start();
         app.Services.GetRequiredService<ClusterGroups>().Start();
         app.Services.GetRequiredService<ClusterMetrics>();
-        app.Services.GetRequiredService<DeviceSessions>().Clustered = true;
         app.Services.GetRequiredService<Thingyard.Accounts.NonceGuard>().WaitForLedger = true;
     }
 }

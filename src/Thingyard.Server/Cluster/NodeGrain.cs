@@ -32,6 +32,10 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("PushConfig")]
     Task<int> PushConfig(long productId, string productKey, string configId, int size, string sha256);
 
+    /// <summary>The topic filters a device connected here is subscribed to.</summary>
+    [Alias("Subscriptions")]
+    Task<TopicSubscription[]> Subscriptions(long deviceId, string productKey, string deviceName);
+
     /// <summary>Devices connected here.</summary>
     [Alias("Devices")]
     Task<int> Devices();
@@ -67,4 +71,7 @@ public sealed class NodeGrain(ClusterNode node, RemoteConfig.ConfigDelivery conf
     }
 
     public Task<int> Devices() => Task.FromResult(node.DeviceCount);
+
+    public Task<TopicSubscription[]> Subscriptions(long deviceId, string productKey, string deviceName) =>
+        Task.FromResult(node.Subscriptions(deviceId, productKey, deviceName));
 }

@@ -23,7 +23,7 @@ public static class ConnectivitySetup
             Id2 = sp.GetService<IId2Login>(),
         });
         services.AddSingleton<DynamicRegistration>();
-        services.AddSingleton<DeviceSessions>();
+        services.AddSingleton(sp => new DeviceSessions { Clustered = sp.GetRequiredService<IClusterSessions>().Enabled });
         services.AddSingleton<ConnectivityStats>();
         services.AddSingleton<AccountTraffic>();
         services.AddSingleton<MessageTap>();

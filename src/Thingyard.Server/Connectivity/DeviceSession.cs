@@ -60,6 +60,11 @@ public sealed class DeviceSession(string clientId, DeviceIdentity device, string
     public bool HasFilter(string filter) => Array.Exists(_filters, f => f.Filter == filter);
 
     /// <summary>The current subscriptions with the time (UTC ms) each was made (QueryDeviceSubTopic).</summary>
+    /// <summary>What this connection subscribed for the device: everything when it is the device's own, the filters in the
+    /// sub-device's namespace when it is its gateway's.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> SubscriptionsOf(long deviceId, string productKey, string deviceName) =>
+        Device.DeviceId == deviceId ? Subscriptions : [.. Subscriptions.Where(s => TopicAcl.IsInNamespace(s.Key, productKey, deviceName))];
+
     public IReadOnlyList<KeyValuePair<string, long>> Subscriptions => _filters.Select(f => KeyValuePair.Create(f.Filter, f.Since)).ToList();
 
     /// <summary>True when one of the client's subscriptions matches the topic (replies go only to subscribers), or the

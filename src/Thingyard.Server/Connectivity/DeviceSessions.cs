@@ -13,9 +13,6 @@ public sealed class DeviceSessions
 
     public int Count => _byDevice.Count;
 
-    /// <summary>True on a node of a cluster: a device not connected here may be connected to another node.</summary>
-    public bool Clustered { get; set; }
-
     /// <summary>Registers the session; returns the one it replaces (the same device connected elsewhere), if any.</summary>
     public DeviceSession? Add(DeviceSession session)
     {
@@ -37,6 +34,9 @@ public sealed class DeviceSessions
     public DeviceSession? ByClient(string clientId) => _byClient.GetValueOrDefault(clientId);
 
     public DeviceSession? ByDevice(long deviceId) => _byDevice.GetValueOrDefault(deviceId);
+
+    /// <summary>In a cluster: other nodes hold connections too, so a device not connected here may be online elsewhere.</summary>
+    public bool Clustered { get; init; }
 
     public bool IsOnline(long deviceId) => _byDevice.ContainsKey(deviceId) || _subDeviceRoutes.ContainsKey(deviceId);
 

@@ -29,6 +29,9 @@ public interface IClusterSessions
     /// <summary>Hands a device's answer to the node whose call is waiting for it.</summary>
     void ForwardReply(string node, long deviceId, string key, DeviceReply reply);
 
+    /// <summary>The topic filters the device is subscribed to on the node holding it (QueryDeviceSubTopic).</summary>
+    Task<IReadOnlyList<KeyValuePair<string, long>>> SubscriptionsAsync(RemoteSession at, long deviceId, string productKey, string deviceName);
+
     /// <summary>PubBroadcast on the other nodes.</summary>
     void Broadcast(long productId, string topic, byte[] payload);
 
@@ -46,5 +49,7 @@ public sealed class SingleNode : IClusterSessions
     public Task<bool> SendAsync(RemoteSession at, long deviceId, string topic, byte[] payload, int qos, string? replyKey) => Task.FromResult(false);
     public void ForwardReply(string node, long deviceId, string key, DeviceReply reply) { }
     public void Broadcast(long productId, string topic, byte[] payload) { }
+    public Task<IReadOnlyList<KeyValuePair<string, long>>> SubscriptionsAsync(RemoteSession at, long deviceId, string productKey, string deviceName) =>
+        Task.FromResult<IReadOnlyList<KeyValuePair<string, long>>>([]);
     public Task<int> PushConfigAsync(long productId, string productKey, Thingyard.RemoteConfig.ProductConfigFile file) => Task.FromResult(0);
 }

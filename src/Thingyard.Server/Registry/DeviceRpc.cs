@@ -128,7 +128,8 @@ public static class DeviceRpc
     }
 
     /// <summary>The stored status trails the broker (the telemetry writer records it); a live connection here decides ONLINE/OFFLINE.
-    /// In a cluster a device may be connected to another node, whose writer keeps the stored status: it is believed.</summary>
+    /// In a cluster a device not connected here may be connected to another node, which recorded it ONLINE: the stored
+    /// status stands (a dead node's devices are set OFFLINE by the leader).</summary>
     internal static string LiveStatus(Device d, Connectivity.DeviceSessions sessions) =>
         d.Status == DeviceStatus.Disabled ? d.Status
         : sessions.IsOnline(d.Id) ? DeviceStatus.Online

@@ -181,12 +181,12 @@ public static class ThingRpc
     static async Task<object> QueryDeviceSubTopic(RpcCall c)
     {
         var device = await DeviceOf(c);
-        var session = c.Service<DeviceSessions>().Route(device.Id);
-        var own = session?.Device.DeviceId == device.Id;
-        var topics = (session?.Subscriptions ?? [])
-            .Where(s => own || TopicAcl.IsInNamespace(s.Key, device.ProductKey, device.DeviceName))
-            .Select(s => new { TopicName = s.Key, Timestamp = s.Value }).ToList();
-        return new { TopicList = topics };
+        var subscriptions = c.Service<DeviceSessions>().Route(device.Id) is { } session
+            ? session.SubscriptionsOf(device.Id, device.ProductKey, device.DeviceName)
+            : await c.Service<Downlink>().FindAsync(device.Id) is { Remote: { } remote }
+                ? await c.Service<IClusterSessions>().SubscriptionsAsync(remote, device.Id, device.ProductKey, device.DeviceName)
+                : [];
+        return new { TopicList = subscriptions.Select(s => new { TopicName = s.Key, Timestamp = s.Value }).ToList() };
     }
 
     /// <summary>Base64 text from a form or query (a '+' that arrived as a space is put back), at most one MQTT payload.</summary>
