@@ -63,6 +63,8 @@ public static class StorageSetup
         return cs.ToString();
     }
 
+    const string MigrationLock = "5465156463413330"; // any constant shared by every node (an advisory lock key)
+
     /// <summary>Creates or migrates the schema; SQLite also switches to WAL so readers never block the writer. Then
     /// StorageHealth starts watching.</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
@@ -75,7 +77,22 @@ public static class StorageSetup
         }
         await using var db = await services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync(ct);
         if (db.Database.IsSqlite()) RestrictSqliteFiles(db.Database.GetConnectionString());
-        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            // Nodes of a cluster starting together share the database: one migrates, the others then find it done.
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(" + MigrationLock + ")", ct);
+                await db.Database.MigrateAsync(ct);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(" + MigrationLock + ")", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        else await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
