@@ -5,8 +5,11 @@ using Thingyard.Connectivity;
 
 namespace Thingyard.Server.Connectivity;
 
-public sealed class DeviceSessions
+public sealed class DeviceSessions(IClusterSessions cluster)
 {
+    /// <summary>In a cluster a device not connected here may be connected to another node.</summary>
+    public bool Clustered => cluster.Enabled;
+
     readonly ConcurrentDictionary<string, DeviceSession> _byClient = new();
     readonly ConcurrentDictionary<long, DeviceSession> _byDevice = new();
     readonly ConcurrentDictionary<long, DeviceSession> _subDeviceRoutes = new();

@@ -127,11 +127,12 @@ public static class DeviceRpc
         return new { Data = new { Status = LiveStatus(d, c.Service<Connectivity.DeviceSessions>()), Timestamp = d.LastOnlineAtMs ?? d.ModifiedAtMs } };
     }
 
-    /// <summary>The stored status trails the broker (the telemetry writer records it); a live connection here decides ONLINE/OFFLINE.</summary>
+    /// <summary>The stored status trails the broker (the telemetry writer records it); a live connection here decides ONLINE/OFFLINE.
+    /// In a cluster a stored ONLINE without a connection here is another node's connection (the leader sets a dead node's devices OFFLINE).</summary>
     internal static string LiveStatus(Device d, Connectivity.DeviceSessions sessions) =>
         d.Status == DeviceStatus.Disabled ? d.Status
         : sessions.IsOnline(d.Id) ? DeviceStatus.Online
-        : d.Status == DeviceStatus.Online ? DeviceStatus.Offline
+        : d.Status == DeviceStatus.Online && !sessions.Clustered ? DeviceStatus.Offline
         : d.Status;
 
     static async Task<object> BatchGetDeviceState(RpcCall c)
