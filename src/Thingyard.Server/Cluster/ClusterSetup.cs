@@ -67,11 +67,18 @@ public static class ClusterSetup
         services.AddHostedService<ClusterWatcher>();
     }
 
-    /// <summary>Before the silo starts: Orleans' tables, and the relay of this node's changes to the others.</summary>
+    /// <summary>Before the silo starts: Orleans' tables, and the relay of this node's changes to the others (which a
+    /// response waits for).</summary>
     public static async Task PrepareClusterAsync(this WebApplication app, ValidatedSettings settings)
     {
         if (!settings.Get<Settings.ClusterOptions>().Enabled) return;
         await OrleansSchema.EnsureAsync(settings.Get<StorageOptions>().ConnectionString!, app.Logger);
-        app.Services.GetRequiredService<ClusterRelay>().Start();
+        var relay = app.Services.GetRequiredService<ClusterRelay>();
+        relay.Start();
+        app.Use((http, next) =>
+        {
+            relay.WaitForChanges(http);
+            return next(http);
+        });
     }
 }
