@@ -63,7 +63,25 @@ public static class StorageSetup
         return cs.ToString();
     }
 
-    const string MigrationLock = "5465156463413330"; // any constant shared by every node (an advisory lock key)
+    const string StartupLockKey = "5465156463413330"; // any constant shared by every node (an advisory lock key)
+
+    /// <summary>On PostgreSQL, the nodes of a cluster starting together on one database take turns through the work done
+    /// once per database (migrations, the first admin account and console user): the first does it, the next find it
+    /// done. Held until disposed (a session lock on its own unpooled connection: a crash releases it too); null on SQLite.</summary>
+    public static async Task<IAsyncDisposable?> LockStartupAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        string? cs;
+        await using (var db = await services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync(ct))
+        {
+            if (!db.Database.IsNpgsql()) return null;
+            cs = db.Database.GetConnectionString();
+        }
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cs) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(" + StartupLockKey + ")", connection);
+        await command.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
 
     /// <summary>Creates or migrates the schema; SQLite also switches to WAL so readers never block the writer. Then
     /// StorageHealth starts watching.</summary>
@@ -77,22 +95,7 @@ public static class StorageSetup
         }
         await using var db = await services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync(ct);
         if (db.Database.IsSqlite()) RestrictSqliteFiles(db.Database.GetConnectionString());
-        if (db.Database.IsNpgsql())
-        {
-            // Nodes of a cluster starting together share the database: one migrates, the others then find it done.
-            await db.Database.OpenConnectionAsync(ct);
-            try
-            {
-                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(" + MigrationLock + ")", ct);
-                await db.Database.MigrateAsync(ct);
-            }
-            finally
-            {
-                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(" + MigrationLock + ")", CancellationToken.None);
-                await db.Database.CloseConnectionAsync();
-            }
-        }
-        else await db.Database.MigrateAsync(ct);
+        await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
