@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Npgsql;
 using Thingyard.Protocol.OpenApi;
+using Thingyard.Tests.Connectivity;
 using Thingyard.Tests.Devices;
 using Thingyard.Tests.Distribution;
 using Thingyard.Tests.Infrastructure;
@@ -101,13 +102,22 @@ public sealed class ClusterNodes : IAsyncLifetime
             Directory.CreateDirectory(dataDir);
             return new Node(name, dataDir, settings, ThingyardServer.FreePort(), ThingyardServer.FreePort());
         }).ToArray();
-        await Task.WhenAll(Nodes.Select(StartAsync));
-        await WaitForMembersAsync();
+        try
+        {
+            await Task.WhenAll(Nodes.Select(StartAsync));
+            await WaitForMembersAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // no node left running behind a cluster that did not come up
+            throw;
+        }
     }
 
     async Task StartAsync(Node node)
     {
-        node.Process = await ServerProcess.StartAsync(node.DataDir, node.Settings, node.HttpPort, node.MqttPort);
+        // Three nodes and their silos starting at once on a busy machine may take longer than one server.
+        node.Process = await ServerProcess.StartAsync(node.DataDir, node.Settings, node.HttpPort, node.MqttPort, startWithin: TimeSpan.FromSeconds(120));
     }
 
     /// <summary>SIGKILL of one node; its log is kept for failure messages.</summary>
@@ -171,6 +181,28 @@ public sealed class ClusterNodes : IAsyncLifetime
         var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         return connection;
+    }
+
+    /// <summary>Devices.ConnectedNode of a device: the node that last set it ONLINE.</summary>
+    public async Task<string?> ConnectedNodeAsync(TestDevice d)
+    {
+        await using var db = await OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand("""SELECT "ConnectedNode" FROM "Devices" WHERE "ProductKey" = @pk AND "DeviceName" = @dn""", db);
+        query.Parameters.AddWithValue("pk", d.ProductKey);
+        query.Parameters.AddWithValue("dn", d.DeviceName);
+        return await query.ExecuteScalarAsync() as string;
+    }
+
+    /// <summary>Polls ConnectedNode until it names the node (at most about 10 s); returns the last value.</summary>
+    public async Task<string?> EventuallyConnectedToAsync(TestDevice d, Node node)
+    {
+        var at = await ConnectedNodeAsync(d);
+        for (var i = 0; i < 50 && at != node.Name; i++)
+        {
+            await Task.Delay(200);
+            at = await ConnectedNodeAsync(d);
+        }
+        return at;
     }
 
     public async Task DisposeAsync()

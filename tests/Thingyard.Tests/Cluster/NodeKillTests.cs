@@ -93,6 +93,9 @@ public sealed class NodeKillTests(ClusterNodes cluster)
                 $"{missing.Count} of {p.Acked.Count} acknowledged values of {p.Login.Device.DeviceName} (first on A: {p.Reconnects > 0}) are missing, e.g. {string.Join(", ", missing.Take(5))}");
         }
 
+        foreach (var p in publishers)
+            Assert.Equal(p.Node.Name, await cluster.EventuallyConnectedToAsync(p.Login.Device, p.Node));
+
         // A is dead for the others: the device it held, which did not reconnect, goes OFFLINE.
         Assert.Equal("OFFLINE", await c.EventuallyStatusAsync(idle.Device, "OFFLINE"));
 

@@ -39,6 +39,8 @@ public sealed class TakeOverTests(ClusterNodes cluster)
         Assert.NotNull(closed);
         Assert.False(onA.Client.IsConnected);
 
+        Assert.Equal("b", await cluster.EventuallyConnectedToAsync(d, cluster.B));
+
         // A call through C now goes to B.
         Assert.Equal(3, await cluster.C.PingAsync(onB, d, 3));
         Assert.Equal(4, await cluster.A.PingAsync(onB, d, 4));
