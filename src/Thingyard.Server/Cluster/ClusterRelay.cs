@@ -44,13 +44,32 @@ public sealed class ClusterRelay(IGrainFactory grains, ClusterIdentity self, Dev
         throttle.FailureCounted += (address, identity) => Send(new ClusterChange(ChangeFeed.AuthFailure, Text: address, Text2: identity));
     }
 
+    // The deliveries of changes made while serving one request (set per request by WaitForChanges).
+    static readonly AsyncLocal<System.Collections.Concurrent.ConcurrentQueue<Task>?> RequestDeliveries = new();
+
+    /// <summary>A response waits until the other nodes have applied the changes its request made (at most a short
+    /// while): a device disabled through one node is refused by every node once the call has returned.</summary>
+    public void WaitForChanges(HttpContext http)
+    {
+        var deliveries = new System.Collections.Concurrent.ConcurrentQueue<Task>();
+        RequestDeliveries.Value = deliveries;
+        http.Response.OnStarting(async () =>
+        {
+            if (deliveries.IsEmpty) return;
+            try { await Task.WhenAll(deliveries).WaitAsync(TimeSpan.FromSeconds(2)); }
+            catch (Exception e) when (e is not OutOfMemoryException) { } // logged per node below; the response goes out anyway
+        });
+    }
+
     void Send(ClusterChange change)
     {
         if (t_applying) return;
         foreach (var node in self.Others())
         {
             Interlocked.Increment(ref _sent);
-            grains.GetGrain<INodeGrain>(node).Changed(change).ContinueWith(
+            var delivery = grains.GetGrain<INodeGrain>(node).Changed(change);
+            RequestDeliveries.Value?.Enqueue(delivery);
+            delivery.ContinueWith(
                 t => log.LogWarning(t.Exception, "Telling node {Node} of a {Feed} change failed", node, change.Feed), TaskContinuationOptions.OnlyOnFaulted);
         }
     }

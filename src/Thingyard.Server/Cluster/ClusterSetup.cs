@@ -77,7 +77,8 @@ public static class ClusterSetup
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 
-    /// <summary>Before the silo starts: Orleans' tables, and the relay of this node's changes to the others.</summary>
+    /// <summary>Before the silo starts: Orleans' tables, this node's slot, and the relay of this node's changes to the
+    /// others (which a response waits for).</summary>
     public static async Task PrepareClusterAsync(this WebApplication app, ValidatedSettings settings)
     {
         if (!settings.Get<Settings.ClusterOptions>().Enabled) return;
@@ -86,9 +87,15 @@ public static class ClusterSetup
         var slot = app.Services.GetRequiredService<NodeSlot>();
         await slot.TakeAsync(connectionString);
         app.Services.GetRequiredService<Thingyard.Subscriptions.MessageIds>().UseSlot(slot.Slot, NodeSlot.Slots);
-        app.Services.GetRequiredService<ClusterRelay>().Start();
+        var relay = app.Services.GetRequiredService<ClusterRelay>();
+        relay.Start();
         app.Services.GetRequiredService<ClusterGroups>().Start();
         app.Services.GetRequiredService<ClusterMetrics>();
         app.Services.GetRequiredService<Thingyard.Accounts.NonceGuard>().WaitForLedger = true;
+        app.Use((http, next) =>
+        {
+            relay.WaitForChanges(http);
+            return next(http);
+        });
     }
 }

@@ -21,7 +21,8 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Reply"), OneWay]
     Task Reply(long deviceId, string key, DeviceReply reply);
 
-    [Alias("Changed"), OneWay]
+    /// <summary>A change made on another node; answered once applied here (the caller's response may wait for it).</summary>
+    [Alias("Changed")]
     Task Changed(ClusterChange change);
 
     /// <summary>Sends to every device of the product connected here and subscribed to the topic.</summary>

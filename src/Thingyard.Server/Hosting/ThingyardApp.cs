@@ -104,6 +104,8 @@ public static class ThingyardApp
         builder.Services.AddObservability(settings.Get<TelemetryOptions>(), builder.Configuration);
 
         var app = builder.Build();
+        // Nodes of a cluster starting together take turns through the work done once per database (held until built).
+        await using var startup = await StorageSetup.LockStartupAsync(app.Services);
         await StorageSetup.MigrateAsync(app.Services);
         LostDatabaseCheck.MarkUsed(storage, instance.DataDir);
         await app.PrepareClusterAsync(settings);

@@ -63,6 +63,26 @@ public static class StorageSetup
         return cs.ToString();
     }
 
+    const string StartupLockKey = "5465156463413330"; // any constant shared by every node (an advisory lock key)
+
+    /// <summary>On PostgreSQL, the nodes of a cluster starting together on one database take turns through the work done
+    /// once per database (migrations, the first admin account and console user): the first does it, the next find it
+    /// done. Held until disposed (a session lock on its own unpooled connection: a crash releases it too); null on SQLite.</summary>
+    public static async Task<IAsyncDisposable?> LockStartupAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        string? cs;
+        await using (var db = await services.GetRequiredService<IDbContextFactory<ThingyardDb>>().CreateDbContextAsync(ct))
+        {
+            if (!db.Database.IsNpgsql()) return null;
+            cs = db.Database.GetConnectionString();
+        }
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cs) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(" + StartupLockKey + ")", connection);
+        await command.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
     /// <summary>Creates or migrates the schema; SQLite also switches to WAL so readers never block the writer. Then
     /// StorageHealth starts watching.</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)

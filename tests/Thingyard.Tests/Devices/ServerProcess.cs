@@ -40,8 +40,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server on fresh loopback ports with the data folder and storage settings ("Thingyard:Storage:Provider" style keys).</summary>
     /// <summary>Ports may be fixed in advance (peers of a federation must know them); by default free ones are picked.</summary>
     /// <summary><paramref name="openFileLimit"/> runs it under that RLIMIT_NOFILE (soft and hard), as `ulimit -n` would.</summary>
+    /// <summary><paramref name="startWithin"/>: how long it may take to serve (default 60 s); one that does not is killed.</summary>
     public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> settings, int? http = null, int? mqtt = null,
-        int? openFileLimit = null)
+        int? openFileLimit = null, TimeSpan? startWithin = null)
     {
         var (httpPort, mqttPort) = (http ?? ThingyardServer.FreePort(), mqtt ?? ThingyardServer.FreePort());
         var psi = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "/bin/sh")
@@ -69,15 +70,20 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings) psi.Environment[key.Replace(":", "__")] = value;
 
         var server = new ServerProcess(Process.Start(psi)!, httpPort, mqttPort);
-        await server.WaitUntilServingAsync();
+        try { await server.WaitUntilServingAsync(startWithin ?? TimeSpan.FromSeconds(60)); }
+        catch
+        {
+            await server.DisposeAsync(); // not left running behind the failed test
+            throw;
+        }
         return server;
     }
 
-    /// <summary>Waits (at most 60 s) for /health to answer and the MQTT port to accept connections.</summary>
-    async Task WaitUntilServingAsync()
+    /// <summary>Waits for /health to answer and the MQTT port to accept connections.</summary>
+    async Task WaitUntilServingAsync(TimeSpan within)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < within.TotalMilliseconds / 200; i++)
         {
             if (_process.HasExited)
             {
@@ -96,7 +102,7 @@ public sealed class ServerProcess : IAsyncDisposable
             catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException) { }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"The server did not start serving within 60 s:\n{Output}");
+        throw new TimeoutException($"The server did not start serving within {within.TotalSeconds} s:\n{Output}");
     }
 
     public bool HasExited => _process.HasExited;
