@@ -20,8 +20,10 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterNodes>
 }
 
 /// <summary>One node: its fixed ports and settings (a restart reuses them), and the process while it runs.</summary>
-public sealed class Node(string name, string dataDir, Dictionary<string, string> settings, int http, int mqtt)
+public sealed class Node(string name, string dataDir, Dictionary<string, string> settings, int http, int mqtt, int amqp)
 {
+    /// <summary>Plain AMQP (the server-side subscription), on loopback.</summary>
+    public int AmqpPort { get; } = amqp;
     public string Name { get; } = name;
     public string DataDir { get; } = dataDir;
     public Dictionary<string, string> Settings { get; } = settings;
@@ -85,7 +87,6 @@ public sealed class ClusterNodes : IAsyncLifetime
                 ["Thingyard:Cluster:SiloPort"] = ThingyardServer.FreePort().ToString(CultureInfo.InvariantCulture),
                 ["Thingyard:Cluster:AdvertisedAddress"] = "127.0.0.1",
                 ["Thingyard:Cluster:FailureDetectionSeconds"] = "4",
-                ["Thingyard:Amqp:Port"] = "0",
                 // Load tests publish back to back: a throttled QoS 1 publish is acknowledged but dropped.
                 ["Thingyard:Mqtt:MessagesPerSecondPerDevice"] = "1000000",
                 // Membership and leadership lines are how the tests see the cluster from outside.
@@ -100,7 +101,9 @@ public sealed class ClusterNodes : IAsyncLifetime
             };
             var dataDir = Path.Combine(Path.GetTempPath(), "thingyard-tests", "cluster-" + name + "-" + Guid.NewGuid().ToString("N")[..8]);
             Directory.CreateDirectory(dataDir);
-            return new Node(name, dataDir, settings, ThingyardServer.FreePort(), ThingyardServer.FreePort());
+            var amqp = ThingyardServer.FreePort();
+            settings["Thingyard:Amqp:Port"] = amqp.ToString(CultureInfo.InvariantCulture);
+            return new Node(name, dataDir, settings, ThingyardServer.FreePort(), ThingyardServer.FreePort(), amqp);
         }).ToArray();
         try
         {

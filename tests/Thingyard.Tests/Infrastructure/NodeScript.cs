@@ -47,6 +47,9 @@ public sealed class NodeScript : IAsyncDisposable
         _lines.Writer.TryComplete();
     }
 
+    /// <summary>The lines printed so far.</summary>
+    public IReadOnlyList<JsonElement> Printed { get { lock (_all) return [.. _all]; } }
+
     /// <summary>Everything the script printed so far, and its stderr, for failure messages.</summary>
     public string Transcript
     {
