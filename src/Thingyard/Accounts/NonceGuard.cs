@@ -32,7 +32,12 @@ public sealed class NonceGuard(TimeProvider time, NonceLedger ledger, ILogger<No
 
     /// <summary>In a cluster: a nonce is fresh only once the ledger (shared by every node) has it, so a replay sent to
     /// another node at the same moment is refused too; the call waits for the batch's commit.</summary>
-    public bool WaitForLedger { get; set; }
+    public bool WaitForLedger
+    {
+        get => _waitForLedger;
+        set => ledger.Gathers = !(_waitForLedger = value);
+    }
+    bool _waitForLedger;
 
     /// <summary>True the first time (caller, nonce) is offered inside the window, false on a replay.</summary>
     public Task<bool> TryUseAsync(string caller, string nonce, CancellationToken ct = default)

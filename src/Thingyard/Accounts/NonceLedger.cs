@@ -64,11 +64,15 @@ public sealed class NonceLedger(IDbContextFactory<ThingyardDb> dbs, StorageHealt
     /// writer's back.</summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>False in a cluster, where each signed call waits for its nonce's commit (NonceGuard.WaitForLedger): a batch
+    /// is then written at once, and the calls arriving while it commits make the next one.</summary>
+    public bool Gathers { get; set; } = true;
+
     async Task WriteLoopAsync()
     {
         while (true)
         {
-            await Task.Delay(Gather);
+            if (Gathers) await Task.Delay(Gather);
             Pending[] batch;
             lock (_gate)
             {
