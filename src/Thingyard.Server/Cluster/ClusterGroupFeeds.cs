@@ -78,7 +78,7 @@ public sealed partial class ClusterGroups
                     }
                     (batch, _settled) = (_settled, []);
                 }
-                try { await groups.GrainOf(home).Settle(groupId, groups.Self, key, [.. batch.Select(b => b.Id)], [.. batch.Select(b => b.Done)]); }
+                try { await groups.GrainOf(home).Settle(groupId, groups.Self, key, [.. batch.Select(b => b.Id)], [.. batch.Select(b => b.Done)], consumer.Credit); }
                 catch (Exception e) { groups.Log.LogWarning(e, "Settlements of consumer group {Group} did not reach node {Node}; it sends them again", groupId, home); }
             }
         }

@@ -70,7 +70,13 @@ public sealed partial class ClusterGroups(DeliveryHub hub, IGrainFactory grains,
                     _clientsHere[key] = feed;
                     feed.Connected(remote, home);
                     var c = feed.Consumer!;
-                    if (await Node(home).Attach(feed.GroupId, self.Node, key, new WireClient(c.ClientId, c.Address, c.ConnectedAtMs), c.Credit)) return;
+                    if (await Node(home).Attach(feed.GroupId, self.Node, key, new WireClient(c.ClientId, c.Address, c.ConnectedAtMs), c.Credit))
+                    {
+                        // Credit the client gave while the attach was on its way (its flow may have come first) is told
+                        // again now that the home knows the client.
+                        await Node(home).Credit(feed.GroupId, self.Node, key, c.Credit);
+                        return;
+                    }
                     _clientsHere.TryRemove(key, out _);
                     feed.Connected(null, null);
                 }
@@ -156,10 +162,12 @@ public sealed partial class ClusterGroups(DeliveryHub hub, IGrainFactory grains,
         hub.Find(groupId)?.CreditAdded();
     }
 
-    internal void SettleRemote(long groupId, string node, long key, long[] ids, bool[] done)
+    internal void SettleRemote(long groupId, string node, long key, long[] ids, bool[] done, int credit)
     {
         if (!_remotes.TryGetValue((node, key), out var rc) || hub.Find(groupId) is not { } queue) return;
         for (var i = 0; i < ids.Length; i++) queue.Settled(rc, ids[i], done[i]);
+        rc.SetCredit(credit);
+        queue.CreditAdded();
     }
 
     internal void CommittedHere(long groupId, WireMessage[] segment) => hub.CommittedElsewhere(groupId, [.. segment.Select(m => m.ToMessage())]);

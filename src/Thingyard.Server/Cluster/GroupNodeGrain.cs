@@ -40,8 +40,9 @@ public interface IGroupNodeGrain : IGrainWithStringKey
     [Alias("Credit"), OneWay]
     Task Credit(long groupId, string node, long key, int credit);
 
+    /// <summary>Settlements of a client, with its link credit as it is now.</summary>
     [Alias("Settle"), OneWay]
-    Task Settle(long groupId, string node, long key, long[] ids, bool[] done);
+    Task Settle(long groupId, string node, long key, long[] ids, bool[] done, int credit);
 
     /// <summary>At the client's node: messages for the client <paramref name="key"/>, in order.</summary>
     [Alias("Deliver")]
@@ -75,9 +76,9 @@ public sealed class GroupNodeGrain(ClusterGroups groups) : Grain, IGroupNodeGrai
         return Task.CompletedTask;
     }
 
-    public Task Settle(long groupId, string node, long key, long[] ids, bool[] done)
+    public Task Settle(long groupId, string node, long key, long[] ids, bool[] done, int credit)
     {
-        groups.SettleRemote(groupId, node, key, ids, done);
+        groups.SettleRemote(groupId, node, key, ids, done, credit);
         return Task.CompletedTask;
     }
 
