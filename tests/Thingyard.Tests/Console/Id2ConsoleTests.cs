@@ -67,7 +67,9 @@ public sealed class Id2ConsoleTests(ConsoleFixture console) : IClassFixture<Cons
         Assert.Equal("id2,keyType,key", lines[0]);
         var identities = lines.Skip(1).Select(l => l.Split(',')).Select(c => (Id2: c[0], Key: Id2Key.Parse(Id2KeyType.Aes, c[2]))).ToList();
         Assert.Equal(2, identities.Count);
-        var zip = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync($"#export-km-{batchId}"));
+        // The emulator's files are made for every identity of the batch: on a CI machine busy with the rest of the suite
+        // this once took longer than Playwright's 20 s default.
+        var zip = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync($"#export-km-{batchId}"), new() { Timeout = 90_000 });
         using (var archive = ZipFile.OpenRead((await zip.PathAsync())!))
         {
             var entry = archive.GetEntry($"{identities[0].Id2}/.dev_key")!;
